@@ -1,0 +1,10 @@
+from django.urls import path
+
+from waarborg.audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.entry_list, name="list"),
+    path("<int:seq>/", views.entry_detail, name="detail"),
+]

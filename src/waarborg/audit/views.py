@@ -1,0 +1,56 @@
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from waarborg.audit.models import AuditEntry
+from waarborg.core.access import get_for_org, role_required, scoped
+from waarborg.core.models import Role
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action starts with"), required=False)
+    actor = forms.CharField(label=_("Actor contains"), required=False)
+    object_type = forms.CharField(label=_("Object type"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def filter_entries(entries, data):
+    if data.get("action"):
+        entries = entries.filter(action__startswith=data["action"])
+    if data.get("actor"):
+        entries = entries.filter(actor_label__icontains=data["actor"])
+    if data.get("object_type"):
+        entries = entries.filter(object_type=data["object_type"])
+    if data.get("since"):
+        entries = entries.filter(created_at__date__gte=data["since"])
+    if data.get("until"):
+        entries = entries.filter(created_at__date__lte=data["until"])
+    return entries
+
+
+@role_required(Role.VIEWER)
+def entry_list(request):
+    form = AuditFilterForm(request.GET or None)
+    entries = scoped(AuditEntry, request.organisation).order_by("-seq")
+    if form.is_valid():
+        entries = filter_entries(entries, form.cleaned_data)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/entry_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@role_required(Role.VIEWER)
+def entry_detail(request, seq):
+    entry = get_for_org(AuditEntry, request.organisation, seq=seq)
+    return render(request, "audit/entry_detail.html", {"entry": entry})

@@ -1,0 +1,286 @@
+"""The `waarborg` command.
+
+Exit codes: 0 done; 1 the work failed (a check found problems, the server could not start);
+2 the command was used wrongly (unknown option, malformed configuration, invalid input).
+"""
+
+import argparse
+import getpass
+import os
+import shutil
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Wrong input on the command line; printed as one line, exit code 2."""
+
+
+def setup_django(data_dir=None):
+    if data_dir is not None:
+        os.environ["WAARBORG_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waarborg.settings")
+    import django
+
+    django.setup()
+
+
+def call(name, *args, **options):
+    from django.core.management import call_command
+
+    return call_command(name, *args, **options)
+
+
+def migrate(verbose=False):
+    call("migrate", interactive=False, verbosity=1 if verbose else 0)
+
+
+def cmd_init(args):
+    setup_django(args.data_dir)
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from waarborg.core import actions
+    from waarborg.core.models import User
+
+    print(f"Data directory: {settings.DATA_DIR}")
+    migrate(verbose=True)
+    interactive = not args.no_input and sys.stdin.isatty()
+    email = args.email or (input("E-mail address of the first owner: ") if interactive else "")
+    if not email:
+        if not User.objects.exists():
+            print("No owner yet: run `waarborg init --email ADDRESS --org-name NAME` to add one.")
+        print("The database is up to date.")
+        return EXIT_OK
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise UsageError(f"--email {email!r} is not an e-mail address") from error
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        password = args.password or os.environ.get("WAARBORG_INIT_PASSWORD")
+        if not password and interactive:
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password again: "):
+                raise UsageError("the two passwords differ")
+        if not password:
+            raise UsageError("--password (or WAARBORG_INIT_PASSWORD) is required with --no-input")
+        user = actions.create_user(email=email, password=password, name=args.name or "")
+        print(f"Created user {user.email}")
+    org_name = args.org_name or (input("Name of the organisation: ") if interactive else "")
+    if org_name and not user.memberships.filter(organisation__name=org_name).exists():
+        organisation = actions.create_organisation(actor=user, owner=user, name=org_name)
+        print(f"Created organisation {organisation.name} ({organisation.slug}), owner {email}")
+    print(f"Done. Start the server with: waarborg serve  (then open {settings.BASE_URL})")
+    return EXIT_OK
+
+
+def _pending_migrations():
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections["default"])
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def run_server(host, port, workers):
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    # Before the WSGI app exists: WhiteNoise indexes the static files when it starts.
+    call("collectstatic", interactive=False, verbosity=0)
+    from waarborg.wsgi import application
+
+    connections.close_all()
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 120)
+
+        def load(self):
+            return application
+
+    Server().run()
+
+
+def cmd_serve(args):
+    setup_django(args.data_dir)
+    if _pending_migrations():
+        print(
+            "waarborg: the database is not up to date; run `waarborg init` first", file=sys.stderr
+        )
+        return EXIT_FAILED
+    run_server(args.host, args.port, args.workers)
+    return EXIT_OK
+
+
+def cmd_demo(args):
+    from waarborg import config
+
+    demo_dir = Path(args.data_dir or config.data_dir() / "demo").expanduser().resolve()
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("demo.sqlite3", "demo.sqlite3-wal", "demo.sqlite3-shm"):
+        (demo_dir / name).unlink(missing_ok=True)
+    shutil.rmtree(demo_dir / "files", ignore_errors=True)
+    os.environ["WAARBORG_DATABASE_URL"] = f"sqlite:///{demo_dir / 'demo.sqlite3'}"
+    os.environ["WAARBORG_EMAIL_URL"] = "console://"
+    os.environ.setdefault("WAARBORG_BASE_URL", f"http://{args.host}:{args.port}")
+    setup_django(demo_dir)
+    from waarborg.core import demo
+
+    print(f"Building the demo in {demo_dir} ...")
+    migrate()
+    logins = demo.build()
+    from django.conf import settings
+
+    print("\nWaarborg demo is ready.")
+    print(f"  Open:      {settings.BASE_URL}/")
+    for email, password, role in logins:
+        print(f"  Log in:    {email}  /  {password}   ({role})")
+    print("  E-mail is printed here instead of sent. Stop with Ctrl+C.\n")
+    if args.no_serve:
+        return EXIT_OK
+    run_server(args.host, args.port, args.workers)
+    return EXIT_OK
+
+
+def cmd_worker(args):
+    setup_django(args.data_dir)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["waarborg worker", "db_worker", *args.passthrough])
+    return EXIT_OK
+
+
+def cmd_manage(args):
+    setup_django(args.data_dir)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["waarborg manage", *args.passthrough])
+    return EXIT_OK
+
+
+def cmd_audit_verify(args):
+    setup_django(args.data_dir)
+    from django.core.management.base import CommandError
+
+    try:
+        call("audit_verify", org=args.org)
+    except CommandError as error:
+        raise UsageError(str(error)) from error
+    return EXIT_OK
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="waarborg",
+        description="Waarborg: privacy operations under the GDPR (AVG).",
+        epilog="Exit codes: 0 done, 1 failed, 2 wrong use or configuration.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name, func, help_text):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument(
+            "--data-dir",
+            help="data directory (default: WAARBORG_DATA_DIR or ~/.local/share/waarborg)",
+        )
+        sub.set_defaults(func=func)
+        return sub
+
+    init = command(
+        "init",
+        cmd_init,
+        "Create the data directory and database, the first owner and organisation.",
+    )
+    init.add_argument("--email", help="e-mail address of the first owner")
+    init.add_argument("--name", help="name of the first owner")
+    init.add_argument(
+        "--password", help="password of the first owner (or set WAARBORG_INIT_PASSWORD)"
+    )
+    init.add_argument("--org-name", help="legal name of the first organisation")
+    init.add_argument("--no-input", action="store_true", help="never prompt")
+
+    def server_options(sub, default_port=8000):
+        sub.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+        sub.add_argument("--port", type=int, default=default_port, help="port (8000)")
+        sub.add_argument("--workers", type=int, default=2, help="web worker processes (2)")
+
+    server_options(command("serve", cmd_serve, "Serve Waarborg with gunicorn."))
+    demo = command(
+        "demo",
+        cmd_demo,
+        "Build a fresh demo organisation on SQLite (in DATA_DIR/demo) and serve it.",
+    )
+    server_options(demo)
+    demo.add_argument("--no-serve", action="store_true", help="build the demo, do not serve it")
+
+    command(
+        "worker",
+        cmd_worker,
+        "Run background work (the django-tasks-db worker). Other options go to db_worker, "
+        "e.g. --max-tasks N, --interval SECONDS; `waarborg worker -- --help` lists them.",
+    )
+    command(
+        "manage",
+        cmd_manage,
+        "Run a Django management command, e.g. `waarborg manage check --deploy`.",
+    )
+
+    audit = commands.add_parser("audit", help="Audit trail commands.", description="Audit trail.")
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
+    verify = audit_commands.add_parser(
+        "verify",
+        help="Check the hash chain of the audit trail; exit 1 naming any tampered entry.",
+        description="Check the hash chain of the audit trail; exit 1 naming any tampered entry.",
+    )
+    verify.add_argument("--org", help="only this organisation (short name)")
+    verify.add_argument("--data-dir", help="data directory")
+    verify.set_defaults(func=cmd_audit_verify)
+    return parser
+
+
+PASSTHROUGH = ("worker", "manage")
+
+
+def parse(argv):
+    """Parse the command line; `worker` and `manage` hand everything after them to Django."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    passthrough = []
+    if argv and argv[0] in PASSTHROUGH and argv[1:2] not in (["-h"], ["--help"]):
+        own, rest = argv[:1], argv[1:]
+        while rest[:1] == ["--data-dir"] or (rest and rest[0].startswith("--data-dir=")):
+            take = 1 if "=" in rest[0] else 2
+            own, rest = own + rest[:take], rest[take:]
+        if rest[:1] == ["--"]:
+            rest = rest[1:]
+        argv, passthrough = own, rest
+    args = build_parser().parse_args(argv)
+    args.passthrough = passthrough
+    return args
+
+
+def main(argv=None):
+    from waarborg.config import ConfigError
+
+    args = parse(argv)
+    try:
+        return args.func(args)
+    except ConfigError as error:
+        print(f"waarborg: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as error:
+        print(f"waarborg: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

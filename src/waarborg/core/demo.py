@@ -1,0 +1,54 @@
+"""The demo: a fictional Dutch installation firm and a physiotherapy practice it advises.
+
+Every row is made through the same actions the product uses, so the demo's audit trail is real.
+Later parts of Waarborg add their content here (register, requests, consent, retention).
+"""
+
+from waarborg.core import actions
+from waarborg.core.models import Role
+
+DEMO_PASSWORD = "demo-waarborg"  # noqa: S105 (printed on the console on purpose)
+
+FIRM = {
+    "name": "Van Dijk Installatietechniek B.V.",
+    "slug": "van-dijk",
+    "legal_form": "B.V.",
+    "kvk_number": "87654321",
+    "street_address": "Kanaalweg 14",
+    "postal_code": "3526 KL",
+    "city": "Utrecht",
+    "privacy_email": "privacy@vandijk-installatie.example",
+    "phone": "+31 30 123 4567",
+    "website": "https://vandijk-installatie.example",
+}
+PRACTICE = {
+    "name": "Fysiotherapie De Linde",
+    "slug": "de-linde",
+    "legal_form": "Eenmanszaak",
+    "kvk_number": "76543210",
+    "street_address": "Lindelaan 3",
+    "postal_code": "6821 AB",
+    "city": "Arnhem",
+    "privacy_email": "praktijk@delinde.example",
+}
+PEOPLE = [
+    ("anna@vandijk-installatie.example", "Anna de Vries", Role.OWNER),
+    ("bram@vandijk-installatie.example", "Bram Jansen", Role.HANDLER),
+    ("chris@vandijk-installatie.example", "Chris Bakker", Role.VIEWER),
+]
+
+
+def build():
+    """Create the demo organisations and logins; return (e-mail, password, role) per login."""
+    users = {
+        email: actions.create_user(email=email, password=DEMO_PASSWORD, name=name)
+        for email, name, _ in PEOPLE
+    }
+    owner = users[PEOPLE[0][0]]
+    firm = actions.create_organisation(actor=owner, owner=owner, **FIRM)
+    for email, _, role in PEOPLE[1:]:
+        actions.add_member(firm, actor=owner, user=users[email], role=role)
+    # The owner also keeps the register of a client practice: two organisations, one login.
+    actions.create_organisation(actor=owner, owner=owner, **PRACTICE)
+    actions.mark_active(firm.memberships.get(user=owner))
+    return [(email, DEMO_PASSWORD, role.label) for email, _, role in PEOPLE]

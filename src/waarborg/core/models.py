@@ -1,0 +1,158 @@
+from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+kvk_validator = RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits."))
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person who logs in to the staff side. Signs in with an e-mail address."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    def __str__(self):
+        return self.name or self.email
+
+    def get_full_name(self):
+        return self.name
+
+    def get_short_name(self):
+        return self.name or self.email
+
+
+class Organisation(models.Model):
+    """A tenant: the controller (or processor) whose privacy practice Waarborg keeps.
+
+    Every domain row belongs to exactly one organisation.
+    """
+
+    name = models.CharField(_("legal name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    legal_form = models.CharField(_("legal form"), max_length=60, blank=True)
+    kvk_number = models.CharField(
+        _("KvK number"), max_length=8, blank=True, validators=[kvk_validator]
+    )
+    street_address = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="NL")
+    privacy_email = models.EmailField(_("privacy contact e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    dpo_name = models.CharField(_("data protection officer"), max_length=200, blank=True)
+    dpo_email = models.EmailField(_("e-mail of the data protection officer"), blank=True)
+    representative = models.CharField(
+        _("representative in the EU (Art. 27)"), max_length=300, blank=True
+    )
+    supervisory_authority = models.CharField(
+        _("supervisory authority"), max_length=200, default="Autoriteit Persoonsgegevens"
+    )
+    default_language = models.CharField(
+        _("default language"), max_length=5, choices=settings.LANGUAGES, default="nl"
+    )
+    time_zone = models.CharField(_("time zone"), max_length=60, default="Europe/Amsterdam")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    """Roles within one organisation, from most to least powerful."""
+
+    OWNER = "owner", _("Owner")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    HANDLER = "handler", _("Handler")
+    VIEWER = "viewer", _("Viewer")
+
+    @classmethod
+    def rank(cls, role):
+        order = [cls.VIEWER, cls.HANDLER, cls.PRIVACY_OFFICER, cls.OWNER]
+        return order.index(role)
+
+    @classmethod
+    def at_least(cls, role, minimum):
+        return cls.rank(role) >= cls.rank(minimum)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Which organisation a user lands in after logging in: the one they last worked in.
+    last_active_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+    def has_role(self, minimum):
+        return Role.at_least(self.role, minimum)
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation, sent by e-mail as a signed, expiring link."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_open(self):
+        return self.accepted_at is None and self.revoked_at is None

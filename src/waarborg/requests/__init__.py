@@ -1,0 +1,1 @@
+"""The requests app: filled by its own issue (see DESIGN.md); nothing here yet."""

@@ -1,0 +1,1 @@
+"""The retention app: filled by its own issue (see DESIGN.md); nothing here yet."""

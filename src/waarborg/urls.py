@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("audit/", include("waarborg.audit.urls")),
+    path("", include("waarborg.core.urls")),
+]

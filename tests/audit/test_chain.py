@@ -1,0 +1,143 @@
+"""The audit chain: append-only in code, and hand edits in the database are detected."""
+
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.urls import reverse
+
+from waarborg.audit.actions import record_entry, verify_chain
+from waarborg.audit.models import AppendOnlyError, AuditEntry
+
+
+def _entries(organisation):
+    return list(AuditEntry.objects.filter(organisation=organisation).order_by("seq"))
+
+
+def test_entries_chain_per_organisation(organisation, other_organisation):
+    first, second = _entries(organisation)[:2]
+    assert first.seq == 1 and second.seq == 2
+    assert second.prev_hash == first.hash
+    assert _entries(other_organisation)[0].seq == 1
+    assert verify_chain(organisation) == []
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_model(organisation):
+    entry = _entries(organisation)[0]
+    entry.action = "forged"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_entry_needs_the_actions_transaction(organisation, owner):
+    with pytest.raises(RuntimeError):
+        record_entry(organisation, actor=owner, action="x.y")
+    with transaction.atomic():
+        entry = record_entry(organisation, actor=None, action="x.y", new={"n": 1})
+    assert entry.actor_label == "system"
+
+
+def _raw_update(entry, column, value):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE audit_auditentry SET {column} = %s WHERE id = %s",  # noqa: S608
+            [value, entry.pk],
+        )
+
+
+def test_a_hand_edited_entry_is_found_and_named(organisation, owner):
+    entry = _entries(organisation)[0]
+    _raw_update(entry, "object_repr", "Someone else")
+    problems = verify_chain(organisation)
+    assert [(p.seq, p.entry_id) for p in problems] == [(1, entry.pk)]
+    assert "edited" in str(problems[0])
+
+
+def test_an_edited_json_value_is_found(organisation):
+    entry = _entries(organisation)[0]
+    _raw_update(entry, "new", '{"slug": "forged"}')
+    assert [p.seq for p in verify_chain(organisation)] == [1]
+
+
+def test_a_deleted_entry_is_found(organisation, owner, handler):
+    doomed = _entries(organisation)[1]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [doomed.pk])
+    problems = verify_chain(organisation)
+    assert problems and problems[0].seq == 2
+    assert "deleted" in problems[0].reason
+
+
+def test_verify_command_exit_codes(organisation, capsys):
+    call_command("audit_verify")
+    assert "ok firma-een-bv" in capsys.readouterr().out
+    entry = _entries(organisation)[0]
+    _raw_update(entry, "action", "core.nothing")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("audit_verify")
+    assert exit_info.value.code == 1
+    captured = capsys.readouterr()
+    assert f"entry #1 (id {entry.pk})" in captured.err
+    assert "FAILED firma-een-bv" in captured.out
+
+
+def test_audit_list_filters(client_for, owner, organisation, handler):
+    client = client_for(owner)
+    page = client.get(reverse("audit:list"), {"action": "core.membership"}).content.decode()
+    assert "core.membership.created" in page
+    assert "core.organisation.created" not in page
+    page = client.get(reverse("audit:list"), {"actor": "nobody-like-this"}).content.decode()
+    assert "core.membership.created" not in page
+    detail = client.get(reverse("audit:detail", args=[1]))
+    assert detail.status_code == 200
+    assert _entries(organisation)[0].hash in detail.content.decode()
+
+
+def test_audit_list_query_count_does_not_grow(
+    client_for, owner, organisation, django_assert_max_num_queries
+):
+    from waarborg.core import actions
+
+    for number in range(60):
+        actions.update_organisation(organisation, actor=owner, phone=str(number))
+    client = client_for(owner)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("audit:list")).status_code == 200
+
+
+def test_cli_verify_fails_on_tampering(tmp_path):
+    """`waarborg audit verify` on a real file database: 0 when intact, 1 naming the entry."""
+    env = {"WAARBORG_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    waarborg = [sys.executable, "-m", "waarborg.cli"]
+    init = subprocess.run(
+        [
+            *waarborg,
+            "init",
+            "--no-input",
+            "--email",
+            "a@b.example",
+            "--password",
+            "pw-long-enough",
+            "--org-name",
+            "Proef B.V.",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert init.returncode == 0, init.stderr
+    ok = subprocess.run([*waarborg, "audit", "verify"], env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "waarborg.sqlite3") as db:
+        db.execute("UPDATE audit_auditentry SET actor_label = 'intruder' WHERE seq = 2")
+    bad = subprocess.run([*waarborg, "audit", "verify"], env=env, capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "proef-bv: entry #2" in bad.stderr
