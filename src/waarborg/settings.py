@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "waarborg.core",
     "waarborg.audit",
+    "waarborg.register",
 ]
 
 MIDDLEWARE = [

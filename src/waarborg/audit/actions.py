@@ -17,7 +17,7 @@ from waarborg.core.models import Organisation
 SYSTEM_ACTOR = "system"
 
 
-def _plain(values):
+def json_ready(values):
     """JSON-normalise old/new values now, so the hash matches what the database gives back."""
     if values is None:
         return None
@@ -56,8 +56,8 @@ def record_entry(organisation, *, actor, action, obj=None, old=None, new=None):
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:300] if obj is not None else "",
-        old=_plain(old),
-        new=_plain(new),
+        old=json_ready(old),
+        new=json_ready(new),
         prev_hash=prev_hash,
     )
     entry.hash = entry.compute_hash()

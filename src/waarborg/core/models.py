@@ -156,3 +156,67 @@ class Invitation(models.Model):
     @property
     def is_open(self):
         return self.accepted_at is None and self.revoked_at is None
+
+
+class TermKind(models.TextChoices):
+    DATA_CATEGORY = "data_category", _("Data category")
+    DATA_SUBJECT = "data_subject", _("Group of people")
+    PURPOSE = "purpose", _("Purpose")
+    LEGAL_BASIS = "legal_basis", _("Legal basis")
+    ART9_GROUND = "art9_ground", _("Exception for special categories (Art. 9(2))")
+    TRANSFER_MECHANISM = "transfer_mechanism", _("Transfer mechanism")
+    COUNTRY = "country", _("Country")
+
+
+# Kinds an organisation may extend with entries of its own; the others are closed by law.
+OPEN_KINDS = (TermKind.DATA_CATEGORY, TermKind.DATA_SUBJECT, TermKind.PURPOSE, TermKind.COUNTRY)
+
+
+class Adequacy(models.TextChoices):
+    EEA = "eea", _("In the EEA")
+    ADEQUATE = "adequate", _("Adequacy decision")
+    DPF = "dpf", _("Only certified importers (EU-US Data Privacy Framework)")
+    NONE = "none", _("No adequacy decision")
+
+
+class Term(models.Model):
+    """One entry of a taxonomy: shipped with Waarborg (no organisation) or an organisation's own."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="terms"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=TermKind.choices)
+    code = models.CharField(_("code"), max_length=120)
+    label_nl = models.CharField(_("Dutch label"), max_length=200)
+    label_en = models.CharField(_("English label"), max_length=200)
+    special = models.BooleanField(_("special category (Art. 9)"), default=False)
+    criminal = models.BooleanField(_("criminal data (Art. 10)"), default=False)
+    national_id = models.BooleanField(_("national identification number"), default=False)
+    article = models.CharField(_("article"), max_length=20, blank=True)
+    vocabulary = models.CharField(_("public vocabulary term"), max_length=120, blank=True)
+    adequacy = models.CharField(_("adequacy"), max_length=10, choices=Adequacy.choices, blank=True)
+    retired = models.BooleanField(_("retired"), default=False)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code"],
+                condition=models.Q(organisation__isnull=True),
+                name="shipped_term_unique",
+            ),
+            models.UniqueConstraint(fields=["organisation", "kind", "code"], name="own_term_unique"),
+        ]
+
+    def __str__(self):
+        return self.label()
+
+    def label(self, language=None):
+        from django.utils.translation import get_language
+
+        language = (language or get_language() or "nl")[:2]
+        return self.label_en if language == "en" else self.label_nl
+
+    @property
+    def outside_eea(self):
+        return self.kind == TermKind.COUNTRY and self.adequacy != Adequacy.EEA

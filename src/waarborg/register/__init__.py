@@ -1,1 +1,1 @@
-"""The register app: filled by its own issue (see DESIGN.md); nothing here yet."""
+"""The register of processing activities (Art. 30 GDPR)."""
