@@ -132,7 +132,7 @@ def cmd_demo(args):
     os.environ["WAARBORG_EMAIL_URL"] = "console://"
     os.environ.setdefault("WAARBORG_BASE_URL", f"http://{args.host}:{args.port}")
     setup_django(demo_dir)
-    from waarborg.core import demo
+    from waarborg import demo
 
     print(f"Building the demo in {demo_dir} ...")
     migrate()
@@ -166,14 +166,27 @@ def cmd_manage(args):
     return EXIT_OK
 
 
-def cmd_audit_verify(args):
-    setup_django(args.data_dir)
-    from django.core.management.base import CommandError
+# `waarborg GROUP SUBCOMMAND ...` runs the management command GROUP_SUBCOMMAND.
+GROUPS = {
+    "audit": {
+        "verify": "Check the hash chain of the audit trail; exit 1 naming any tampered entry."
+    },
+    "register": {
+        "export": "Write an organisation's register as YAML.",
+        "import": "Import a register YAML file, all or nothing (--dry-run shows the changes).",
+        "starter": "Add the starter set of common small-firm activities.",
+        "ropa": "Export the register for the supervisory authority: xlsx, csv, html or pdf.",
+    },
+}
 
-    try:
-        call("audit_verify", org=args.org)
-    except CommandError as error:
-        raise UsageError(str(error)) from error
+
+def cmd_group(args):
+    setup_django(args.data_dir)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(
+        [f"waarborg {args.command}", f"{args.command}_{args.subcommand}", *args.passthrough]
+    )
     return EXIT_OK
 
 
@@ -233,16 +246,17 @@ def build_parser():
         "Run a Django management command, e.g. `waarborg manage check --deploy`.",
     )
 
-    audit = commands.add_parser("audit", help="Audit trail commands.", description="Audit trail.")
-    audit_commands = audit.add_subparsers(dest="audit_command", metavar="SUBCOMMAND", required=True)
-    verify = audit_commands.add_parser(
-        "verify",
-        help="Check the hash chain of the audit trail; exit 1 naming any tampered entry.",
-        description="Check the hash chain of the audit trail; exit 1 naming any tampered entry.",
-    )
-    verify.add_argument("--org", help="only this organisation (short name)")
-    verify.add_argument("--data-dir", help="data directory")
-    verify.set_defaults(func=cmd_audit_verify)
+    for group, subcommands in GROUPS.items():
+        sub = commands.add_parser(group, help=f"{group} commands", description=f"{group} commands")
+        choices = sub.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
+        for name, help_text in subcommands.items():
+            choice = choices.add_parser(
+                name,
+                help=help_text,
+                description=f"{help_text} Its options: waarborg {group} {name} -- --help.",
+            )
+            choice.add_argument("--data-dir", help="data directory")
+        sub.set_defaults(func=cmd_group)
     return parser
 
 
@@ -250,11 +264,22 @@ PASSTHROUGH = ("worker", "manage")
 
 
 def parse(argv):
-    """Parse the command line; `worker` and `manage` hand everything after them to Django."""
+    """Parse the command line; `worker`, `manage` and the groups hand their options to Django."""
     argv = list(sys.argv[1:] if argv is None else argv)
     passthrough = []
-    if argv and argv[0] in PASSTHROUGH and argv[1:2] not in (["-h"], ["--help"]):
-        own, rest = argv[:1], argv[1:]
+    head = (
+        2 if argv[:1] and argv[0] in GROUPS and len(argv) > 1 and argv[1] in GROUPS[argv[0]] else 1
+    )
+    if (
+        argv
+        and (argv[0] in PASSTHROUGH or head == 2)
+        and argv[head : head + 1]
+        not in (
+            ["-h"],
+            ["--help"],
+        )
+    ):
+        own, rest = argv[:head], argv[head:]
         while rest[:1] == ["--data-dir"] or (rest and rest[0].startswith("--data-dir=")):
             take = 1 if "=" in rest[0] else 2
             own, rest = own + rest[:take], rest[take:]

@@ -3,5 +3,6 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", include("waarborg.audit.urls")),
+    path("register/", include("waarborg.register.urls")),
     path("", include("waarborg.core.urls")),
 ]

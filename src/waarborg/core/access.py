@@ -12,7 +12,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import SimpleLazyObject
 
@@ -75,12 +75,13 @@ def role_required(minimum=Role.VIEWER):
 
 
 def scoped(model, organisation):
-    """All rows of `model` that belong to `organisation`."""
-    return model._default_manager.filter(organisation=organisation)
+    """All rows of `model` (a model or a queryset) that belong to `organisation`."""
+    rows = model if isinstance(model, QuerySet) else model._default_manager.all()
+    return rows.filter(organisation=organisation)
 
 
 def get_for_org(model, organisation, **lookup):
-    """The one row of `model` in `organisation` matching `lookup`, or 404."""
+    """The one row of `model` (or queryset) in `organisation` matching `lookup`, or 404."""
     return get_object_or_404(scoped(model, organisation), **lookup)
 
 

@@ -205,7 +205,9 @@ class Term(models.Model):
                 condition=models.Q(organisation__isnull=True),
                 name="shipped_term_unique",
             ),
-            models.UniqueConstraint(fields=["organisation", "kind", "code"], name="own_term_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "code"], name="own_term_unique"
+            ),
         ]
 
     def __str__(self):

@@ -93,7 +93,11 @@ def write_item(kind_name, organisation, data, *, actor, instance=None, resolver=
     row = apply_item(kind, organisation, data, instance=instance, resolve=resolver)
     resolver.remember(kind_name, row)
     change = "created" if instance is None else "updated"
-    if old is not None and old.get("status") != Status.RETIRED and data.get("status") == Status.RETIRED:
+    if (
+        old is not None
+        and old.get("status") != Status.RETIRED
+        and data.get("status") == Status.RETIRED
+    ):
         change = "retired"
     before, after = _diff(old or {}, data)
     record_entry(

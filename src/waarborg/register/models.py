@@ -13,7 +13,9 @@ from waarborg.core.models import Organisation, Term
 
 key_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9._-]*$",
-    _("Use lower-case letters, digits, dots, hyphens and underscores, starting with a letter or digit."),
+    _(
+        "Use lower-case letters, digits, dots, hyphens and underscores, starting with a letter or digit."
+    ),
 )
 
 
@@ -93,7 +95,9 @@ class RetentionRule(RegisterItem):
 
     name = TranslatedTextField(_("name"), blank=False)
     duration = models.CharField(
-        _("period"), max_length=40, help_text=_("ISO 8601: P7Y is 7 years, P5M 5 months, P4W 4 weeks")
+        _("period"),
+        max_length=40,
+        help_text=_("ISO 8601: P7Y is 7 years, P5M 5 months, P4W 4 weeks"),
     )
     trigger = models.CharField(_("counted"), max_length=30, choices=Trigger.choices)
     bound = models.CharField(_("kind of period"), max_length=10, choices=Bound.choices)
@@ -140,10 +144,15 @@ class Party(RegisterItem):
         _("transfer impact assessment on"), null=True, blank=True
     )
     agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
-    agreement_document = models.CharField(_("agreement document or link"), max_length=500, blank=True)
+    agreement_document = models.CharField(
+        _("agreement document or link"), max_length=500, blank=True
+    )
     agreement_review_on = models.DateField(_("agreement review date"), null=True, blank=True)
     sub_processors = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="processors",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="processors",
         verbose_name=_("sub-processors"),
     )
 
@@ -159,7 +168,11 @@ class System(RegisterItem):
     name = TranslatedTextField(_("name"), blank=False)
     description = TranslatedTextField(_("description"), multiline=True)
     operator = models.ForeignKey(
-        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="systems",
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="systems",
         verbose_name=_("run by"),
     )
     data_categories = models.ManyToManyField(
@@ -220,7 +233,9 @@ class ProcessingActivity(RegisterItem):
         Term, blank=True, related_name="+", verbose_name=_("data categories")
     )
     source = models.CharField(
-        _("where the data comes from"), max_length=10, choices=Source.choices,
+        _("where the data comes from"),
+        max_length=10,
+        choices=Source.choices,
         default=Source.DIRECT,
     )
     source_detail = TranslatedTextField(_("source of the data"), multiline=True)
@@ -228,7 +243,11 @@ class ProcessingActivity(RegisterItem):
         Party, blank=True, related_name="activities", verbose_name=_("recipients and processors")
     )
     controller = models.ForeignKey(
-        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="activities_for",
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities_for",
         verbose_name=_("on behalf of (controller)"),
     )
     systems = models.ManyToManyField(
@@ -245,12 +264,12 @@ class ProcessingActivity(RegisterItem):
     automated_decisions_detail = TranslatedTextField(
         _("automated decisions explained"), multiline=True
     )
-    dpia = models.CharField(
-        _("DPIA"), max_length=12, choices=Dpia.choices, default=Dpia.NOT_NEEDED
-    )
+    dpia = models.CharField(_("DPIA"), max_length=12, choices=Dpia.choices, default=Dpia.NOT_NEEDED)
     dpia_done_on = models.DateField(_("DPIA done on"), null=True, blank=True)
     requirement = models.CharField(
-        _("providing the data is"), max_length=15, choices=Requirement.choices,
+        _("providing the data is"),
+        max_length=15,
+        choices=Requirement.choices,
         default=Requirement.NONE,
     )
     requirement_consequence = TranslatedTextField(

@@ -181,30 +181,45 @@ def default_of(kind, spec):
     return model_field(kind, spec.name).get_default()
 
 
+def canonical(kind, values):
+    """Register data in its one written form: texts stripped, lists sorted, defaults left out."""
+    data = {}
+    for spec in kind.fields:
+        if spec.name not in values:
+            continue
+        value = values[spec.name]
+        if spec.type == "translated":
+            value = {lang: text for lang, text in normalise(value).items() if text}
+        elif spec.type in ("terms", "refs"):
+            value = sorted(value or [])
+        elif spec.type == "countries":
+            value = list(dict.fromkeys(value or []))
+        elif spec.type in ("text", "duration", "key") and isinstance(value, str):
+            value = value.strip()
+        elif value is None and spec.type not in ("ref", "date"):
+            value = default_of(kind, spec)
+        if spec.required or value != default_of(kind, spec):
+            data[spec.name] = value
+    return data
+
+
 def to_data(kind, obj):
     """The item as the register file holds it: codes and keys, defaults left out.
 
     Relations are read through `.all()`, so callers prefetch them for many items.
     """
-    data = {}
+    values = {}
     for spec in kind.fields:
         if spec.type == "terms":
-            value = sorted(term.code for term in getattr(obj, spec.name).all())
+            values[spec.name] = [term.code for term in getattr(obj, spec.name).all()]
         elif spec.type == "refs":
-            value = sorted(item.key for item in getattr(obj, spec.name).all())
+            values[spec.name] = [item.key for item in getattr(obj, spec.name).all()]
         elif spec.type == "ref":
             related = getattr(obj, spec.name)
-            value = related.key if related is not None else None
-        elif spec.type == "translated":
-            value = normalise(getattr(obj, spec.name))
-            value = {lang: text for lang, text in value.items() if text}
-        elif spec.type == "countries":
-            value = list(getattr(obj, spec.name) or [])
+            values[spec.name] = related.key if related is not None else None
         else:
-            value = getattr(obj, spec.name)
-        if spec.required or value != default_of(kind, spec):
-            data[spec.name] = value
-    return data
+            values[spec.name] = getattr(obj, spec.name)
+    return canonical(kind, values)
 
 
 class ItemError(Exception):

@@ -5,6 +5,7 @@ fields in a fixed order, defaults left out), so export -> import -> export gives
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
@@ -81,7 +82,11 @@ def register_data(organisation):
 
 def dump(data):
     return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
         default_flow_style=False,
     )
 
@@ -183,19 +188,24 @@ class _Problems:
 
 def _check_top(data, problems):
     if not isinstance(data, dict):
-        problems.add((), _("the file must be a mapping with the sections %(sections)s") % {
-            "sections": ", ".join(TOP_KEYS)
-        })
+        problems.add(
+            (),
+            _("the file must be a mapping with the sections %(sections)s")
+            % {"sections": ", ".join(TOP_KEYS)},
+        )
         return False
     for key in data:
         if key not in TOP_KEYS:
-            problems.add((key,), _("unknown section; allowed: %(allowed)s") % {
-                "allowed": ", ".join(TOP_KEYS)
-            }, key_line=True)
+            problems.add(
+                (key,),
+                _("unknown section; allowed: %(allowed)s") % {"allowed": ", ".join(TOP_KEYS)},
+                key_line=True,
+            )
     if data.get("waarborg") != FORMAT_VERSION:
-        problems.add(("waarborg",), _("must be %(version)s (the format version)") % {
-            "version": FORMAT_VERSION
-        })
+        problems.add(
+            ("waarborg",),
+            _("must be %(version)s (the format version)") % {"version": FORMAT_VERSION},
+        )
     for name in ["terms", *ORDER]:
         if name in data and not isinstance(data[name], list):
             problems.add((name,), _("must be a list"))
@@ -210,9 +220,11 @@ def _check_organisation(organisation, data, problems):
     allowed = core_actions.ORGANISATION_FIELDS
     for key in section:
         if key not in allowed:
-            problems.add(("organisation", key), _("unknown key; allowed: %(allowed)s") % {
-                "allowed": ", ".join(allowed)
-            }, key_line=True)
+            problems.add(
+                ("organisation", key),
+                _("unknown key; allowed: %(allowed)s") % {"allowed": ", ".join(allowed)},
+                key_line=True,
+            )
     candidate = type(organisation).objects.get(pk=organisation.pk)
     for name in allowed:
         value = section.get(name, candidate._meta.get_field(name).get_default())
@@ -236,27 +248,38 @@ def _check_terms(organisation, data, index, problems):
             continue
         for key in entry:
             if key not in TERM_KEYS:
-                problems.add((*path, key), _("unknown key; allowed: %(allowed)s") % {
-                    "allowed": ", ".join(TERM_KEYS)
-                }, key_line=True)
+                problems.add(
+                    (*path, key),
+                    _("unknown key; allowed: %(allowed)s") % {"allowed": ", ".join(TERM_KEYS)},
+                    key_line=True,
+                )
         kind, code = entry.get("kind"), entry.get("code")
         if kind not in OPEN_KINDS:
-            problems.add((*path, "kind"), _("%(value)r is not allowed; use one of: %(allowed)s") % {
-                "value": kind, "allowed": ", ".join(OPEN_KINDS)
-            })
+            problems.add(
+                (*path, "kind"),
+                _("%(value)r is not allowed; use one of: %(allowed)s")
+                % {"value": kind, "allowed": ", ".join(OPEN_KINDS)},
+            )
             continue
         if not isinstance(code, str) or not code or not isinstance(entry.get("nl"), str):
             problems.add(path, _("code and nl are required texts"))
             continue
         if entry.get("adequacy") not in (None, *Adequacy.values):
-            problems.add((*path, "adequacy"), _("%(value)r is not allowed; use one of: %(allowed)s")
-                         % {"value": entry["adequacy"], "allowed": ", ".join(Adequacy.values)})
+            problems.add(
+                (*path, "adequacy"),
+                _("%(value)r is not allowed; use one of: %(allowed)s")
+                % {"value": entry["adequacy"], "allowed": ", ".join(Adequacy.values)},
+            )
         existing = index.get(kind, code)
         if existing is None:
             new_terms.append((kind, code))
             index.by_kind[kind][code] = Term(
-                organisation=organisation, kind=kind, code=code, label_nl=entry["nl"],
-                label_en=entry.get("en") or entry["nl"], adequacy=entry.get("adequacy", ""),
+                organisation=organisation,
+                kind=kind,
+                code=code,
+                label_nl=entry["nl"],
+                label_en=entry.get("en") or entry["nl"],
+                adequacy=entry.get("adequacy", ""),
                 **{flag: bool(entry.get(flag)) for flag in TERM_FLAGS},
             )
         elif existing.organisation_id is None:
@@ -274,9 +297,10 @@ def _order_parties(items, problems):
             return
         if state.get(key) == "busy":
             position = by_key[key][0]
-            problems.add(("parties", position, "sub_processors"),
-                         _("sub-processors form a cycle: %(cycle)s") % {
-                             "cycle": " -> ".join([*trail, key])})
+            problems.add(
+                ("parties", position, "sub_processors"),
+                _("sub-processors form a cycle: %(cycle)s") % {"cycle": " -> ".join([*trail, key])},
+            )
             return
         state[key] = "busy"
         for sub in by_key[key][1].get("sub_processors") or []:
@@ -290,17 +314,21 @@ def _order_parties(items, problems):
     return ordered
 
 
-def plan_import(organisation, text):
+def plan_import(organisation, text, merge=False):
     """Validate a register file completely and work out what importing it changes.
 
-    Raises RegisterFileError with every problem found; changes nothing.
+    The file is the whole register: items not in it are retired. With `merge` (the starter
+    set), the file adds to the register: the organisation section is optional, items may refer
+    to items already in the register, and nothing is retired. Raises RegisterFileError with
+    every problem found; changes nothing.
     """
     data, lines = load_with_lines(text)
     problems = _Problems(lines)
     if not _check_top(data, problems):
         raise RegisterFileError(problems.items)
     plan = Plan(data=data)
-    plan.organisation_changes = _check_organisation(organisation, data, problems)
+    if not (merge and "organisation" not in data):
+        plan.organisation_changes = _check_organisation(organisation, data, problems)
     index = TermIndex(organisation)
     plan.new_terms = _check_terms(organisation, data, index, problems)
     file_keys = {}
@@ -317,14 +345,21 @@ def plan_import(organisation, text):
         kind = KINDS[name]
         rows = prefetch(kind, scoped(kind.model, organisation))
         current[name] = {row.key: to_data(kind, row) for row in rows}
+        if merge:
+            file_keys[name] |= set(current[name])
+    for name in ORDER:
+        kind = KINDS[name]
         for position, item in enumerate(data.get(name) or []):
             path = (name, position)
             if not isinstance(item, dict):
                 problems.add(path, _("must be a mapping"))
                 continue
             for error in check_item(kind, item, terms=index, keys=file_keys):
-                problems.add((*path, error.field_name), str(error.message),
-                             key_line=error.field_name not in item or "unknown" in str(error))
+                problems.add(
+                    (*path, error.field_name),
+                    str(error.message),
+                    key_line=error.field_name not in item or "unknown" in str(error),
+                )
     if "parties" in data and not problems.items:
         _order_parties(data["parties"], problems)
     if problems.items:
@@ -339,15 +374,19 @@ def plan_import(organisation, text):
                 changed = sorted(f for f in {**old, **item} if old.get(f) != item.get(f))
                 plan.changes.append((name, key, "update", changed))
         for key, old in sorted(current[name].items()):
-            if key not in wanted and old.get("status", Status.ACTIVE) != Status.RETIRED:
+            if (
+                not merge
+                and key not in wanted
+                and old.get("status", Status.ACTIVE) != Status.RETIRED
+            ):
                 plan.changes.append((name, key, "retire", []))
     return plan
 
 
 @transaction.atomic
-def import_register(organisation, text, *, actor, dry_run=False):
+def import_register(organisation, text, *, actor, dry_run=False, merge=False):
     """Import a register file: all of it or, on any problem, nothing. Returns the Plan."""
-    plan = plan_import(organisation, text)
+    plan = plan_import(organisation, text, merge=merge)
     if dry_run or plan.is_empty:
         return plan
     data = plan.data
@@ -365,8 +404,13 @@ def import_register(organisation, text, *, actor, dry_run=False):
     for kind, code in plan.new_terms:
         entry = entries[(kind, code)]
         add_term(
-            organisation, actor=actor, kind=kind, code=code, label_nl=entry["nl"],
-            label_en=entry.get("en", ""), adequacy=entry.get("adequacy", ""),
+            organisation,
+            actor=actor,
+            kind=kind,
+            code=code,
+            label_nl=entry["nl"],
+            label_en=entry.get("en", ""),
+            adequacy=entry.get("adequacy", ""),
             **{flag: bool(entry.get(flag)) for flag in TERM_FLAGS},
         )
     resolver = Resolver(organisation)
@@ -378,8 +422,9 @@ def import_register(organisation, text, *, actor, dry_run=False):
         for item in items:
             if (name, item["key"]) in changing:
                 instance = resolver.get(name, item["key"])
-                write_item(name, organisation, item, actor=actor, instance=instance,
-                           resolver=resolver)
+                write_item(
+                    name, organisation, item, actor=actor, instance=instance, resolver=resolver
+                )
         for kind, key, change, _fields in plan.changes:
             if kind == name and change == "retire":
                 row = resolver(name, key)
@@ -391,7 +436,20 @@ def import_register(organisation, text, *, actor, dry_run=False):
         organisation,
         actor=actor,
         action="register.imported",
-        new={"changes": len(plan.changes), "terms": len(plan.new_terms),
-             "organisation": plan.organisation_changes},
+        new={
+            "changes": len(plan.changes),
+            "terms": len(plan.new_terms),
+            "organisation": plan.organisation_changes,
+        },
     )
     return plan
+
+
+STARTER_FILE = Path(__file__).parent / "data" / "starter.yaml"
+
+
+def apply_starter(organisation, *, actor):
+    """Add the starter set of common small-firm activities to an organisation's register."""
+    return import_register(
+        organisation, STARTER_FILE.read_text(encoding="utf-8"), actor=actor, merge=True
+    )

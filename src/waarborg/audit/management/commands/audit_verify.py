@@ -19,7 +19,7 @@ class Command(BaseCommand):
         if org:
             organisations = organisations.filter(slug=org)
             if not organisations.exists():
-                raise CommandError(f"no organisation with short name {org!r}")
+                raise CommandError(f"no organisation with short name {org!r}", returncode=2)
         failed = False
         for organisation in organisations:
             problems = verify_chain(organisation)

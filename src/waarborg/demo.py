@@ -4,8 +4,24 @@ Every row is made through the same actions the product uses, so the demo's audit
 Later parts of Waarborg add their content here (register, requests, consent, retention).
 """
 
+from pathlib import Path
+
 from waarborg.core import actions
 from waarborg.core.models import Role
+from waarborg.register import actions as register_actions
+from waarborg.register.schema import current_data
+from waarborg.register.yamlio import apply_starter, import_register
+
+DEMO_REGISTER = Path(__file__).parent / "data" / "demo_register.yaml"
+# Which processors each starter activity of the demo firm uses.
+RECIPIENTS = {
+    "customer-administration": (["exact", "microsoft"], ["boekhouding", "mailbox"]),
+    "financial-administration": (["exact", "belastingdienst"], ["boekhouding"]),
+    "newsletter": (["laposta"], ["nieuwsbrief"]),
+    "contact": (["microsoft"], ["mailbox"]),
+    "telephony": (["routit"], ["telefooncentrale"]),
+    "recruitment": (["microsoft"], ["mailbox"]),
+}
 
 DEMO_PASSWORD = "demo-waarborg"  # noqa: S105 (printed on the console on purpose)
 
@@ -51,4 +67,21 @@ def build():
     # The owner also keeps the register of a client practice: two organisations, one login.
     actions.create_organisation(actor=owner, owner=owner, **PRACTICE)
     actions.mark_active(firm.memberships.get(user=owner))
+    build_register(firm, owner)
     return [(email, DEMO_PASSWORD, role.label) for email, _, role in PEOPLE]
+
+
+def build_register(firm, owner):
+    """The starter set, the firm's own processors and systems, and the links between them."""
+    from waarborg.register.models import ProcessingActivity
+
+    apply_starter(firm, actor=owner)
+    import_register(firm, DEMO_REGISTER.read_text(encoding="utf-8"), actor=owner, merge=True)
+    for key, (recipients, systems) in RECIPIENTS.items():
+        activity = ProcessingActivity.objects.get(organisation=firm, key=key)
+        data = {
+            **current_data("activities", activity),
+            "recipients": recipients,
+            "systems": systems,
+        }
+        register_actions.save_item("activities", firm, data, actor=owner, instance=activity)

@@ -1,0 +1,178 @@
+"""Staff forms for register items, built from the same schema as the YAML file."""
+
+from django import forms
+from django.forms.models import fields_for_model
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from waarborg.core.access import scoped
+from waarborg.core.fields import TranslatedFormField, translated
+from waarborg.core.models import TermKind
+from waarborg.core.taxonomy import terms_for
+from waarborg.register.models import ProcessingActivity, Status
+from waarborg.register.schema import KINDS, canonical
+
+# Short help per field in plain language, citing the article it comes from.
+HELP = {
+    "key": _("A short name for links and the YAML file; made from the name when left empty."),
+    "role": _(
+        "Controller: you decide why and how. Processor: you process for a client (Art. 28, "
+        "Art. 30(2)). Joint controller: you decide together with another (Art. 26)."
+    ),
+    "controller": _(
+        "For the processor role: the client on whose behalf you process (Art. 30(2)(a))."
+    ),
+    "purpose": _("Why you process these data, in words a customer understands (Art. 30(1)(b))."),
+    "purpose_terms": _("The kinds of purpose, from a public vocabulary (W3C DPV)."),
+    "legal_basis": _("One of the six grounds of Art. 6(1) GDPR. Not needed in the processor role."),
+    "legal_basis_detail": _(
+        "For legitimate interests: the interest you pursue (Art. 13(1)(d)). For a legal "
+        "obligation: the law. For consent: how it is asked."
+    ),
+    "art9_ground": _(
+        "Only when special categories are processed (health, religion, ...): the exception of "
+        "Art. 9(2) that allows it."
+    ),
+    "data_subjects": _("Whose data: the groups of people (Art. 30(1)(c))."),
+    "data_categories": _("Which data (Art. 30(1)(c)). Special categories are marked."),
+    "source": _("Data not obtained from the person: say from whom (Art. 14(2)(f))."),
+    "recipients": _("Who receives the data: processors and other recipients (Art. 30(1)(d))."),
+    "systems": _("Where the data live: requests and retention act there."),
+    "retention_rules": _("How long the data are kept (Art. 30(1)(f), Art. 13(2)(a))."),
+    "retention_note": _("Criteria for the period, if a rule does not say it all."),
+    "security_measures": _("The technical and organisational measures (Art. 30(1)(g), Art. 32)."),
+    "automated_decisions": _(
+        "Decisions made by a computer alone that affect people significantly (Art. 22)."
+    ),
+    "dpia": _("A data protection impact assessment is needed for high-risk processing (Art. 35)."),
+    "requirement": _(
+        "Whether people must provide the data, and what happens if they do not (Art. 13(2)(e))."
+    ),
+    "country": _("Where the party is established."),
+    "locations": _("Countries where the party stores or accesses the data (Art. 30(1)(e))."),
+    "transfer_mechanism": _(
+        "Needed for a country outside the EEA (Art. 44-49). Privacy Shield is invalid since "
+        "16 July 2020; the EU-US Data Privacy Framework covers only certified importers."
+    ),
+    "scc_module": _("Which module of the 2021 standard contractual clauses applies."),
+    "agreement_signed_on": _("The processing agreement required by Art. 28(3)."),
+    "duration": _("ISO 8601: P7Y is 7 years, P14M 14 months, P4W 4 weeks, P0D at once."),
+    "bound": _(
+        "Minimum: a law requires keeping the data this long (e.g. 7 years, art. 52 AWR). "
+        "Maximum: after this the data go."
+    ),
+    "legal_source": _("The law or guidance the period comes from."),
+    "review_interval": _("How often the measure is checked, ISO 8601 (P1Y is yearly)."),
+    "manual_instructions": _(
+        "How a handler finds, exports or erases one person's data here when no connector exists."
+    ),
+}
+
+TERM_FIELDS = {"term", "terms", "countries"}
+
+
+def _term_choices(organisation, term_kind):
+    return [
+        (term.code, f"{term.label()}" + (" ⚠" if term.special or term.criminal else ""))
+        for term in terms_for(organisation, term_kind).filter(retired=False).order_by("label_nl")
+    ]
+
+
+class ItemForm(forms.Form):
+    """A form for one kind of register item; `data()` gives the item as register data."""
+
+    def __init__(self, kind_name, organisation, *args, instance=None, **kwargs):
+        self.kind = KINDS[kind_name]
+        self.organisation = organisation
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        model_fields = fields_for_model(
+            self.kind.model,
+            fields=[
+                spec.name
+                for spec in self.kind.fields
+                if spec.type not in TERM_FIELDS | {"ref", "refs"}
+            ],
+        )
+        for spec in self.kind.fields:
+            field = model_fields.get(spec.name) or self._relation_field(spec)
+            field.required = spec.required and spec.name != "key"
+            if isinstance(field, TranslatedFormField):
+                field.text_required = spec.required
+            field.help_text = HELP.get(spec.name, field.help_text)
+            if spec.type == "date":
+                field.widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+            self.fields[spec.name] = field
+        self.fields["key"].required = False
+        self.fields["status"].initial = Status.ACTIVE
+
+    def _relation_field(self, spec):
+        label = self.kind.model._meta.get_field(spec.name).verbose_name
+        if spec.type in ("term", "terms", "countries"):
+            choices = _term_choices(self.organisation, spec.term_kind)
+            if spec.type == "term":
+                return forms.ChoiceField(label=label, choices=[("", "—"), *choices])
+            widget = (
+                forms.SelectMultiple(attrs={"size": 8})
+                if spec.term_kind == TermKind.COUNTRY
+                else forms.CheckboxSelectMultiple(attrs={"class": "columns"})
+            )
+            return forms.MultipleChoiceField(label=label, choices=choices, widget=widget)
+        rows = scoped(KINDS[spec.ref_kind].model, self.organisation).exclude(status=Status.RETIRED)
+        if self.instance is not None and spec.ref_kind == self.kind.name:
+            rows = rows.exclude(pk=self.instance.pk)
+        if spec.name == "controller":
+            rows = rows.filter(kind="client_controller")
+        choices = [(row.key, translated(row.name) or row.key) for row in rows.order_by("key")]
+        if spec.type == "ref":
+            return forms.ChoiceField(label=label, choices=[("", "—"), *choices])
+        return forms.MultipleChoiceField(
+            label=label,
+            choices=choices,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "columns"}),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("key") and cleaned.get("name"):
+            cleaned["key"] = slugify(translated(cleaned["name"], "nl"))[:80] or ""
+        if (
+            self.kind.model is ProcessingActivity
+            and cleaned.get("role") == ProcessingActivity.Role.PROCESSOR
+            and not cleaned.get("controller")
+        ):
+            self.add_error("controller", _("Choose the client on whose behalf you process."))
+        return cleaned
+
+    def data_for_register(self):
+        values = {}
+        for spec in self.kind.fields:
+            value = self.cleaned_data.get(spec.name)
+            if spec.type in ("ref", "term") and value == "":
+                value = None if spec.type == "ref" else ""
+            values[spec.name] = value
+        return canonical(self.kind, values)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Register file (YAML)"))
+
+
+class TermForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("List"),
+        choices=[
+            (TermKind.DATA_CATEGORY, _("Data category")),
+            (TermKind.DATA_SUBJECT, _("Group of people")),
+            (TermKind.PURPOSE, _("Purpose")),
+        ],
+    )
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=r"^[a-z0-9][a-z0-9._:-]*$",
+        max_length=120,
+        help_text=_("Lower-case letters, digits, dots and hyphens, e.g. own.meter_readings"),
+    )
+    label_nl = forms.CharField(label=_("Dutch label"), max_length=200)
+    label_en = forms.CharField(label=_("English label"), max_length=200, required=False)
+    special = forms.BooleanField(label=_("special category (Art. 9)"), required=False)

@@ -1,0 +1,31 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from waarborg.register import ropa
+from waarborg.register.management.commands._org import find_organisation, organisation_option
+
+FORMATS = {"xlsx": ropa.to_xlsx, "csv": ropa.to_csv, "html": ropa.to_html, "pdf": ropa.to_pdf}
+
+
+class Command(BaseCommand):
+    help = "Export the register of processing activities (RoPA) as xlsx, csv, html or pdf."
+
+    def add_arguments(self, parser):
+        organisation_option(parser)
+        parser.add_argument("--format", choices=sorted(FORMATS), default="xlsx")
+        parser.add_argument("--language", choices=["nl", "en"], default=None)
+        parser.add_argument("--output", "-o", help="file to write (required for xlsx and pdf)")
+
+    def handle(self, *args, org=None, format="xlsx", language=None, output=None, **options):
+        organisation = find_organisation(org)
+        content = FORMATS[format](organisation, language or organisation.default_language)
+        if output:
+            mode = "wb" if isinstance(content, bytes) else "w"
+            with open(output, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as handle:
+                handle.write(content)
+            self.stdout.write(f"Wrote {output}")
+        elif isinstance(content, bytes):
+            raise CommandError(f"--output is required for {format}", returncode=2)
+        else:
+            sys.stdout.write(content)

@@ -1,0 +1,335 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from waarborg.core.access import get_for_org, role_required, scoped
+from waarborg.core.fields import translated
+from waarborg.core.models import Role, Term, TermKind
+from waarborg.core.taxonomy import TermIndex
+from waarborg.register import actions, ropa
+from waarborg.register.forms import ImportForm, ItemForm, TermForm
+from waarborg.register.models import Party, Status
+from waarborg.register.schema import KINDS, current_data, prefetch
+from waarborg.register.yamlio import (
+    RegisterFileError,
+    apply_starter,
+    export_register,
+    import_register,
+)
+
+PAGE_SIZE = 50
+# Per kind: (URL parameter, field lookup) pairs offered as filters on the list page.
+FILTERS = {
+    "activities": ["role", "legal_basis", "data_subjects__code", "status"],
+    "parties": ["kind", "country", "transfer_mechanism", "status"],
+    "systems": ["operator__key", "status"],
+    "retention_rules": ["bound", "trigger", "status"],
+    "security_measures": ["kind", "status"],
+}
+
+
+def _kind(kind_name):
+    if kind_name not in KINDS:
+        raise Http404
+    return KINDS[kind_name]
+
+
+@role_required(Role.VIEWER)
+def overview(request):
+    organisation = request.organisation
+    counts = [
+        (kind, scoped(kind.model, organisation).exclude(status=Status.RETIRED).count())
+        for kind in KINDS.values()
+    ]
+    return render(
+        request,
+        "register/overview.html",
+        {"counts": counts, "empty": not any(count for _kind, count in counts)},
+    )
+
+
+@role_required(Role.VIEWER)
+def item_list(request, kind_name):
+    kind = _kind(kind_name)
+    rows = scoped(kind.model, request.organisation)
+    if not request.GET.get("status"):
+        rows = rows.exclude(status=Status.RETIRED)
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = rows.filter(Q(key__icontains=query) | Q(name__icontains=query))
+    active = {}
+    for lookup in FILTERS[kind_name]:
+        value = request.GET.get(lookup)
+        if value:
+            rows = rows.filter(**{lookup: value})
+            active[lookup] = value
+    rows = rows.distinct().order_by("key")
+    if kind_name == "activities":
+        rows = rows.select_related("controller").annotate(recipient_count=Count("recipients"))
+    if kind_name == "parties":
+        rows = rows.annotate(activity_count=Count("activities", distinct=True))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "register/item_list.html",
+        {
+            "kind": kind,
+            "page": page,
+            "q": query,
+            "filters": _filter_choices(kind_name, request.organisation, active),
+            "query": params.urlencode(),
+            "index": TermIndex(request.organisation),
+        },
+    )
+
+
+def _filter_choices(kind_name, organisation, active):
+    """(lookup, label, choices, chosen) for each filter of the list page."""
+    kind = KINDS[kind_name]
+    index = TermIndex(organisation)
+    result = []
+    for lookup in FILTERS[kind_name]:
+        name = lookup.split("__")[0]
+        field = kind.model._meta.get_field(name)
+        if field.choices:
+            choices = list(field.choices)
+        elif name in ("legal_basis", "country", "transfer_mechanism"):
+            term_kind = {
+                "legal_basis": TermKind.LEGAL_BASIS,
+                "country": TermKind.COUNTRY,
+                "transfer_mechanism": TermKind.TRANSFER_MECHANISM,
+            }[name]
+            choices = [
+                (code, index.get(term_kind, code).label()) for code in index.codes(term_kind)
+            ]
+        elif name == "data_subjects":
+            choices = [
+                (code, index.get(TermKind.DATA_SUBJECT, code).label())
+                for code in index.codes(TermKind.DATA_SUBJECT)
+            ]
+        else:  # operator
+            parties = scoped(Party, organisation).order_by("key")
+            choices = [(party.key, translated(party.name)) for party in parties]
+        result.append((lookup, field.verbose_name, choices, active.get(lookup, "")))
+    return result
+
+
+@role_required(Role.PRIVACY_OFFICER)
+def item_create(request, kind_name):
+    kind = _kind(kind_name)
+    form = ItemForm(kind_name, request.organisation, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        row = _save(request, form, kind_name)
+        if row is not None:
+            messages.success(request, _("Saved."))
+            return redirect("register:detail", kind_name=kind_name, key=row.key)
+    return render(request, "register/item_form.html", {"kind": kind, "form": form})
+
+
+@role_required(Role.PRIVACY_OFFICER)
+def item_edit(request, kind_name, key):
+    kind = _kind(kind_name)
+    row = get_for_org(kind.model, request.organisation, key=key)
+    form = ItemForm(
+        kind_name,
+        request.organisation,
+        request.POST or None,
+        instance=row,
+        initial=current_data(kind_name, row),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, kind_name, instance=row)
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("register:detail", kind_name=kind_name, key=saved.key)
+    return render(request, "register/item_form.html", {"kind": kind, "form": form, "row": row})
+
+
+def _save(request, form, kind_name, instance=None):
+    """Save through the action; its validation errors go back onto the form."""
+    try:
+        return actions.save_item(
+            kind_name,
+            request.organisation,
+            form.data_for_register(),
+            actor=request.user,
+            instance=instance,
+        )
+    except actions.RegisterError as error:
+        for _where, name, message in error.errors:
+            form.add_error(name if name in form.fields else None, str(message))
+        return None
+
+
+@require_POST
+@role_required(Role.PRIVACY_OFFICER)
+def item_retire(request, kind_name, key):
+    kind = _kind(kind_name)
+    row = get_for_org(kind.model, request.organisation, key=key)
+    actions.retire_item(kind_name, row, actor=request.user)
+    messages.success(request, _("Retired. It stays in the history and can be put back in use."))
+    return redirect("register:list", kind_name=kind_name)
+
+
+@role_required(Role.VIEWER)
+def item_detail(request, kind_name, key):
+    kind = _kind(kind_name)
+    row = get_for_org(prefetch(kind, kind.model.objects.all()), request.organisation, key=key)
+    context = {"kind": kind, "row": row, "index": TermIndex(request.organisation)}
+    if kind_name == "activities":
+        context["versions"] = row.versions.all()[:20]
+        context["transfers"] = [
+            text
+            for text in (ropa.transfer_text(context["index"], p) for p in row.recipients.all())
+            if text
+        ]
+    if kind_name == "parties":
+        context["activities"] = row.activities.order_by("key")
+        context["activities_for"] = row.activities_for.order_by("key")
+        context["systems"] = row.systems.order_by("key")
+        context["processors"] = row.processors.order_by("key")
+        context["transfer"] = ropa.transfer_text(context["index"], row)
+    if kind_name in ("systems", "retention_rules", "security_measures"):
+        context["activities"] = row.activities.order_by("key")
+    context["fields"] = describe(kind, row, context["index"])
+    return render(request, "register/item_detail.html", context)
+
+
+@role_required(Role.VIEWER)
+def export_yaml(request):
+    response = HttpResponse(
+        export_register(request.organisation), content_type="application/yaml; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="register-{request.organisation.slug}.yaml"'
+    )
+    return response
+
+
+@role_required(Role.VIEWER)
+def export_ropa(request, fmt):
+    exporters = {
+        "xlsx": (ropa.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "csv": (ropa.to_csv, "text/csv; charset=utf-8"),
+        "html": (ropa.to_html, "text/html; charset=utf-8"),
+        "pdf": (ropa.to_pdf, "application/pdf"),
+    }
+    if fmt not in exporters:
+        raise Http404
+    build, content_type = exporters[fmt]
+    language = request.GET.get("language") or request.LANGUAGE_CODE
+    response = HttpResponse(build(request.organisation, language), content_type=content_type)
+    if fmt != "html":
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = (
+            f'attachment; filename="ropa-{request.organisation.slug}-{stamp}.{fmt}"'
+        )
+    return response
+
+
+@role_required(Role.PRIVACY_OFFICER)
+def import_file(request):
+    """Upload a register file: first a preview of the changes, then the import on confirmation."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST":
+        text = request.POST.get("text")
+        if text is None and form.is_valid():
+            text = form.cleaned_data["file"].read().decode("utf-8", errors="replace")
+        if text is not None:
+            confirm = request.POST.get("confirm") == "1"
+            try:
+                plan = import_register(
+                    request.organisation, text, actor=request.user, dry_run=not confirm
+                )
+            except RegisterFileError as error:
+                context["problems"] = error.problems
+            else:
+                if confirm:
+                    messages.success(request, _("The register file was imported."))
+                    return redirect("register:overview")
+                context.update(plan=plan, text=text)
+    return render(request, "register/import.html", context)
+
+
+@require_POST
+@role_required(Role.PRIVACY_OFFICER)
+def starter(request):
+    plan = apply_starter(request.organisation, actor=request.user)
+    messages.success(
+        request,
+        _("The starter set was added (%(count)s items). Adapt it to your organisation.")
+        % {"count": len(plan.changes)},
+    )
+    return redirect("register:overview")
+
+
+@role_required(Role.VIEWER)
+def terms(request, form=None):
+    own = Term.objects.filter(organisation=request.organisation).order_by("kind", "code")
+    return render(request, "register/terms.html", {"form": form or TermForm(), "own_terms": own})
+
+
+@require_POST
+@role_required(Role.PRIVACY_OFFICER)
+def term_add(request):
+    form = TermForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_term(request.organisation, actor=request.user, **form.cleaned_data)
+        except actions.RegisterError as error:
+            form.add_error("code", str(error.errors[0][2]))
+        else:
+            messages.success(request, _("Added."))
+            return redirect("register:terms")
+    return terms(request, form=form)
+
+
+def describe(kind, row, index):
+    """(label, text, links) for each filled-in field of `row`, for the detail page."""
+    from django.urls import reverse
+
+    result = []
+    for spec in kind.fields:
+        if spec.name in ("key", "name"):
+            continue
+        field = kind.model._meta.get_field(spec.name)
+        value = getattr(row, spec.name)
+        text, links = "", []
+        if spec.type == "translated":
+            text = translated(value)
+        elif spec.type == "choice":
+            text = getattr(row, f"get_{spec.name}_display")() if value else ""
+        elif spec.type == "term":
+            term = index.get(spec.term_kind, value) if value else None
+            text = term.label() if term else value
+        elif spec.type == "countries":
+            text = ", ".join(ropa.term_label(index, spec.term_kind, code) for code in value or [])
+        elif spec.type == "terms":
+            text = ", ".join(term.label() for term in value.all())
+        elif spec.type in ("ref", "refs"):
+            targets = (
+                [value]
+                if spec.type == "ref" and value
+                else list(value.all())
+                if (spec.type == "refs")
+                else []
+            )
+            links = [
+                (reverse("register:detail", args=[spec.ref_kind, t.key]), translated(t.name))
+                for t in targets
+            ]
+        elif spec.type == "bool":
+            text = _("yes") if value else _("no")
+        elif value:
+            text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        if text or links:
+            result.append((field.verbose_name, text, links))
+    return result
