@@ -157,3 +157,12 @@ def test_sub_processor_cycle_is_refused(started):
         plan_import(started, text)
     assert "cycle" in error.value.problems[0]
     assert not Party.objects.exists()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Problems are asserted in English here; the Dutch wording is covered by the catalogue."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

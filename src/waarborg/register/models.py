@@ -13,9 +13,7 @@ from waarborg.core.models import Organisation, Term
 
 key_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9._-]*$",
-    _(
-        "Use lower-case letters, digits, dots, hyphens and underscores, starting with a letter or digit."
-    ),
+    _("Lower-case letters, digits, dots, hyphens and underscores; begin with a letter or digit."),
 )
 
 
@@ -300,3 +298,6 @@ class ActivityVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["activity", "version"], name="one_row_per_version")
         ]
+
+    def __str__(self):
+        return f"{self.activity.key} v{self.version}"

@@ -19,7 +19,6 @@ from waarborg.register.models import (
     ProcessingActivity,
     RetentionRule,
     SecurityMeasure,
-    Status,
     System,
     key_validator,
 )
