@@ -13,12 +13,6 @@ from waarborg.register.yamlio import (
 )
 
 
-@pytest.fixture
-def started(organisation, owner):
-    apply_starter(organisation, actor=owner)
-    return organisation
-
-
 def test_starter_set_imports(started):
     keys = set(
         ProcessingActivity.objects.filter(organisation=started).values_list("key", flat=True)

@@ -38,7 +38,8 @@ def legal_basis_label(index, code):
     term = index.get(TermKind.LEGAL_BASIS, code) if code else None
     if term is None:
         return code or ""
-    return f"{term.label()} ({_('Art. %(article)s GDPR') % {'article': term.article}})"
+    article = _("Art. %(article)s GDPR") % {"article": term.article}
+    return f"{term.label()} ({article})"
 
 
 def outside_eea(index, party):
@@ -62,7 +63,8 @@ def transfer_text(index, party):
         mechanism += f" ({party.get_scc_module_display()})"
     if not mechanism and all(term.adequacy == Adequacy.ADEQUATE for term in countries):
         mechanism = term_label(index, TermKind.TRANSFER_MECHANISM, "adequacy")
-    return f"{translated(party.name)}: {names}: {mechanism or _('no mechanism recorded')}"
+    mechanism = mechanism or _("no mechanism recorded")
+    return f"{translated(party.name)}: {names}: {mechanism}"
 
 
 def rule_text(rule):

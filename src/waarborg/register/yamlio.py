@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from waarborg.audit.actions import record_entry
 from waarborg.core import actions as core_actions
 from waarborg.core.access import scoped
-from waarborg.core.models import OPEN_KINDS, Adequacy, Term
+from waarborg.core.models import OPEN_KINDS, Adequacy, Organisation, Term
 from waarborg.core.taxonomy import TermIndex
 from waarborg.register.actions import Resolver, add_term, write_item
 from waarborg.register.models import Status
@@ -134,13 +134,15 @@ def load_with_lines(text):
         mark = getattr(error, "problem_mark", None)
         where = _("line %(line)s") % {"line": mark.line + 1} if mark else _("the file")
         problem = getattr(error, "problem", None) or str(error)
-        raise RegisterFileError([f"{where}: {_('not valid YAML')}: {problem}"]) from error
+        invalid = _("not valid YAML")
+        raise RegisterFileError([f"{where}: {invalid}: {problem}"]) from error
     finally:
         loader.dispose()
 
 
 def _line(node, message):
-    return f"{_('line %(line)s') % {'line': node.start_mark.line + 1}}: {message}"
+    where = _("line %(line)s") % {"line": node.start_mark.line + 1}
+    return f"{where}: {message}"
 
 
 @dataclass
@@ -225,7 +227,7 @@ def _check_organisation(organisation, data, problems):
                 _("unknown key; allowed: %(allowed)s") % {"allowed": ", ".join(allowed)},
                 key_line=True,
             )
-    candidate = type(organisation).objects.get(pk=organisation.pk)
+    candidate = Organisation.objects.get(pk=organisation.pk)
     for name in allowed:
         value = section.get(name, candidate._meta.get_field(name).get_default())
         setattr(candidate, name, "" if value is None else value)
