@@ -20,19 +20,33 @@ def test_xlsx_has_a_sheet_per_part_with_the_article_30_columns(organisation, own
     _megawatt(organisation, owner)
     workbook = load_workbook(io.BytesIO(ropa.to_xlsx(organisation, "nl")))
     assert workbook.sheetnames == [
-        "Als verantwoordelijke", "Als verwerker", "Partijen en doorgiften",
-        "Bewaartermijnen", "Beveiligingsmaatregelen",
+        "Als verantwoordelijke",
+        "Als verwerker",
+        "Partijen en doorgiften",
+        "Bewaartermijnen",
+        "Beveiligingsmaatregelen",
     ]
     controller = workbook["Als verantwoordelijke"]
     headers = [cell.value for cell in controller[1]]
-    for column in ["Doelen", "Grondslag", "Groepen mensen", "Gegevenscategorieën",
-                   "Ontvangers en verwerkers", "Doorgiften buiten de EER", "Bewaartermijn",
-                   "Beveiligingsmaatregelen"]:
+    for column in [
+        "Doelen",
+        "Grondslag",
+        "Groepen mensen",
+        "Gegevenscategorieën",
+        "Ontvangers en verwerkers",
+        "Doorgiften buiten de EER",
+        "Bewaartermijn",
+        "Beveiligingsmaatregelen",
+    ]:
         assert column in headers
-    rows = {row[0]: dict(zip(headers, row)) for row in controller.iter_rows(min_row=2, values_only=True)}
+    rows = {
+        row[0]: dict(zip(headers, row)) for row in controller.iter_rows(min_row=2, values_only=True)
+    }
     advertising = rows["advertising"]
     assert advertising["Grondslag"] == "Toestemming (art. 6(1)(a) AVG)"
-    assert "Verenigde Staten: EU-VS Data Privacy Framework" in advertising["Doorgiften buiten de EER"]
+    assert (
+        "Verenigde Staten: EU-VS Data Privacy Framework" in advertising["Doorgiften buiten de EER"]
+    )
     processor = workbook["Als verwerker"]
     processor_headers = [cell.value for cell in processor[1]]
     assert processor_headers[0] == "Namens (verwerkingsverantwoordelijke)"

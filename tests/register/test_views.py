@@ -52,8 +52,13 @@ def test_only_privacy_officers_and_owners_change_the_register(
     client = client_for(request.getfixturevalue(persona))
     before = AuditEntry.objects.count()
     assert client.get(reverse("register:create", args=["activities"])).status_code == 403
-    assert client.post(reverse("register:create", args=["activities"]), NEWSLETTER).status_code == 403
-    assert client.post(reverse("register:retire", args=["activities", "newsletter"])).status_code == 403
+    assert (
+        client.post(reverse("register:create", args=["activities"]), NEWSLETTER).status_code == 403
+    )
+    assert (
+        client.post(reverse("register:retire", args=["activities", "newsletter"])).status_code
+        == 403
+    )
     assert client.post(reverse("register:starter")).status_code == 403
     assert client.get(reverse("register:import")).status_code == 403
     assert AuditEntry.objects.count() == before
@@ -110,14 +115,25 @@ def test_edit_keeps_the_previous_version(client_for, owner, started):
     assert form.status_code == 200
     assert 'value="newsletter"' in form.content.decode()
     activity = ProcessingActivity.objects.get(key="newsletter")
-    data = {**NEWSLETTER, "key": "newsletter", "name_0": "Nieuwsbrief", "name_1": "Newsletter",
-            "retention_rules": ["newsletter-unsubscribe"]}
+    data = {
+        **NEWSLETTER,
+        "key": "newsletter",
+        "name_0": "Nieuwsbrief",
+        "name_1": "Newsletter",
+        "retention_rules": ["newsletter-unsubscribe"],
+    }
     assert client.post(url, data).status_code == 302
     activity.refresh_from_db()
     assert activity.version == 2
-    assert ActivityVersion.objects.get(activity=activity).snapshot["purpose"]["nl"].startswith("U onze")
+    assert (
+        ActivityVersion.objects.get(activity=activity)
+        .snapshot["purpose"]["nl"]
+        .startswith("U onze")
+    )
     assert _last_action(started) == "register.activity.updated"
-    detail = client.get(reverse("register:detail", args=["activities", "newsletter"])).content.decode()
+    detail = client.get(
+        reverse("register:detail", args=["activities", "newsletter"])
+    ).content.decode()
     assert "Eerdere versies" in detail
 
 
@@ -129,8 +145,14 @@ def test_saving_unchanged_writes_no_audit_entry(client_for, owner, started):
     before = AuditEntry.objects.count()
     data = current_data("security_measures", retention.security_measures.get())
     url = reverse("register:edit", args=["security_measures", data["key"]])
-    post = {"key": data["key"], "name_0": data["name"]["nl"], "name_1": data["name"]["en"],
-            "status": "active", "kind": data["kind"], "review_interval": data["review_interval"]}
+    post = {
+        "key": data["key"],
+        "name_0": data["name"]["nl"],
+        "name_1": data["name"]["en"],
+        "status": "active",
+        "kind": data["kind"],
+        "review_interval": data["review_interval"],
+    }
     assert client.post(url, post).status_code == 302
     assert AuditEntry.objects.count() == before
 
@@ -145,19 +167,32 @@ def test_retire_and_filter(client_for, owner, started):
     assert "/register/activities/telephony/" not in listing
     retired = client.get(reverse("register:list", args=["activities"]), {"status": "retired"})
     assert "/register/activities/telephony/" in retired.content.decode()
-    assert client.get(reverse("register:retire", args=["activities", "newsletter"])).status_code == 405
+    assert (
+        client.get(reverse("register:retire", args=["activities", "newsletter"])).status_code == 405
+    )
 
 
 def test_search_and_filters(client_for, viewer, started):
     client = client_for(viewer)
-    page = client.get(reverse("register:list", args=["activities"]), {"q": "Nieuwsbr"}).content.decode()
-    assert "/register/activities/newsletter/" in page and "/register/activities/telephony/" not in page
-    page = client.get(reverse("register:list", args=["activities"]), {"legal_basis": "consent"}).content.decode()
-    assert "/register/activities/newsletter/" in page and "/register/activities/contact/" not in page
+    page = client.get(
+        reverse("register:list", args=["activities"]), {"q": "Nieuwsbr"}
+    ).content.decode()
+    assert (
+        "/register/activities/newsletter/" in page and "/register/activities/telephony/" not in page
+    )
+    page = client.get(
+        reverse("register:list", args=["activities"]), {"legal_basis": "consent"}
+    ).content.decode()
+    assert (
+        "/register/activities/newsletter/" in page and "/register/activities/contact/" not in page
+    )
     page = client.get(
         reverse("register:list", args=["activities"]), {"data_subjects__code": "job_applicant"}
     ).content.decode()
-    assert "/register/activities/recruitment/" in page and "/register/activities/newsletter/" not in page
+    assert (
+        "/register/activities/recruitment/" in page
+        and "/register/activities/newsletter/" not in page
+    )
 
 
 def test_party_page_shows_what_uses_it(client_for, owner, started):
@@ -167,8 +202,13 @@ def test_party_page_shows_what_uses_it(client_for, owner, started):
     from waarborg.register.schema import current_data
 
     activity = ProcessingActivity.objects.get(key="newsletter")
-    save_item("activities", started, {**current_data("activities", activity), "recipients": ["mailer"]},
-              actor=owner, instance=activity)
+    save_item(
+        "activities",
+        started,
+        {**current_data("activities", activity), "recipients": ["mailer"]},
+        actor=owner,
+        instance=activity,
+    )
     page = client.get(reverse("register:detail", args=["parties", "mailer"])).content.decode()
     assert "/register/activities/newsletter/" in page
     assert "Verenigde Staten: geen grondslag vastgelegd" in page
@@ -176,9 +216,16 @@ def test_party_page_shows_what_uses_it(client_for, owner, started):
 
 def test_another_organisations_items_are_404(client_for, other_owner, other_organisation, started):
     client = client_for(other_owner)
-    assert client.get(reverse("register:detail", args=["activities", "newsletter"])).status_code == 404
-    assert client.get(reverse("register:edit", args=["activities", "newsletter"])).status_code == 404
-    assert client.post(reverse("register:retire", args=["activities", "newsletter"])).status_code == 404
+    assert (
+        client.get(reverse("register:detail", args=["activities", "newsletter"])).status_code == 404
+    )
+    assert (
+        client.get(reverse("register:edit", args=["activities", "newsletter"])).status_code == 404
+    )
+    assert (
+        client.post(reverse("register:retire", args=["activities", "newsletter"])).status_code
+        == 404
+    )
     assert ProcessingActivity.objects.get(key="newsletter").status == Status.ACTIVE
     export = client.get(reverse("register:export_yaml")).content.decode()
     assert "newsletter" not in export
@@ -191,7 +238,9 @@ def test_yaml_upload_previews_then_imports(client_for, owner, started):
 
     client = client_for(owner)
     text = export_register(started).replace("duration: P5M", "duration: P6M")
-    preview = client.post(reverse("register:import"), {"file": SimpleUploadedFile("r.yaml", text.encode())})
+    preview = client.post(
+        reverse("register:import"), {"file": SimpleUploadedFile("r.yaml", text.encode())}
+    )
     assert preview.status_code == 200
     assert "update retention_rules/telephony-5m: duration" in preview.content.decode()
     assert "P5M" in export_register(started)
@@ -207,9 +256,7 @@ def test_yaml_upload_with_a_typo_changes_nothing(client_for, owner, started):
 
     text = export_register(started)
     broken = text.replace("legal_basis: consent", "legal_basis: consnet")
-    response = client_for(owner).post(
-        reverse("register:import"), {"text": broken, "confirm": "1"}
-    )
+    response = client_for(owner).post(reverse("register:import"), {"text": broken, "confirm": "1"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "regel " in body and "consnet" in body

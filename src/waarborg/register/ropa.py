@@ -6,10 +6,14 @@ prefetched, so the number of queries does not grow with the size of the register
 
 import csv
 import io
+from copy import copy
+
+from openpyxl.utils import get_column_letter
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from waarborg.core.access import scoped
 from waarborg.core.fields import translated
@@ -67,71 +71,109 @@ def transfer_text(index, party):
     return f"{translated(party.name)}: {names}: {mechanism}"
 
 
-def rule_text(rule):
-    return f"{translated(rule.name)} ({rule.duration}, {rule.get_bound_display()})"
+ACTIVITY_COLUMNS = [
+    ("controller", gettext_lazy("On behalf of (controller)")),
+    ("controller_contact", gettext_lazy("Controller contact")),
+    ("key", gettext_lazy("Key")),
+    ("name", gettext_lazy("Processing activity")),
+    ("role", gettext_lazy("Our role")),
+    ("purpose", gettext_lazy("Purposes")),
+    ("purpose_terms", gettext_lazy("Kinds of purpose")),
+    ("legal_basis", gettext_lazy("Legal basis")),
+    ("legal_basis_detail", gettext_lazy("Justification")),
+    ("art9_ground", gettext_lazy("Exception for special categories")),
+    ("data_subjects", gettext_lazy("Groups of people")),
+    ("data_categories", gettext_lazy("Data categories")),
+    ("source", gettext_lazy("Source")),
+    ("recipients", gettext_lazy("Recipients and processors")),
+    ("transfers", gettext_lazy("Transfers outside the EEA")),
+    ("retention", gettext_lazy("Retention")),
+    ("security_measures", gettext_lazy("Security measures")),
+    ("systems", gettext_lazy("Systems")),
+    ("automated_decisions", gettext_lazy("Automated decision-making")),
+    ("dpia", gettext_lazy("DPIA")),
+    ("status", gettext_lazy("Status")),
+    ("reviewed_at", gettext_lazy("Last reviewed")),
+]
+
+
+def _choices(model, name):
+    """A field's choice labels, translated once (not once per row)."""
+    return {code: str(label) for code, label in model._meta.get_field(name).choices}
 
 
 def activity_rows(organisation, role_filter):
-    """Rows (dicts of column -> text) for the activities of one role group, in use ones first."""
+    """Rows (dicts of column -> text) for the activities of one role group."""
     index = TermIndex(organisation)
+    labels = {name: str(label) for name, label in ACTIVITY_COLUMNS}
+    processor = role_filter == [ProcessingActivity.Role.PROCESSOR]
+    if not processor:
+        labels.pop("controller"), labels.pop("controller_contact")
+    roles, sources = _choices(ProcessingActivity, "role"), _choices(ProcessingActivity, "source")
+    dpias, statuses = _choices(ProcessingActivity, "dpia"), _choices(ProcessingActivity, "status")
+    yes, no, special = _("yes"), _("no"), " (" + _("special category") + ")"
+    kinds = _choices(Party, "kind")
+    bounds = _choices(RetentionRule, "bound")
+    transfers = {}
     activities = prefetch(
         KINDS["activities"],
-        scoped(ProcessingActivity, organisation).filter(role__in=role_filter).order_by("key"),
-    ).exclude(status=Status.RETIRED)
+        scoped(ProcessingActivity, organisation)
+        .filter(role__in=role_filter)
+        .exclude(status=Status.RETIRED)
+        .order_by("key"),
+    )
     rows = []
     for activity in activities:
-        recipients = list(activity.recipients.all())
-        row = {
-            _("Key"): activity.key,
-            _("Processing activity"): translated(activity.name),
-            _("Our role"): activity.get_role_display(),
-            _("Purposes"): translated(activity.purpose),
-            _("Kinds of purpose"): _join(t.label() for t in activity.purpose_terms.all()),
-            _("Legal basis"): legal_basis_label(index, activity.legal_basis),
-            _("Justification"): translated(activity.legal_basis_detail),
-            _("Exception for special categories"): term_label(
-                index, TermKind.ART9_GROUND, activity.art9_ground
+        recipients = activity.recipients.all()
+        for party in recipients:
+            if party.pk not in transfers:
+                transfers[party.pk] = transfer_text(index, party)
+        controller = activity.controller
+        values = {
+            "controller": translated(controller.name) if controller else "",
+            "controller_contact": controller.contact if controller else "",
+            "key": activity.key,
+            "name": translated(activity.name),
+            "role": roles[activity.role],
+            "purpose": translated(activity.purpose),
+            "purpose_terms": _join(t.label() for t in activity.purpose_terms.all()),
+            "legal_basis": legal_basis_label(index, activity.legal_basis),
+            "legal_basis_detail": translated(activity.legal_basis_detail),
+            "art9_ground": term_label(index, TermKind.ART9_GROUND, activity.art9_ground),
+            "data_subjects": _join(t.label() for t in activity.data_subjects.all()),
+            "data_categories": _join(
+                t.label() + (special if t.special else "") for t in activity.data_categories.all()
             ),
-            _("Groups of people"): _join(t.label() for t in activity.data_subjects.all()),
-            _("Data categories"): _join(
-                t.label() + (" (" + _("special category") + ")" if t.special else "")
-                for t in activity.data_categories.all()
-            ),
-            _("Source"): _join([activity.get_source_display(), translated(activity.source_detail)]),
-            _("Recipients and processors"): _join(
-                f"{translated(p.name)} ({p.get_kind_display()})" for p in recipients
-            ),
-            _("Transfers outside the EEA"): _join(transfer_text(index, p) for p in recipients),
-            _("Retention"): _join(
+            "source": _join([sources[activity.source], translated(activity.source_detail)]),
+            "recipients": _join(f"{translated(p.name)} ({kinds[p.kind]})" for p in recipients),
+            "transfers": _join(transfers[p.pk] for p in recipients),
+            "retention": _join(
                 [
-                    *(rule_text(r) for r in activity.retention_rules.all()),
+                    *(
+                        f"{translated(r.name)} ({r.duration}, {bounds[r.bound]})"
+                        for r in activity.retention_rules.all()
+                    ),
                     translated(activity.retention_note),
                 ]
             ),
-            _("Security measures"): _join(
+            "security_measures": _join(
                 translated(m.name) for m in activity.security_measures.all()
             ),
-            _("Systems"): _join(translated(s.name) for s in activity.systems.all()),
-            _("Automated decision-making"): _("yes") if activity.automated_decisions else _("no"),
-            _("DPIA"): activity.get_dpia_display(),
-            _("Status"): activity.get_status_display(),
-            _("Last reviewed"): activity.reviewed_at.isoformat() if activity.reviewed_at else "",
+            "systems": _join(translated(s.name) for s in activity.systems.all()),
+            "automated_decisions": yes if activity.automated_decisions else no,
+            "dpia": dpias[activity.dpia],
+            "status": statuses[activity.status],
+            "reviewed_at": _date(activity.reviewed_at),
         }
-        if activity.role == ProcessingActivity.Role.PROCESSOR:
-            controller = activity.controller
-            row = {
-                _("On behalf of (controller)"): translated(controller.name) if controller else "",
-                _("Controller contact"): controller.contact if controller else "",
-                **row,
-            }
-        rows.append(row)
+        rows.append({label: values[name] for name, label in labels.items()})
     return rows
 
 
 def party_rows(organisation):
     index = TermIndex(organisation)
-    parties = prefetch(KINDS["parties"], scoped(Party, organisation).order_by("key")).exclude(
-        status=Status.RETIRED
+    parties = prefetch(
+        KINDS["parties"],
+        scoped(Party, organisation).exclude(status=Status.RETIRED).order_by("key"),
     )
     return [
         {
@@ -207,31 +249,45 @@ def sheets(organisation):
 
 def to_xlsx(organisation, language="nl"):
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, NamedStyle
 
     with translation.override(language):
-        workbook = Workbook(write_only=False)
-        workbook.remove(workbook.active)
+        # Write-only mode streams rows; one named style for every cell keeps styling cheap.
+        workbook = Workbook(write_only=True)
+        body = NamedStyle(name="body", alignment=Alignment(wrap_text=True, vertical="top"))
+        head = NamedStyle(name="head", font=Font(bold=True), alignment=body.alignment)
+        workbook.add_named_style(body)
+        workbook.add_named_style(head)
         for title, rows in sheets(organisation):
             sheet = workbook.create_sheet(title[:31])
             if not rows:
                 sheet.append([_("Nothing recorded.")])
                 continue
             headers = list(rows[0])
-            sheet.append(headers)
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-            for row in rows:
-                sheet.append([row.get(header, "") for header in headers])
+            for number in range(len(headers)):
+                letter = get_column_letter(number + 1)
+                sheet.column_dimensions[letter].width = 18 if number in (0, 2) else 32
             sheet.freeze_panes = "C2"
-            for column in sheet.columns:
-                letter = column[0].column_letter
-                sheet.column_dimensions[letter].width = 18 if letter in "AC" else 32
-                for cell in column[1:]:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.append([_cell(sheet, WriteOnlyCell, text, "head") for text in headers])
+            # Style one cell by name, then copy its style array: a lookup per cell is slow.
+            style = _cell(sheet, WriteOnlyCell, "", "body")._style
+            for row in rows:
+                cells = []
+                for header in headers:
+                    cell = WriteOnlyCell(sheet, value=row.get(header, ""))
+                    cell._style = copy(style)
+                    cells.append(cell)
+                sheet.append(cells)
         output = io.BytesIO()
         workbook.save(output)
     return output.getvalue()
+
+
+def _cell(sheet, cell_class, value, style):
+    cell = cell_class(sheet, value=value)
+    cell.style = style
+    return cell
 
 
 def to_csv(organisation, language="nl"):

@@ -7,6 +7,7 @@ YAML import and the starter set all go through these, so they cannot drift apart
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -35,7 +36,7 @@ class Field:
     ref_kind: str = ""
 
 
-@dataclass
+@dataclass(eq=False)
 class Kind:
     name: str  # section name in YAML and in URLs
     model: type
@@ -169,8 +170,9 @@ def model_field(kind, name):
     return kind.model._meta.get_field(name)
 
 
+@functools.cache
 def default_of(kind, spec):
-    """The value a field has when the YAML leaves it out."""
+    """The value a field has when the YAML leaves it out (kept per kind and field)."""
     if spec.type in ("terms", "refs", "countries"):
         return []
     if spec.type == "translated":
@@ -343,14 +345,46 @@ def apply_item(kind, organisation, data, *, instance=None, resolve):
     return obj
 
 
+class _Linked(list):
+    """Stands in for a prefetched many-to-many queryset: `.all()` gives the list itself."""
+
+    def all(self):
+        return self
+
+
 def prefetch(kind, queryset):
-    """The queryset with every relation `to_data` reads, in a fixed number of queries."""
-    related = [spec.name for spec in kind.fields if spec.type == "ref"]
-    many = [spec.name for spec in kind.relation_fields]
-    return queryset.select_related(*related).prefetch_related(*many)
+    """The rows of `queryset` with every relation `to_data` reads, in a fixed number of queries.
+
+    Unlike `prefetch_related`, each target (a term, a party) is built once however many rows
+    link to it, and links are read from the through tables as plain id pairs: for a register
+    of thousands of items this is several times faster.
+    """
+    rows = list(queryset.select_related(*[s.name for s in kind.fields if s.type == "ref"]))
+    ids = [row.pk for row in rows]
+    for spec in kind.relation_fields:
+        field = kind.model._meta.get_field(spec.name)
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        links = (
+            list(
+                through.objects.filter(**{f"{source}_id__in": ids}).values_list(
+                    f"{source}_id", f"{target}_id"
+                )
+            )
+            if ids
+            else []
+        )
+        targets = field.related_model._default_manager.in_bulk({t for _s, t in links})
+        grouped = {}
+        for source_id, target_id in links:
+            grouped.setdefault(source_id, []).append(targets[target_id])
+        for row in rows:
+            cache = row.__dict__.setdefault("_prefetched_objects_cache", {})
+            cache[spec.name] = _Linked(grouped.get(row.pk, ()))
+    return rows
 
 
 def current_data(kind_name, row):
     """The register data of one row as it is in the database now."""
     kind = KINDS[kind_name]
-    return to_data(kind, prefetch(kind, kind.model.objects.filter(pk=row.pk)).get())
+    return to_data(kind, prefetch(kind, kind.model.objects.filter(pk=row.pk))[0])

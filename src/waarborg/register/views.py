@@ -181,7 +181,8 @@ def item_retire(request, kind_name, key):
 @role_required(Role.VIEWER)
 def item_detail(request, kind_name, key):
     kind = _kind(kind_name)
-    row = get_for_org(prefetch(kind, kind.model.objects.all()), request.organisation, key=key)
+    found = get_for_org(kind.model, request.organisation, key=key)
+    row = prefetch(kind, kind.model.objects.filter(pk=found.pk))[0]
     context = {"kind": kind, "row": row, "index": TermIndex(request.organisation)}
     if kind_name == "activities":
         context["versions"] = row.versions.all()[:20]
