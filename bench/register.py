@@ -1,7 +1,7 @@
 """Register benchmark: import/export of 1,000 activities and 500 parties, list pages, XLSX.
 
 Run: .venv/bin/python bench/register.py   (SQLite in a temporary data directory)
-     WAARBORG_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/register.py
+     WAARBORG_DATABASE_URL=postgresql://postgres@127.0.0.1/test .venv/bin/python bench/register.py
      (on PostgreSQL it works in a scratch database `waarborg_bench`, dropped afterwards)
 
 Prints seconds per step and, for export, the ratio to the fastest way to read the same rows:

@@ -40,7 +40,8 @@ def test_xlsx_has_a_sheet_per_part_with_the_article_30_columns(organisation, own
     ]:
         assert column in headers
     rows = {
-        row[0]: dict(zip(headers, row)) for row in controller.iter_rows(min_row=2, values_only=True)
+        row[0]: dict(zip(headers, row, strict=True))
+        for row in controller.iter_rows(min_row=2, values_only=True)
     }
     advertising = rows["advertising"]
     assert advertising["Grondslag"] == "Toestemming (art. 6(1)(a) AVG)"

@@ -51,8 +51,9 @@ def test_exports_query_count_does_not_grow(sizes, export):
 
 def test_large_register_exports_every_row(sizes):
     _small, large = sizes
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(ropa.to_xlsx(large)))
     assert workbook["Als verantwoordelijke"].max_row == 301

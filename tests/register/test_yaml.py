@@ -6,7 +6,6 @@ from waarborg.audit.models import AuditEntry
 from waarborg.register.models import ActivityVersion, Party, ProcessingActivity, Status
 from waarborg.register.yamlio import (
     RegisterFileError,
-    apply_starter,
     export_register,
     import_register,
     plan_import,

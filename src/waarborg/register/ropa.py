@@ -8,12 +8,11 @@ import csv
 import io
 from copy import copy
 
-from openpyxl.utils import get_column_letter
-
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.utils import get_column_letter
 
 from waarborg.core.access import scoped
 from waarborg.core.fields import translated
