@@ -55,6 +55,7 @@ class TermIndex:
     """All terms an organisation can use, loaded in one query: `index[kind][code]`."""
 
     def __init__(self, organisation):
+        self._codes = {}
         self.by_kind = {kind: {} for kind in TermKind.values}
         for term in terms_for(organisation):
             self.by_kind[term.kind][term.code] = term
@@ -65,7 +66,17 @@ class TermIndex:
     def get(self, kind, code):
         return self.by_kind[kind].get(code)
 
+    def add(self, term):
+        self.by_kind[term.kind][term.code] = term
+        self._codes.clear()
+
     def codes(self, kind, include_retired=False):
-        return sorted(
-            code for code, term in self.by_kind[kind].items() if include_retired or not term.retired
-        )
+        """The codes in use (sorted; kept until a term is added)."""
+        key = (kind, include_retired)
+        if key not in self._codes:
+            self._codes[key] = sorted(
+                code
+                for code, term in self.by_kind[kind].items()
+                if include_retired or not term.retired
+            )
+        return self._codes[key]

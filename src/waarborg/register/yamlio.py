@@ -104,7 +104,7 @@ def load_with_lines(text):
 
     Duplicate keys in a mapping are an error (PyYAML would silently keep the last one).
     """
-    loader = yaml.SafeLoader(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     lines = {}
     try:
         node = loader.get_single_node()
@@ -276,14 +276,16 @@ def _check_terms(organisation, data, index, problems):
         existing = index.get(kind, code)
         if existing is None:
             new_terms.append((kind, code))
-            index.by_kind[kind][code] = Term(
-                organisation=organisation,
-                kind=kind,
-                code=code,
-                label_nl=entry["nl"],
-                label_en=entry.get("en") or entry["nl"],
-                adequacy=entry.get("adequacy", ""),
-                **{flag: bool(entry.get(flag)) for flag in TERM_FLAGS},
+            index.add(
+                Term(
+                    organisation=organisation,
+                    kind=kind,
+                    code=code,
+                    label_nl=entry["nl"],
+                    label_en=entry.get("en") or entry["nl"],
+                    adequacy=entry.get("adequacy", ""),
+                    **{flag: bool(entry.get(flag)) for flag in TERM_FLAGS},
+                )
             )
         elif existing.organisation_id is None:
             problems.add((*path, "code"), _("is a shipped term already; use it without adding it"))
