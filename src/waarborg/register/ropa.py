@@ -314,7 +314,14 @@ def to_html(organisation, language="nl"):
         )
 
 
+class PdfUnavailable(Exception):
+    """WeasyPrint cannot load its system libraries (Pango) on this machine."""
+
+
 def to_pdf(organisation, language="nl"):
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except OSError as error:
+        raise PdfUnavailable(str(error)) from error
 
     return HTML(string=to_html(organisation, language)).write_pdf()

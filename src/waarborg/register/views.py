@@ -226,7 +226,18 @@ def export_ropa(request, fmt):
         raise Http404
     build, content_type = exporters[fmt]
     language = request.GET.get("language") or request.LANGUAGE_CODE
-    response = HttpResponse(build(request.organisation, language), content_type=content_type)
+    try:
+        content = build(request.organisation, language)
+    except ropa.PdfUnavailable:
+        messages.error(
+            request,
+            _(
+                "PDF needs the Pango library on the server (Debian: apt-get install "
+                "libpango-1.0-0 libpangoft2-1.0-0). The HTML version prints the same document."
+            ),
+        )
+        return redirect("register:overview")
+    response = HttpResponse(content, content_type=content_type)
     if fmt != "html":
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = (

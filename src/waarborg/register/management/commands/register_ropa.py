@@ -19,7 +19,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, org=None, format="xlsx", language=None, output=None, **options):
         organisation = find_organisation(org)
-        content = FORMATS[format](organisation, language or organisation.default_language)
+        try:
+            content = FORMATS[format](organisation, language or organisation.default_language)
+        except ropa.PdfUnavailable as error:
+            raise CommandError(
+                "PDF needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+                f"({error})"
+            ) from error
         if output:
             mode = "wb" if isinstance(content, bytes) else "w"
             with open(output, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as handle:
