@@ -48,6 +48,8 @@ def test_xlsx_has_a_sheet_per_part_with_the_article_30_columns(organisation, own
     assert (
         "Verenigde Staten: EU-VS Data Privacy Framework" in advertising["Doorgiften buiten de EER"]
     )
+    assert controller.cell(2, 4).alignment.wrap_text
+    assert controller.cell(1, 1).font.bold
     processor = workbook["Als verwerker"]
     processor_headers = [cell.value for cell in processor[1]]
     assert processor_headers[0] == "Namens (verwerkingsverantwoordelijke)"

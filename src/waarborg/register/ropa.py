@@ -6,7 +6,6 @@ prefetched, so the number of queries does not grow with the size of the register
 
 import csv
 import io
-from copy import copy
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -269,13 +268,14 @@ def to_xlsx(organisation, language="nl"):
                 sheet.column_dimensions[letter].width = 18 if number in (0, 2) else 32
             sheet.freeze_panes = "C2"
             sheet.append([_cell(sheet, WriteOnlyCell, text, "head") for text in headers])
-            # Style one cell by name, then copy its style array: a lookup per cell is slow.
+            # Style one cell by name and share its style array: a write-only cell is written
+            # once and never changed, and a named-style lookup per cell is slow.
             style = _cell(sheet, WriteOnlyCell, "", "body")._style
             for row in rows:
                 cells = []
                 for header in headers:
                     cell = WriteOnlyCell(sheet, value=row.get(header, ""))
-                    cell._style = copy(style)
+                    cell._style = style
                     cells.append(cell)
                 sheet.append(cells)
         output = io.BytesIO()

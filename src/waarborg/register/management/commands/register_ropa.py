@@ -23,8 +23,7 @@ class Command(BaseCommand):
             content = FORMATS[format](organisation, language or organisation.default_language)
         except ropa.PdfUnavailable as error:
             raise CommandError(
-                "PDF needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
-                f"({error})"
+                f"PDF needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 ({error})"
             ) from error
         if output:
             mode = "wb" if isinstance(content, bytes) else "w"
