@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "waarborg.core",
     "waarborg.audit",
     "waarborg.register",
+    "waarborg.notices",
+    "waarborg.center",
 ]
 
 MIDDLEWARE = [

@@ -1,1 +1,1 @@
-"""The center app: filled by its own issue (see DESIGN.md); nothing here yet."""
+"""The public privacy center of each organisation: statement, requests, preferences."""

@@ -1,1 +1,1 @@
-"""The notices app: filled by its own issue (see DESIGN.md); nothing here yet."""
+"""The privacy statement, generated from the register (Art. 13 and 14 GDPR)."""

@@ -1,0 +1,217 @@
+"""Checking, publishing and comparing privacy statements."""
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from waarborg.audit.actions import actor_label, json_ready, record_entry
+from waarborg.core.fields import translated
+from waarborg.core.models import Adequacy, TermKind
+from waarborg.core.taxonomy import TermIndex
+from waarborg.notices import statement
+from waarborg.notices.models import NoticeSettings, NoticeVersion
+from waarborg.register.yamlio import register_data
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+class PublishError(Exception):
+    def __init__(self, message, problems=()):
+        super().__init__(str(message))
+        self.message = message
+        self.problems = list(problems)
+
+
+@dataclass
+class Problem:
+    level: str  # "error" blocks publishing; "warning" is shown
+    message: str
+    kind: str = ""
+    key: str = ""
+
+
+def settings_for(organisation):
+    found = NoticeSettings.objects.filter(organisation=organisation).first()
+    return found or NoticeSettings(organisation=organisation)
+
+
+def settings_data(notice_settings):
+    return {
+        "grouping": notice_settings.grouping,
+        "introduction": notice_settings.introduction or {},
+        "closing": notice_settings.closing or {},
+        "section_notes": notice_settings.section_notes or {},
+    }
+
+
+def check(snapshot, index):
+    """What the register cannot fill in yet (Art. 13): errors block publishing."""
+    problems = []
+    organisation = snapshot.get("organisation", {})
+    if not organisation.get("privacy_email") and not organisation.get("phone"):
+        problems.append(
+            Problem("error", _("The organisation has no privacy contact (e-mail or phone)."))
+        )
+    parties = {p["key"]: p for p in snapshot.get("parties", [])}
+    activities = [
+        a
+        for a in snapshot.get("activities", [])
+        if a.get("status", "active") == "active" and a["role"] != "processor"
+    ]
+    if not activities:
+        problems.append(Problem("error", _("The register has no processing activity in use.")))
+    for item in activities:
+        name = translated(item["name"])
+
+        def add(level, message, item=item, name=name):
+            problems.append(Problem(level, f"{name}: {message}", "activities", item["key"]))
+
+        basis = item.get("legal_basis")
+        if not basis:
+            add("error", _("no legal basis"))
+        elif basis == "legitimate_interests" and not translated(item.get("legal_basis_detail")):
+            add("error", _("legitimate interests without a description of the interest pursued"))
+        elif basis == "legal_obligation" and not translated(item.get("legal_basis_detail")):
+            add("warning", _("legal obligation without naming the law"))
+        if not item.get("retention_rules") and not translated(item.get("retention_note")):
+            add("error", _("no retention period or criteria"))
+        if not item.get("data_categories"):
+            add("error", _("no data categories"))
+        special = [
+            code
+            for code in item.get("data_categories", [])
+            if (term := index.get(TermKind.DATA_CATEGORY, code)) and (term.special or term.criminal)
+        ]
+        if special and not item.get("art9_ground"):
+            add("error", _("special categories without an exception of Art. 9(2)"))
+        if item.get("source") == "indirect" and not translated(item.get("source_detail")):
+            add("warning", _("data from others without saying from whom"))
+        if item.get("requirement", "none") != "none" and not translated(
+            item.get("requirement_consequence")
+        ):
+            add("warning", _("required data without the consequence of not providing them"))
+        if not translated(item.get("name"), "en") or "en" not in item.get("purpose", {}):
+            add("warning", _("no English text: the English statement shows the Dutch"))
+        for key in item.get("recipients", []):
+            party = parties[key]
+            outside = [
+                code
+                for code in [party["country"], *party.get("locations", [])]
+                if (term := index.get(TermKind.COUNTRY, code)) is None
+                or term.adequacy not in (Adequacy.EEA, Adequacy.ADEQUATE)
+            ]
+            mechanism = party.get("transfer_mechanism", "")
+            if outside and mechanism in ("", "none"):
+                add(
+                    "error",
+                    _("%(party)s is outside the EEA (%(countries)s) without a transfer mechanism")
+                    % {"party": translated(party["name"]), "countries": ", ".join(outside)},
+                )
+            if party["kind"] in ("processor", "sub_processor") and not party.get(
+                "agreement_signed_on"
+            ):
+                add(
+                    "warning",
+                    _("no processing agreement recorded with %(party)s")
+                    % {"party": translated(party["name"])},
+                )
+    return problems
+
+
+def current_snapshot(organisation):
+    return register_data(organisation)
+
+
+def preview(organisation, language):
+    index = TermIndex(organisation)
+    content = statement.build(
+        current_snapshot(organisation), index, settings_data(settings_for(organisation)), language
+    )
+    return statement.render(content)
+
+
+def latest_versions(organisation):
+    """The newest published version per language: {language: NoticeVersion}."""
+    latest = {}
+    for version in NoticeVersion.objects.filter(organisation=organisation).order_by("number"):
+        latest[version.language] = version
+    return latest
+
+
+@transaction.atomic
+def publish_statement(organisation, *, actor):
+    """Render the statement in every language and store it as a new immutable version."""
+    index = TermIndex(organisation)
+    snapshot = current_snapshot(organisation)
+    errors = [p for p in check(snapshot, index) if p.level == "error"]
+    if errors:
+        raise PublishError(_("The statement cannot be published yet."), errors)
+    layout = settings_data(settings_for(organisation))
+    full = json_ready({"register": snapshot, "layout": layout})
+    previous = (
+        NoticeVersion.objects.select_for_update()
+        .filter(organisation=organisation)
+        .order_by("-number")
+        .first()
+    )
+    if previous is not None and previous.snapshot == full:
+        raise PublishError(
+            _("Nothing changed since version %(number)s.") % {"number": previous.number}
+        )
+    number = previous.number + 1 if previous else 1
+    now = timezone.now()
+    snapshot_json = json.dumps(full, sort_keys=True, cls=DjangoJSONEncoder)
+    versions = []
+    for language in LANGUAGES:
+        content = statement.build(snapshot, index, layout, language)
+        html, text = statement.render(content), statement.render_markdown(content)
+        versions.append(
+            NoticeVersion.objects.create(
+                organisation=organisation,
+                number=number,
+                language=language,
+                published_at=now,
+                published_by=actor_label(actor),
+                html=html,
+                text=text,
+                snapshot=full,
+                hash=NoticeVersion.compute_hash(html, text, snapshot_json),
+            )
+        )
+    record_entry(
+        organisation,
+        actor=actor,
+        action="notices.statement.published",
+        obj=versions[0],
+        new={
+            "number": number,
+            "languages": LANGUAGES,
+            "hashes": {v.language: v.hash for v in versions},
+        },
+    )
+    return versions
+
+
+@transaction.atomic
+def save_notice_settings(organisation, *, actor, grouping, introduction, closing, section_notes):
+    notice_settings = settings_for(organisation)
+    old = settings_data(notice_settings) if notice_settings.pk else None
+    notice_settings.grouping = grouping
+    notice_settings.introduction = introduction
+    notice_settings.closing = closing
+    notice_settings.section_notes = {k: v for k, v in section_notes.items() if v}
+    notice_settings.save()
+    record_entry(
+        organisation,
+        actor=actor,
+        action="notices.settings.updated",
+        obj=notice_settings,
+        old=old,
+        new=settings_data(notice_settings),
+    )
+    return notice_settings

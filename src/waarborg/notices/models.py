@@ -1,0 +1,73 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from waarborg.core.fields import TranslatedTextField
+from waarborg.core.models import Organisation
+
+
+class NoticeSettings(models.Model):
+    """How an organisation wants its statement laid out, and its own texts around the facts."""
+
+    class Grouping(models.TextChoices):
+        BY_PURPOSE = "purpose", _("By purpose")
+        BY_GROUP = "group", _("By group of people")
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="notice_settings"
+    )
+    grouping = models.CharField(
+        _("grouping"), max_length=10, choices=Grouping.choices, default=Grouping.BY_PURPOSE
+    )
+    introduction = TranslatedTextField(_("introduction"), multiline=True)
+    closing = TranslatedTextField(_("closing text"), multiline=True)
+    # {section key: {"nl": ..., "en": ...}}: a note the organisation adds under a section.
+    section_notes = models.JSONField(default=dict, blank=True)
+
+    def __str__(self):
+        return f"{self.organisation}: {self.grouping}"
+
+
+class NoticeVersion(models.Model):
+    """A published statement: never changed after it is written."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="notice_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.CharField(_("published by"), max_length=254)
+    html = models.TextField()
+    text = models.TextField()
+    snapshot = models.JSONField(help_text="The register data the statement was rendered from.")
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-number", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "language", "number"], name="one_notice_per_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} v{self.number} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("a published statement cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("a published statement cannot be deleted")
+
+    @staticmethod
+    def compute_hash(html, text, snapshot_json):
+        digest = hashlib.sha256()
+        for part in (html, text, snapshot_json):
+            digest.update(part.encode())
+            digest.update(b"\0")
+        return digest.hexdigest()

@@ -1,0 +1,289 @@
+"""The privacy statement, built from a register snapshot (the register's YAML data).
+
+Everything the statement says comes from the snapshot and the taxonomy labels: no fact is
+written per organisation. Each Art. 13 element has its section; sections that do not apply
+(no transfers, no consent) say so plainly or fall away where the law allows.
+"""
+
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from waarborg.core.fields import translated
+from waarborg.core.models import Adequacy, TermKind
+
+# Data categories and purposes that mean cookies or similar device techniques.
+COOKIE_CATEGORIES = {"user.device.cookie_id", "user.device.device_id"}
+INDIVIDUAL_RIGHTS_BASES = {"legitimate_interests", "public_task"}
+
+
+@dataclass
+class Activity:
+    key: str
+    name: str
+    purpose: str
+    purpose_kinds: list
+    legal_basis: str
+    legal_basis_code: str
+    legal_basis_detail: str
+    special_ground: str
+    groups: list
+    categories: list
+    special_categories: list
+    source_indirect: str
+    recipients: list
+    transfers: list
+    retention: list
+    requirement: str
+    requirement_consequence: str
+    automated: str
+    cookies: bool
+
+
+@dataclass
+class Statement:
+    language: str
+    organisation: dict
+    introduction: str
+    closing: str
+    notes: dict
+    grouping: str
+    groups: list  # [(title, [Activity])]
+    activities: list
+    recipients: list  # [(name, kind, country)]
+    transfers: list  # [text]
+    uses_consent: bool
+    objection_activities: list
+    direct_marketing: bool
+    automated: list
+    cookie_activities: list
+    processor_for_clients: bool
+    retention_rows: list = field(default_factory=list)
+
+
+class Labels:
+    """Labels of taxonomy codes in one language, from shipped and the organisation's terms."""
+
+    def __init__(self, index, snapshot, language):
+        self.language = language
+        self.index = index
+        self.own = {
+            (term["kind"], term["code"]): term.get(language) or term["nl"]
+            for term in snapshot.get("terms", [])
+        }
+
+    def __call__(self, kind, code):
+        if (kind, code) in self.own:
+            return self.own[(kind, code)]
+        term = self.index.get(kind, code)
+        return term.label(self.language) if term else code
+
+    def term(self, kind, code):
+        return self.index.get(kind, code)
+
+
+def _retention_text(rule):
+    from waarborg.register.models import RetentionRule
+
+    triggers = dict(RetentionRule.Trigger.choices)
+    text = f"{humanise_duration(rule['duration'])} {triggers[rule['trigger']]}"
+    if rule["bound"] == "minimum":
+        text += (
+            " ("
+            + _("required by law")
+            + (f", {rule['legal_source']}" if rule.get("legal_source") else "")
+            + ")"
+        )
+    return text
+
+
+def humanise_duration(duration):
+    """'P7Y' -> '7 jaar', 'P1Y6M' -> '1 jaar en 6 maanden', 'P0D' -> 'direct'."""
+    import re
+
+    parts = dict((unit, int(number)) for number, unit in re.findall(r"(\d+)([YMWD])", duration))
+    if not any(parts.values()):
+        return _("at once")
+    words = {
+        "Y": (_("%(n)s year"), _("%(n)s years")),
+        "M": (_("%(n)s month"), _("%(n)s months")),
+        "W": (_("%(n)s week"), _("%(n)s weeks")),
+        "D": (_("%(n)s day"), _("%(n)s days")),
+    }
+    pieces = [
+        (words[unit][0] if count == 1 else words[unit][1]) % {"n": count}
+        for unit in "YMWD"
+        if (count := parts.get(unit))
+    ]
+    return (" " + _("and") + " ").join(pieces)
+
+
+def _countries_outside(party, labels):
+    outside = []
+    for code in dict.fromkeys([party["country"], *party.get("locations", [])]):
+        term = labels.term(TermKind.COUNTRY, code)
+        if term is None or term.adequacy != Adequacy.EEA:
+            outside.append((code, term))
+    return outside
+
+
+def transfer_of(party, labels):
+    """A sentence on the party's transfer outside the EEA, or '' when there is none."""
+    outside = _countries_outside(party, labels)
+    if not outside:
+        return ""
+    names = ", ".join(labels(TermKind.COUNTRY, code) for code, _term in outside)
+    mechanism = party.get("transfer_mechanism", "")
+    if not mechanism and all(
+        t is not None and t.adequacy == Adequacy.ADEQUATE for _c, t in outside
+    ):
+        mechanism = "adequacy"
+    how = labels(TermKind.TRANSFER_MECHANISM, mechanism) if mechanism else _("no safeguard")
+    return _("%(party)s: to %(countries)s, on the basis of: %(mechanism)s") % {
+        "party": translated(party["name"]),
+        "countries": names,
+        "mechanism": how,
+    }
+
+
+def build(snapshot, index, notice_settings, language):
+    """The statement's content in `language`, from a register snapshot."""
+    with translation.override(language):
+        return _build(snapshot, index, notice_settings, language)
+
+
+def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass over the register)
+    from waarborg.register.models import Party, ProcessingActivity
+
+    labels = Labels(index, snapshot, language)
+    parties = {p["key"]: p for p in snapshot.get("parties", [])}
+    rules = {r["key"]: r for r in snapshot.get("retention_rules", [])}
+    kinds = dict(Party.Kind.choices)
+    requirements = dict(ProcessingActivity.Requirement.choices)
+    active = [a for a in snapshot.get("activities", []) if a.get("status", "active") == "active"]
+    activities, recipients, transfers = [], {}, {}
+    for item in active:
+        if item["role"] == "processor":
+            continue
+        basis = item.get("legal_basis", "")
+        basis_term = labels.term(TermKind.LEGAL_BASIS, basis)
+        categories = item.get("data_categories", [])
+        special = [
+            labels(TermKind.DATA_CATEGORY, c)
+            for c in categories
+            if (t := labels.term(TermKind.DATA_CATEGORY, c)) is not None
+            and (t.special or t.criminal)
+        ]
+        item_recipients, item_transfers = [], []
+        for key in item.get("recipients", []):
+            party = parties[key]
+            name = translated(party["name"])
+            item_recipients.append(f"{name} ({str(kinds[party['kind']]).lower()})")
+            recipients[key] = (
+                name,
+                kinds[party["kind"]],
+                labels(TermKind.COUNTRY, party["country"]),
+            )
+            if text := transfer_of(party, labels):
+                item_transfers.append(text)
+                transfers[key] = text
+        retention = [_retention_text(rules[key]) for key in item.get("retention_rules", [])]
+        if note := translated(item.get("retention_note"), language):
+            retention.append(note)
+        requirement = item.get("requirement", "none")
+        source_indirect = ""
+        if item.get("source") == "indirect":
+            source_indirect = translated(item.get("source_detail"), language) or _("from others")
+        basis_text = ""
+        if basis_term is not None:
+            article = _("Art. %(article)s GDPR") % {"article": basis_term.article}
+            basis_text = f"{labels(TermKind.LEGAL_BASIS, basis)} ({article})"
+        activities.append(
+            Activity(
+                key=item["key"],
+                name=translated(item["name"], language),
+                purpose=translated(item["purpose"], language),
+                purpose_kinds=[labels(TermKind.PURPOSE, c) for c in item.get("purpose_terms", [])],
+                legal_basis=basis_text,
+                legal_basis_code=basis,
+                legal_basis_detail=translated(item.get("legal_basis_detail"), language),
+                special_ground=labels(TermKind.ART9_GROUND, item["art9_ground"])
+                if item.get("art9_ground")
+                else "",
+                groups=[labels(TermKind.DATA_SUBJECT, c) for c in item.get("data_subjects", [])],
+                categories=[labels(TermKind.DATA_CATEGORY, c) for c in categories],
+                special_categories=special,
+                source_indirect=source_indirect,
+                recipients=item_recipients,
+                transfers=item_transfers,
+                retention=retention,
+                requirement=str(requirements[requirement]) if requirement != "none" else "",
+                requirement_consequence=translated(item.get("requirement_consequence"), language),
+                automated=translated(item.get("automated_decisions_detail"), language)
+                or (_("yes") if item.get("automated_decisions") else ""),
+                cookies=bool(COOKIE_CATEGORIES & set(categories)),
+            )
+        )
+    grouping = notice_settings.get("grouping", "purpose")
+    if grouping == "group":
+        by_group = {}
+        for activity in activities:
+            for group in activity.groups or [_("Others")]:
+                by_group.setdefault(group, []).append(activity)
+        groups = sorted(by_group.items())
+    else:
+        groups = [(a.name, [a]) for a in activities]
+    organisation = snapshot.get("organisation", {})
+    country = labels(TermKind.COUNTRY, organisation.get("country", "NL"))
+    return Statement(
+        language=language,
+        organisation={**organisation, "country_label": country},
+        introduction=translated(notice_settings.get("introduction"), language),
+        closing=translated(notice_settings.get("closing"), language),
+        notes={
+            key: translated(value, language)
+            for key, value in (notice_settings.get("section_notes") or {}).items()
+            if translated(value, language)
+        },
+        grouping=grouping,
+        groups=groups,
+        activities=activities,
+        recipients=sorted(recipients.values()),
+        transfers=[transfers[key] for key in sorted(transfers)],
+        uses_consent=any(a.legal_basis_code == "consent" for a in activities),
+        objection_activities=[
+            a for a in activities if a.legal_basis_code in INDIVIDUAL_RIGHTS_BASES
+        ],
+        direct_marketing=any(
+            c in ("dpv:DirectMarketing", "dpv:Marketing")
+            for item in active
+            if item["role"] != "processor"
+            for c in item.get("purpose_terms", [])
+        ),
+        automated=[a for a in activities if a.automated],
+        cookie_activities=[a for a in activities if a.cookies],
+        processor_for_clients=any(item["role"] == "processor" for item in active),
+        retention_rows=[(a.name, a.retention) for a in activities],
+    )
+
+
+def render(statement, template="notices/statement.html"):
+    with translation.override(statement.language):
+        return render_to_string(template, {"s": statement})
+
+
+def render_markdown(statement):
+    text = render(statement, "notices/statement.md")
+    # Templates leave runs of blank lines where optional parts fall away.
+    lines, blank = [], False
+    for line in text.splitlines():
+        if not line.strip():
+            if not blank and lines:
+                lines.append("")
+            blank = True
+        else:
+            lines.append(line.rstrip())
+            blank = False
+    return "\n".join(lines).strip() + "\n"

@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from waarborg.core.access import role_required, scoped
+from waarborg.core.models import Role
+from waarborg.core.taxonomy import TermIndex
+from waarborg.notices import actions, diff
+from waarborg.notices.forms import SECTIONS, NoticeSettingsForm
+from waarborg.notices.models import NoticeVersion
+
+
+@role_required(Role.VIEWER)
+def overview(request):
+    organisation = request.organisation
+    language = request.GET.get("language", request.LANGUAGE_CODE)
+    if language not in actions.LANGUAGES:
+        language = "nl"
+    index = TermIndex(organisation)
+    problems = actions.check(actions.current_snapshot(organisation), index)
+    versions = (
+        scoped(NoticeVersion, organisation)
+        .filter(language=language)
+        .only("number", "language", "published_at", "published_by", "hash")
+    )
+    return render(
+        request,
+        "notices/overview.html",
+        {
+            "preview": actions.preview(organisation, language),
+            "language": language,
+            "errors": [p for p in problems if p.level == "error"],
+            "warnings": [p for p in problems if p.level == "warning"],
+            "versions": versions,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.PRIVACY_OFFICER)
+def publish(request):
+    try:
+        versions = actions.publish_statement(request.organisation, actor=request.user)
+    except actions.PublishError as error:
+        messages.error(request, str(error.message))
+        for problem in error.problems:
+            messages.error(request, problem.message)
+    else:
+        messages.success(
+            request, _("Version %(number)s is published.") % {"number": versions[0].number}
+        )
+    return redirect("notices:overview")
+
+
+@role_required(Role.PRIVACY_OFFICER)
+def edit_settings(request):
+    organisation = request.organisation
+    current = actions.settings_for(organisation)
+    initial = {
+        "grouping": current.grouping,
+        "introduction": current.introduction,
+        "closing": current.closing,
+        **{f"note_{key}": current.section_notes.get(key, {}) for key, _label in SECTIONS},
+    }
+    form = NoticeSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.save_notice_settings(
+            organisation,
+            actor=request.user,
+            grouping=form.cleaned_data["grouping"],
+            introduction=form.cleaned_data["introduction"],
+            closing=form.cleaned_data["closing"],
+            section_notes=form.notes(),
+        )
+        messages.success(request, _("Saved. Publish a new version to make it public."))
+        return redirect("notices:overview")
+    return render(request, "notices/settings.html", {"form": form})
+
+
+@role_required(Role.VIEWER)
+def compare(request):
+    organisation = request.organisation
+    numbers = sorted(
+        set(scoped(NoticeVersion, organisation).values_list("number", flat=True)), reverse=True
+    )
+    context = {"numbers": numbers}
+    try:
+        first, second = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+    except ValueError:
+        first = second = 0
+    if not first and len(numbers) > 1:
+        first, second = numbers[1], numbers[0]
+    versions = {
+        v.number: v
+        for v in scoped(NoticeVersion, organisation).filter(
+            number__in=[first, second], language="nl"
+        )
+    }
+    if first in versions and second in versions:
+        changes = diff.diff(
+            versions[first].snapshot,
+            versions[second].snapshot,
+            TermIndex(organisation),
+            request.LANGUAGE_CODE,
+        )
+        index = TermIndex(organisation)
+        context.update(
+            a=first,
+            b=second,
+            changes=changes,
+            categories=[
+                (key, label, [c for c in changes if c.category == key])
+                for key, label in [
+                    ("purposes", _("Purposes")),
+                    ("legal_bases", _("Legal bases")),
+                    ("recipients", _("Recipients")),
+                    ("transfers", _("Transfers outside the EEA")),
+                    ("retention", _("Retention")),
+                ]
+            ],
+            affected=[
+                index.get("data_subject", code).label() if index.get("data_subject", code) else code
+                for code in diff.affected_groups(changes)
+            ],
+        )
+    return render(request, "notices/compare.html", context)

@@ -1,0 +1,194 @@
+"""The statement generated from the register: every fact of the register, every Art. 13 element."""
+
+import html
+
+import pytest
+
+from tests.register.test_seeds import FIXTURES, SEEDS
+from waarborg.core import actions as core_actions
+from waarborg.core.fields import translated
+from waarborg.core.taxonomy import TermIndex
+from waarborg.notices import actions, statement
+from waarborg.notices.statement import humanise_duration
+from waarborg.register.yamlio import import_register, register_data
+
+
+def _statement(organisation, language, grouping="purpose"):
+    snapshot = register_data(organisation)
+    content = statement.build(snapshot, TermIndex(organisation), {"grouping": grouping}, language)
+    # The HTML is compared as text: unescape entities such as &#x27;.
+    return snapshot, html.unescape(statement.render(content)), statement.render_markdown(content)
+
+
+@pytest.fixture
+def firm(owner):
+    return core_actions.create_organisation(
+        actor=owner, owner=owner, name="Nieuw", privacy_email="privacy@nieuw.example"
+    )
+
+
+@pytest.mark.parametrize("name", SEEDS)
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_fact_of_the_register_is_stated(firm, owner, name, language):
+    import_register(firm, (FIXTURES / name).read_text(), actor=owner)
+    snapshot, page, text = _statement(firm, language)
+    index = TermIndex(firm)
+    parties = {p["key"]: p for p in snapshot.get("parties", [])}
+    rules = {r["key"]: r for r in snapshot.get("retention_rules", [])}
+    for activity in snapshot["activities"]:
+        if activity["role"] == "processor":
+            assert "processor" in text or "verwerker" in text
+            continue
+        for part in (page, text):
+            assert translated(activity["purpose"], language).split("\n")[0][:60] in part
+            assert index.get("legal_basis", activity["legal_basis"]).label(language) in part
+            for key in activity.get("recipients", []):
+                assert translated(parties[key]["name"], language) in part
+                for country in [parties[key]["country"], *parties[key].get("locations", [])]:
+                    term = index.get("country", country)
+                    if term.adequacy != "eea":
+                        assert term.label(language) in part
+                if parties[key].get("transfer_mechanism"):
+                    mechanism = index.get("transfer_mechanism", parties[key]["transfer_mechanism"])
+                    assert mechanism.label(language) in part
+            for key in activity.get("retention_rules", []):
+                with __import__("django").utils.translation.override(language):
+                    assert humanise_duration(rules[key]["duration"]) in part
+            if activity.get("retention_note"):
+                assert translated(activity["retention_note"], language) in part
+
+
+ARTICLE_13 = {
+    # element: (Dutch text, English text) that must appear
+    "identity and contact (13(1)(a))": ("Wie wij zijn", "Who we are"),
+    "purposes and legal basis (13(1)(c))": ("Grondslag", "Legal basis"),
+    "legitimate interests (13(1)(d))": ("Het belang dat wij nastreven:", "The interest we pursue:"),
+    "recipients (13(1)(e))": ("Wie uw gegevens ontvangt", "Who receives your data"),
+    "transfers (13(1)(f))": (
+        "Gegevens buiten de Europese Economische Ruimte",
+        "Data outside the European Economic Area",
+    ),
+    "retention (13(2)(a))": ("Hoe lang wij uw gegevens bewaren", "How long we keep your data"),
+    "access (13(2)(b))": ("Inzage", "Access"),
+    "rectification (13(2)(b))": ("Rectificatie", "Rectification"),
+    "erasure (13(2)(b))": ("Verwijdering", "Erasure"),
+    "restriction (13(2)(b))": ("Beperking", "Restriction"),
+    "portability (13(2)(b))": ("Overdraagbaarheid", "Portability"),
+    "withdrawal of consent (13(2)(c))": ("Toestemming intrekken", "Withdrawing consent"),
+    "complaint to the AP (13(2)(d))": (
+        "Autoriteit Persoonsgegevens",
+        "Autoriteit Persoonsgegevens",
+    ),
+    "statutory or contractual requirement (13(2)(e))": (
+        "Moet u de gegevens verstrekken?",
+        "Must you provide the data?",
+    ),
+    "automated decision-making (13(2)(f))": ("Geautomatiseerde besluiten", "Automated decisions"),
+    "source of data (14(2)(f))": ("Waar wij de gegevens vandaan halen", "Where we get the data"),
+    "cookies": ("Cookies", "Cookies"),
+    "right to object, separately (21(4))": ("Uw recht van bezwaar", "Your right to object"),
+    "direct marketing objection (21(2))": ("direct marketing", "direct marketing"),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_article_13_checklist(firm, owner, language):
+    text = (FIXTURES / "register_koel_ict.yaml").read_text()
+    # An activity with data from others, so the source element applies.
+    text = text.replace(
+        "- key: showing-our-work\n",
+        "- key: showing-our-work\n  source: indirect\n"
+        "  source_detail: {nl: Openbare bedrijfsgegevens uit het Handelsregister, "
+        "en: Public company data from the trade register}\n",
+        1,
+    )
+    import_register(firm, text, actor=owner)
+    from waarborg.register.actions import save_item
+    from waarborg.register.models import ProcessingActivity
+    from waarborg.register.schema import current_data
+
+    activity = ProcessingActivity.objects.get(organisation=firm, key="assignments")
+    save_item(
+        "activities",
+        firm,
+        {
+            **current_data("activities", activity),
+            "legal_basis": "consent",
+            "requirement": "contractual",
+        },
+        actor=owner,
+        instance=activity,
+    )
+    _snapshot, page, markdown = _statement(firm, language)
+    missing = [
+        element
+        for element, words in ARTICLE_13.items()
+        if words[0 if language == "nl" else 1] not in page
+        or words[0 if language == "nl" else 1] not in markdown
+    ]
+    assert missing == []
+    assert page.index('id="objection"') > page.index('id="rights"')  # a section of its own
+
+
+def test_statement_says_plainly_what_does_not_apply(firm, owner):
+    import_register(firm, (FIXTURES / "register_koel_ict.yaml").read_text(), actor=owner)
+    _snapshot, page, _text = _statement(firm, "nl")
+    assert (
+        "Wij geven uw gegevens niet door aan landen buiten de Europese Economische Ruimte." in page
+    )
+    assert "Wij nemen geen besluiten over u die alleen geautomatiseerd tot stand komen." in page
+    assert "Toestemming intrekken" not in page  # no activity uses consent
+
+
+def test_grouping_by_group_of_people(firm, owner):
+    import_register(firm, (FIXTURES / "register_mainnovation.yaml").read_text(), actor=owner)
+    _snapshot, page, _text = _statement(firm, "nl", grouping="group")
+    assert "<h3>Websitebezoekers</h3>" in page and "<h3>Bellers</h3>" in page
+    assert page.count("<h4>Google Analytics</h4>") == 1
+
+
+def test_megawatt_forwards_requests_of_its_clients(firm, owner):
+    import_register(firm, (FIXTURES / "register_megawatt.yaml").read_text(), actor=owner)
+    _snapshot, page, _text = _statement(firm, "nl")
+    assert "doorgestuurd naar de betrokken opdrachtgever" in page
+    assert "Verwerkingen in opdracht van klanten" not in page  # the client's processing
+
+
+@pytest.mark.parametrize(
+    ("duration", "text"),
+    [
+        ("P7Y", "7 jaar"),
+        ("P1Y", "1 jaar"),
+        ("P14M", "14 maanden"),
+        ("P4W", "4 weken"),
+        ("P1Y6M", "1 jaar en 6 maanden"),
+        ("P0D", "direct"),
+    ],
+)
+def test_durations_in_words(duration, text):
+    from django.utils import translation
+
+    with translation.override("nl"):
+        assert humanise_duration(duration) == text
+
+
+def test_completeness_check(firm, owner):
+    index = TermIndex(firm)
+    assert any(
+        "geen verwerking" in p.message or "no processing activity" in p.message
+        for p in actions.check(register_data(firm), index)
+    )
+    text = (FIXTURES / "register_mainnovation.yaml").read_text()
+    import_register(
+        firm,
+        text.replace("  legal_basis: consent\n", "", 1).replace(
+            "  transfer_mechanism: eu_us_dpf\n", "", 1
+        ),
+        actor=owner,
+    )
+    problems = actions.check(register_data(firm), TermIndex(firm))
+    errors = [p.message for p in problems if p.level == "error"]
+    assert any("Google Analytics" in m and ("grondslag" in m or "legal basis" in m) for m in errors)
+    assert any("Google (Analytics en Tag Manager)" in m and "US" in m for m in errors)
+    warnings = [p.message for p in problems if p.level == "warning"]
+    assert any("verwerkersovereenkomst" in m or "processing agreement" in m for m in warnings)
