@@ -189,6 +189,6 @@ def test_completeness_check(firm, owner):
     problems = actions.check(register_data(firm), TermIndex(firm))
     errors = [p.message for p in problems if p.level == "error"]
     assert any("Google Analytics" in m and ("grondslag" in m or "legal basis" in m) for m in errors)
-    assert any("Google (Analytics en Tag Manager)" in m and "US" in m for m in errors)
+    assert any("Google (Analytics en Tag Manager)" in m and "Verenigde Staten" in m for m in errors)
     warnings = [p.message for p in problems if p.level == "warning"]
     assert any("verwerkersovereenkomst" in m or "processing agreement" in m for m in warnings)

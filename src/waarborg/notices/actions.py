@@ -100,8 +100,8 @@ def check(snapshot, index):
         for key in item.get("recipients", []):
             party = parties[key]
             outside = [
-                code
-                for code in [party["country"], *party.get("locations", [])]
+                term.label() if term else code
+                for code in dict.fromkeys([party["country"], *party.get("locations", [])])
                 if (term := index.get(TermKind.COUNTRY, code)) is None
                 or term.adequacy not in (Adequacy.EEA, Adequacy.ADEQUATE)
             ]
