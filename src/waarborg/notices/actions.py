@@ -215,3 +215,88 @@ def save_notice_settings(organisation, *, actor, grouping, introduction, closing
         new=settings_data(notice_settings),
     )
     return notice_settings
+
+
+def parse_recipients(text, default_language):
+    """Addresses from pasted lines or a CSV (`email[,language]`), all or nothing.
+
+    Returns [(email, language)] without duplicates; raises PublishError listing every bad line.
+    """
+    import csv
+    import io
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    found, problems = {}, []
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cells = [cell.strip() for cell in row]
+        if not cells or not any(cells) or cells[0].lower() in ("email", "e-mail", "e-mailadres"):
+            continue
+        email = cells[0].lower()
+        language = (cells[1] if len(cells) > 1 and cells[1] else default_language).lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(
+                Problem(
+                    "error",
+                    _("line %(line)s: %(value)r is not an e-mail address")
+                    % {"line": number, "value": cells[0]},
+                )
+            )
+            continue
+        if language not in LANGUAGES:
+            problems.append(
+                Problem(
+                    "error",
+                    _("line %(line)s: language %(value)r; use nl or en")
+                    % {"line": number, "value": cells[1]},
+                )
+            )
+            continue
+        found.setdefault(email, language)
+    if problems:
+        raise PublishError(_("The address list was not accepted; nothing was sent."), problems)
+    if not found:
+        raise PublishError(_("The address list is empty."))
+    return list(found.items())
+
+
+@transaction.atomic
+def notify_change(organisation, *, actor, from_number, to_number, recipients, per_minute=60):
+    """Queue an e-mail about the change from one version to another to each recipient.
+
+    The notice, its recipients and the background task are written in one transaction: a
+    crash leaves either all of them or nothing.
+    """
+    from waarborg.notices.models import ChangeNotice, ChangeNoticeRecipient
+    from waarborg.notices.tasks import send_change_notice
+
+    numbers = set(
+        NoticeVersion.objects.filter(
+            organisation=organisation, number__in=[from_number, to_number]
+        ).values_list("number", flat=True)
+    )
+    if numbers != {from_number, to_number} or from_number >= to_number:
+        raise PublishError(_("Choose two published versions, the older one first."))
+    notice = ChangeNotice.objects.create(
+        organisation=organisation,
+        from_number=from_number,
+        to_number=to_number,
+        per_minute=per_minute,
+        created_by=actor_label(actor),
+    )
+    ChangeNoticeRecipient.objects.bulk_create(
+        ChangeNoticeRecipient(notice=notice, email=email, language=language)
+        for email, language in recipients
+    )
+    record_entry(
+        organisation,
+        actor=actor,
+        action="notices.change_notice.queued",
+        obj=notice,
+        new={"from": from_number, "to": to_number, "recipients": len(recipients)},
+    )
+    send_change_notice.enqueue(notice.pk)
+    return notice

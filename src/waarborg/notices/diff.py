@@ -8,6 +8,7 @@ affected are the groups of people of the activities concerned.
 import re
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from waarborg.core.fields import translated
@@ -44,7 +45,12 @@ def _index(snapshot, kind):
 
 
 def diff(old, new, index, language="nl"):
-    """The changes from snapshot `old` to snapshot `new`, by category."""
+    """The changes from snapshot `old` to snapshot `new`, described in `language`."""
+    with translation.override(language):
+        return _diff(old, new, index, language)
+
+
+def _diff(old, new, index, language):  # noqa: C901 (one pass per category)
     labels = Labels(index, new.get("register", new), language)
     before, after = _activities(old), _activities(new)
     old_parties, new_parties = _index(old, "parties"), _index(new, "parties")

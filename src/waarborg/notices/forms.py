@@ -37,3 +37,47 @@ class NoticeSettingsForm(forms.Form):
 
     def notes(self):
         return {key: self.cleaned_data[f"note_{key}"] for key, _label in SECTIONS}
+
+
+class ChangeNoticeForm(forms.Form):
+    from_number = forms.TypedChoiceField(label=_("From version"), coerce=int)
+    to_number = forms.TypedChoiceField(label=_("To version"), coerce=int)
+    addresses = forms.CharField(
+        label=_("Addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One per line: an e-mail address, optionally followed by a comma and the "
+            "language (nl or en)."
+        ),
+    )
+    csv_file = forms.FileField(
+        label=_("Or a CSV file"),
+        required=False,
+        help_text=_("Columns: email, language. A header line is allowed."),
+    )
+    per_minute = forms.IntegerField(
+        label=_("Messages per minute"),
+        min_value=1,
+        max_value=600,
+        initial=60,
+        help_text=_("Sending is spread out so your mail server and your readers are not flooded."),
+    )
+
+    def __init__(self, numbers, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(n, n) for n in numbers]
+        self.fields["from_number"].choices = choices
+        self.fields["to_number"].choices = choices
+        if len(numbers) > 1:
+            self.fields["from_number"].initial, self.fields["to_number"].initial = (
+                numbers[1],
+                numbers[0],
+            )
+
+    def address_text(self):
+        upload = self.cleaned_data.get("csv_file")
+        text = self.cleaned_data.get("addresses", "")
+        if upload:
+            text += "\n" + upload.read().decode("utf-8-sig", errors="replace")
+        return text

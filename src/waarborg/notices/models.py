@@ -71,3 +71,61 @@ class NoticeVersion(models.Model):
             digest.update(part.encode())
             digest.update(b"\0")
         return digest.hexdigest()
+
+
+class ChangeNotice(models.Model):
+    """An e-mail to the people affected by a material change of the statement (Art. 13(3))."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENDING = "sending", _("Sending")
+        DONE = "done", _("Sent")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="change_notices"
+    )
+    from_number = models.PositiveIntegerField(_("from version"))
+    to_number = models.PositiveIntegerField(_("to version"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    per_minute = models.PositiveIntegerField(_("messages per minute"), default=60)
+    created_by = models.CharField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.organisation}: v{self.from_number} -> v{self.to_number}"
+
+    def counts(self):
+        """{status: number} of its recipients, in one query."""
+        rows = self.recipients.values_list("status").annotate(models.Count("id"))
+        return {status: count for status, count in rows}
+
+
+class ChangeNoticeRecipient(models.Model):
+    """One address of a change notice, and what happened to its message."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        CLAIMED = "claimed", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        UNCERTAIN = "uncertain", _("Unknown: sending was interrupted")
+
+    notice = models.ForeignKey(ChangeNotice, on_delete=models.CASCADE, related_name="recipients")
+    email = models.EmailField()
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "email"], name="one_message_per_address")
+        ]
+
+    def __str__(self):
+        return self.email

@@ -9,4 +9,6 @@ urlpatterns = [
     path("publish/", views.publish, name="publish"),
     path("settings/", views.edit_settings, name="settings"),
     path("compare/", views.compare, name="compare"),
+    path("notify/", views.notify, name="notify"),
+    path("notify/<int:pk>/", views.notice_detail, name="notice"),
 ]

@@ -3,12 +3,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from waarborg.core.access import role_required, scoped
+from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.models import Role
 from waarborg.core.taxonomy import TermIndex
 from waarborg.notices import actions, diff
-from waarborg.notices.forms import SECTIONS, NoticeSettingsForm
-from waarborg.notices.models import NoticeVersion
+from waarborg.notices.forms import SECTIONS, ChangeNoticeForm, NoticeSettingsForm
+from waarborg.notices.models import ChangeNotice, NoticeVersion
 
 
 @role_required(Role.VIEWER)
@@ -125,3 +125,55 @@ def compare(request):
             ],
         )
     return render(request, "notices/compare.html", context)
+
+
+@role_required(Role.PRIVACY_OFFICER)
+def notify(request):
+    organisation = request.organisation
+    numbers = sorted(
+        set(scoped(NoticeVersion, organisation).values_list("number", flat=True)), reverse=True
+    )
+    form = ChangeNoticeForm(numbers, request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            recipients = actions.parse_recipients(
+                form.address_text(), organisation.default_language
+            )
+            notice = actions.notify_change(
+                organisation,
+                actor=request.user,
+                recipients=recipients,
+                from_number=form.cleaned_data["from_number"],
+                to_number=form.cleaned_data["to_number"],
+                per_minute=form.cleaned_data["per_minute"],
+            )
+        except actions.PublishError as error:
+            messages.error(request, str(error.message))
+            problems = error.problems
+        else:
+            return redirect("notices:notice", pk=notice.pk)
+    notices = scoped(ChangeNotice, organisation)[:20]
+    return render(
+        request, "notices/notify.html", {"form": form, "problems": problems, "notices": notices}
+    )
+
+
+@role_required(Role.VIEWER)
+def notice_detail(request, pk):
+    notice = get_for_org(ChangeNotice, request.organisation, pk=pk)
+    counts = notice.counts()
+    total = sum(counts.values())
+    done = total - counts.get("pending", 0) - counts.get("claimed", 0)
+    return render(
+        request,
+        "notices/notice.html",
+        {
+            "notice": notice,
+            "counts": counts,
+            "total": total,
+            "done": done,
+            "percent": round(100 * done / total) if total else 100,
+            "recipients": notice.recipients.all()[:500],
+        },
+    )
