@@ -60,23 +60,22 @@ def archive(request, slug, language):
     return _page(request, organisation, language, None, "center/archive.html", versions=listing)
 
 
-def fragment(request, slug, language):
-    """The current statement as an HTML fragment, to include in the organisation's website."""
+def _published(slug, language, attribute, content_type):
+    """The current version's HTML or Markdown, for use on other sites (public, any origin)."""
     _organisation, versions = _versions(slug, language)
     current = versions.first()
     if current is None:
         raise Http404
-    response = HttpResponse(current.html, content_type="text/html; charset=utf-8")
+    response = HttpResponse(getattr(current, attribute), content_type=content_type)
     response["Access-Control-Allow-Origin"] = "*"
     response["X-Statement-Version"] = str(current.number)
     return response
 
 
+def fragment(request, slug, language):
+    """The current statement as an HTML fragment, to include in the organisation's website."""
+    return _published(slug, language, "html", "text/html; charset=utf-8")
+
+
 def markdown(request, slug, language):
-    _organisation, versions = _versions(slug, language)
-    current = versions.first()
-    if current is None:
-        raise Http404
-    response = HttpResponse(current.text, content_type="text/markdown; charset=utf-8")
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _published(slug, language, "text", "text/markdown; charset=utf-8")
