@@ -5,7 +5,7 @@ from pathlib import Path
 import yaml
 from django.db.models import Q
 
-from waarborg.core.models import Term, TermKind
+from waarborg.core.models import Adequacy, Term, TermKind
 
 SHIPPED_FILE = Path(__file__).parent / "data" / "taxonomy.yaml"
 FLAGS = ("special", "criminal", "national_id")
@@ -69,6 +69,18 @@ class TermIndex:
     def add(self, term):
         self.by_kind[term.kind][term.code] = term
         self._codes.clear()
+
+    def outside_eea(self, codes):
+        """(code, term) for each country code outside the EEA, once each, in order.
+
+        An unknown code counts as outside: a transfer is assumed until the code is known.
+        """
+        outside = []
+        for code in dict.fromkeys(codes):
+            term = self.get(TermKind.COUNTRY, code)
+            if term is None or term.adequacy != Adequacy.EEA:
+                outside.append((code, term))
+        return outside
 
     def codes(self, kind, include_retired=False):
         """The codes in use (sorted; kept until a term is added)."""

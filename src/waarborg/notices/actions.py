@@ -99,11 +99,11 @@ def check(snapshot, index):
             add("warning", _("no English text: the English statement shows the Dutch"))
         for key in item.get("recipients", []):
             party = parties[key]
+            # Countries with an adequacy decision need no further mechanism (Art. 45).
             outside = [
                 term.label() if term else code
-                for code in dict.fromkeys([party["country"], *party.get("locations", [])])
-                if (term := index.get(TermKind.COUNTRY, code)) is None
-                or term.adequacy not in (Adequacy.EEA, Adequacy.ADEQUATE)
+                for code, term in index.outside_eea([party["country"], *party.get("locations", [])])
+                if term is None or term.adequacy != Adequacy.ADEQUATE
             ]
             mechanism = party.get("transfer_mechanism", "")
             if outside and mechanism in ("", "none"):
@@ -127,12 +127,10 @@ def current_snapshot(organisation):
     return register_data(organisation)
 
 
-def preview(organisation, language):
-    index = TermIndex(organisation)
-    content = statement.build(
-        current_snapshot(organisation), index, settings_data(settings_for(organisation)), language
-    )
-    return statement.render(content)
+def preview(organisation, language, snapshot, index):
+    """The statement as it would be published now, from an already loaded snapshot."""
+    layout = settings_data(settings_for(organisation))
+    return statement.render(statement.build(snapshot, index, layout, language))
 
 
 def latest_versions(organisation):

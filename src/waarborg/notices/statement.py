@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from waarborg.core.fields import translated
 from waarborg.core.models import Adequacy, TermKind
+from waarborg.register.ropa import legal_basis_label
 
 # Data categories and purposes that mean cookies or similar device techniques.
 COOKIE_CATEGORIES = {"user.device.cookie_id", "user.device.device_id"}
@@ -120,18 +121,9 @@ def humanise_duration(duration):
     return (" " + _("and") + " ").join(pieces)
 
 
-def _countries_outside(party, labels):
-    outside = []
-    for code in dict.fromkeys([party["country"], *party.get("locations", [])]):
-        term = labels.term(TermKind.COUNTRY, code)
-        if term is None or term.adequacy != Adequacy.EEA:
-            outside.append((code, term))
-    return outside
-
-
 def transfer_of(party, labels):
     """A sentence on the party's transfer outside the EEA, or '' when there is none."""
-    outside = _countries_outside(party, labels)
+    outside = labels.index.outside_eea([party["country"], *party.get("locations", [])])
     if not outside:
         return ""
     names = ", ".join(labels(TermKind.COUNTRY, code) for code, _term in outside)
@@ -168,7 +160,6 @@ def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass 
         if item["role"] == "processor":
             continue
         basis = item.get("legal_basis", "")
-        basis_term = labels.term(TermKind.LEGAL_BASIS, basis)
         categories = item.get("data_categories", [])
         special = [
             labels(TermKind.DATA_CATEGORY, c)
@@ -196,17 +187,13 @@ def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass 
         source_indirect = ""
         if item.get("source") == "indirect":
             source_indirect = translated(item.get("source_detail"), language) or _("from others")
-        basis_text = ""
-        if basis_term is not None:
-            article = _("Art. %(article)s GDPR") % {"article": basis_term.article}
-            basis_text = f"{labels(TermKind.LEGAL_BASIS, basis)} ({article})"
         activities.append(
             Activity(
                 key=item["key"],
                 name=translated(item["name"], language),
                 purpose=translated(item["purpose"], language),
                 purpose_kinds=[labels(TermKind.PURPOSE, c) for c in item.get("purpose_terms", [])],
-                legal_basis=basis_text,
+                legal_basis=legal_basis_label(index, basis),
                 legal_basis_code=basis,
                 legal_basis_detail=translated(item.get("legal_basis_detail"), language),
                 special_ground=labels(TermKind.ART9_GROUND, item["art9_ground"])

@@ -18,7 +18,8 @@ def overview(request):
     if language not in actions.LANGUAGES:
         language = "nl"
     index = TermIndex(organisation)
-    problems = actions.check(actions.current_snapshot(organisation), index)
+    snapshot = actions.current_snapshot(organisation)
+    problems = actions.check(snapshot, index)
     versions = (
         scoped(NoticeVersion, organisation)
         .filter(language=language)
@@ -28,7 +29,7 @@ def overview(request):
         request,
         "notices/overview.html",
         {
-            "preview": actions.preview(organisation, language),
+            "preview": actions.preview(organisation, language, snapshot, index),
             "language": language,
             "errors": [p for p in problems if p.level == "error"],
             "warnings": [p for p in problems if p.level == "warning"],
@@ -98,13 +99,13 @@ def compare(request):
         )
     }
     if first in versions and second in versions:
+        index = TermIndex(organisation)
         changes = diff.diff(
             versions[first].snapshot,
             versions[second].snapshot,
-            TermIndex(organisation),
+            index,
             request.LANGUAGE_CODE,
         )
-        index = TermIndex(organisation)
         context.update(
             a=first,
             b=second,

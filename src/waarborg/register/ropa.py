@@ -44,26 +44,15 @@ def legal_basis_label(index, code):
     return f"{term.label()} ({article})"
 
 
-def outside_eea(index, party):
-    """The countries outside the EEA where `party` is established or processes data."""
-    countries = [party.country, *(party.locations or [])]
-    result = []
-    for code in dict.fromkeys(countries):
-        term = index.get(TermKind.COUNTRY, code)
-        if term is not None and term.adequacy != Adequacy.EEA:
-            result.append(term)
-    return result
-
-
 def transfer_text(index, party):
-    countries = outside_eea(index, party)
+    countries = index.outside_eea([party.country, *(party.locations or [])])
     if not countries:
         return ""
-    names = ", ".join(term.label() for term in countries)
+    names = ", ".join(term.label() if term else code for code, term in countries)
     mechanism = term_label(index, TermKind.TRANSFER_MECHANISM, party.transfer_mechanism)
     if party.transfer_mechanism == "scc_2021" and party.scc_module:
         mechanism += f" ({party.get_scc_module_display()})"
-    if not mechanism and all(term.adequacy == Adequacy.ADEQUATE for term in countries):
+    if not mechanism and all(t and t.adequacy == Adequacy.ADEQUATE for _code, t in countries):
         mechanism = term_label(index, TermKind.TRANSFER_MECHANISM, "adequacy")
     mechanism = mechanism or _("no mechanism recorded")
     return f"{translated(party.name)}: {names}: {mechanism}"

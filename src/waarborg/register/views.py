@@ -74,6 +74,7 @@ def item_list(request, kind_name):
     if kind_name == "parties":
         rows = rows.annotate(activity_count=Count("activities", distinct=True))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    index = TermIndex(request.organisation)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -83,17 +84,16 @@ def item_list(request, kind_name):
             "kind": kind,
             "page": page,
             "q": query,
-            "filters": _filter_choices(kind_name, request.organisation, active),
+            "filters": _filter_choices(kind_name, request.organisation, index, active),
             "query": params.urlencode(),
-            "index": TermIndex(request.organisation),
+            "index": index,
         },
     )
 
 
-def _filter_choices(kind_name, organisation, active):
+def _filter_choices(kind_name, organisation, index, active):
     """(lookup, label, choices, chosen) for each filter of the list page."""
     kind = KINDS[kind_name]
-    index = TermIndex(organisation)
     result = []
     for lookup in FILTERS[kind_name]:
         name = lookup.split("__")[0]
