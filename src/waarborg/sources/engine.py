@@ -1,0 +1,674 @@
+"""Find, export, erase, rectify and restrict one person's rows in an SQL database.
+
+From the identities of a request (e-mail, phone, customer number, ...) the walk follows identity
+columns and declared references to every row of the person: one set-based query per collection
+(more only when an IN list passes BATCH values), each collection after all collections it is
+reached from. Changes use the same conditions (`WHERE column IN (...)` per identity and per
+reference), so erasing a subject with 10,000 logins is one UPDATE or DELETE, not 10,000.
+
+This module talks to other people's databases through SQLAlchemy Core and knows nothing of Django
+models; `sources.actions` wraps it for the rest of Waarborg.
+"""
+
+import secrets
+import time as _time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from django.utils.translation import gettext as _
+from sqlalchemy import exc
+
+BATCH = 900  # values per IN list: below SQLite's older limit of 999 variables
+CONNECT_TIMEOUT = 5
+
+
+class SourceError(Exception):
+    """Something stopped the work on a source; nothing was changed. The message says what."""
+
+
+# Connections -------------------------------------------------------------------------------
+
+_engines = {}
+
+
+def normalise_url(url):
+    """Pick the drivers Waarborg ships (psycopg 3, PyMySQL) for plain URLs."""
+    url = url.strip()
+    for plain, driver in (
+        ("postgres://", "postgresql+psycopg://"),
+        ("postgresql://", "postgresql+psycopg://"),
+        ("mysql://", "mysql+pymysql://"),
+        ("mariadb://", "mysql+pymysql://"),
+        ("mariadb+pymysql://", "mysql+pymysql://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
+def parse_url(url):
+    try:
+        parsed = sa.engine.make_url(normalise_url(url))
+    except (exc.ArgumentError, ValueError) as error:
+        raise SourceError(_("This is not a database URL: %s") % error) from error
+    if parsed.get_backend_name() not in ("postgresql", "mysql", "sqlite"):
+        raise SourceError(
+            _("Waarborg connects to PostgreSQL, MySQL/MariaDB and SQLite, not %s")
+            % parsed.get_backend_name()
+        )
+    return parsed
+
+
+def display_url(url):
+    """The URL with its password hidden, for pages, logs and the audit trail."""
+    try:
+        return parse_url(url).render_as_string(hide_password=True)
+    except SourceError:
+        return "?"
+
+
+def engine_for(url):
+    parsed = parse_url(url)
+    key = parsed.render_as_string(hide_password=False)
+    engine = _engines.get(key)
+    if engine is None:
+        backend = parsed.get_backend_name()
+        args = {}
+        if backend == "sqlite":
+            path = parsed.database
+            if not path or path == ":memory:" or not Path(path).is_file():
+                raise SourceError(_("There is no SQLite database file at %s") % (path or "''"))
+        else:
+            args["connect_timeout"] = CONNECT_TIMEOUT
+        try:
+            engine = sa.create_engine(parsed, connect_args=args, pool_pre_ping=True)
+        except (exc.ArgumentError, ImportError) as error:
+            raise SourceError(_("Cannot use this database URL: %s") % error) from error
+        if backend == "sqlite":
+            _sqlite_transactions(engine)
+        _engines[key] = engine
+    return engine
+
+
+def dispose_engines():
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+
+
+def _reason(error):
+    """The database's own first line of an error, without SQL or parameters."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip().splitlines()
+    return text[0] if text else type(original).__name__
+
+
+@contextmanager
+def database_errors():
+    try:
+        yield
+    except SourceError:
+        raise
+    except exc.DataError as error:
+        message = _("A value does not fit a column of the database: %s") % _reason(error)
+        raise SourceError(message) from error
+    except exc.IntegrityError as error:
+        raise SourceError(_("The database refused the change: %s") % _reason(error)) from error
+    except (exc.ProgrammingError, exc.OperationalError) as error:
+        if getattr(error, "connection_invalidated", False) or "connect" in _reason(error).lower():
+            raise SourceError(_("Cannot connect to the database: %s") % _reason(error)) from error
+        raise SourceError(_("The database answered with an error: %s") % _reason(error)) from error
+    except exc.DBAPIError as error:
+        raise SourceError(_("The database answered with an error: %s") % _reason(error)) from error
+
+
+READ_ONLY = {
+    "postgresql": "SET TRANSACTION READ ONLY",
+    "mysql": "SET TRANSACTION READ ONLY",
+    "sqlite": "PRAGMA query_only = ON",
+}
+
+
+@contextmanager
+def transaction(url, read_only=False):
+    """A connection in one transaction: committed if the block succeeds, else rolled back."""
+    engine = engine_for(url)
+    backend = engine.dialect.name
+    with database_errors(), engine.connect() as conn:
+        if read_only and backend == "mysql":  # MySQL sets it for the next transaction
+            conn.exec_driver_sql(READ_ONLY[backend])
+            conn.commit()
+        try:
+            with conn.begin():
+                if read_only and backend != "mysql":
+                    conn.exec_driver_sql(READ_ONLY[backend])
+                yield conn
+        finally:
+            if read_only and backend == "sqlite":
+                with conn.begin():
+                    conn.exec_driver_sql("PRAGMA query_only = OFF")
+
+
+def _sqlite_transactions(engine):
+    """Let SQLAlchemy, not the sqlite3 module, say where a transaction begins, so the reads of
+    a walk and the changes after it see one snapshot (SQLAlchemy's documented recipe)."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, record):
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+# The walk -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    order: list  # collections in the order they are queried
+    seeds: dict  # collection -> [(field, identity name)]
+    incoming: dict  # collection -> [Edge]
+
+
+def make_plan(dataset, identity_names):
+    """Which collections the given identities reach, and in which order to query them.
+
+    A reference with a direction is followed only that way; one without is followed away from
+    the side reached first. A cycle among the reached collections is an error: its order of
+    evaluation would be undefined (Fides refuses it too).
+    """
+    from waarborg.sources.annotation import Edge
+
+    names = set(identity_names)
+    seeds = defaultdict(list)
+    for collection in dataset.active():
+        for column, identity in collection.identities.items():
+            if identity in names:
+                seeds[collection.name].append((column, identity))
+    directed, undirected = dataset.edges()
+    reached = set(seeds)
+    edges = []
+    frontier = list(seeds)
+    while frontier:
+        current = frontier.pop(0)
+        for edge in directed:
+            if edge.source == current:
+                edges.append(edge)
+                if edge.target not in reached:
+                    reached.add(edge.target)
+                    frontier.append(edge.target)
+        for a, b in undirected:
+            for here, there in ((a, b), (b, a)):
+                if here[0] == current and there[0] not in reached:
+                    edges.append(Edge(here[0], here[1], there[0], there[1]))
+                    reached.add(there[0])
+                    frontier.append(there[0])
+    edges = list(dict.fromkeys(e for e in edges if e.source in reached and e.target in reached))
+    incoming = defaultdict(list)
+    for edge in edges:
+        if edge.source != edge.target:
+            incoming[edge.target].append(edge)
+    order = _topological(
+        sorted(reached), [(e.source, e.target) for e in edges if e.source != e.target]
+    )
+    return Plan(order, dict(seeds), dict(incoming))
+
+
+def _topological(nodes, pairs):
+    """Nodes ordered so that for each (before, after) pair `before` comes first."""
+    waiting = {node: set() for node in nodes}
+    for before, after in pairs:
+        if before in waiting and after in waiting:
+            waiting[after].add(before)
+    order = []
+    while waiting:
+        ready = sorted(node for node, needs in waiting.items() if not needs)
+        if not ready:
+            raise SourceError(
+                _("The references form a cycle between %s; give them a direction that breaks it")
+                % ", ".join(sorted(waiting))
+            )
+        for node in ready:
+            del waiting[node]
+            order.append(node)
+        for needs in waiting.values():
+            needs.difference_update(ready)
+    return order
+
+
+def typed_identities(dataset, plan, identities):
+    """Identity values converted to the type their columns declare; a clear error otherwise."""
+    typed = {}
+    for collection, pairs in plan.seeds.items():
+        for column, identity in pairs:
+            spec = dataset.collections[collection].fields[column]
+            values = identities[identity]
+            values = values if isinstance(values, list | tuple) else [values]
+            typed[(collection, column)] = [
+                _convert(value, spec.data_type, identity, collection, column) for value in values
+            ]
+    return typed
+
+
+def _convert(value, data_type, identity, collection, column):
+    if data_type in ("integer", "float"):
+        try:
+            return int(value) if data_type == "integer" else float(value)
+        except (TypeError, ValueError) as error:
+            raise SourceError(
+                _("The %(identity)s %(value)s is not a number, but %(column)s holds numbers")
+                % {"identity": identity, "value": value, "column": f"{collection}.{column}"}
+            ) from error
+    return value if data_type and data_type != "string" else str(value)
+
+
+def _table(dataset, collection):
+    spec = dataset.collections[collection]
+    return sa.table(collection, *(sa.column(name) for name in spec.fields), schema=dataset.schema)
+
+
+def _chunks(conditions):
+    """Pack (column, values) conditions into groups of at most BATCH values each."""
+    group, size = [], 0
+    for column, values in conditions:
+        values = list(values)
+        for start in range(0, len(values), BATCH):
+            part = values[start : start + BATCH]
+            if size + len(part) > BATCH and group:
+                yield group
+                group, size = [], 0
+            group.append((column, part))
+            size += len(part)
+    if group:
+        yield group
+
+
+def _where(table, group):
+    return sa.or_(*(table.c[column].in_(values) for column, values in group))
+
+
+@dataclass
+class Found:
+    conditions: list  # [(column, values)]: the rows of the person are those matching any
+    rows: list = field(default_factory=list)
+    columns: list = field(default_factory=list)
+
+
+def walk(conn, dataset, plan, identities, columns_for):
+    """Query each reached collection once (per batch) and return {collection: Found}.
+
+    `columns_for(collection)` names the columns to read; the columns that lead on to other
+    collections are always read. A collection whose conditions are all empty is not queried.
+    """
+    seeded = typed_identities(dataset, plan, identities)
+    outgoing = defaultdict(set)
+    for edges in plan.incoming.values():
+        for edge in edges:
+            outgoing[edge.source].add(edge.source_field)
+    found = {}
+    for collection in plan.order:
+        conditions = [
+            (column, seeded[(collection, column)]) for column, _ in plan.seeds.get(collection, [])
+        ]
+        for edge in plan.incoming.get(collection, []):
+            source = found[edge.source]
+            index = source.columns.index(edge.source_field)
+            values = {row[index] for row in source.rows} - {None}
+            conditions.append((edge.target_field, sorted(values, key=repr)))
+        conditions = [(column, values) for column, values in conditions if values]
+        result = Found(conditions)
+        found[collection] = result
+        wanted = set(columns_for(collection)) | outgoing[collection]
+        if not conditions or not wanted:
+            continue
+        spec = dataset.collections[collection]
+        result.columns = [name for name in spec.fields if name in wanted]
+        table = _table(dataset, collection)
+        columns = [table.c[name] for name in result.columns]
+        seen = {}
+        key = [result.columns.index(name) for name in spec.primary_key if name in result.columns]
+        groups = list(_chunks(conditions))
+        for group in groups:
+            for row in conn.execute(sa.select(*columns).where(_where(table, group))):
+                if len(groups) == 1:
+                    result.rows.append(tuple(row))
+                else:
+                    row = tuple(row)
+                    seen[tuple(row[i] for i in key) if key else row] = row
+        if len(groups) > 1:
+            result.rows = list(seen.values())
+    return found
+
+
+# Access --------------------------------------------------------------------------------------
+
+
+def access(url, dataset, identities, categories=None):
+    """The person's rows per table, in a read-only transaction (Art. 15 GDPR).
+
+    `categories` (data category prefixes such as "user.contact") limits the columns returned;
+    the walk itself still follows every reference. Returns {table: {"fields", "rows"}}.
+    """
+    plan = make_plan(dataset, identities)
+
+    def shown(collection):
+        spec = dataset.collections[collection]
+        if categories is None:
+            return list(spec.fields)
+        asked = [name for name, column in spec.fields.items() if column.has_category(categories)]
+        return [n for n in spec.fields if n in asked or spec.fields[n].primary_key] if asked else []
+
+    with transaction(url, read_only=True) as conn:
+        found = walk(conn, dataset, plan, identities, shown)
+    result = {}
+    for collection, item in found.items():
+        names = shown(collection)
+        if not item.rows or not names:
+            continue
+        indexes = [item.columns.index(name) for name in names]
+        result[collection] = {
+            "fields": names,
+            "rows": [
+                {name: row[i] for name, i in zip(names, indexes, strict=True)} for row in item.rows
+            ],
+        }
+    return result
+
+
+def jsonable(value):
+    """A database value as JSON-friendly data (dates as ISO text, decimals as text)."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    return value
+
+
+# Changes -------------------------------------------------------------------------------------
+
+
+def _held(dataset, collection):
+    return dataset.collections[collection].legal_hold
+
+
+def _change_order(dataset, collections):
+    """Children before parents, so a row delete never trips a foreign key."""
+    pairs = [(c, p) for c, p in dataset.foreign_keys() if c in collections and p in collections]
+    try:
+        return _topological(sorted(collections), pairs)
+    except SourceError:
+        return sorted(collections)  # masks only: the order does not matter
+
+
+def _update(conn, table, conditions, values):
+    count = 0
+    for group in _chunks(conditions):
+        count += conn.execute(sa.update(table).where(_where(table, group)).values(values)).rowcount
+    return count
+
+
+def _delete(conn, table, conditions):
+    count = 0
+    for group in _chunks(conditions):
+        count += conn.execute(sa.delete(table).where(_where(table, group))).rowcount
+    return count
+
+
+def _count(conn, table, conditions):
+    total = 0
+    for group in _chunks(conditions):
+        total += conn.execute(
+            sa.select(sa.func.count()).select_from(table).where(_where(table, group))
+        ).scalar()
+    return total
+
+
+_COLUMN_CACHE_SECONDS = 300
+_column_cache = {}
+
+
+def column_info(conn, dataset, collection):
+    """{column: (nullable, text length or None if not text)} from the live schema, cached."""
+    key = (str(conn.engine.url), dataset.schema, collection)
+    cached = _column_cache.get(key)
+    now = _time.monotonic()
+    if cached and now - cached[0] < _COLUMN_CACHE_SECONDS:
+        return cached[1]
+    info = {}
+    for column in sa.inspect(conn).get_columns(collection, schema=dataset.schema):
+        kind = column["type"]
+        text = isinstance(kind, sa.String)
+        info[column["name"]] = (column.get("nullable", True), (kind.length or 0) if text else None)
+    _column_cache[key] = (now, info)
+    return info
+
+
+def _default_masking(info):
+    """No strategy given: empty the column, or where it may not be empty, a keyed hash of text;
+    a key column that must hold a number is kept (its row is anonymous once the rest is)."""
+    nullable, length = info
+    if nullable:
+        return {"strategy": "null_rewrite", "configuration": {}}
+    if length is not None:
+        return {"strategy": "hash", "configuration": {"length": length}}
+    return None
+
+
+def _mask_value(column, masking, values, hasher):
+    """The SET expression of one masked column (Fides' strategies, with a keyed hash)."""
+    strategy, config = masking["strategy"], masking["configuration"]
+    if strategy == "null_rewrite":
+        return sa.null()
+    if strategy == "string_rewrite":
+        suffix = (config.get("format_preservation") or {}).get("suffix", "")
+        return sa.literal(str(config.get("rewrite_value", "")) + suffix)
+    length = int(config.get("length") or 0) or None
+    mapping = {}
+    for value in values:
+        if strategy == "random_string_rewrite":
+            replacement = secrets.token_hex(16)
+        else:
+            replacement = hasher(value)
+        mapping[value] = replacement[:length] if length else replacement
+    if not mapping:
+        return sa.null()
+    return sa.case(mapping, value=column, else_=column)
+
+
+def _default_hasher(value):
+    from waarborg.core.crypto import keyed_hash
+
+    return keyed_hash(value, "source-mask")
+
+
+def _masked_fields(spec, categories):
+    full = categories is None
+    prefixes = categories or ["user"]
+    chosen, held = [], []
+    for name, column in spec.fields.items():
+        if column.primary_key:
+            continue
+        if column.has_category(prefixes) or (full and column.identity):
+            (held if column.legal_hold else chosen).append(name)
+    return chosen, held
+
+
+def erase(url, dataset, identities, categories=None, hasher=None):
+    """Erase the person's data (Art. 17 GDPR) in one transaction and prove it.
+
+    Each reached collection is deleted (if annotated so) or has its personal columns masked; a
+    full erasure (no `categories`) also masks every identity column. Collections and fields under
+    legal hold are skipped and reported. Before committing, a count per identity column proves
+    the identifiers are gone; if any remain outside a hold, everything is rolled back.
+    Returns evidence: {table: {...counts...}}.
+    """
+    plan = make_plan(dataset, identities)
+    hasher = hasher or _default_hasher
+
+    def needed(collection):
+        chosen, _held_fields = _masked_fields(dataset.collections[collection], categories)
+        return [
+            name
+            for name, masking in maskings(collection, chosen).items()
+            if masking and masking["strategy"] in ("hash", "hmac", "random_string_rewrite")
+        ]
+
+    def maskings(collection, chosen):
+        spec = dataset.collections[collection]
+        info = None
+        result = {}
+        for name in chosen:
+            masking = spec.fields[name].masking
+            if masking is None:
+                info = info or column_info(conn, dataset, collection)
+                masking = _default_masking(info.get(name, (True, None)))
+            result[name] = masking
+        return result
+
+    evidence = {}
+    with transaction(url) as conn:
+        found = walk(conn, dataset, plan, identities, needed)
+        reached = [c for c in plan.order if found[c].conditions]
+        for collection in _change_order(dataset, reached):
+            item, spec = found[collection], dataset.collections[collection]
+            table = _table(dataset, collection)
+            if _held(dataset, collection):
+                evidence[collection] = {
+                    "action": "held",
+                    "reason": spec.legal_hold,
+                    "rows": _count(conn, table, item.conditions),
+                }
+                continue
+            if spec.delete:
+                evidence[collection] = {
+                    "action": "deleted",
+                    "rows": _delete(conn, table, item.conditions),
+                }
+                continue
+            chosen, held = _masked_fields(spec, categories)
+            plan_masks = maskings(collection, chosen)
+            kept = [name for name in chosen if plan_masks[name] is None]
+            chosen = [name for name in chosen if plan_masks[name] is not None]
+            values = {}
+            for name in chosen:
+                seen = []
+                if name in item.columns:
+                    index = item.columns.index(name)
+                    seen = {row[index] for row in item.rows} - {None}
+                values[name] = _mask_value(table.c[name], plan_masks[name], seen, hasher)
+            rows = _update(conn, table, item.conditions, values) if values else 0
+            evidence[collection] = {"action": "masked", "fields": chosen, "rows": rows}
+            if kept:
+                evidence[collection]["kept_not_null"] = kept
+            if held:
+                evidence[collection]["held_fields"] = {
+                    name: spec.fields[name].legal_hold for name in held
+                }
+        remaining = _verify(conn, dataset, plan, identities, evidence)
+        if categories is None and remaining:
+            raise SourceError(
+                _("Erasure not proven: the identifiers are still in %s; nothing was changed")
+                % ", ".join(remaining)
+            )
+    return evidence
+
+
+def _verify(conn, dataset, plan, identities, evidence):
+    """Count rows that still hold the identifiers; record the counts in the evidence."""
+    typed = typed_identities(dataset, plan, identities)
+    failures = []
+    for (collection, column), values in typed.items():
+        entry = evidence.get(collection)
+        if entry is None or entry["action"] == "held":
+            continue
+        if entry["action"] == "masked" and column not in entry["fields"]:
+            continue
+        count = _count(conn, _table(dataset, collection), [(column, values)])
+        entry.setdefault("remaining", {})[column] = count
+        if count:
+            failures.append(f"{collection}.{column}")
+    return failures
+
+
+def rectify(url, dataset, identities, changes):
+    """Set the given values on the person's rows (Art. 16 GDPR): {"table.column": value}."""
+    plan = make_plan(dataset, identities)
+    per_table = defaultdict(dict)
+    for target, value in changes.items():
+        table_name, _dot, column = target.partition(".")
+        spec = dataset.collections.get(table_name)
+        if spec is None or column not in spec.fields:
+            raise SourceError(_("The annotation has no column %s") % target)
+        if spec.fields[column].primary_key:
+            raise SourceError(_("%s is a primary key and cannot be rectified here") % target)
+        per_table[table_name][column] = value
+    evidence = {}
+    with transaction(url) as conn:
+        found = walk(conn, dataset, plan, identities, lambda collection: [])
+        for table_name, values in per_table.items():
+            item = found.get(table_name)
+            rows = 0
+            if item and item.conditions:
+                rows = _update(conn, _table(dataset, table_name), item.conditions, values)
+            evidence[table_name] = {"action": "rectified", "fields": sorted(values), "rows": rows}
+    return evidence
+
+
+def restrict(url, dataset, identities):
+    """Mark the person's rows as restricted (Art. 18 GDPR).
+
+    Where the annotation names a flag column, it is set; elsewhere the keys of the rows are
+    returned (`keys`) for Waarborg to keep as its own restriction record.
+    """
+    plan = make_plan(dataset, identities)
+
+    def keys(collection):
+        spec = dataset.collections[collection]
+        return [] if spec.restrict else spec.primary_key
+
+    evidence = {}
+    with transaction(url) as conn:
+        found = walk(conn, dataset, plan, identities, keys)
+        for collection in plan.order:
+            item, spec = found[collection], dataset.collections[collection]
+            if not item.conditions:
+                continue
+            table = _table(dataset, collection)
+            if spec.restrict:
+                rows = _update(
+                    conn, table, item.conditions, {spec.restrict["column"]: spec.restrict["value"]}
+                )
+                evidence[collection] = {
+                    "action": "flagged",
+                    "column": spec.restrict["column"],
+                    "rows": rows,
+                }
+            else:
+                pk = spec.primary_key
+                if pk:
+                    indexes = [item.columns.index(name) for name in pk]
+                    keys_found = [[jsonable(row[i]) for i in indexes] for row in item.rows]
+                    evidence[collection] = {
+                        "action": "recorded",
+                        "key": pk,
+                        "keys": keys_found,
+                        "rows": len(keys_found),
+                    }
+                else:
+                    evidence[collection] = {
+                        "action": "recorded",
+                        "conditions": {
+                            c: [jsonable(v) for v in vals] for c, vals in item.conditions
+                        },
+                        "rows": _count(conn, table, item.conditions),
+                    }
+    return evidence
