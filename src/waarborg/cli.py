@@ -177,6 +177,15 @@ GROUPS = {
         "starter": "Add the starter set of common small-firm activities.",
         "ropa": "Export the register for the supervisory authority: xlsx, csv, html or pdf.",
     },
+    "source": {
+        "annotate": "Draft a dataset annotation from a live database, for review.",
+        "check": "Check an annotation against the live database (tables, reach, indexes).",
+        "connect": "Connect a system of the register to its database with an annotation.",
+        "find": "Find a person's rows in a system's database (read-only), as JSON.",
+        "erase": "Erase a person's data in a system's database (dry run unless --commit).",
+        "rectify": "Set corrected values on a person's rows.",
+        "restrict": "Restrict a person's rows (flag column or restriction record).",
+    },
 }
 
 

@@ -15,7 +15,7 @@ from waarborg.register.yamlio import apply_starter, import_register
 DEMO_REGISTER = Path(__file__).parent / "data" / "demo_register.yaml"
 # Which processors each starter activity of the demo firm uses.
 RECIPIENTS = {
-    "customer-administration": (["exact", "microsoft"], ["boekhouding", "mailbox"]),
+    "customer-administration": (["exact", "microsoft"], ["boekhouding", "mailbox", "webshop"]),
     "financial-administration": (["exact", "belastingdienst"], ["boekhouding"]),
     "newsletter": (["laposta"], ["nieuwsbrief"]),
     "contact": (["microsoft"], ["mailbox"]),
@@ -68,6 +68,7 @@ def build():
     actions.create_organisation(actor=owner, owner=owner, **PRACTICE)
     actions.mark_active(firm.memberships.get(user=owner))
     build_register(firm, owner)
+    build_sources(firm, owner)
     return [(email, DEMO_PASSWORD, role.label) for email, _, role in PEOPLE]
 
 
@@ -85,3 +86,21 @@ def build_register(firm, owner):
             "systems": systems,
         }
         register_actions.save_item("activities", firm, data, actor=owner, instance=activity)
+
+
+def build_sources(firm, owner):
+    """The demo web shop database, connected to the system `webshop`."""
+    from django.conf import settings
+
+    from waarborg.register.models import System
+    from waarborg.sources import actions as source_actions
+    from waarborg.sources import demo_shop
+
+    path = demo_shop.build(Path(settings.DATA_DIR) / "webshop.sqlite3")
+    source_actions.connect_source(
+        firm,
+        System.objects.get(organisation=firm, key="webshop"),
+        actor=owner,
+        url=f"sqlite:///{path}",
+        annotation=demo_shop.ANNOTATION.read_text(encoding="utf-8"),
+    )

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "waarborg.audit",
     "waarborg.register",
     "waarborg.notices",
+    "waarborg.sources",
     "waarborg.center",
 ]
 

@@ -199,6 +199,8 @@ def item_detail(request, kind_name, key):
         context["transfer"] = ropa.transfer_text(context["index"], row)
     if kind_name in ("systems", "retention_rules", "security_measures"):
         context["activities"] = row.activities.order_by("key")
+    if kind_name == "systems":
+        context["source"] = getattr(row, "sql_source", None)
     context["fields"] = describe(kind, row, context["index"])
     return render(request, "register/item_detail.html", context)
 

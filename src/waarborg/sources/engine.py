@@ -75,16 +75,14 @@ def display_url(url):
 def engine_for(url):
     parsed = parse_url(url)
     key = parsed.render_as_string(hide_password=False)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":  # SQLite would quietly create a missing file
+        path = parsed.database
+        if not path or path == ":memory:" or not Path(path).is_file():
+            raise SourceError(_("There is no SQLite database file at %s") % (path or "''"))
     engine = _engines.get(key)
     if engine is None:
-        backend = parsed.get_backend_name()
-        args = {}
-        if backend == "sqlite":
-            path = parsed.database
-            if not path or path == ":memory:" or not Path(path).is_file():
-                raise SourceError(_("There is no SQLite database file at %s") % (path or "''"))
-        else:
-            args["connect_timeout"] = CONNECT_TIMEOUT
+        args = {} if backend == "sqlite" else {"connect_timeout": CONNECT_TIMEOUT}
         try:
             engine = sa.create_engine(parsed, connect_args=args, pool_pre_ping=True)
         except (exc.ArgumentError, ImportError) as error:
@@ -119,33 +117,38 @@ def database_errors():
         raise SourceError(message) from error
     except exc.IntegrityError as error:
         raise SourceError(_("The database refused the change: %s") % _reason(error)) from error
-    except (exc.ProgrammingError, exc.OperationalError) as error:
-        if getattr(error, "connection_invalidated", False) or "connect" in _reason(error).lower():
+    except exc.DBAPIError as error:
+        if getattr(error, "connection_invalidated", False):
             raise SourceError(_("Cannot connect to the database: %s") % _reason(error)) from error
         raise SourceError(_("The database answered with an error: %s") % _reason(error)) from error
-    except exc.DBAPIError as error:
+    except exc.SQLAlchemyError as error:
         raise SourceError(_("The database answered with an error: %s") % _reason(error)) from error
 
 
 READ_ONLY = {
     "postgresql": "SET TRANSACTION READ ONLY",
-    "mysql": "SET TRANSACTION READ ONLY",
+    "mysql": "START TRANSACTION READ ONLY",
     "sqlite": "PRAGMA query_only = ON",
 }
+
+
+def connect(url):
+    engine = engine_for(url)
+    try:
+        return engine.connect()
+    except exc.DBAPIError as error:
+        raise SourceError(_("Cannot connect to the database: %s") % _reason(error)) from error
 
 
 @contextmanager
 def transaction(url, read_only=False):
     """A connection in one transaction: committed if the block succeeds, else rolled back."""
-    engine = engine_for(url)
-    backend = engine.dialect.name
-    with database_errors(), engine.connect() as conn:
-        if read_only and backend == "mysql":  # MySQL sets it for the next transaction
-            conn.exec_driver_sql(READ_ONLY[backend])
-            conn.commit()
+    conn = connect(url)
+    backend = conn.dialect.name
+    with database_errors(), conn:
         try:
             with conn.begin():
-                if read_only and backend != "mysql":
+                if read_only:
                     conn.exec_driver_sql(READ_ONLY[backend])
                 yield conn
         finally:
@@ -319,6 +322,8 @@ def walk(conn, dataset, plan, identities, columns_for):
         ]
         for edge in plan.incoming.get(collection, []):
             source = found[edge.source]
+            if edge.source_field not in source.columns:  # the source found nothing
+                continue
             index = source.columns.index(edge.source_field)
             values = {row[index] for row in source.rows} - {None}
             conditions.append((edge.target_field, sorted(values, key=repr)))
@@ -502,13 +507,19 @@ def _masked_fields(spec, categories):
     return chosen, held
 
 
-def erase(url, dataset, identities, categories=None, hasher=None):
+class _DryRun(Exception):
+    def __init__(self, evidence):
+        self.evidence = evidence
+
+
+def erase(url, dataset, identities, categories=None, hasher=None, dry_run=False):
     """Erase the person's data (Art. 17 GDPR) in one transaction and prove it.
 
     Each reached collection is deleted (if annotated so) or has its personal columns masked; a
     full erasure (no `categories`) also masks every identity column. Collections and fields under
     legal hold are skipped and reported. Before committing, a count per identity column proves
-    the identifiers are gone; if any remain outside a hold, everything is rolled back.
+    the identifiers are gone; if any remain outside a hold, everything is rolled back. A dry run
+    does all of it and then rolls back, so its evidence is what a real run would do.
     Returns evidence: {table: {...counts...}}.
     """
     plan = make_plan(dataset, identities)
@@ -535,50 +546,63 @@ def erase(url, dataset, identities, categories=None, hasher=None):
         return result
 
     evidence = {}
-    with transaction(url) as conn:
-        found = walk(conn, dataset, plan, identities, needed)
-        reached = [c for c in plan.order if found[c].conditions]
-        for collection in _change_order(dataset, reached):
-            item, spec = found[collection], dataset.collections[collection]
-            table = _table(dataset, collection)
-            if _held(dataset, collection):
-                evidence[collection] = {
-                    "action": "held",
-                    "reason": spec.legal_hold,
-                    "rows": _count(conn, table, item.conditions),
-                }
-                continue
-            if spec.delete:
-                evidence[collection] = {
-                    "action": "deleted",
-                    "rows": _delete(conn, table, item.conditions),
-                }
-                continue
-            chosen, held = _masked_fields(spec, categories)
-            plan_masks = maskings(collection, chosen)
-            kept = [name for name in chosen if plan_masks[name] is None]
-            chosen = [name for name in chosen if plan_masks[name] is not None]
-            values = {}
-            for name in chosen:
-                seen = []
-                if name in item.columns:
-                    index = item.columns.index(name)
-                    seen = {row[index] for row in item.rows} - {None}
-                values[name] = _mask_value(table.c[name], plan_masks[name], seen, hasher)
-            rows = _update(conn, table, item.conditions, values) if values else 0
-            evidence[collection] = {"action": "masked", "fields": chosen, "rows": rows}
-            if kept:
-                evidence[collection]["kept_not_null"] = kept
-            if held:
-                evidence[collection]["held_fields"] = {
-                    name: spec.fields[name].legal_hold for name in held
-                }
-        remaining = _verify(conn, dataset, plan, identities, evidence)
-        if categories is None and remaining:
-            raise SourceError(
-                _("Erasure not proven: the identifiers are still in %s; nothing was changed")
-                % ", ".join(remaining)
-            )
+    try:
+        with transaction(url) as conn:
+            found = walk(conn, dataset, plan, identities, needed)
+            reached = [c for c in plan.order if found[c].conditions]
+            for collection in _change_order(dataset, reached):
+                item, spec = found[collection], dataset.collections[collection]
+                table = _table(dataset, collection)
+                if _held(dataset, collection):
+                    evidence[collection] = {
+                        "action": "held",
+                        "reason": spec.legal_hold,
+                        "rows": _count(conn, table, item.conditions),
+                    }
+                    continue
+                if spec.delete:
+                    evidence[collection] = {
+                        "action": "deleted",
+                        "rows": _delete(conn, table, item.conditions),
+                    }
+                    continue
+                chosen, held = _masked_fields(spec, categories)
+                plan_masks = maskings(collection, chosen)
+                kept = [name for name in chosen if plan_masks[name] is None]
+                chosen = [name for name in chosen if plan_masks[name] is not None]
+                values = {}
+                for name in chosen:
+                    seen = []
+                    if name in item.columns:
+                        index = item.columns.index(name)
+                        seen = {row[index] for row in item.rows} - {None}
+                    values[name] = _mask_value(table.c[name], plan_masks[name], seen, hasher)
+                if values:
+                    rows = _update(conn, table, item.conditions, values)
+                    evidence[collection] = {"action": "masked", "fields": chosen, "rows": rows}
+                else:
+                    rows = _count(conn, table, item.conditions)
+                    evidence[collection] = {"action": "kept", "fields": [], "rows": rows}
+                if kept:
+                    evidence[collection]["kept_not_null"] = kept
+                if held:
+                    evidence[collection]["held_fields"] = {
+                        name: spec.fields[name].legal_hold for name in held
+                    }
+            remaining = _verify(conn, dataset, plan, identities, evidence)
+            if categories is None and remaining:
+                raise SourceError(
+                    _(
+                        "Erasure not proven: the identifiers are still in %s; nothing was "
+                        "changed. Give those columns a masking_strategy_override, or delete "
+                        "their rows."
+                    )
+                    % ", ".join(remaining)
+                )
+            if dry_run:
+                raise _DryRun(evidence)
+    except _DryRun:
+        pass
     return evidence
 
 
@@ -590,7 +614,8 @@ def _verify(conn, dataset, plan, identities, evidence):
         entry = evidence.get(collection)
         if entry is None or entry["action"] == "held":
             continue
-        if entry["action"] == "masked" and column not in entry["fields"]:
+        checked = entry.get("fields", []) + entry.get("kept_not_null", [])
+        if entry["action"] != "deleted" and column not in checked:
             continue
         count = _count(conn, _table(dataset, collection), [(column, values)])
         entry.setdefault("remaining", {})[column] = count

@@ -1,0 +1,90 @@
+"""Options shared by the `waarborg source ...` commands."""
+
+import json
+import sys
+
+from django.core.management.base import CommandError
+
+from waarborg.register.management.commands._org import find_organisation, organisation_option
+from waarborg.register.models import System
+from waarborg.sources.annotation import AnnotationError
+from waarborg.sources.engine import SourceError, jsonable
+from waarborg.sources.models import SqlSource
+
+
+def system_options(parser):
+    organisation_option(parser)
+    parser.add_argument("--system", required=True, help="key of the system in the register")
+
+
+def person_options(parser):
+    system_options(parser)
+    parser.add_argument("--email", action="append", default=[], help="e-mail address")
+    parser.add_argument("--phone", action="append", default=[], help="phone number")
+    parser.add_argument("--customer-number", action="append", default=[], help="customer number")
+    parser.add_argument(
+        "--identity",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any other identity the annotation declares",
+    )
+    parser.add_argument("--reason", default="", help="why (e.g. the request reference)")
+
+
+def identities(options):
+    found = {
+        "email": options["email"],
+        "phone_number": options["phone"],
+        "customer_number": options["customer_number"],
+    }
+    for item in options["identity"]:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise CommandError(f"--identity needs NAME=VALUE, not {item!r}", returncode=2)
+        found.setdefault(name.strip(), []).append(value)
+    return found
+
+
+def find_system(options):
+    organisation = find_organisation(options.get("org"))
+    system = System.objects.filter(organisation=organisation, key=options["system"]).first()
+    if system is None:
+        raise CommandError(
+            f"{organisation.slug} has no system with key {options['system']!r}", returncode=2
+        )
+    return organisation, system
+
+
+def find_source(options):
+    organisation, system = find_system(options)
+    source = SqlSource.objects.filter(system=system).first()
+    if source is None:
+        raise CommandError(
+            f"the system {system.key!r} has no database; connect one with `waarborg source "
+            "connect`",
+            returncode=2,
+        )
+    return source
+
+
+def fail(error):
+    if isinstance(error, AnnotationError):
+        raise CommandError("the annotation cannot be used:\n  " + "\n  ".join(error.problems))
+    raise CommandError(str(error))
+
+
+def print_json(data):
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=jsonable)
+    sys.stdout.write("\n")
+
+
+def print_evidence(stdout, evidence):
+    for table, entry in evidence.items():
+        details = ", ".join(
+            f"{key}={value}" for key, value in entry.items() if key not in ("action", "rows")
+        )
+        stdout.write(f"  {table}: {entry['action']} {entry['rows']} row(s)  {details}".rstrip())
+
+
+ERRORS = (SourceError, AnnotationError)
