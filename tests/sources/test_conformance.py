@@ -35,11 +35,11 @@ def test_access_finds_exactly_the_rows_of_the_readme(cookie_house):
     result = engine.access(cookie_house, dataset, {"email": ["customer-1@example.com"]})
     assert set(result) == set(EXPECTED)  # employee and report: none
     for table, keys in EXPECTED.items():
-        found = {(row[KEYS[table]],) for row in result[table]["rows"]}
+        found = {(row[KEYS[table]],) for row in engine.records(result[table])}
         assert found == keys, table
     assert len(result["order_item"]["rows"]) == 4
-    assert result["customer"]["rows"][0]["email"] == "customer-1@example.com"
-    assert result["visit"]["rows"][0]["email"] == "customer-1@example.com"
+    assert engine.records(result["customer"])[0]["email"] == "customer-1@example.com"
+    assert engine.records(result["visit"])[0]["email"] == "customer-1@example.com"
 
 
 def test_access_is_limited_to_the_categories_asked_for(cookie_house):

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from waarborg.audit.models import AuditEntry
 from waarborg.register.models import System
-from waarborg.sources import actions, demo_shop
+from waarborg.sources import actions, demo_shop, engine
 from waarborg.sources.annotation import parse
 from waarborg.sources.introspect import annotate, check
 from waarborg.sources.models import RestrictionRecord, SqlSource
@@ -79,7 +79,8 @@ def test_access_finds_every_row_the_hand_written_joins_find(source, owner, shop)
     assert set(result) == set(expected)
     for table, item in result.items():
         key = ["bestelling_id", "regel"] if table == "bestelregel" else ["id"]
-        assert {tuple(row[k] for k in key) for row in item["rows"]} == expected[table], table
+        rows = engine.records(item)
+        assert {tuple(row[k] for k in key) for row in rows} == expected[table], table
 
 
 def all_text(path):

@@ -9,6 +9,7 @@ fields (columns), their `data_categories`, and `fides_meta` with `identity`, `pr
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -110,6 +111,7 @@ class Dataset:
     schema: str | None
     collections: dict
     warnings: list = field(default_factory=list)
+    plans: dict = field(default_factory=dict, repr=False)  # walk plans by identity names
 
     def identity_names(self):
         return sorted(
@@ -149,6 +151,12 @@ class Dataset:
             for before in collection.erase_after:
                 pairs.add((before, collection.name))
         return pairs
+
+
+@lru_cache(maxsize=64)
+def parse_cached(text):
+    """parse() for stored annotations, which are read for every request and never change."""
+    return parse(text)
 
 
 def parse(text):

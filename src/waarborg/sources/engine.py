@@ -10,6 +10,7 @@ This module talks to other people's databases through SQLAlchemy Core and knows 
 models; `sources.actions` wraps it for the rest of Waarborg.
 """
 
+import operator
 import secrets
 import time as _time
 from collections import defaultdict
@@ -72,19 +73,38 @@ def display_url(url):
         return "?"
 
 
-def engine_for(url):
+def engine_for(url, read_only=False):
+    """A pooled engine per URL. For SQLite, reads use a second engine that opens the file in
+    read-only mode, which costs nothing per transaction."""
+    known = _by_url.get((url, read_only))
+    if known is not None:
+        engine, path = known
+        if path is None or Path(path).is_file():
+            return engine
+    engine = _make_engine(url, read_only)
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    _by_url[(url, read_only)] = (engine, path.removeprefix("file:").split("?")[0] if path else None)
+    return engine
+
+
+_by_url = {}
+
+
+def _make_engine(url, read_only):
     parsed = parse_url(url)
-    key = parsed.render_as_string(hide_password=False)
     backend = parsed.get_backend_name()
     if backend == "sqlite":  # SQLite would quietly create a missing file
         path = parsed.database
         if not path or path == ":memory:" or not Path(path).is_file():
             raise SourceError(_("There is no SQLite database file at %s") % (path or "''"))
+        if read_only:
+            parsed = parsed.set(database=f"file:{path}?mode=ro", query={"uri": "true"})
+    key = parsed.render_as_string(hide_password=False)
     engine = _engines.get(key)
     if engine is None:
         args = {} if backend == "sqlite" else {"connect_timeout": CONNECT_TIMEOUT}
         try:
-            engine = sa.create_engine(parsed, connect_args=args, pool_pre_ping=True)
+            engine = sa.create_engine(parsed, connect_args=args)
         except (exc.ArgumentError, ImportError) as error:
             raise SourceError(_("Cannot use this database URL: %s") % error) from error
         if backend == "sqlite":
@@ -97,6 +117,7 @@ def dispose_engines():
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
+    _by_url.clear()
 
 
 def _reason(error):
@@ -125,36 +146,28 @@ def database_errors():
         raise SourceError(_("The database answered with an error: %s") % _reason(error)) from error
 
 
-READ_ONLY = {
-    "postgresql": "SET TRANSACTION READ ONLY",
-    "mysql": "START TRANSACTION READ ONLY",
-    "sqlite": "PRAGMA query_only = ON",
-}
-
-
-def connect(url):
-    engine = engine_for(url)
+def connect(url, read_only=False):
+    engine = engine_for(url, read_only)
     try:
-        return engine.connect()
+        conn = engine.connect()
     except exc.DBAPIError as error:
         raise SourceError(_("Cannot connect to the database: %s") % _reason(error)) from error
+    if read_only and conn.dialect.name == "postgresql":
+        conn = conn.execution_options(postgresql_readonly=True)  # BEGIN READ ONLY
+    return conn
 
 
 @contextmanager
 def transaction(url, read_only=False):
-    """A connection in one transaction: committed if the block succeeds, else rolled back."""
-    conn = connect(url)
-    backend = conn.dialect.name
-    with database_errors(), conn:
-        try:
-            with conn.begin():
-                if read_only:
-                    conn.exec_driver_sql(READ_ONLY[backend])
-                yield conn
-        finally:
-            if read_only and backend == "sqlite":
-                with conn.begin():
-                    conn.exec_driver_sql("PRAGMA query_only = OFF")
+    """A connection in one transaction: committed if the block succeeds, else rolled back.
+
+    Read-only transactions cannot write: PostgreSQL begins READ ONLY, MySQL starts the
+    transaction READ ONLY, SQLite opens the file read-only."""
+    conn = connect(url, read_only)
+    with database_errors(), conn, conn.begin():
+        if read_only and conn.dialect.name == "mysql":
+            conn.exec_driver_sql("START TRANSACTION READ ONLY")
+        yield conn
 
 
 def _sqlite_transactions(engine):
@@ -187,9 +200,16 @@ def make_plan(dataset, identity_names):
     the side reached first. A cycle among the reached collections is an error: its order of
     evaluation would be undefined (Fides refuses it too).
     """
+    names = frozenset(identity_names)
+    cached = dataset.plans.get(names)
+    if cached is None:
+        cached = dataset.plans[names] = _make_plan(dataset, names)
+    return cached
+
+
+def _make_plan(dataset, names):
     from waarborg.sources.annotation import Edge
 
-    names = set(identity_names)
     seeds = defaultdict(list)
     for collection in dataset.active():
         for column, identity in collection.identities.items():
@@ -272,9 +292,70 @@ def _convert(value, data_type, identity, collection, column):
     return value if data_type and data_type != "string" else str(value)
 
 
-def _table(dataset, collection):
-    spec = dataset.collections[collection]
-    return sa.table(collection, *(sa.column(name) for name in spec.fields), schema=dataset.schema)
+class Table:
+    """Plain SQL for one table, written for the connection's dialect and run through
+    exec_driver_sql: the statements are simple, and skipping SQLAlchemy's compiler keeps the
+    cost per query close to hand-written SQL."""
+
+    def __init__(self, conn, dataset, collection):
+        self.conn = conn
+        quote = conn.dialect.identifier_preparer.quote
+        self.quote = quote
+        self.name = (quote(dataset.schema) + "." if dataset.schema else "") + quote(collection)
+        self.mark = "?" if conn.dialect.paramstyle in ("qmark", "numeric") else "%s"
+
+    def where(self, group):
+        parts, params = [], []
+        for column, values in group:
+            marks = ", ".join([self.mark] * len(values))
+            parts.append(f"{self.quote(column)} IN ({marks})")
+            params.extend(values)
+        return " OR ".join(parts), params
+
+    def run(self, sql, params):
+        """Execute on the DBAPI cursor of the connection's transaction; driver errors become
+        SQLAlchemy's, which `database_errors` turns into a SourceError."""
+        cursor = self.conn.connection.cursor()
+        try:
+            cursor.execute(sql, tuple(params))
+        except self.conn.dialect.loaded_dbapi.Error as error:
+            raise exc.DBAPIError.instance(
+                sql, params, error, self.conn.dialect.loaded_dbapi.Error
+            ) from error
+        return cursor
+
+    def select(self, columns, group):
+        where, params = self.where(group)
+        names = ", ".join(self.quote(c) for c in columns)
+        return self.run(f"SELECT {names} FROM {self.name} WHERE {where}", params).fetchall()
+
+    def count(self, conditions):
+        total = 0
+        for group in _chunks(conditions):
+            where, params = self.where(group)
+            sql = f"SELECT COUNT(*) FROM {self.name} WHERE {where}"
+            total += self.run(sql, params).fetchone()[0]
+        return total
+
+    def update(self, conditions, assignments):
+        """assignments: {column: (SQL fragment, params)}"""
+        sets, set_params = [], []
+        for column, (fragment, params) in assignments.items():
+            sets.append(f"{self.quote(column)} = {fragment}")
+            set_params.extend(params)
+        count = 0
+        for group in _chunks(conditions):
+            where, params = self.where(group)
+            sql = f"UPDATE {self.name} SET {', '.join(sets)} WHERE {where}"
+            count += self.run(sql, [*set_params, *params]).rowcount
+        return count
+
+    def delete(self, conditions):
+        count = 0
+        for group in _chunks(conditions):
+            where, params = self.where(group)
+            count += self.run(f"DELETE FROM {self.name} WHERE {where}", params).rowcount
+        return count
 
 
 def _chunks(conditions):
@@ -291,10 +372,6 @@ def _chunks(conditions):
             size += len(part)
     if group:
         yield group
-
-
-def _where(table, group):
-    return sa.or_(*(table.c[column].in_(values) for column, values in group))
 
 
 @dataclass
@@ -335,20 +412,17 @@ def walk(conn, dataset, plan, identities, columns_for):
             continue
         spec = dataset.collections[collection]
         result.columns = [name for name in spec.fields if name in wanted]
-        table = _table(dataset, collection)
-        columns = [table.c[name] for name in result.columns]
+        table = Table(conn, dataset, collection)
+        groups = list(_chunks(conditions))
+        if len(groups) == 1:
+            result.rows = table.select(result.columns, groups[0])
+            continue
         seen = {}
         key = [result.columns.index(name) for name in spec.primary_key if name in result.columns]
-        groups = list(_chunks(conditions))
         for group in groups:
-            for row in conn.execute(sa.select(*columns).where(_where(table, group))):
-                if len(groups) == 1:
-                    result.rows.append(tuple(row))
-                else:
-                    row = tuple(row)
-                    seen[tuple(row[i] for i in key) if key else row] = row
-        if len(groups) > 1:
-            result.rows = list(seen.values())
+            for row in table.select(result.columns, group):
+                seen[tuple(row[i] for i in key) if key else tuple(row)] = row
+        result.rows = list(seen.values())
     return found
 
 
@@ -359,7 +433,8 @@ def access(url, dataset, identities, categories=None):
     """The person's rows per table, in a read-only transaction (Art. 15 GDPR).
 
     `categories` (data category prefixes such as "user.contact") limits the columns returned;
-    the walk itself still follows every reference. Returns {table: {"fields", "rows"}}.
+    the walk itself still follows every reference. Returns {table: {"fields": [names],
+    "rows": [tuples]}}; `records()` turns a table's rows into dicts.
     """
     plan = make_plan(dataset, identities)
 
@@ -377,14 +452,17 @@ def access(url, dataset, identities, categories=None):
         names = shown(collection)
         if not item.rows or not names:
             continue
-        indexes = [item.columns.index(name) for name in names]
-        result[collection] = {
-            "fields": names,
-            "rows": [
-                {name: row[i] for name, i in zip(names, indexes, strict=True)} for row in item.rows
-            ],
-        }
+        rows = item.rows
+        if names != item.columns:  # columns read only to follow references: leave them out
+            pick = operator.itemgetter(*[item.columns.index(name) for name in names])
+            rows = [pick(row) if len(names) > 1 else (pick(row),) for row in rows]
+        result[collection] = {"fields": names, "rows": rows}
     return result
+
+
+def records(item):
+    """The rows of one table of an access result as dicts (field name -> value)."""
+    return [dict(zip(item["fields"], row, strict=True)) for row in item["rows"]]
 
 
 def jsonable(value):
@@ -412,29 +490,6 @@ def _change_order(dataset, collections):
         return _topological(sorted(collections), pairs)
     except SourceError:
         return sorted(collections)  # masks only: the order does not matter
-
-
-def _update(conn, table, conditions, values):
-    count = 0
-    for group in _chunks(conditions):
-        count += conn.execute(sa.update(table).where(_where(table, group)).values(values)).rowcount
-    return count
-
-
-def _delete(conn, table, conditions):
-    count = 0
-    for group in _chunks(conditions):
-        count += conn.execute(sa.delete(table).where(_where(table, group))).rowcount
-    return count
-
-
-def _count(conn, table, conditions):
-    total = 0
-    for group in _chunks(conditions):
-        total += conn.execute(
-            sa.select(sa.func.count()).select_from(table).where(_where(table, group))
-        ).scalar()
-    return total
 
 
 _COLUMN_CACHE_SECONDS = 300
@@ -468,25 +523,28 @@ def _default_masking(info):
     return None
 
 
-def _mask_value(column, masking, values, hasher):
-    """The SET expression of one masked column (Fides' strategies, with a keyed hash)."""
+def _mask_value(table, column, masking, values, hasher):
+    """The SET expression of one masked column (Fides' strategies, with a keyed hash), as an
+    SQL fragment and its parameters."""
     strategy, config = masking["strategy"], masking["configuration"]
     if strategy == "null_rewrite":
-        return sa.null()
+        return "NULL", []
     if strategy == "string_rewrite":
         suffix = (config.get("format_preservation") or {}).get("suffix", "")
-        return sa.literal(str(config.get("rewrite_value", "")) + suffix)
+        return table.mark, [str(config.get("rewrite_value", "")) + suffix]
     length = int(config.get("length") or 0) or None
-    mapping = {}
+    params = []
     for value in values:
         if strategy == "random_string_rewrite":
             replacement = secrets.token_hex(16)
         else:
             replacement = hasher(value)
-        mapping[value] = replacement[:length] if length else replacement
-    if not mapping:
-        return sa.null()
-    return sa.case(mapping, value=column, else_=column)
+        params += [value, replacement[:length] if length else replacement]
+    if not params:
+        return "NULL", []
+    quoted = table.quote(column)
+    whens = " ".join([f"WHEN {table.mark} THEN {table.mark}"] * (len(params) // 2))
+    return f"CASE {quoted} {whens} ELSE {quoted} END", params
 
 
 def _default_hasher(value):
@@ -552,18 +610,18 @@ def erase(url, dataset, identities, categories=None, hasher=None, dry_run=False)
             reached = [c for c in plan.order if found[c].conditions]
             for collection in _change_order(dataset, reached):
                 item, spec = found[collection], dataset.collections[collection]
-                table = _table(dataset, collection)
+                table = Table(conn, dataset, collection)
                 if _held(dataset, collection):
                     evidence[collection] = {
                         "action": "held",
                         "reason": spec.legal_hold,
-                        "rows": _count(conn, table, item.conditions),
+                        "rows": table.count(item.conditions),
                     }
                     continue
                 if spec.delete:
                     evidence[collection] = {
                         "action": "deleted",
-                        "rows": _delete(conn, table, item.conditions),
+                        "rows": table.delete(item.conditions),
                     }
                     continue
                 chosen, held = _masked_fields(spec, categories)
@@ -576,12 +634,12 @@ def erase(url, dataset, identities, categories=None, hasher=None, dry_run=False)
                     if name in item.columns:
                         index = item.columns.index(name)
                         seen = {row[index] for row in item.rows} - {None}
-                    values[name] = _mask_value(table.c[name], plan_masks[name], seen, hasher)
+                    values[name] = _mask_value(table, name, plan_masks[name], seen, hasher)
                 if values:
-                    rows = _update(conn, table, item.conditions, values)
+                    rows = table.update(item.conditions, values)
                     evidence[collection] = {"action": "masked", "fields": chosen, "rows": rows}
                 else:
-                    rows = _count(conn, table, item.conditions)
+                    rows = len(item.rows) if item.columns else table.count(item.conditions)
                     evidence[collection] = {"action": "kept", "fields": [], "rows": rows}
                 if kept:
                     evidence[collection]["kept_not_null"] = kept
@@ -617,7 +675,7 @@ def _verify(conn, dataset, plan, identities, evidence):
         checked = entry.get("fields", []) + entry.get("kept_not_null", [])
         if entry["action"] != "deleted" and column not in checked:
             continue
-        count = _count(conn, _table(dataset, collection), [(column, values)])
+        count = Table(conn, dataset, collection).count([(column, values)])
         entry.setdefault("remaining", {})[column] = count
         if count:
             failures.append(f"{collection}.{column}")
@@ -643,7 +701,10 @@ def rectify(url, dataset, identities, changes):
             item = found.get(table_name)
             rows = 0
             if item and item.conditions:
-                rows = _update(conn, _table(dataset, table_name), item.conditions, values)
+                table = Table(conn, dataset, table_name)
+                rows = table.update(
+                    item.conditions, {c: (table.mark, [v]) for c, v in values.items()}
+                )
             evidence[table_name] = {"action": "rectified", "fields": sorted(values), "rows": rows}
     return evidence
 
@@ -667,11 +728,10 @@ def restrict(url, dataset, identities):
             item, spec = found[collection], dataset.collections[collection]
             if not item.conditions:
                 continue
-            table = _table(dataset, collection)
+            table = Table(conn, dataset, collection)
             if spec.restrict:
-                rows = _update(
-                    conn, table, item.conditions, {spec.restrict["column"]: spec.restrict["value"]}
-                )
+                flag = {spec.restrict["column"]: (table.mark, [spec.restrict["value"]])}
+                rows = table.update(item.conditions, flag)
                 evidence[collection] = {
                     "action": "flagged",
                     "column": spec.restrict["column"],
@@ -694,6 +754,6 @@ def restrict(url, dataset, identities):
                         "conditions": {
                             c: [jsonable(v) for v in vals] for c, vals in item.conditions
                         },
-                        "rows": _count(conn, table, item.conditions),
+                        "rows": table.count(item.conditions),
                     }
     return evidence

@@ -35,9 +35,9 @@ class SqlSource(models.Model):
         return decrypt_text(self.url_encrypted, URL_PURPOSE)
 
     def dataset(self):
-        from waarborg.sources.annotation import parse
+        from waarborg.sources.annotation import parse_cached
 
-        return parse(self.annotation)
+        return parse_cached(self.annotation)
 
     def has_errors(self):
         return any(problem["level"] == "error" for problem in self.problems)

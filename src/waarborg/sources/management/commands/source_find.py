@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from waarborg.sources import actions
+from waarborg.sources.engine import records
 from waarborg.sources.management.commands._source import (
     ERRORS,
     fail,
@@ -32,4 +33,4 @@ class Command(BaseCommand):
             )
         except ERRORS as error:
             fail(error)
-        print_json(result)
+        print_json({table: records(item) for table, item in result.items()})
