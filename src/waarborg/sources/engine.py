@@ -11,6 +11,7 @@ models; `sources.actions` wraps it for the rest of Waarborg.
 """
 
 import operator
+import os
 import secrets
 import time as _time
 from collections import defaultdict
@@ -79,7 +80,7 @@ def engine_for(url, read_only=False):
     known = _by_url.get((url, read_only))
     if known is not None:
         engine, path = known
-        if path is None or Path(path).is_file():
+        if path is None or os.path.isfile(path):
             return engine
     engine = _make_engine(url, read_only)
     path = engine.url.database if engine.dialect.name == "sqlite" else None
@@ -180,7 +181,7 @@ def _sqlite_transactions(engine):
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        conn.connection.dbapi_connection.execute("BEGIN")
 
 
 # The walk -----------------------------------------------------------------------------------
@@ -191,6 +192,12 @@ class Plan:
     order: list  # collections in the order they are queried
     seeds: dict  # collection -> [(field, identity name)]
     incoming: dict  # collection -> [Edge]
+    outgoing: dict = field(default_factory=dict)  # collection -> columns that lead on
+
+    def __post_init__(self):
+        for edges in self.incoming.values():
+            for edge in edges:
+                self.outgoing.setdefault(edge.source, set()).add(edge.source_field)
 
 
 def make_plan(dataset, identity_names):
@@ -324,10 +331,19 @@ class Table:
             ) from error
         return cursor
 
+    _selects = {}
+
     def select(self, columns, group):
-        where, params = self.where(group)
-        names = ", ".join(self.quote(c) for c in columns)
-        return self.run(f"SELECT {names} FROM {self.name} WHERE {where}", params).fetchall()
+        shape = (self.name, self.mark, tuple(columns), tuple((c, len(v)) for c, v in group))
+        sql = self._selects.get(shape)
+        params = [value for _column, values in group for value in values]
+        if sql is None:
+            where, _params = self.where(group)
+            names = ", ".join(self.quote(c) for c in columns)
+            sql = self._selects[shape] = f"SELECT {names} FROM {self.name} WHERE {where}"
+            if len(self._selects) > 5000:
+                self._selects.clear()
+        return self.run(sql, params).fetchall()
 
     def count(self, conditions):
         total = 0
@@ -388,10 +404,7 @@ def walk(conn, dataset, plan, identities, columns_for):
     collections are always read. A collection whose conditions are all empty is not queried.
     """
     seeded = typed_identities(dataset, plan, identities)
-    outgoing = defaultdict(set)
-    for edges in plan.incoming.values():
-        for edge in edges:
-            outgoing[edge.source].add(edge.source_field)
+    outgoing = plan.outgoing
     found = {}
     for collection in plan.order:
         conditions = [
@@ -407,7 +420,7 @@ def walk(conn, dataset, plan, identities, columns_for):
         conditions = [(column, values) for column, values in conditions if values]
         result = Found(conditions)
         found[collection] = result
-        wanted = set(columns_for(collection)) | outgoing[collection]
+        wanted = set(columns_for(collection)) | outgoing.get(collection, set())
         if not conditions or not wanted:
             continue
         spec = dataset.collections[collection]
