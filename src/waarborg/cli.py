@@ -8,6 +8,7 @@ import argparse
 import getpass
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -143,16 +144,35 @@ def cmd_demo(args):
     print(f"  Open:      {settings.BASE_URL}/")
     for email, password, role in logins:
         print(f"  Log in:    {email}  /  {password}   ({role})")
-    print("  E-mail is printed here instead of sent. Stop with Ctrl+C.\n")
+    print("  E-mail is printed here instead of sent; a worker runs alongside for background")
+    print("  work (change notices, retention sweeps). Stop with Ctrl+C.\n")
     if args.no_serve:
         return EXIT_OK
-    run_server(args.host, args.port, args.workers)
+    worker = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
+        [
+            sys.executable,
+            "-c",
+            "import sys; from waarborg.cli import main; sys.exit(main(sys.argv[1:]))",
+            "worker",
+            "--data-dir",
+            str(demo_dir),
+        ]
+    )
+    try:
+        run_server(args.host, args.port, args.workers)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
     return EXIT_OK
 
 
 def cmd_worker(args):
     setup_django(args.data_dir)
     from django.core.management import execute_from_command_line
+
+    from waarborg.retention.tasks import schedule_nightly
+
+    schedule_nightly()  # the nightly retention sweep (and, later, deadline reminders)
 
     execute_from_command_line(["waarborg worker", "db_worker", *args.passthrough])
     return EXIT_OK
@@ -185,6 +205,10 @@ GROUPS = {
         "erase": "Erase a person's data in a system's database (dry run unless --commit).",
         "rectify": "Set corrected values on a person's rows.",
         "restrict": "Restrict a person's rows (flag column or restriction record).",
+    },
+    "retention": {
+        "plan": "Show what retention would delete, anonymise or restrict now (changes nothing).",
+        "sweep": "Carry out the retention plan (dry run unless --commit), with evidence.",
     },
 }
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "waarborg.register",
     "waarborg.notices",
     "waarborg.sources",
+    "waarborg.retention",
     "waarborg.center",
 ]
 

@@ -11,7 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from waarborg.audit.models import GENESIS_HASH, AuditEntry
+from waarborg.audit.models import GENESIS_HASH, AuditAnchor, AuditEntry
 from waarborg.core.models import Organisation
 
 SYSTEM_ACTOR = "system"
@@ -86,6 +86,9 @@ def verify_chain(organisation, batch_size=2000):
     """
     problems = []
     expected_seq, prev_hash = 1, GENESIS_HASH
+    anchor = AuditAnchor.objects.filter(organisation=organisation).first()
+    if anchor is not None:  # older entries were removed by the retention period
+        expected_seq, prev_hash = anchor.seq + 1, anchor.hash
     entries = AuditEntry.objects.filter(organisation=organisation).order_by("seq")
     for entry in entries.iterator(chunk_size=batch_size):
         if entry.seq != expected_seq:

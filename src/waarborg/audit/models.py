@@ -82,3 +82,18 @@ class AuditEntry(models.Model):
 
     def compute_hash(self):
         return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+
+class AuditAnchor(models.Model):
+    """Where an organisation's chain starts after old entries were removed by its retention
+    period: the number and hash of the last removed entry. `verify_chain` starts there."""
+
+    organisation = models.OneToOneField(
+        "core.Organisation", on_delete=models.CASCADE, related_name="audit_anchor"
+    )
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    pruned_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.organisation_id} from #{self.seq + 1}"

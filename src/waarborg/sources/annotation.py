@@ -83,7 +83,7 @@ class Collection:
     delete: bool = False
     legal_hold: str | None = None
     restrict: dict | None = None  # {"column": name, "value": value}
-    retention: dict | None = None  # {"rule": key, "column": name} or {"rule", "activity": [...]}
+    retention: list | None = None  # [{"rule": key, "column": name | "activity": [...]}, ...]
 
     @property
     def primary_key(self):
@@ -279,10 +279,18 @@ class Parser:
         return None
 
     def retention(self, value, path, fields):
+        """One rule or a list of rules: [{rule, column | activity, action?}, ...]."""
+        items = value if isinstance(value, list) else [value]
+        found = [self.retention_rule(item, (*path, i), fields) for i, item in enumerate(items)]
+        return [item for item in found if item] or None
+
+    def retention_rule(self, value, path, fields):
         if not isinstance(value, dict) or not isinstance(value.get("rule"), str):
             self.fail(path, _("retention needs the key of a retention rule"))
             return None
-        self.unknown(value, {"rule", "column", "activity", "batch_size"}, path)
+        self.unknown(value, {"rule", "column", "activity", "action"}, path)
+        if value.get("action") not in (None, "delete", "anonymise", "restrict"):
+            self.fail(path, _("action must be delete, anonymise or restrict"))
         has_column = isinstance(value.get("column"), str)
         activity = value.get("activity")
         if has_column == bool(activity):
