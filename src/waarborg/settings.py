@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "waarborg.notices",
     "waarborg.sources",
     "waarborg.retention",
+    "waarborg.consent",
+    "waarborg.api",
     "waarborg.center",
 ]
 

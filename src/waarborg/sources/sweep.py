@@ -24,9 +24,9 @@ from waarborg.sources.engine import (
     transaction,
 )
 
-BATCH_SECONDS = 0.25
+BATCH_SECONDS = 0.5
 ANONYMOUS = "anonymous-"
-FIRST_BATCH = 2000
+FIRST_BATCH = 10_000
 MAX_BATCH = 500_000
 
 

@@ -10,6 +10,9 @@ def print_plan(stdout, items):
         if item.problem:
             stdout.write(f"  {item.label}  [{rule}]  -- {item.problem}")
             continue
+        if item.note:
+            stdout.write(f"  {item.label}  [{rule}]  {item.note}")
+            continue
         if item.kind == "review":
             state = "review due" if item.count else "reviewed"
             stdout.write(f"  {item.label}  [{rule}]  {state}: delete by hand, then confirm")

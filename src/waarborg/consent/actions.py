@@ -1,0 +1,398 @@
+"""State changes of the consent ledger. Every event goes through `record_event`.
+
+Consent must be provable (Art. 7(1) GDPR: who, when, which wording, how) and its withdrawal as
+easy as giving it (Art. 7(3)). An objection to direct marketing is absolute and immediate
+(Art. 21(2)-(3)). E-mail marketing needs prior consent except the soft opt-in for own customers
+(Telecommunicatiewet art. 11.7); telemarketing to people is opt-in since 1 July 2021.
+"""
+
+import ipaddress
+from dataclasses import dataclass
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from waarborg.audit.actions import actor_label, record_entry
+from waarborg.consent.models import (
+    GENESIS_HASH,
+    Action,
+    ChainHead,
+    ConsentEvent,
+    ConsentPurpose,
+    ConsentState,
+    KeyKind,
+    Mechanism,
+    PurposeVersion,
+    Source,
+    Suppression,
+)
+from waarborg.core.crypto import keyed_hash
+from waarborg.core.fields import normalise
+
+PHONE_REGION = "NL"
+
+
+class ConsentError(Exception):
+    """Bad input for the ledger; the message says what, in the active language."""
+
+
+# People's keys ------------------------------------------------------------------------------
+
+
+def person_key(value, kind=None):
+    """(normalised key, kind): an e-mail address in lower case, a phone number in E.164, or a
+    cookie consent id. `kind` may be given; otherwise it is recognised from the value."""
+    value = (value or "").strip()
+    if not value:
+        raise ConsentError(_("An e-mail address, phone number or consent id is needed."))
+    if kind == KeyKind.COOKIE or (kind is None and value.startswith("c-")):
+        if not (8 <= len(value) <= 64) or not value.replace("-", "").isalnum():
+            raise ConsentError(_("This is not a consent id: %s") % value)
+        return value, KeyKind.COOKIE
+    if kind == KeyKind.EMAIL or (kind is None and "@" in value):
+        try:
+            validate_email(value)
+        except ValidationError as error:
+            raise ConsentError(_("This is not an e-mail address: %s") % value) from error
+        return value.lower(), KeyKind.EMAIL
+    try:
+        number = phonenumbers.parse(value, PHONE_REGION)
+    except phonenumbers.NumberParseException as error:
+        raise ConsentError(_("This is not a phone number: %s") % value) from error
+    if not phonenumbers.is_valid_number(number):
+        raise ConsentError(_("This is not a phone number: %s") % value)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), KeyKind.PHONE
+
+
+def suppression_hash(key):
+    return keyed_hash(key, "consent-suppression")
+
+
+def truncate_ip(value):
+    """An IP address cut to its network: /24 for IPv4, /48 for IPv6 (proof without tracking)."""
+    try:
+        address = ipaddress.ip_address((value or "").strip())
+    except ValueError:
+        return ""
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+# Purposes -----------------------------------------------------------------------------------
+
+PURPOSE_FIELDS = [
+    "key",
+    "name",
+    "activity",
+    "channel",
+    "mechanism",
+    "direct_marketing",
+    "consumers",
+    "active",
+]
+
+
+def save_purpose(organisation, *, actor, wording, instance=None, **fields):
+    """Create or change a purpose; changed wording becomes a new, hashed version."""
+    wording = normalise(wording)
+    if not wording:
+        raise ConsentError(_("A purpose needs its wording (what people agree to)."))
+    with transaction.atomic():
+        purpose = instance or ConsentPurpose(organisation=organisation)
+        old = {name: _plain(getattr(purpose, name, None)) for name in PURPOSE_FIELDS}
+        for name, value in fields.items():
+            setattr(purpose, name, value)
+        try:
+            with transaction.atomic():
+                purpose.save()
+        except IntegrityError as error:
+            raise ConsentError(_("A purpose with this key exists already.")) from error
+        current = purpose.current_version()
+        if current is None or current.wording != wording:
+            PurposeVersion.objects.create(
+                purpose=purpose,
+                number=(current.number + 1) if current else 1,
+                wording=wording,
+                hash=PurposeVersion.compute_hash(wording),
+            )
+        new = {name: _plain(getattr(purpose, name)) for name in PURPOSE_FIELDS}
+        new["version"] = purpose.current_version().number
+        record_entry(
+            organisation,
+            actor=actor,
+            action="consent.purpose_change" if instance else "consent.purpose_add",
+            obj=purpose,
+            old=old if instance else None,
+            new=new,
+        )
+    return purpose
+
+
+def _plain(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+# Events -------------------------------------------------------------------------------------
+
+STATE_OF = {
+    Action.GRANTED: ConsentState.Status.GRANTED,
+    Action.CONFIRMED: ConsentState.Status.GRANTED,
+    Action.WITHDRAWN: ConsentState.Status.WITHDRAWN,
+    Action.OBJECTED: ConsentState.Status.OBJECTED,
+}
+
+
+@dataclass
+class Evidence:
+    ip: str = ""
+    user_agent: str = ""
+    page: str = ""
+
+    @classmethod
+    def from_request(cls, request, page=""):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        return cls(
+            ip=truncate_ip(forwarded or request.META.get("REMOTE_ADDR", "")),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            page=(page or request.META.get("HTTP_REFERER", ""))[:500],
+        )
+
+
+def record_event(
+    purpose,
+    key,
+    action,
+    *,
+    source,
+    actor=None,
+    evidence=None,
+    details=None,
+    pending=False,
+    occurred_at=None,
+    kind=None,
+):
+    """Append one event to the ledger and update the person's state, in one transaction.
+
+    `pending` marks a grant that waits for the double opt-in confirmation. The chain head is
+    locked only for the insert itself, so many writers can work at once.
+    """
+    key, kind = person_key(key, kind)
+    evidence = evidence or Evidence()
+    now = timezone.now()
+    version = purpose.current_version() if action in (Action.GRANTED, Action.CONFIRMED) else None
+    organisation_id = purpose.organisation_id
+    with transaction.atomic():
+        status = ConsentState.Status.PENDING if pending else STATE_OF[action]
+        ConsentState.objects.update_or_create(
+            purpose=purpose,
+            person_key=key,
+            defaults={
+                "organisation_id": organisation_id,
+                "key_kind": kind,
+                "status": status,
+                "since": now,
+                "version": version,
+            },
+        )
+        if action in (Action.WITHDRAWN, Action.OBJECTED):
+            Suppression.objects.create(
+                organisation_id=organisation_id,
+                key_hash=suppression_hash(key),
+                purpose=None if action == Action.OBJECTED and purpose.direct_marketing else purpose,
+                reason=action,
+                created_at=now,
+            )
+        head, _created = ChainHead.objects.select_for_update().get_or_create(
+            organisation_id=organisation_id
+        )
+        event = ConsentEvent(
+            organisation_id=organisation_id,
+            seq=head.seq + 1,
+            purpose=purpose,
+            version=version,
+            person_key=key,
+            key_kind=kind,
+            action=action,
+            source=source,
+            occurred_at=occurred_at or now,
+            ip=evidence.ip,
+            user_agent=evidence.user_agent,
+            page=evidence.page,
+            actor=actor,
+            actor_label=actor_label(actor) if actor else "",
+            details={**(details or {}), **({"pending": True} if pending else {})},
+            prev_hash=head.hash,
+        )
+        event.hash = event.compute_hash()
+        event.save()
+        head.seq, head.hash = event.seq, event.hash
+        head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def object_to_direct_marketing(organisation, key, *, source, actor=None, evidence=None):
+    """Art. 21(2)-(3) GDPR: one objection stops every direct-marketing purpose, at once."""
+    purposes = ConsentPurpose.objects.filter(organisation=organisation, direct_marketing=True)
+    return [
+        record_event(p, key, Action.OBJECTED, source=source, actor=actor, evidence=evidence)
+        for p in purposes.order_by("key")
+    ]
+
+
+# Checks -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    entry: str
+    key: str
+    may_contact: bool
+    reason: str
+
+
+def check_contacts(purpose, entries):
+    """May each entry (e-mail address or phone number) be contacted for `purpose`? With the
+    reason: consent, legitimate_interest, notice, no_consent, pending_confirmation, withdrawn,
+    objected, suppressed, invalid. Two queries for the whole batch."""
+    keys = {}
+    answers = []
+    for entry in entries:
+        try:
+            key, _kind = person_key(str(entry))
+        except ConsentError:
+            answers.append(Answer(str(entry), "", False, "invalid"))
+            continue
+        keys[key] = entry
+        answers.append(Answer(str(entry), key, False, ""))
+    states = {
+        state.person_key: state.status
+        for state in ConsentState.objects.filter(purpose=purpose, person_key__in=list(keys))
+    }
+    hashes = {suppression_hash(key): key for key in keys}
+    suppressed = set()
+    rows = Suppression.objects.filter(
+        organisation_id=purpose.organisation_id, key_hash__in=list(hashes)
+    )
+    for key_hash, purpose_id in rows.values_list("key_hash", "purpose_id"):
+        if purpose_id == purpose.pk or (purpose_id is None and purpose.direct_marketing):
+            suppressed.add(hashes[key_hash])
+    for answer in answers:
+        if not answer.key:
+            continue
+        state = states.get(answer.key)
+        answer.may_contact, answer.reason = _decide(purpose, state, answer.key in suppressed)
+    return answers
+
+
+def _decide(purpose, state, suppressed):
+    Status = ConsentState.Status  # noqa: N806
+    if state in (Status.OBJECTED, Status.WITHDRAWN):
+        return False, state
+    if suppressed:
+        return False, "suppressed"
+    if purpose.mechanism == Mechanism.NOTICE:
+        return True, "notice"
+    if purpose.mechanism == Mechanism.OPT_OUT:
+        return True, "legitimate_interest"
+    if state == Status.GRANTED:
+        return True, "consent"
+    if state == Status.PENDING:
+        return False, "pending_confirmation"
+    return False, "no_consent"
+
+
+# Proof --------------------------------------------------------------------------------------
+
+
+def history(organisation, key):
+    """Every event of one person (by any of their keys), oldest first, with the wording."""
+    key, _kind = person_key(key)
+    return (
+        ConsentEvent.objects.filter(organisation=organisation, person_key=key)
+        .select_related("purpose", "version", "actor")
+        .order_by("seq")
+    )
+
+
+def verify_ledger(organisation):
+    """Recompute the chain: a list of (seq, reason) for edited or missing events."""
+    problems = []
+    expected, prev_hash = 1, GENESIS_HASH
+    events = ConsentEvent.objects.filter(organisation=organisation).order_by("seq")
+    for event in events.iterator(chunk_size=2000):
+        if event.seq != expected:
+            problems.append((expected, f"missing: events {expected} to {event.seq - 1}"))
+        elif event.prev_hash != prev_hash:
+            problems.append((event.seq, "does not follow the previous event"))
+        if event.compute_hash() != event.hash:
+            problems.append((event.seq, "edited after it was written"))
+        expected, prev_hash = event.seq + 1, event.hash
+    head = ChainHead.objects.filter(organisation=organisation).first()
+    if head and head.seq != expected - 1:
+        problems.append((head.seq, "the newest events are missing"))
+    return problems
+
+
+def import_subscribers(purpose, rows, *, actor):
+    """Import an existing list (dicts with email or phone, and the proof fields it has: date,
+    source, ip, page). All or nothing; an import never overrides a later withdrawal or an
+    objection, nor a suppression entry."""
+    problems, prepared = [], []
+    for number, row in enumerate(rows, start=2):
+        try:
+            key, kind = person_key(row.get("email") or row.get("phone") or "")
+        except ConsentError as error:
+            problems.append(_("row %(row)s: %(error)s") % {"row": number, "error": error})
+            continue
+        given = (row.get("date") or row.get("consent_date") or "").strip()
+        occurred = None
+        if given:
+            from django.utils.dateparse import parse_date, parse_datetime
+
+            moment = parse_datetime(given) or parse_date(given)
+            if moment is None:
+                problems.append(
+                    _("row %(row)s: not a date: %(value)s") % {"row": number, "value": given}
+                )
+                continue
+            occurred = (
+                moment
+                if hasattr(moment, "hour")
+                else timezone.datetime(moment.year, moment.month, moment.day)
+            )
+            if timezone.is_naive(occurred):
+                occurred = timezone.make_aware(occurred)
+        prepared.append((key, kind, occurred, row))
+    if problems:
+        raise ConsentError("\n".join(problems))
+    skipped = imported = 0
+    answers = {a.key: a for a in check_contacts(purpose, [key for key, *_rest in prepared])}
+    with transaction.atomic():
+        for key, kind, occurred, row in prepared:
+            if answers[key].reason in ("withdrawn", "objected", "suppressed"):
+                skipped += 1
+                continue
+            record_event(
+                purpose,
+                key,
+                Action.GRANTED,
+                source=Source.IMPORT,
+                actor=actor,
+                kind=kind,
+                evidence=Evidence(ip=truncate_ip(row.get("ip", "")), page=row.get("page", "")),
+                details={"imported_proof": {k: v for k, v in row.items() if v}},
+                occurred_at=occurred,
+            )
+            imported += 1
+        record_entry(
+            purpose.organisation,
+            actor=actor,
+            action="consent.import",
+            obj=purpose,
+            new={"imported": imported, "skipped": skipped},
+        )
+    return imported, skipped

@@ -1,0 +1,252 @@
+"""The consent and objection ledger: purposes with versioned wording, an append-only,
+hash-chained event log per organisation, the current state per person and purpose, and hashed
+suppression entries that outlive the erasure of a person's data."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from waarborg.core.fields import TranslatedTextField, translated
+from waarborg.core.models import Organisation
+from waarborg.register.models import ProcessingActivity
+
+GENESIS_HASH = "0" * 64
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    PHONE = "phone", _("phone")
+    SMS = "sms", _("text message")
+    POST = "post", _("post")
+    COOKIE = "cookie", _("cookie or device")
+    OTHER = "other", _("other")
+
+
+class Mechanism(models.TextChoices):
+    OPT_IN = "opt_in", _("opt-in consent")
+    OPT_OUT = "opt_out", _("opt-out (legitimate interest, soft opt-in for own customers)")
+    NOTICE = "notice", _("notice only")
+
+
+class ConsentPurpose(models.Model):
+    """Something a person can agree to or object to: “Nieuwsbrief”, “Telefonische acties”,
+    “Advertentiecookies”. Its wording is versioned; each version is hashed (Art. 7(1))."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    key = models.SlugField(_("key"), max_length=80)
+    name = TranslatedTextField(_("name"), blank=False)
+    activity = models.ForeignKey(
+        ProcessingActivity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("processing activity"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    mechanism = models.CharField(_("mechanism"), max_length=10, choices=Mechanism.choices)
+    direct_marketing = models.BooleanField(
+        _("direct marketing"),
+        default=False,
+        help_text=_("An objection to direct marketing stops every such purpose at once."),
+    )
+    consumers = models.BooleanField(
+        _("aimed at consumers"),
+        default=False,
+        help_text=_("Sign-up asks for the age: under 16 needs a parent's consent."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="purpose_key_per_org")
+        ]
+
+    def __str__(self):
+        return translated(self.name) or self.key
+
+    def current_version(self):
+        return self.versions.order_by("-number").first()
+
+
+class PurposeVersion(models.Model):
+    """The wording a person agreed to. Never changed: new wording is a new version."""
+
+    purpose = models.ForeignKey(ConsentPurpose, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    wording = models.JSONField()  # {"nl": ..., "en": ...}
+    hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["purpose", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "number"], name="purpose_version_number")
+        ]
+
+    def __str__(self):
+        return f"{self.purpose.key} v{self.number}"
+
+    @staticmethod
+    def compute_hash(wording):
+        text = json.dumps(wording, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Action(models.TextChoices):
+    GRANTED = "granted", _("granted")
+    CONFIRMED = "confirmed", _("confirmed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    OBJECTED = "objected", _("objected")
+
+
+class Source(models.TextChoices):
+    FORM = "form", _("form")
+    BANNER = "banner", _("cookie banner")
+    DOUBLE_OPT_IN = "double_opt_in", _("double opt-in link")
+    EMAIL_LINK = "email_link", _("link in an e-mail")
+    PHONE = "phone", _("phone")
+    STAFF = "staff", _("staff")
+    IMPORT = "import", _("import")
+    API = "api", _("API")
+
+
+class KeyKind(models.TextChoices):
+    EMAIL = "email", _("e-mail address")
+    PHONE = "phone", _("phone number")
+    COOKIE = "cookie", _("cookie consent id")
+
+
+class ConsentEvent(models.Model):
+    """One thing a person did about a purpose, with proof. Append-only; each event holds the
+    hash of the organisation's previous event (`waarborg consent verify`)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveBigIntegerField()
+    purpose = models.ForeignKey(ConsentPurpose, on_delete=models.PROTECT, related_name="events")
+    version = models.ForeignKey(
+        PurposeVersion, on_delete=models.PROTECT, null=True, related_name="events"
+    )
+    person_key = models.CharField(max_length=254)
+    key_kind = models.CharField(max_length=10, choices=KeyKind.choices)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    occurred_at = models.DateTimeField()
+    ip = models.CharField(max_length=64, blank=True)  # truncated to /24 or /48
+    user_agent = models.CharField(max_length=300, blank=True)
+    page = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, blank=True)
+    details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["organisation", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "seq"], name="consent_seq_per_org")
+        ]
+        indexes = [models.Index(fields=["organisation", "person_key"])]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action} {self.purpose_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("consent events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("consent events cannot be deleted")
+
+    def canonical(self):
+        body = {
+            "organisation": self.organisation_id,
+            "seq": self.seq,
+            "purpose": self.purpose_id,
+            "version": self.version_id,
+            "person_key": self.person_key,
+            "key_kind": self.key_kind,
+            "action": self.action,
+            "source": self.source,
+            "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
+            "ip": self.ip,
+            "user_agent": self.user_agent,
+            "page": self.page,
+            "actor_label": self.actor_label,
+            "details": self.details,
+            "prev_hash": self.prev_hash,
+        }
+        return json.dumps(body, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+    def compute_hash(self):
+        return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+
+class ChainHead(models.Model):
+    """The last event number and hash per organisation: the one row a writer locks, briefly."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="consent_head"
+    )
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self):
+        return f"{self.organisation_id}: #{self.seq}"
+
+
+class ConsentState(models.Model):
+    """The current state per person and purpose, kept with each event for fast checks."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for confirmation")
+        GRANTED = "granted", _("consent given")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        OBJECTED = "objected", _("objected")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    purpose = models.ForeignKey(ConsentPurpose, on_delete=models.CASCADE, related_name="states")
+    person_key = models.CharField(max_length=254)
+    key_kind = models.CharField(max_length=10, choices=KeyKind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    since = models.DateTimeField()
+    version = models.ForeignKey(
+        PurposeVersion, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "person_key"], name="one_state_per_person")
+        ]
+        indexes = [models.Index(fields=["organisation", "person_key"])]
+
+    def __str__(self):
+        return f"{self.person_key} · {self.purpose_id}: {self.status}"
+
+
+class Suppression(models.Model):
+    """A keyed hash of a person who withdrew or objected: kept when their data is erased, so a
+    later import or sign-up check still says no (Art. 17(3) and 21(3) GDPR)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64)
+    purpose = models.ForeignKey(
+        ConsentPurpose, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )  # empty: every direct-marketing purpose
+    reason = models.CharField(max_length=10, choices=Action.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "key_hash"])]
+
+    def __str__(self):
+        return f"{self.key_hash[:12]}… {self.reason}"

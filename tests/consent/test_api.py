@@ -1,0 +1,115 @@
+"""The consent API: keys and roles, events, the batch check, history; 4xx with reasons."""
+
+import pytest
+
+from waarborg.api.actions import create_key, revoke_key
+from waarborg.consent import actions
+from waarborg.consent.models import ConsentEvent, Mechanism
+
+
+@pytest.fixture
+def newsletter(organisation, owner):
+    return actions.save_purpose(
+        organisation,
+        actor=owner,
+        key="newsletter",
+        name={"nl": "Nieuwsbrief"},
+        channel="email",
+        mechanism=Mechanism.OPT_IN,
+        direct_marketing=True,
+        wording={"nl": "Ja, stuur mij de nieuwsbrief.", "en": "Yes, send me the newsletter."},
+    )
+
+
+@pytest.fixture
+def key_for(organisation, owner):
+    def make(role):
+        return create_key(organisation, actor=owner, name=f"shop {role}", role=role)[1]
+
+    return make
+
+
+def post(client, path, key, data):
+    return client.post(
+        f"/api/v1/consent/{path}",
+        data,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+
+
+def test_record_check_and_history(client, key_for, newsletter):
+    key = key_for("handler")
+    response = post(
+        client,
+        "events",
+        key,
+        {
+            "purpose": "newsletter",
+            "key": "Jan@Example.nl",
+            "action": "granted",
+            "ip": "203.0.113.9",
+            "page": "https://shop.example/aanmelden",
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["state"] == "granted"
+    assert ConsentEvent.objects.get().ip == "203.0.113.0/24"
+    answer = post(
+        client,
+        "check",
+        key_for("viewer"),
+        {"purpose": "newsletter", "entries": ["jan@example.nl", "piet@example.nl", "x"]},
+    )
+    assert answer.status_code == 200
+    assert [(a["may_contact"], a["reason"]) for a in answer.json()["answers"]] == [
+        (True, "consent"),
+        (False, "no_consent"),
+        (False, "invalid"),
+    ]
+    history = client.get(
+        "/api/v1/consent/people/jan@example.nl/events", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert history.json()[0]["wording"]["nl"] == "Ja, stuur mij de nieuwsbrief."
+
+
+def test_refusals_have_reasons(client, key_for, organisation, owner, newsletter):
+    viewer = key_for("viewer")
+    assert (
+        post(
+            client,
+            "events",
+            viewer,
+            {"purpose": "newsletter", "key": "a@example.nl", "action": "granted"},
+        ).status_code
+        == 403
+    )
+    handler = key_for("handler")
+    missing = post(
+        client, "events", handler, {"purpose": "nope", "key": "a@example.nl", "action": "granted"}
+    )
+    assert missing.status_code == 404 and "nope" in missing.json()["detail"]
+    bad = post(
+        client, "events", handler, {"purpose": "newsletter", "key": "geen", "action": "granted"}
+    )
+    assert bad.status_code == 400 and bad.json()["detail"]
+    invalid = post(
+        client,
+        "events",
+        handler,
+        {"purpose": "newsletter", "key": "a@example.nl", "action": "maybe"},
+    )
+    assert invalid.status_code == 422
+    assert (
+        post(client, "check", "wb_nonsense", {"purpose": "newsletter", "entries": []}).status_code
+        == 401
+    )
+    key, full = create_key(organisation, actor=owner, name="old", role="owner")
+    revoke_key(key, actor=owner)
+    assert post(client, "check", full, {"purpose": "newsletter", "entries": []}).status_code == 401
+    assert not ConsentEvent.objects.exists()
+
+
+def test_the_openapi_schema_is_published(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/consent/check" in schema["paths"]
