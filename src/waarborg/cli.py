@@ -206,6 +206,10 @@ GROUPS = {
         "rectify": "Set corrected values on a person's rows.",
         "restrict": "Restrict a person's rows (flag column or restriction record).",
     },
+    "consent": {
+        "verify": "Check the hash chain of the consent ledger; exit 1 naming a changed event.",
+        "history": "Print one person's consent history as JSON, with the wording agreed to.",
+    },
     "retention": {
         "plan": "Show what retention would delete, anonymise or restrict now (changes nothing).",
         "sweep": "Carry out the retention plan (dry run unless --commit), with evidence.",

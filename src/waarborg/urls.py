@@ -5,6 +5,7 @@ urlpatterns = [
     path("audit/", include("waarborg.audit.urls")),
     path("register/", include("waarborg.register.urls")),
     path("api/", include("waarborg.api.urls")),
+    path("consent/", include("waarborg.consent.urls")),
     path("retention/", include("waarborg.retention.urls")),
     path("sources/", include("waarborg.sources.urls")),
     path("statement/", include("waarborg.notices.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waarborg.center import views
+from waarborg.center import consent_views, views
 
 app_name = "center"
 
@@ -10,4 +10,13 @@ urlpatterns = [
     path("<slug:slug>/privacy/<str:language>/v<int:number>/", views.version, name="version"),
     path("<slug:slug>/privacy/<str:language>/fragment.html", views.fragment, name="fragment"),
     path("<slug:slug>/privacy/<str:language>.md", views.markdown, name="markdown"),
+    path("<slug:slug>/subscribe/<slug:key>/", consent_views.subscribe, name="subscribe"),
+    path("<slug:slug>/confirm/<str:token>/", consent_views.confirm, name="confirm"),
+    path("<slug:slug>/unsubscribe/<str:token>/", consent_views.unsubscribe, name="unsubscribe"),
+    path("<slug:slug>/preferences/", consent_views.preferences, name="preferences"),
+    path(
+        "<slug:slug>/preferences/<str:token>/",
+        consent_views.preferences_page,
+        name="preferences_page",
+    ),
 ]

@@ -396,3 +396,82 @@ def import_subscribers(purpose, rows, *, actor):
             new={"imported": imported, "skipped": skipped},
         )
     return imported, skipped
+
+
+# The public side: sign-up with double opt-in, confirmation, unsubscribe, preferences --------
+
+AGE_ADULT, AGE_CHILD = "16_or_over", "under_16"
+
+
+def subscribe(purpose, email, *, language, evidence, age=None, parental_consent=False):
+    """Sign up for an e-mail purpose: a grant that waits for the double opt-in link.
+
+    For purposes aimed at consumers the age is asked: under 16 needs a parent's consent
+    (Art. 8 GDPR; UAVG art. 5), which is recorded with the event, or the sign-up is refused.
+    The same message goes out whether the address is new or known (nothing is revealed).
+    """
+    from waarborg.consent import emails
+
+    key, kind = person_key(email, KeyKind.EMAIL)
+    details = {"language": language}
+    if purpose.consumers:
+        if age not in (AGE_ADULT, AGE_CHILD):
+            raise ConsentError(_("Please say whether you are 16 or older."))
+        details["age"] = age
+        if age == AGE_CHILD:
+            if not parental_consent:
+                raise ConsentError(
+                    _("Under 16, a parent or guardian must agree. Ask them to sign up with you.")
+                )
+            details["parental_consent"] = True
+    with transaction.atomic():
+        state = ConsentState.objects.filter(purpose=purpose, person_key=key).first()
+        if state is None or state.status != ConsentState.Status.GRANTED:
+            record_event(
+                purpose,
+                key,
+                Action.GRANTED,
+                source=Source.FORM,
+                evidence=evidence,
+                details=details,
+                pending=True,
+                kind=kind,
+            )
+        transaction.on_commit(lambda: emails.send_confirmation(purpose, key, language))
+
+
+def confirm(purpose, key, *, evidence):
+    """The person clicked the double opt-in link: the consent now counts."""
+    return record_event(
+        purpose, key, Action.CONFIRMED, source=Source.DOUBLE_OPT_IN, evidence=evidence
+    )
+
+
+def unsubscribe(purpose, key, *, evidence, one_click=False):
+    """Withdraw through a link (as easy as giving consent, Art. 7(3))."""
+    return record_event(
+        purpose,
+        key,
+        Action.WITHDRAWN,
+        source=Source.EMAIL_LINK,
+        evidence=evidence,
+        details={"one_click": True} if one_click else None,
+    )
+
+
+def request_preferences(organisation, email, *, language):
+    """Send a link to the preferences page, whether or not the address is known."""
+    from waarborg.consent import emails
+
+    key, _kind = person_key(email, KeyKind.EMAIL)
+    transaction.on_commit(lambda: emails.send_preferences_link(organisation, key, language))
+
+
+def preferences(organisation, key):
+    """Every active purpose of the organisation with this person's state (or None)."""
+    states = {
+        s.purpose_id: s.status
+        for s in ConsentState.objects.filter(organisation=organisation, person_key=key)
+    }
+    purposes = ConsentPurpose.objects.filter(organisation=organisation, active=True)
+    return [(purpose, states.get(purpose.pk)) for purpose in purposes.order_by("key")]

@@ -1,0 +1,62 @@
+"""A person's consent history as exportable proof (JSON and CSV)."""
+
+import csv
+import io
+
+from waarborg.consent.actions import history, person_key
+
+COLUMNS = [
+    "seq",
+    "occurred_at",
+    "purpose",
+    "action",
+    "source",
+    "wording_version",
+    "wording_hash",
+    "wording_nl",
+    "wording_en",
+    "ip",
+    "user_agent",
+    "page",
+    "actor",
+    "event_hash",
+]
+
+
+def history_rows(organisation, key):
+    for event in history(organisation, key):
+        version = event.version
+        yield {
+            "seq": event.seq,
+            "occurred_at": event.occurred_at.isoformat(),
+            "purpose": event.purpose.key,
+            "action": event.action,
+            "source": event.source,
+            "wording_version": version.number if version else "",
+            "wording_hash": version.hash if version else "",
+            "wording_nl": version.wording.get("nl", "") if version else "",
+            "wording_en": version.wording.get("en", "") if version else "",
+            "ip": event.ip,
+            "user_agent": event.user_agent,
+            "page": event.page,
+            "actor": event.actor_label,
+            "event_hash": event.hash,
+        }
+
+
+def history_data(organisation, key):
+    normalised, kind = person_key(key)
+    return {
+        "organisation": organisation.name,
+        "person": normalised,
+        "kind": kind,
+        "events": list(history_rows(organisation, key)),
+    }
+
+
+def history_csv(organisation, key):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(history_rows(organisation, key))
+    return buffer.getvalue()

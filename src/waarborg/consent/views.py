@@ -1,0 +1,154 @@
+import csv
+import io
+import json
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from waarborg.api import actions as api_actions
+from waarborg.api.models import ApiKey
+from waarborg.consent import actions, proof
+from waarborg.consent.actions import ConsentError
+from waarborg.consent.forms import ApiKeyForm, ImportForm, PersonForm, PurposeForm
+from waarborg.consent.models import ConsentPurpose, ConsentState
+from waarborg.core.access import get_for_org, role_required, scoped
+from waarborg.core.models import Role
+
+
+@role_required(Role.VIEWER)
+def overview(request):
+    purposes = scoped(ConsentPurpose, request.organisation).annotate(
+        granted=Count("states", filter=Q(states__status=ConsentState.Status.GRANTED)),
+        stopped=Count(
+            "states",
+            filter=Q(
+                states__status__in=[ConsentState.Status.WITHDRAWN, ConsentState.Status.OBJECTED]
+            ),
+        ),
+    )
+    context = {"purposes": purposes, "person_form": PersonForm()}
+    return render(request, "consent/overview.html", context)
+
+
+def _save_purpose(request, form, instance=None):
+    data = dict(form.cleaned_data)
+    wording = data.pop("wording")
+    if instance:
+        data.pop("key", None)
+    try:
+        actions.save_purpose(
+            request.organisation, actor=request.user, wording=wording, instance=instance, **data
+        )
+    except ConsentError as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, _("The purpose is saved."))
+    return redirect("consent:overview")
+
+
+@role_required(Role.PRIVACY_OFFICER)
+def purpose_create(request):
+    form = PurposeForm(request.POST or None, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        done = _save_purpose(request, form)
+        if done:
+            return done
+    return render(request, "consent/purpose_form.html", {"form": form})
+
+
+@role_required(Role.PRIVACY_OFFICER)
+def purpose_edit(request, key):
+    purpose = get_for_org(ConsentPurpose, request.organisation, key=key)
+    form = PurposeForm(request.POST or None, instance=purpose, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        done = _save_purpose(request, form, instance=purpose)
+        if done:
+            return done
+    context = {"form": form, "purpose": purpose, "versions": purpose.versions.order_by("-number")}
+    return render(request, "consent/purpose_form.html", context)
+
+
+@role_required(Role.PRIVACY_OFFICER)
+def purpose_import(request, key):
+    purpose = get_for_org(ConsentPurpose, request.organisation, key=key)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["file"].read().decode("utf-8-sig", errors="replace")
+        rows = [
+            {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            for row in csv.DictReader(io.StringIO(text))
+        ]
+        try:
+            imported, skipped = actions.import_subscribers(purpose, rows, actor=request.user)
+        except ConsentError as error:
+            for line in str(error).splitlines():
+                form.add_error(None, line)
+        else:
+            messages.success(
+                request,
+                _("%(imported)s imported; %(skipped)s left out because they withdrew or objected.")
+                % {"imported": imported, "skipped": skipped},
+            )
+            return redirect("consent:overview")
+    return render(request, "consent/import.html", {"form": form, "purpose": purpose})
+
+
+@role_required(Role.HANDLER)
+def person(request):
+    """The whole consent history of one person, with the wording they agreed to."""
+    form = PersonForm(request.GET or None)
+    context = {"form": form}
+    if form.is_valid():
+        try:
+            context["events"] = list(
+                actions.history(request.organisation, form.cleaned_data["key"])
+            )
+            context["key"] = form.cleaned_data["key"]
+        except ConsentError as error:
+            form.add_error("key", str(error))
+    return render(request, "consent/person.html", context)
+
+
+@role_required(Role.HANDLER)
+def person_export(request, fmt):
+    key = request.GET.get("key", "")
+    try:
+        if fmt == "json":
+            body = json.dumps(
+                proof.history_data(request.organisation, key), indent=2, ensure_ascii=False
+            )
+            content_type = "application/json"
+        elif fmt == "csv":
+            body, content_type = proof.history_csv(request.organisation, key), "text/csv"
+        else:
+            raise Http404
+    except ConsentError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="consent-history.{fmt}"'
+    return response
+
+
+@role_required(Role.OWNER)
+def api_keys(request):
+    form = ApiKeyForm(request.POST or None)
+    context = {"form": form, "keys": scoped(ApiKey, request.organisation)}
+    if request.method == "POST" and form.is_valid():
+        key, full = api_actions.create_key(
+            request.organisation, actor=request.user, **form.cleaned_data
+        )
+        context.update(new_key=full, form=ApiKeyForm())
+    return render(request, "consent/api_keys.html", context)
+
+
+@require_POST
+@role_required(Role.OWNER)
+def api_key_revoke(request, pk):
+    key = get_for_org(ApiKey, request.organisation, pk=pk)
+    api_actions.revoke_key(key, actor=request.user)
+    messages.success(request, _("The key is revoked."))
+    return redirect("consent:api_keys")
