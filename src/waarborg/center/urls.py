@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waarborg.center import consent_views, views
+from waarborg.center import banner_views, consent_views, views
 
 app_name = "center"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("<slug:slug>/privacy/<str:language>/v<int:number>/", views.version, name="version"),
     path("<slug:slug>/privacy/<str:language>/fragment.html", views.fragment, name="fragment"),
     path("<slug:slug>/privacy/<str:language>.md", views.markdown, name="markdown"),
+    path("<slug:slug>/banner.js", banner_views.banner_js, name="banner_js"),
+    path("<slug:slug>/banner/consent", banner_views.banner_consent, name="banner_consent"),
     path("<slug:slug>/subscribe/<slug:key>/", consent_views.subscribe, name="subscribe"),
     path("<slug:slug>/confirm/<str:token>/", consent_views.confirm, name="confirm"),
     path("<slug:slug>/unsubscribe/<str:token>/", consent_views.unsubscribe, name="unsubscribe"),

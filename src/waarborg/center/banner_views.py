@@ -1,0 +1,145 @@
+"""The cookie banner: its script (with the organisation's cookie purposes inlined) and the
+endpoint its choices are posted to. Served from Waarborg; the visitor's browser talks to no
+one else."""
+
+import hashlib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from waarborg.consent import actions
+from waarborg.consent.actions import ConsentError, Evidence
+from waarborg.consent.models import Action, Channel, ConsentPurpose, Mechanism, Source
+from waarborg.core.fields import translated
+from waarborg.core.models import Organisation
+
+CONSENT_ID = re.compile(r"^c-[0-9a-f]{24}$")
+LANGUAGES = dict(settings.LANGUAGES)
+
+
+@lru_cache(maxsize=1)
+def _script():
+    path = finders.find("center/banner.js") or Path(__file__).parent / "static/center/banner.js"
+    return Path(path).read_text(encoding="utf-8")
+
+
+def cookie_purposes(organisation):
+    purposes = ConsentPurpose.objects.filter(
+        organisation=organisation, channel=Channel.COOKIE, active=True
+    ).prefetch_related("versions")
+    return sorted(purposes, key=lambda p: (p.mechanism != Mechanism.NOTICE, p.key))
+
+
+def revision(purposes):
+    """Changes whenever a cookie purpose or its wording changes: the banner then asks again."""
+    parts = [f"{p.key}:{p.mechanism}:{max(v.hash for v in p.versions.all())}" for p in purposes]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def banner_js(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    language = request.GET.get("lang")
+    language = language if language in LANGUAGES else organisation.default_language
+    purposes = cookie_purposes(organisation)
+    with translation.override(language):
+        config = {
+            "language": language,
+            "revision": revision(purposes),
+            "endpoint": request.build_absolute_uri(reverse("center:banner_consent", args=[slug])),
+            "stylesheet": request.build_absolute_uri(static("center/banner.css")),
+            "statement": request.build_absolute_uri(
+                reverse("center:statement", args=[slug, language])
+            ),
+            "categories": [
+                {
+                    "key": p.key,
+                    "name": translated(p.name, language),
+                    "wording": translated(
+                        max(p.versions.all(), key=lambda v: v.number).wording, language
+                    ),
+                    "required": p.mechanism == Mechanism.NOTICE,
+                }
+                for p in purposes
+            ],
+            "text": {
+                "title": _("Cookies on this website"),
+                "intro": _(
+                    "We use necessary cookies to make the site work. With your permission we "
+                    "also use the cookies below. You can change your choice at any time."
+                ),
+                "accept": _("Accept all"),
+                "reject": _("Reject all"),
+                "settings": _("Choose"),
+                "save": _("Save my choice"),
+                "statement": _("Privacy statement"),
+            },
+        }
+    body = "window.__waarborgBanner = " + json.dumps(config, ensure_ascii=False) + ";\n" + _script()
+    # Revalidated on every page view (cheap: 304 while nothing changed), so a new wording is
+    # asked about at once.
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _cors(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "Content-Type"
+    return response
+
+
+@csrf_exempt  # posted from the organisation's own website; it changes only the visitor's choice
+def banner_consent(request, slug):
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse(status=204))
+    if request.method != "POST":
+        return _cors(JsonResponse({"detail": "POST a choice"}, status=405))
+    organisation = get_object_or_404(Organisation, slug=slug)
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+        consent_id, choices = data["id"], data["choices"]
+        if not isinstance(consent_id, str) or not CONSENT_ID.match(consent_id):
+            raise ValueError("id")
+        if not isinstance(choices, dict):
+            raise ValueError("choices")
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return _cors(JsonResponse({"detail": "expected {id, revision, choices, page}"}, status=400))
+    purposes = [p for p in cookie_purposes(organisation) if p.mechanism != Mechanism.NOTICE]
+    current = revision(cookie_purposes(organisation))
+    evidence = Evidence.from_request(request, page=str(data.get("page", ""))[:500])
+    details = {"revision": str(data.get("revision", ""))[:32]}
+    if details["revision"] != current:
+        details["stale"] = True
+    try:
+        for purpose in purposes:
+            action = Action.GRANTED if choices.get(purpose.key) is True else Action.WITHDRAWN
+            actions.record_event(
+                purpose,
+                consent_id,
+                action,
+                source=Source.BANNER,
+                evidence=evidence,
+                details=details,
+                kind="cookie",
+            )
+    except ConsentError as error:
+        return _cors(JsonResponse({"detail": str(error)}, status=400))
+    return _cors(HttpResponse(status=204))
