@@ -5,6 +5,7 @@ one else."""
 import hashlib
 import json
 import re
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -99,6 +100,30 @@ def banner_js(request, slug):
     return response
 
 
+_purposes_cache = {}
+CACHE_SECONDS = 5
+
+
+def _banner_purposes(slug, shown_revision):
+    """([(purpose, current version)] of the choosable cookie purposes, revision), cached a few
+    seconds per process: the endpoint takes many posts a second. A post that names a revision
+    the cache does not know reloads it, so a new wording is never recorded as the old one."""
+    now = time.monotonic()
+    hit = _purposes_cache.get(slug)
+    if hit and hit[0] > now and hit[2] == shown_revision:
+        return hit[1], hit[2]
+    organisation = get_object_or_404(Organisation, slug=slug)
+    purposes = cookie_purposes(organisation)
+    choosable = [
+        (p, max(p.versions.all(), key=lambda v: v.number))
+        for p in purposes
+        if p.mechanism != Mechanism.NOTICE
+    ]
+    current = revision(purposes)
+    _purposes_cache[slug] = (now + CACHE_SECONDS, choosable, current)
+    return choosable, current
+
+
 def _cors(response):
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
@@ -112,7 +137,6 @@ def banner_consent(request, slug):
         return _cors(HttpResponse(status=204))
     if request.method != "POST":
         return _cors(JsonResponse({"detail": "POST a choice"}, status=405))
-    organisation = get_object_or_404(Organisation, slug=slug)
     try:
         data = json.loads(request.body.decode("utf-8"))
         consent_id, choices = data["id"], data["choices"]
@@ -122,14 +146,14 @@ def banner_consent(request, slug):
             raise ValueError("choices")
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return _cors(JsonResponse({"detail": "expected {id, revision, choices, page}"}, status=400))
-    purposes = [p for p in cookie_purposes(organisation) if p.mechanism != Mechanism.NOTICE]
-    current = revision(cookie_purposes(organisation))
+    shown = str(data.get("revision", ""))[:32]
+    purposes, current = _banner_purposes(slug, shown)
     evidence = Evidence.from_request(request, page=str(data.get("page", ""))[:500])
-    details = {"revision": str(data.get("revision", ""))[:32]}
-    if details["revision"] != current:
+    details = {"revision": shown}
+    if shown != current:
         details["stale"] = True
     try:
-        for purpose in purposes:
+        for purpose, version in purposes:
             action = Action.GRANTED if choices.get(purpose.key) is True else Action.WITHDRAWN
             actions.record_event(
                 purpose,
@@ -139,6 +163,7 @@ def banner_consent(request, slug):
                 evidence=evidence,
                 details=details,
                 kind="cookie",
+                version=version,
             )
     except ConsentError as error:
         return _cors(JsonResponse({"detail": str(error)}, status=400))

@@ -7,10 +7,12 @@ easy as giving it (Art. 7(3)). An objection to direct marketing is absolute and 
 """
 
 import ipaddress
+import json
 from dataclasses import dataclass
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -174,29 +176,55 @@ def record_event(
     pending=False,
     occurred_at=None,
     kind=None,
+    version=None,
 ):
     """Append one event to the ledger and update the person's state, in one transaction.
 
-    `pending` marks a grant that waits for the double opt-in confirmation. The chain head is
-    locked only for the insert itself, so many writers can work at once.
+    `pending` marks a grant that waits for the double opt-in confirmation. Writers of one
+    organisation queue only for the single statement that links the event into the chain, just
+    before the commit, so many can record at once.
     """
     key, kind = person_key(key, kind)
     evidence = evidence or Evidence()
     now = timezone.now()
-    version = purpose.current_version() if action in (Action.GRANTED, Action.CONFIRMED) else None
+    if action in (Action.GRANTED, Action.CONFIRMED):
+        version = version or purpose.current_version()
+    else:
+        version = None
     organisation_id = purpose.organisation_id
+    event = ConsentEvent(
+        organisation_id=organisation_id,
+        purpose=purpose,
+        version=version,
+        person_key=key,
+        key_kind=kind,
+        action=action,
+        source=source,
+        occurred_at=occurred_at or now,
+        ip=evidence.ip,
+        user_agent=evidence.user_agent,
+        page=evidence.page,
+        actor=actor,
+        actor_label=actor_label(actor) if actor else "",
+        details={**(details or {}), **({"pending": True} if pending else {})},
+    )
+    status = ConsentState.Status.PENDING if pending else STATE_OF[action]
     with transaction.atomic():
-        status = ConsentState.Status.PENDING if pending else STATE_OF[action]
-        ConsentState.objects.update_or_create(
-            purpose=purpose,
-            person_key=key,
-            defaults={
-                "organisation_id": organisation_id,
-                "key_kind": kind,
-                "status": status,
-                "since": now,
-                "version": version,
-            },
+        ConsentState.objects.bulk_create(
+            [
+                ConsentState(
+                    organisation_id=organisation_id,
+                    purpose=purpose,
+                    person_key=key,
+                    key_kind=kind,
+                    status=status,
+                    since=now,
+                    version=version,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["purpose", "person_key"],
+            update_fields=["status", "since", "version", "key_kind"],
         )
         if action in (Action.WITHDRAWN, Action.OBJECTED):
             Suppression.objects.create(
@@ -206,31 +234,79 @@ def record_event(
                 reason=action,
                 created_at=now,
             )
-        head, _created = ChainHead.objects.select_for_update().get_or_create(
-            organisation_id=organisation_id
-        )
-        event = ConsentEvent(
-            organisation_id=organisation_id,
-            seq=head.seq + 1,
-            purpose=purpose,
-            version=version,
-            person_key=key,
-            key_kind=kind,
-            action=action,
-            source=source,
-            occurred_at=occurred_at or now,
-            ip=evidence.ip,
-            user_agent=evidence.user_agent,
-            page=evidence.page,
-            actor=actor,
-            actor_label=actor_label(actor) if actor else "",
-            details={**(details or {}), **({"pending": True} if pending else {})},
-            prev_hash=head.hash,
-        )
-        event.hash = event.compute_hash()
-        event.save()
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+        _append(event)
+    return event
+
+
+APPEND_SQL = """
+WITH head AS (
+    SELECT seq, hash FROM consent_chainhead WHERE organisation_id = %s FOR UPDATE
+), added AS (
+    INSERT INTO consent_consentevent (organisation_id, seq, purpose_id, version_id, person_key,
+        key_kind, action, source, occurred_at, ip, user_agent, page, actor_id, actor_label,
+        details, prev_hash, hash)
+    SELECT %s, head.seq + 1, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb,
+        head.hash,
+        encode(sha256(convert_to((head.seq + 1)::text || '|' || head.hash || '|' || %s,
+            'UTF8')), 'hex')
+    FROM head
+    RETURNING id, seq, prev_hash, hash
+)
+UPDATE consent_chainhead SET seq = added.seq, hash = added.hash FROM added
+WHERE consent_chainhead.organisation_id = %s
+RETURNING added.id, added.seq, added.prev_hash, added.hash
+"""
+
+
+def _append(event):
+    """Link `event` into its organisation's chain and save it (inside the caller's atomic).
+
+    On PostgreSQL one statement reads and locks the head, inserts the event with its hash
+    (computed by the database with the same formula as ConsentEvent.link) and moves the head,
+    so the lock is held for that statement and the commit only. Elsewhere (SQLite, where
+    writers queue for the whole database anyway) the same happens in Python.
+    """
+    connection = transaction.get_connection()
+    organisation_id = event.organisation_id
+    body_hash = event.body_hash()
+    if connection.vendor == "postgresql":
+        params = [
+            organisation_id,
+            organisation_id,
+            event.purpose_id,
+            event.version_id,
+            event.person_key,
+            event.key_kind,
+            event.action,
+            event.source,
+            event.occurred_at,
+            event.ip,
+            event.user_agent,
+            event.page,
+            event.actor_id,
+            event.actor_label,
+            json.dumps(event.details, cls=DjangoJSONEncoder),
+            body_hash,
+            organisation_id,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(APPEND_SQL, params)
+            row = cursor.fetchone()
+            if row is None:  # the organisation's first event: make its head, then append
+                ChainHead.objects.get_or_create(organisation_id=organisation_id)
+                cursor.execute(APPEND_SQL, params)
+                row = cursor.fetchone()
+            event.pk, event.seq, event.prev_hash, event.hash = row
+        event._state.adding, event._state.db = False, connection.alias
+        return event
+    head, _new = ChainHead.objects.select_for_update().get_or_create(
+        organisation_id=organisation_id
+    )
+    event.seq, event.prev_hash = head.seq + 1, head.hash
+    event.hash = ConsentEvent.link(event.seq, event.prev_hash, body_hash)
+    event.save()
+    head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
     return event
 
 

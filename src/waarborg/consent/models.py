@@ -4,6 +4,7 @@ suppression entries that outlive the erasure of a person's data."""
 
 import hashlib
 import json
+from datetime import UTC
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -168,27 +169,35 @@ class ConsentEvent(models.Model):
         raise ValueError("consent events cannot be deleted")
 
     def canonical(self):
+        """The content the chain vouches for: every field but its place in the chain."""
         body = {
             "organisation": self.organisation_id,
-            "seq": self.seq,
             "purpose": self.purpose_id,
             "version": self.version_id,
             "person_key": self.person_key,
             "key_kind": self.key_kind,
             "action": self.action,
             "source": self.source,
-            "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
+            "occurred_at": self.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
             "ip": self.ip,
             "user_agent": self.user_agent,
             "page": self.page,
             "actor_label": self.actor_label,
             "details": self.details,
-            "prev_hash": self.prev_hash,
         }
         return json.dumps(body, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
 
-    def compute_hash(self):
+    def body_hash(self):
         return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+    @staticmethod
+    def link(seq, prev_hash, body_hash):
+        """The event's hash: its number, the previous hash and its content, chained. The same
+        formula runs inside PostgreSQL when events are appended (see consent.actions)."""
+        return hashlib.sha256(f"{seq}|{prev_hash}|{body_hash}".encode()).hexdigest()
+
+    def compute_hash(self):
+        return self.link(self.seq, self.prev_hash, self.body_hash())
 
 
 class ChainHead(models.Model):
