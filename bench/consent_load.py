@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 NAME = "wb_bench_consent"
+REVISION = ""  # the banner's current revision, as a real banner would post it
 URL = f"postgresql://postgres@127.0.0.1:5432/{NAME}"
 ENV = {
     **os.environ,
@@ -61,6 +62,10 @@ def prepare():
         organisation, actor=owner, key="statistiek", name={"nl": "Statistiek"},
         channel="cookie", mechanism="opt_in", wording={"nl": "Om bezoek te tellen."},
     )
+    from waarborg.center.banner_views import cookie_purposes, revision
+
+    global REVISION
+    REVISION = revision(cookie_purposes(organisation))
     connection.close()
     return organisation.slug
 
@@ -108,7 +113,7 @@ async def load(port, path, bodies, seconds, connections):
 
 def bodies():
     while True:
-        choice = {"id": "c-" + secrets.token_hex(12), "revision": "bench",
+        choice = {"id": "c-" + secrets.token_hex(12), "revision": REVISION,
                   "choices": {"statistiek": True}, "page": "https://bench.example/"}
         yield json.dumps(choice).encode()
 

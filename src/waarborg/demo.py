@@ -69,6 +69,7 @@ def build():
     actions.mark_active(firm.memberships.get(user=owner))
     build_register(firm, owner)
     build_sources(firm, owner)
+    build_consent(firm, owner)
     return [(email, DEMO_PASSWORD, role.label) for email, _, role in PEOPLE]
 
 
@@ -104,3 +105,74 @@ def build_sources(firm, owner):
         url=f"sqlite:///{path}",
         annotation=demo_shop.ANNOTATION.read_text(encoding="utf-8"),
     )
+
+
+CONSENT_PURPOSES = [
+    # key, name nl/en, channel, mechanism, direct marketing, consumers, wording nl/en, activity
+    (
+        "nieuwsbrief",
+        ("Nieuwsbrief", "Newsletter"),
+        "email",
+        "opt_in",
+        True,
+        True,
+        (
+            "Ja, stuur mij de maandelijkse nieuwsbrief met onderhoudstips en acties.",
+            "Yes, send me the monthly newsletter with maintenance tips and offers.",
+        ),
+        "newsletter",
+    ),
+    (
+        "belacties",
+        ("Telefonische acties", "Phone offers"),
+        "phone",
+        "opt_out",
+        True,
+        False,
+        (
+            "Klanten bellen we soms over een onderhoudsbeurt; u kunt daar altijd bezwaar tegen maken.",
+            "We sometimes call customers about a service visit; you can always object.",
+        ),
+        None,
+    ),
+    (
+        "noodzakelijk",
+        ("Noodzakelijke cookies", "Necessary cookies"),
+        "cookie",
+        "notice",
+        False,
+        False,
+        ("Om de website te laten werken.", "To make the website work."),
+        None,
+    ),
+    (
+        "statistiek",
+        ("Statistieken", "Statistics"),
+        "cookie",
+        "opt_in",
+        False,
+        False,
+        ("Om te tellen hoe de website wordt gebruikt.", "To count how the website is used."),
+        "website-statistics",
+    ),
+]
+
+
+def build_consent(firm, owner):
+    """Consent purposes: the newsletter (double opt-in), phone offers, and cookies."""
+    from waarborg.consent.actions import save_purpose
+    from waarborg.register.models import ProcessingActivity
+
+    for key, name, channel, mechanism, marketing, consumers, wording, activity in CONSENT_PURPOSES:
+        save_purpose(
+            firm,
+            actor=owner,
+            key=key,
+            name={"nl": name[0], "en": name[1]},
+            channel=channel,
+            mechanism=mechanism,
+            direct_marketing=marketing,
+            consumers=consumers,
+            wording={"nl": wording[0], "en": wording[1]},
+            activity=ProcessingActivity.objects.filter(organisation=firm, key=activity).first(),
+        )

@@ -113,3 +113,27 @@ def test_refusals_have_reasons(client, key_for, organisation, owner, newsletter)
 def test_the_openapi_schema_is_published(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/consent/check" in schema["paths"]
+
+
+def test_subscribe_sends_the_confirmation_and_links_are_handed_out(
+    client, key_for, newsletter, django_capture_on_commit_callbacks, settings
+):
+    from django.core import mail
+
+    key = key_for("handler")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(
+            client,
+            "subscribe",
+            key,
+            {"purpose": "newsletter", "email": "nieuw@example.nl", "language": "en"},
+        )
+    assert response.status_code == 202
+    assert "Yes, send me the newsletter." in mail.outbox[0].body
+    link = client.get(
+        "/api/v1/consent/unsubscribe-link",
+        {"purpose": "newsletter", "key": "Nieuw@example.nl"},
+        headers={"Authorization": f"Bearer {key}"},
+    ).json()
+    assert link["url"].startswith(settings.BASE_URL + "/c/firma-een-bv/unsubscribe/")
+    assert link["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

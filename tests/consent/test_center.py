@@ -75,13 +75,29 @@ def test_double_opt_in_round_trip_through_smtp(
     page = client.get(link)
     assert b"Yes, send me the newsletter." in page.content
     assert ConsentState.objects.get().status == "pending"  # a GET (a mail scanner) changes nothing
-    client.post(link, REMOTE_ADDR="203.0.113.51")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link, REMOTE_ADDR="203.0.113.51")
     assert ConsentState.objects.get().status == "granted"
+    # the welcome message carries one-click unsubscribe (RFC 8058)
+    welcome = smtp_server.messages[1]
+    assert welcome["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    header = "".join(str(welcome["List-Unsubscribe"]).split())
+    unsubscribe = header.strip("<>").replace("http://127.0.0.1:8000", "")
+    assert unsubscribe in welcome.get_content().replace("http://127.0.0.1:8000", "")
+    assert (
+        client.post(
+            unsubscribe,
+            "List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        ).status_code
+        == 200
+    )
+    answer = actions.check_contacts(newsletter, ["jan@example.nl"])[0]
+    assert (answer.may_contact, answer.reason) == (False, "withdrawn")
     events = list(ConsentEvent.objects.order_by("seq"))
-    assert [e.action for e in events] == ["granted", "confirmed"]
+    assert [e.action for e in events] == ["granted", "confirmed", "withdrawn"]
     assert events[0].ip == "203.0.113.0/24" and events[0].page.endswith("/nieuwsbrief")
     assert events[0].details["age"] == "16_or_over"
-    assert actions.check_contacts(newsletter, ["jan@example.nl"])[0].may_contact
 
 
 def test_known_and_unknown_addresses_get_the_same_page_and_mail(

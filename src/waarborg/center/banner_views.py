@@ -110,7 +110,9 @@ def _banner_purposes(slug, shown_revision):
     the cache does not know reloads it, so a new wording is never recorded as the old one."""
     now = time.monotonic()
     hit = _purposes_cache.get(slug)
-    if hit and hit[0] > now and hit[2] == shown_revision:
+    # hit: (expires, purposes, revision, loaded); an unknown revision reloads at most once a
+    # second, so posts with a made-up revision cannot make every request read the database
+    if hit and hit[0] > now and (hit[2] == shown_revision or now - hit[3] < 1):
         return hit[1], hit[2]
     organisation = get_object_or_404(Organisation, slug=slug)
     purposes = cookie_purposes(organisation)
@@ -120,7 +122,7 @@ def _banner_purposes(slug, shown_revision):
         if p.mechanism != Mechanism.NOTICE
     ]
     current = revision(purposes)
-    _purposes_cache[slug] = (now + CACHE_SECONDS, choosable, current)
+    _purposes_cache[slug] = (now + CACHE_SECONDS, choosable, current, now)
     return choosable, current
 
 

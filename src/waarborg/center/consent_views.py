@@ -95,7 +95,9 @@ def confirm(request, slug, token):
     purpose, language = _purpose_of(slug, data["p"]), data.get("l", "nl")
     done = False
     if request.method == "POST":
-        actions.confirm(purpose, data["k"], evidence=Evidence.from_request(request))
+        actions.confirm(
+            purpose, data["k"], evidence=Evidence.from_request(request), language=language
+        )
         done = True
     return _render(
         request,

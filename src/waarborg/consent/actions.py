@@ -490,6 +490,8 @@ def subscribe(purpose, email, *, language, evidence, age=None, parental_consent=
 
     key, kind = person_key(email, KeyKind.EMAIL)
     details = {"language": language}
+    if not purpose.active or purpose.channel != "email":
+        raise ConsentError(_("This purpose takes no sign-ups by e-mail."))
     if purpose.consumers:
         if age not in (AGE_ADULT, AGE_CHILD):
             raise ConsentError(_("Please say whether you are 16 or older."))
@@ -516,11 +518,18 @@ def subscribe(purpose, email, *, language, evidence, age=None, parental_consent=
         transaction.on_commit(lambda: emails.send_confirmation(purpose, key, language))
 
 
-def confirm(purpose, key, *, evidence):
-    """The person clicked the double opt-in link: the consent now counts."""
-    return record_event(
-        purpose, key, Action.CONFIRMED, source=Source.DOUBLE_OPT_IN, evidence=evidence
-    )
+def confirm(purpose, key, *, evidence, language="nl"):
+    """The person used the double opt-in link: the consent now counts. A welcome message
+    follows, with an unsubscribe link and one-click unsubscribe headers (RFC 8058)."""
+    from waarborg.consent import emails
+
+    with transaction.atomic():
+        event = record_event(
+            purpose, key, Action.CONFIRMED, source=Source.DOUBLE_OPT_IN, evidence=evidence
+        )
+        if purpose.channel == "email":
+            transaction.on_commit(lambda: emails.send_welcome(purpose, event.person_key, language))
+    return event
 
 
 def unsubscribe(purpose, key, *, evidence, one_click=False):

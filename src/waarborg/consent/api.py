@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from waarborg.api.api import require
-from waarborg.consent import actions
+from waarborg.consent import actions, links
 from waarborg.consent.actions import ConsentError, Evidence
 from waarborg.consent.models import Action, ConsentPurpose, ConsentState, Source
 from waarborg.core.models import Role
@@ -141,3 +141,58 @@ def person_history(request, key: str):
         }
         for e in events
     ]
+
+
+class SubscribeIn(Schema):
+    purpose: str
+    email: str
+    language: Literal["nl", "en"] = "nl"
+    ip: str = ""
+    user_agent: str = Field("", max_length=300)
+    page: str = Field("", max_length=500)
+    age: Literal["16_or_over", "under_16"] | None = None
+    parental_consent: bool = False
+
+
+class LinkOut(Schema):
+    url: str
+    headers: dict
+
+
+@router.post("/subscribe", response={202: dict})
+def subscribe(request, payload: SubscribeIn):
+    """Sign someone up from your own form: the double opt-in e-mail goes out; the consent counts
+    once the person confirms. The answer is the same for new and known addresses."""
+    require(request, Role.HANDLER)
+    purpose = _purpose(request, payload.purpose)
+    evidence = Evidence(
+        ip=actions.truncate_ip(payload.ip), user_agent=payload.user_agent, page=payload.page
+    )
+    try:
+        actions.subscribe(
+            purpose,
+            payload.email,
+            language=payload.language,
+            evidence=evidence,
+            age=payload.age,
+            parental_consent=payload.parental_consent,
+        )
+    except ConsentError as error:
+        raise HttpError(400, str(error)) from error
+    return 202, {"detail": "confirmation e-mail sent"}
+
+
+@router.get("/unsubscribe-link", response=LinkOut)
+def unsubscribe_link(request, purpose: str, key: str):
+    """For mail you send yourself: the person's unsubscribe link and the List-Unsubscribe and
+    List-Unsubscribe-Post headers (RFC 8058) to put on the message."""
+    require(request, Role.HANDLER)
+    found = _purpose(request, purpose)
+    try:
+        normalised, _kind = actions.person_key(key)
+    except ConsentError as error:
+        raise HttpError(400, str(error)) from error
+    return {
+        "url": links.unsubscribe_url(found, normalised),
+        "headers": links.unsubscribe_headers(found, normalised),
+    }

@@ -48,3 +48,19 @@ def send_with_unsubscribe(purpose, key, subject, body):
     )
     message.send()
     return message
+
+
+def send_welcome(purpose, key, language):
+    """After the double opt-in: what the person signed up for, and how to leave (one click)."""
+    from waarborg.consent.links import unsubscribe_url
+
+    with translation.override(language):
+        context = {
+            "organisation": purpose.organisation,
+            "purpose": translated(purpose.name, language),
+            "wording": translated(purpose.current_version().wording, language),
+            "unsubscribe": unsubscribe_url(purpose, key),
+        }
+        subject = render_to_string("consent/email/welcome_subject.txt", context).strip()
+        body = render_to_string("consent/email/welcome.txt", context)
+    return send_with_unsubscribe(purpose, key, subject, body)
