@@ -59,8 +59,13 @@ def prepare():
     owner = core_actions.create_user(email="bench@example.nl", password="bench-password-1")
     organisation = core_actions.create_organisation(actor=owner, owner=owner, name="Bench B.V.")
     actions.save_purpose(
-        organisation, actor=owner, key="statistiek", name={"nl": "Statistiek"},
-        channel="cookie", mechanism="opt_in", wording={"nl": "Om bezoek te tellen."},
+        organisation,
+        actor=owner,
+        key="statistiek",
+        name={"nl": "Statistiek"},
+        channel="cookie",
+        mechanism="opt_in",
+        wording={"nl": "Om bezoek te tellen."},
     )
     from waarborg.center.banner_views import cookie_purposes, revision
 
@@ -72,10 +77,26 @@ def prepare():
 
 def serve(port, workers):
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "waarborg.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "gthread",
-         "--threads", "4", "--keep-alive", "30", "--log-level", "warning"],
-        env=ENV, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "waarborg.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        env=ENV,
+        cwd=ROOT,
     )
 
 
@@ -91,7 +112,8 @@ async def load(port, path, bodies, seconds, connections):
             body = next(bodies)
             writer.write(
                 f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+                f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
             )
             await writer.drain()
             status = int((await reader.readline()).split()[1])
@@ -113,8 +135,12 @@ async def load(port, path, bodies, seconds, connections):
 
 def bodies():
     while True:
-        choice = {"id": "c-" + secrets.token_hex(12), "revision": REVISION,
-                  "choices": {"statistiek": True}, "page": "https://bench.example/"}
+        choice = {
+            "id": "c-" + secrets.token_hex(12),
+            "revision": REVISION,
+            "choices": {"statistiek": True},
+            "page": "https://bench.example/",
+        }
         yield json.dumps(choice).encode()
 
 
@@ -147,11 +173,13 @@ def main():
     try:
         wait_for(port)
         asyncio.run(load(port, f"/c/{slug}/banner/consent", bodies(), 2, args.connections))
-        ok, errors = asyncio.run(load(port, f"/c/{slug}/banner/consent", bodies(),
-                                      args.seconds, args.connections))
+        ok, errors = asyncio.run(
+            load(port, f"/c/{slug}/banner/consent", bodies(), args.seconds, args.connections)
+        )
         ours = ok / args.seconds
-        bare_ok, bare_errors = asyncio.run(load(port, "/bench/insert", bare_bodies(),
-                                                args.seconds, args.connections))
+        bare_ok, bare_errors = asyncio.run(
+            load(port, "/bench/insert", bare_bodies(), args.seconds, args.connections)
+        )
         bare = bare_ok / args.seconds
     finally:
         server.terminate()
@@ -160,15 +188,18 @@ def main():
     from waarborg.core.models import Organisation
 
     problems = verify_ledger(Organisation.objects.get(slug=slug))
-    print(f"banner events: {ours:8.0f} per second, {errors} errors "
-          f"({args.workers} gunicorn workers x 4 threads, {args.connections} connections)")
+    print(
+        f"banner events: {ours:8.0f} per second, {errors} errors "
+        f"({args.workers} gunicorn workers x 4 threads, {args.connections} connections)"
+    )
     print(f"bare INSERT view: {bare:8.0f} per second, {bare_errors} errors")
-    print(f"ratio {ours / bare:4.2f}x of the bare view; ledger "
-          f"{'verifies' if not problems else 'BROKEN: ' + str(problems[:3])}")
+    print(
+        f"ratio {ours / bare:4.2f}x of the bare view; ledger "
+        f"{'verifies' if not problems else 'BROKEN: ' + str(problems[:3])}"
+    )
     met = ours >= 1000 and errors == 0 and not problems
     print(f"target (>= 1,000 events/s, zero errors): {'met' if met else 'NOT met'}")
     import psycopg
-
     from django.db import connections
 
     connections.close_all()

@@ -130,7 +130,7 @@ CONSENT_PURPOSES = [
         True,
         False,
         (
-            "Klanten bellen we soms over een onderhoudsbeurt; u kunt daar altijd bezwaar tegen maken.",
+            "Klanten bellen we soms over een onderhoudsbeurt; bezwaar maken kan altijd.",
             "We sometimes call customers about a service visit; you can always object.",
         ),
         None,

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from waarborg.api.api import require
@@ -94,14 +94,17 @@ def post_event(request, payload: EventIn):
     except ConsentError as error:
         raise HttpError(400, str(error)) from error
     state = ConsentState.objects.get(purpose=purpose, person_key=event.person_key)
-    return 201, {
-        "seq": event.seq,
-        "purpose": purpose.key,
-        "person_key": event.person_key,
-        "action": event.action,
-        "state": state.status,
-        "occurred_at": event.occurred_at,
-    }
+    return Status(
+        201,
+        {
+            "seq": event.seq,
+            "purpose": purpose.key,
+            "person_key": event.person_key,
+            "action": event.action,
+            "state": state.status,
+            "occurred_at": event.occurred_at,
+        },
+    )
 
 
 @router.post("/check", response=CheckOut)
@@ -179,7 +182,7 @@ def subscribe(request, payload: SubscribeIn):
         )
     except ConsentError as error:
         raise HttpError(400, str(error)) from error
-    return 202, {"detail": "confirmation e-mail sent"}
+    return Status(202, {"detail": "confirmation e-mail sent"})
 
 
 @router.get("/unsubscribe-link", response=LinkOut)
