@@ -170,9 +170,11 @@ def cmd_worker(args):
     setup_django(args.data_dir)
     from django.core.management import execute_from_command_line
 
+    from waarborg.consent.tasks import schedule_sealing
     from waarborg.retention.tasks import schedule_nightly
 
     schedule_nightly()  # the nightly retention sweep (and, later, deadline reminders)
+    schedule_sealing()  # consent events not yet sealed into their chain by a writer
 
     execute_from_command_line(["waarborg worker", "db_worker", *args.passthrough])
     return EXIT_OK

@@ -99,6 +99,8 @@ def test_events_are_chained_and_the_state_follows(organisation, newsletter):
 def test_verify_names_an_edited_event(organisation, newsletter):
     for address in ("a@example.nl", "b@example.nl", "c@example.nl"):
         actions.record_event(newsletter, address, Action.GRANTED, source=Source.FORM)
+    assert ConsentEvent.objects.filter(seq__isnull=True).count() == 3  # not yet committed
+    assert actions.seal(organisation.pk) == 3
     ConsentEvent.objects.filter(seq=2).update(person_key="x@example.nl")
     assert actions.verify_ledger(organisation) == [(2, "edited after it was written")]
     ConsentEvent.objects.filter(seq=3).delete()  # the queryset: a database-level delete
@@ -157,3 +159,14 @@ def test_an_import_never_overrides_a_later_withdrawal(organisation, owner, newsl
             newsletter, [{"email": "ok@example.nl"}, {"email": "fout@"}], actor=owner
         )
     assert not ConsentEvent.objects.filter(person_key="ok@example.nl").exists()
+
+
+def test_the_worker_seals_what_writers_left(organisation, newsletter):
+    from waarborg.consent.tasks import schedule_sealing, seal_ledgers
+
+    actions.record_event(newsletter, "a@example.nl", Action.GRANTED, source=Source.FORM)
+    assert ConsentEvent.objects.get().seq is None
+    seal_ledgers.call()
+    event = ConsentEvent.objects.get()
+    assert event.seq == 1 and event.hash == ConsentEvent.link(1, event.prev_hash, event.body_hash())
+    assert schedule_sealing() is None  # one waiting run is enough

@@ -124,7 +124,7 @@ def test_banner_reject_change_and_reask(
     page.click(".wb-accept")
     wait_for_events(6, page)
     assert states() == {"statistiek": "granted", "advertenties": "granted"}
-    granted = ConsentEvent.objects.filter(purpose=cookie_purposes["ads"]).latest("seq")
+    granted = ConsentEvent.objects.filter(purpose=cookie_purposes["ads"]).latest("id")
     assert granted.version.number == 2  # the wording agreed to is the new one
 
     hosts = {url.split("/")[2] for url in requested}

@@ -14,7 +14,22 @@ from pathlib import Path
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 MARIADB = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": ""}
-COOKIE_HOUSE = Path(__file__).resolve().parents[3] / "shared/conformance/fides-cookie-house"
+
+
+def _shared():
+    """The team's shared folder: WAARBORG_SHARED_DIR, else ../shared beside the checkout."""
+    candidates = [
+        os.environ.get("WAARBORG_SHARED_DIR", ""),
+        Path(__file__).resolve().parents[3] / "shared",
+        "/work/shared",
+    ]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "conformance").is_dir():
+            return Path(candidate)
+    raise FileNotFoundError("shared/conformance not found: set WAARBORG_SHARED_DIR")
+
+
+COOKIE_HOUSE = _shared() / "conformance/fides-cookie-house"
 
 
 def backends():

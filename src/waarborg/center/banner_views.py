@@ -110,9 +110,13 @@ def _banner_purposes(slug, shown_revision):
     the cache does not know reloads it, so a new wording is never recorded as the old one."""
     now = time.monotonic()
     hit = _purposes_cache.get(slug)
-    # hit: (expires, purposes, revision, loaded); an unknown revision reloads at most once a
-    # second, so posts with a made-up revision cannot make every request read the database
-    if hit and hit[0] > now and (hit[2] == shown_revision or now - hit[3] < 1):
+    # hit: (expires, purposes, revision, loaded, loaded_for_a_mismatch). A post naming another
+    # revision reloads once (the wording may just have changed); made-up revisions then reload
+    # at most once a second, so they cannot make every request read the database.
+    mismatch = bool(hit) and hit[2] != shown_revision
+    if hit and hit[0] > now and not mismatch:
+        return hit[1], hit[2]
+    if hit and hit[0] > now and mismatch and hit[4] and now - hit[3] < 1:
         return hit[1], hit[2]
     organisation = get_object_or_404(Organisation, slug=slug)
     purposes = cookie_purposes(organisation)
@@ -122,7 +126,7 @@ def _banner_purposes(slug, shown_revision):
         if p.mechanism != Mechanism.NOTICE
     ]
     current = revision(purposes)
-    _purposes_cache[slug] = (now + CACHE_SECONDS, choosable, current, now)
+    _purposes_cache[slug] = (now + CACHE_SECONDS, choosable, current, now, mismatch)
     return choosable, current
 
 

@@ -7,12 +7,11 @@ easy as giving it (Art. 7(3)). An objection to direct marketing is absolute and 
 """
 
 import ipaddress
-import json
+import time
 from dataclasses import dataclass
 
 import phonenumbers
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -238,75 +237,61 @@ def record_event(
     return event
 
 
-APPEND_SQL = """
-WITH head AS (
-    SELECT seq, hash FROM consent_chainhead WHERE organisation_id = %s FOR UPDATE
-), added AS (
-    INSERT INTO consent_consentevent (organisation_id, seq, purpose_id, version_id, person_key,
-        key_kind, action, source, occurred_at, ip, user_agent, page, actor_id, actor_label,
-        details, prev_hash, hash)
-    SELECT %s, head.seq + 1, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb,
-        head.hash,
-        encode(sha256(convert_to((head.seq + 1)::text || '|' || head.hash || '|' || %s,
-            'UTF8')), 'hex')
-    FROM head
-    RETURNING id, seq, prev_hash, hash
-)
-UPDATE consent_chainhead SET seq = added.seq, hash = added.hash FROM added
-WHERE consent_chainhead.organisation_id = %s
-RETURNING added.id, added.seq, added.prev_hash, added.hash
-"""
+SEAL_BATCH = 2000
+
+
+def seal(organisation_id, wait=True):
+    """Link the organisation's unsealed events into its hash chain, oldest first; return how
+    many. With wait=False a writer that finds another sealer at work leaves it to that one
+    (which takes every event committed so far), so writers never queue for the chain."""
+    connection = transaction.get_connection()
+    skip = not wait and connection.features.has_select_for_update_skip_locked
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            ChainHead.objects.get_or_create(organisation_id=organisation_id)
+            head = (
+                ChainHead.objects.select_for_update(skip_locked=skip)
+                .filter(organisation_id=organisation_id)
+                .first()
+            )
+            if head is None:  # another writer is sealing
+                return sealed
+            events = list(
+                ConsentEvent.objects.filter(
+                    organisation_id=organisation_id, seq__isnull=True
+                ).order_by("id")[:SEAL_BATCH]
+            )
+            for event in events:
+                event.seq, event.prev_hash = head.seq + 1, head.hash
+                event.hash = ConsentEvent.link(event.seq, event.prev_hash, event.body_hash())
+                head.seq, head.hash = event.seq, event.hash
+            if events:
+                ConsentEvent.objects.bulk_update(events, ["seq", "prev_hash", "hash"])
+                head.save(update_fields=["seq", "hash"])
+        sealed += len(events)
+        if len(events) < SEAL_BATCH:
+            return sealed
+
+
+SEAL_EVERY = 1.0  # seconds: under load one writer per process seals a batch this often
+_last_seal = {}
 
 
 def _append(event):
-    """Link `event` into its organisation's chain and save it (inside the caller's atomic).
-
-    On PostgreSQL one statement reads and locks the head, inserts the event with its hash
-    (computed by the database with the same formula as ConsentEvent.link) and moves the head,
-    so the lock is held for that statement and the commit only. Elsewhere (SQLite, where
-    writers queue for the whole database anyway) the same happens in Python.
-    """
-    connection = transaction.get_connection()
-    organisation_id = event.organisation_id
-    body_hash = event.body_hash()
-    if connection.vendor == "postgresql":
-        params = [
-            organisation_id,
-            organisation_id,
-            event.purpose_id,
-            event.version_id,
-            event.person_key,
-            event.key_kind,
-            event.action,
-            event.source,
-            event.occurred_at,
-            event.ip,
-            event.user_agent,
-            event.page,
-            event.actor_id,
-            event.actor_label,
-            json.dumps(event.details, cls=DjangoJSONEncoder),
-            body_hash,
-            organisation_id,
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(APPEND_SQL, params)
-            row = cursor.fetchone()
-            if row is None:  # the organisation's first event: make its head, then append
-                ChainHead.objects.get_or_create(organisation_id=organisation_id)
-                cursor.execute(APPEND_SQL, params)
-                row = cursor.fetchone()
-            event.pk, event.seq, event.prev_hash, event.hash = row
-        event._state.adding, event._state.db = False, connection.alias
-        return event
-    head, _new = ChainHead.objects.select_for_update().get_or_create(
-        organisation_id=organisation_id
-    )
-    event.seq, event.prev_hash = head.seq + 1, head.hash
-    event.hash = ConsentEvent.link(event.seq, event.prev_hash, body_hash)
+    """Save the event now; seal it into the chain after the commit. Under load a process seals
+    at most once a second (a batch each time); the worker seals the rest every few minutes,
+    and every proof view and `consent verify` seals first."""
     event.save()
-    head.seq, head.hash = event.seq, event.hash
-    head.save(update_fields=["seq", "hash"])
+    organisation_id = event.organisation_id
+
+    def after_commit():
+        now = time.monotonic()
+        if now - _last_seal.get(organisation_id, -SEAL_EVERY) >= SEAL_EVERY:
+            _last_seal[organisation_id] = now
+            seal(organisation_id, wait=False)
+
+    transaction.on_commit(after_commit)
     return event
 
 
@@ -387,6 +372,7 @@ def _decide(purpose, state, suppressed):
 def history(organisation, key):
     """Every event of one person (by any of their keys), oldest first, with the wording."""
     key, _kind = person_key(key)
+    seal(organisation.pk)  # the proof shown is complete and chained
     return (
         ConsentEvent.objects.filter(organisation=organisation, person_key=key)
         .select_related("purpose", "version", "actor")
@@ -395,10 +381,13 @@ def history(organisation, key):
 
 
 def verify_ledger(organisation):
-    """Recompute the chain: a list of (seq, reason) for edited or missing events."""
+    """Seal what is waiting, then recompute the chain: a list of (seq, reason) for edited or
+    missing events."""
+    seal(organisation.pk)
     problems = []
     expected, prev_hash = 1, GENESIS_HASH
-    events = ConsentEvent.objects.filter(organisation=organisation).order_by("seq")
+    events = ConsentEvent.objects.filter(organisation=organisation, seq__isnull=False)
+    events = events.order_by("seq")
     for event in events.iterator(chunk_size=2000):
         if event.seq != expected:
             problems.append((expected, f"missing: events {expected} to {event.seq - 1}"))

@@ -29,7 +29,8 @@ class EventIn(Schema):
 
 
 class EventOut(Schema):
-    seq: int
+    id: int
+    seq: int | None = Field(description="its place in the organisation's hash chain")
     purpose: str
     person_key: str
     action: str
@@ -93,10 +94,12 @@ def post_event(request, payload: EventIn):
         )
     except ConsentError as error:
         raise HttpError(400, str(error)) from error
+    event.refresh_from_db(fields=["seq"])  # sealed into the chain right after the commit
     state = ConsentState.objects.get(purpose=purpose, person_key=event.person_key)
     return Status(
         201,
         {
+            "id": event.pk,
             "seq": event.seq,
             "purpose": purpose.key,
             "person_key": event.person_key,

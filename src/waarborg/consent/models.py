@@ -125,11 +125,13 @@ class KeyKind(models.TextChoices):
 
 
 class ConsentEvent(models.Model):
-    """One thing a person did about a purpose, with proof. Append-only; each event holds the
-    hash of the organisation's previous event (`waarborg consent verify`)."""
+    """One thing a person did about a purpose, with proof. Append-only; once sealed into its
+    organisation's chain it holds its number there and the previous event's hash
+    (`waarborg consent verify`). Events are written at full speed and sealed right after
+    their commit, in batches, by whichever writer gets the chain head first."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    seq = models.PositiveBigIntegerField()
+    seq = models.PositiveBigIntegerField(null=True)  # the place in the chain, once sealed
     purpose = models.ForeignKey(ConsentPurpose, on_delete=models.PROTECT, related_name="events")
     version = models.ForeignKey(
         PurposeVersion, on_delete=models.PROTECT, null=True, related_name="events"
@@ -147,22 +149,29 @@ class ConsentEvent(models.Model):
     )
     actor_label = models.CharField(max_length=254, blank=True)
     details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["organisation", "seq"]
+        ordering = ["organisation", "id"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "seq"], name="consent_seq_per_org")
         ]
-        indexes = [models.Index(fields=["organisation", "person_key"])]
+        indexes = [
+            models.Index(fields=["organisation", "person_key"]),
+            models.Index(
+                fields=["organisation", "id"],
+                condition=models.Q(seq__isnull=True),
+                name="consent_event_unsealed",
+            ),
+        ]
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.purpose_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise ValueError("consent events cannot be changed")
+            raise ValueError("consent events cannot be changed (sealing uses bulk_update)")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
