@@ -159,18 +159,21 @@ def banner_consent(request, slug):
     if shown != current:
         details["stale"] = True
     try:
-        for purpose, version in purposes:
-            action = Action.GRANTED if choices.get(purpose.key) is True else Action.WITHDRAWN
-            actions.record_event(
-                purpose,
-                consent_id,
-                action,
-                source=Source.BANNER,
-                evidence=evidence,
-                details=details,
-                kind="cookie",
-                version=version,
-            )
+        actions.record_events(
+            [
+                (
+                    purpose,
+                    Action.GRANTED if choices.get(purpose.key) is True else Action.WITHDRAWN,
+                    version,
+                )
+                for purpose, version in purposes
+            ],
+            consent_id,
+            source=Source.BANNER,
+            evidence=evidence,
+            details=details,
+            kind="cookie",
+        )
     except ConsentError as error:
         return _cors(JsonResponse({"detail": str(error)}, status=400))
     return _cors(HttpResponse(status=204))

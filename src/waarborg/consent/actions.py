@@ -179,62 +179,102 @@ def record_event(
 ):
     """Append one event to the ledger and update the person's state, in one transaction.
 
-    `pending` marks a grant that waits for the double opt-in confirmation. Writers of one
-    organisation queue only for the single statement that links the event into the chain, just
-    before the commit, so many can record at once.
+    `pending` marks a grant that waits for the double opt-in confirmation.
     """
+    return record_events(
+        [(purpose, action, version)],
+        key,
+        source=source,
+        actor=actor,
+        evidence=evidence,
+        details=details,
+        pending=pending,
+        occurred_at=occurred_at,
+        kind=kind,
+    )[0]
+
+
+def record_events(
+    items,
+    key,
+    *,
+    source,
+    actor=None,
+    evidence=None,
+    details=None,
+    pending=False,
+    occurred_at=None,
+    kind=None,
+):
+    """Several events of one person at once (a banner choice covers every category): items are
+    (purpose, action, version or None). One transaction, one statement for the states and one
+    for the events; they are sealed into the chain after the commit."""
     key, kind = person_key(key, kind)
     evidence = evidence or Evidence()
     now = timezone.now()
-    if action in (Action.GRANTED, Action.CONFIRMED):
-        version = version or purpose.current_version()
-    else:
-        version = None
-    organisation_id = purpose.organisation_id
-    event = ConsentEvent(
-        organisation_id=organisation_id,
-        purpose=purpose,
-        version=version,
-        person_key=key,
-        key_kind=kind,
-        action=action,
-        source=source,
-        occurred_at=occurred_at or now,
-        ip=evidence.ip,
-        user_agent=evidence.user_agent,
-        page=evidence.page,
-        actor=actor,
-        actor_label=actor_label(actor) if actor else "",
-        details={**(details or {}), **({"pending": True} if pending else {})},
-    )
-    status = ConsentState.Status.PENDING if pending else STATE_OF[action]
+    details = {**(details or {}), **({"pending": True} if pending else {})}
+    events, states, suppressions = [], [], []
+    for purpose, action, version in items:
+        if action in (Action.GRANTED, Action.CONFIRMED):
+            version = version or purpose.current_version()
+        else:
+            version = None
+        organisation_id = purpose.organisation_id
+        events.append(
+            ConsentEvent(
+                organisation_id=organisation_id,
+                purpose=purpose,
+                version=version,
+                person_key=key,
+                key_kind=kind,
+                action=action,
+                source=source,
+                occurred_at=occurred_at or now,
+                ip=evidence.ip,
+                user_agent=evidence.user_agent,
+                page=evidence.page,
+                actor=actor,
+                actor_label=actor_label(actor) if actor else "",
+                details=details,
+            )
+        )
+        states.append(
+            ConsentState(
+                organisation_id=organisation_id,
+                purpose=purpose,
+                person_key=key,
+                key_kind=kind,
+                status=ConsentState.Status.PENDING if pending else STATE_OF[action],
+                since=now,
+                version=version,
+            )
+        )
+        # people who withdrew or objected stay suppressed after their data is erased; a
+        # cookie consent id is no one to contact
+        if action in (Action.WITHDRAWN, Action.OBJECTED) and kind != KeyKind.COOKIE:
+            scope_all = action == Action.OBJECTED and purpose.direct_marketing
+            suppressions.append(
+                Suppression(
+                    organisation_id=organisation_id,
+                    key_hash=suppression_hash(key),
+                    purpose=None if scope_all else purpose,
+                    reason=action,
+                    created_at=now,
+                )
+            )
     with transaction.atomic():
         ConsentState.objects.bulk_create(
-            [
-                ConsentState(
-                    organisation_id=organisation_id,
-                    purpose=purpose,
-                    person_key=key,
-                    key_kind=kind,
-                    status=status,
-                    since=now,
-                    version=version,
-                )
-            ],
+            states,
             update_conflicts=True,
             unique_fields=["purpose", "person_key"],
             update_fields=["status", "since", "version", "key_kind"],
         )
-        if action in (Action.WITHDRAWN, Action.OBJECTED):
-            Suppression.objects.create(
-                organisation_id=organisation_id,
-                key_hash=suppression_hash(key),
-                purpose=None if action == Action.OBJECTED and purpose.direct_marketing else purpose,
-                reason=action,
-                created_at=now,
-            )
-        _append(event)
-    return event
+        if suppressions:
+            Suppression.objects.bulk_create(suppressions)
+        ConsentEvent.objects.bulk_create(events)
+        for organisation_id in {event.organisation_id for event in events}:
+            _seal_after_commit(organisation_id)
+    return events
 
 
 SEAL_BATCH = 2000
@@ -267,7 +307,7 @@ def seal(organisation_id, wait=True):
                 event.hash = ConsentEvent.link(event.seq, event.prev_hash, event.body_hash())
                 head.seq, head.hash = event.seq, event.hash
             if events:
-                ConsentEvent.objects.bulk_update(events, ["seq", "prev_hash", "hash"])
+                _write_seals(events)
                 head.save(update_fields=["seq", "hash"])
         sealed += len(events)
         if len(events) < SEAL_BATCH:
@@ -278,12 +318,27 @@ SEAL_EVERY = 1.0  # seconds: under load one writer per process seals a batch thi
 _last_seal = {}
 
 
-def _append(event):
-    """Save the event now; seal it into the chain after the commit. Under load a process seals
-    at most once a second (a batch each time); the worker seals the rest every few minutes,
-    and every proof view and `consent verify` seals first."""
-    event.save()
-    organisation_id = event.organisation_id
+def _write_seals(events):
+    """One UPDATE ... FROM a VALUES list per 500 events (PostgreSQL; SQLite 3.33+)."""
+    table = ConsentEvent._meta.db_table
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        for start in range(0, len(events), 500):
+            part = events[start : start + 500]
+            rows = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT), %s, %s)"] * len(part))
+            params = [value for e in part for value in (e.pk, e.seq, e.prev_hash, e.hash)]
+            cursor.execute(
+                f"WITH v(id, seq, prev_hash, hash) AS (VALUES {rows}) "  # noqa: S608
+                f"UPDATE {table} SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "
+                f"FROM v WHERE {table}.id = v.id",
+                params,
+            )
+
+
+def _seal_after_commit(organisation_id):
+    """Seal after the commit. Under load a process seals at most once a second (a batch each
+    time); the worker seals the rest every few minutes, and every proof view and
+    `consent verify` seals first."""
 
     def after_commit():
         now = time.monotonic()
@@ -292,7 +347,6 @@ def _append(event):
             seal(organisation_id, wait=False)
 
     transaction.on_commit(after_commit)
-    return event
 
 
 def object_to_direct_marketing(organisation, key, *, source, actor=None, evidence=None):
