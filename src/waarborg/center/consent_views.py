@@ -73,11 +73,14 @@ def subscribe(request, slug, key):
     )
 
 
-def _purpose_of(slug, purpose_id):
-    purpose = ConsentPurpose.objects.filter(pk=purpose_id, organisation__slug=slug).first()
-    if purpose is None:
-        raise Http404
-    return purpose
+def _purpose_of(organisation, purpose_id):
+    return get_object_or_404(ConsentPurpose, pk=purpose_id, organisation=organisation)
+
+
+def _link_expired(request, organisation):
+    return _render(
+        request, organisation, "center/consent/link_expired.html", _language(request), status=400
+    )
 
 
 def confirm(request, slug, token):
@@ -85,14 +88,8 @@ def confirm(request, slug, token):
     try:
         data = links.read_confirm(token)
     except links.LinkError:
-        return _render(
-            request,
-            organisation,
-            "center/consent/link_expired.html",
-            _language(request),
-            status=400,
-        )
-    purpose, language = _purpose_of(slug, data["p"]), data.get("l", "nl")
+        return _link_expired(request, organisation)
+    purpose, language = _purpose_of(organisation, data["p"]), data.get("l", "nl")
     done = False
     if request.method == "POST":
         actions.confirm(
@@ -116,14 +113,8 @@ def unsubscribe(request, slug, token):
     try:
         data = links.read_unsubscribe(token)
     except links.LinkError:
-        return _render(
-            request,
-            organisation,
-            "center/consent/link_expired.html",
-            _language(request),
-            status=400,
-        )
-    purpose = _purpose_of(slug, data["p"])
+        return _link_expired(request, organisation)
+    purpose = _purpose_of(organisation, data["p"])
     evidence = Evidence.from_request(request)
     if request.method == "POST":
         one_click = request.POST.get("List-Unsubscribe") == "One-Click"
@@ -179,13 +170,7 @@ def preferences_page(request, slug, token):
     try:
         data = links.read_preferences(token)
     except links.LinkError:
-        return _render(
-            request,
-            organisation,
-            "center/consent/link_expired.html",
-            _language(request),
-            status=400,
-        )
+        return _link_expired(request, organisation)
     if data["o"] != organisation.pk:
         raise Http404
     key, language = data["k"], data.get("l", "nl")

@@ -228,16 +228,15 @@ def queue_run(organisation, *, actor, trigger):
     from waarborg.retention.tasks import run_retention
 
     with transaction.atomic():
-        run = RetentionRun.objects.create(organisation=organisation, trigger=trigger, actor=actor)
+        run = start_run(organisation, actor=actor, trigger=trigger)
         record_entry(organisation, actor=actor, action="retention.queue", obj=run)
         transaction.on_commit(lambda: run_retention.enqueue(run.pk))
     return run
 
 
 def start_run(organisation, *, actor, trigger):
-    with transaction.atomic():
-        run = RetentionRun.objects.create(organisation=organisation, trigger=trigger, actor=actor)
-    return run
+    """A run to carry out now, in this process (the sweep command, the nightly task)."""
+    return RetentionRun.objects.create(organisation=organisation, trigger=trigger, actor=actor)
 
 
 def execute_run(run, now=None, report=None):
