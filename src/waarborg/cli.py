@@ -171,9 +171,11 @@ def cmd_worker(args):
     from django.core.management import execute_from_command_line
 
     from waarborg.consent.tasks import schedule_sealing
+    from waarborg.requests.tasks import schedule_daily
     from waarborg.retention.tasks import schedule_nightly
 
-    schedule_nightly()  # the nightly retention sweep (and, later, deadline reminders)
+    schedule_nightly()  # the nightly retention sweep
+    schedule_daily()  # deadline reminders and deletion of expired request files, at 08:00
     schedule_sealing()  # consent events not yet sealed into their chain by a writer
 
     execute_from_command_line(["waarborg worker", "db_worker", *args.passthrough])

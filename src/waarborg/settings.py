@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "waarborg.sources",
     "waarborg.retention",
     "waarborg.consent",
+    "waarborg.requests",
     "waarborg.api",
     "waarborg.center",
 ]

@@ -6,6 +6,7 @@ urlpatterns = [
     path("register/", include("waarborg.register.urls")),
     path("api/", include("waarborg.api.urls")),
     path("consent/", include("waarborg.consent.urls")),
+    path("requests/", include("waarborg.requests.urls")),
     path("retention/", include("waarborg.retention.urls")),
     path("sources/", include("waarborg.sources.urls")),
     path("statement/", include("waarborg.notices.urls")),

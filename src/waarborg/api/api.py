@@ -32,7 +32,7 @@ def require(request, minimum):
 api = NinjaAPI(
     title="Waarborg API",
     version="1",
-    description="Privacy operations: consent ledger (and, as they land, requests).",
+    description="Privacy operations: consent ledger and data subject requests.",
     auth=KeyAuth(),
     docs_url=None,  # the schema is published; no third-party documentation assets are loaded
     urls_namespace="api",
@@ -41,8 +41,10 @@ api = NinjaAPI(
 
 def _mount():
     from waarborg.consent.api import router as consent_router
+    from waarborg.requests.api import router as requests_router
 
     api.add_router("/consent/", consent_router)
+    api.add_router("/requests/", requests_router)
 
 
 _mount()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waarborg.center import banner_views, consent_views, views
+from waarborg.center import banner_views, consent_views, request_views, views
 
 app_name = "center"
 
@@ -16,6 +16,15 @@ urlpatterns = [
     path("<slug:slug>/confirm/<str:token>/", consent_views.confirm, name="confirm"),
     path("<slug:slug>/unsubscribe/<str:token>/", consent_views.unsubscribe, name="unsubscribe"),
     path("<slug:slug>/preferences/", consent_views.preferences, name="preferences"),
+    path("<slug:slug>/request/", request_views.request_form, name="request"),
+    path("<slug:slug>/request/verify/<str:token>/", request_views.verify, name="request_verify"),
+    path("<slug:slug>/request/id/<str:token>/", request_views.id_upload, name="request_id_upload"),
+    path("<slug:slug>/download/<str:token>/", request_views.download, name="request_download"),
+    path(
+        "<slug:slug>/download/<str:token>/<str:member>",
+        request_views.download,
+        name="request_download_file",
+    ),
     path(
         "<slug:slug>/preferences/<str:token>/",
         consent_views.preferences_page,

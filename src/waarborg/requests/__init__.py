@@ -1,1 +1,1 @@
-"""The requests app: filled by its own issue (see DESIGN.md); nothing here yet."""
+"""Data subject requests: intake, identity, deadline, one task per system, the answer, closure."""

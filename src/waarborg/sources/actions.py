@@ -164,13 +164,13 @@ def rectify_person(source, identities, changes, *, actor, reason=""):
     return evidence
 
 
-def restrict_person(source, identities, *, actor, reason=""):
+def restrict_person(source, identities, *, actor, reason="", only=None):
     """Restrict the person's rows (Art. 18 GDPR): a flag column where the annotation names one,
     else a RestrictionRecord kept by Waarborg."""
     identities = clean_identities(identities)
     if not identities:
         raise SourceError(_("Give at least one identity to look for"))
-    evidence = engine.restrict(source.url, source.dataset(), identities)
+    evidence = engine.restrict(source.url, source.dataset(), identities, only=only)
     with transaction.atomic():
         for collection, entry in evidence.items():
             if entry["action"] == "recorded" and entry["rows"]:

@@ -722,11 +722,12 @@ def rectify(url, dataset, identities, changes):
     return evidence
 
 
-def restrict(url, dataset, identities):
+def restrict(url, dataset, identities, only=None):
     """Mark the person's rows as restricted (Art. 18 GDPR).
 
     Where the annotation names a flag column, it is set; elsewhere the keys of the rows are
-    returned (`keys`) for Waarborg to keep as its own restriction record.
+    returned (`keys`) for Waarborg to keep as its own restriction record. `only` limits the
+    collections restricted (e.g. those an erasure kept under a legal hold).
     """
     plan = make_plan(dataset, identities)
 
@@ -739,7 +740,7 @@ def restrict(url, dataset, identities):
         found = walk(conn, dataset, plan, identities, keys)
         for collection in plan.order:
             item, spec = found[collection], dataset.collections[collection]
-            if not item.conditions:
+            if not item.conditions or (only is not None and collection not in only):
                 continue
             table = Table(conn, dataset, collection)
             if spec.restrict:

@@ -1,0 +1,196 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from waarborg.core.models import Term, TermKind
+from waarborg.core.taxonomy import terms_for
+from waarborg.requests.models import Channel, Kind, RefusalGround, RequestSettings, TaskStatus
+
+
+class IntakeForm(forms.Form):
+    """The public request form of the privacy center."""
+
+    kind = forms.ChoiceField(
+        label=_("What do you want?"), choices=Kind.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We send a link to confirm that the address is yours."),
+    )
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
+    customer_number = forms.CharField(
+        label=_("Customer number (optional)"), max_length=80, required=False
+    )
+    description = forms.CharField(
+        label=_("Explain your request (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "For a correction: what is wrong and what it should be. For an objection: "
+            "to what, and why."
+        ),
+    )
+    direct_marketing = forms.BooleanField(
+        label=_("My objection is to direct marketing (newsletters, offers, calls)"),
+        required=False,
+    )
+    language = forms.ChoiceField(label=_("Language of our answer"), choices=settings.LANGUAGES)
+
+
+class StaffIntakeForm(forms.Form):
+    """A request received by e-mail, letter or phone, entered by staff."""
+
+    kind = forms.ChoiceField(label=_("Kind of request"), choices=Kind.choices)
+    channel = forms.ChoiceField(
+        label=_("Received by"),
+        choices=[(c.value, c.label) for c in Channel if c not in (Channel.WEB, Channel.API)],
+    )
+    received_at = forms.DateTimeField(
+        label=_("Received on"),
+        required=False,
+        help_text=_("Empty: now. The deadline counts from here."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    customer_number = forms.CharField(label=_("Customer number"), max_length=80, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    direct_marketing = forms.BooleanField(label=_("Objection to direct marketing"), required=False)
+    language = forms.ChoiceField(label=_("Language of the person"), choices=settings.LANGUAGES)
+    subject_groups = forms.ModelMultipleChoiceField(
+        label=_("Groups of people"),
+        queryset=Term.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Empty: every system of the register is searched."),
+    )
+    original = forms.FileField(
+        label=_("The original (e-mail, scan of the letter, call note)"), required=False
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject_groups"].queryset = terms_for(organisation, TermKind.DATA_SUBJECT)
+        self.fields["language"].initial = organisation.default_language
+
+
+class VerifyForm(forms.Form):
+    note = forms.CharField(
+        label=_("How was the identity established?"),
+        max_length=500,
+        help_text=_("For example: known customer, called back on the number on file."),
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the person receives it)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TaskForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=TaskStatus.choices)
+    assignee = forms.ModelChoiceField(label=_("Handler"), queryset=None, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    upload = forms.FileField(label=_("Result (CSV, JSON, PDF or any file)"), required=False)
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = users
+
+
+class RectifyForm(forms.Form):
+    changes = forms.CharField(
+        label=_("Corrections, one per line: table.column = new value"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_changes(self):
+        changes = {}
+        for number, line in enumerate(self.cleaned_data["changes"].splitlines(), 1):
+            if not line.strip():
+                continue
+            target, sign, value = line.partition("=")
+            if not sign or "." not in target.strip():
+                raise forms.ValidationError(
+                    _("Line %(number)s is not 'table.column = value'."), params={"number": number}
+                )
+            changes[target.strip()] = value.strip()
+        if not changes:
+            raise forms.ValidationError(_("Give at least one correction."))
+        return changes
+
+
+class AnswerForm(forms.Form):
+    note = forms.CharField(
+        label=_("Explanation in the answer (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    partly = forms.BooleanField(
+        label=_("Only partly granted (the answer names the complaint and court routes)"),
+        required=False,
+    )
+
+
+class RefuseForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=RefusalGround.choices)
+    reasons = forms.CharField(
+        label=_("Reasons (the person receives them)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    partly = forms.BooleanField(label=_("Refused only in part"), required=False)
+
+
+class ForwardForm(forms.Form):
+    party = forms.ModelChoiceField(label=_("Client (controller)"), queryset=None)
+    note = forms.CharField(
+        label=_("Note to the client (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, parties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = parties
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Handler"), queryset=None, required=False)
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = users
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = RequestSettings
+        fields = [
+            "pause_for_identity",
+            "verification_days",
+            "package_days",
+            "purge_days",
+            "max_upload_mb",
+        ]
+
+
+class LetterForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=300, required=False)
+    body = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 18})
+    )
+
+
+class IdUploadForm(forms.Form):
+    document = forms.FileField(label=_("Copy of your identity document"))

@@ -1,0 +1,328 @@
+"""Data subject requests (Art. 15-22 GDPR), their tasks per system or party, and their files.
+
+A closed request keeps a minimal record; files (originals, uploads, ID copies, packages) are
+stored encrypted in the database and deleted on the organisation's schedule.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from waarborg.core.models import Organisation, Term
+from waarborg.register.models import Party, System
+
+FILE_PURPOSE = "request-file"
+
+
+class Kind(models.TextChoices):
+    ACCESS = "access", _("Access (Art. 15)")
+    RECTIFICATION = "rectification", _("Rectification (Art. 16)")
+    ERASURE = "erasure", _("Erasure (Art. 17)")
+    RESTRICTION = "restriction", _("Restriction (Art. 18)")
+    OBJECTION = "objection", _("Objection (Art. 21)")
+    PORTABILITY = "portability", _("Data portability (Art. 20)")
+    WITHDRAWAL = "withdrawal", _("Withdrawal of consent (Art. 7(3))")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("privacy center")
+    EMAIL = "email", _("e-mail")
+    LETTER = "letter", _("letter")
+    PHONE = "phone", _("phone")
+    API = "api", _("API")
+    IN_PERSON = "in_person", _("in person")
+
+
+class Status(models.TextChoices):
+    AWAITING_IDENTITY = "awaiting_identity", _("Waiting for identity")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class Verification(models.TextChoices):
+    EMAIL_LINK = "email_link", _("link sent to the e-mail address")
+    STAFF = "staff", _("by staff, another way")
+    ID_DOCUMENT = "id_document", _("copy of an identity document")
+
+
+class Outcome(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    PARTLY = "partly", _("Partly granted")
+    REFUSED = "refused", _("Refused")
+    FORWARDED = "forwarded", _("Forwarded to the controller")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the person")
+
+
+class RefusalGround(models.TextChoices):
+    UNFOUNDED = "unfounded", _("Manifestly unfounded (Art. 12(5))")
+    EXCESSIVE = "excessive", _("Excessive, in particular repetitive (Art. 12(5))")
+    IDENTITY = "identity", _("Identity not established (Art. 12(6))")
+    EXEMPTION = "exemption", _("An exemption applies (Art. 17(3), 23 GDPR; UAVG art. 41)")
+
+
+class RequestSettings(models.Model):
+    """How an organisation handles requests; one row per organisation, made on first use."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="request_settings"
+    )
+    pause_for_identity = models.BooleanField(
+        _("the deadline starts when the identity is established"),
+        default=False,
+        help_text=_("Off: the month runs from receipt (the safe default)."),
+    )
+    verification_days = models.PositiveSmallIntegerField(
+        _("days a verification link stays valid"), default=14
+    )
+    package_days = models.PositiveSmallIntegerField(
+        _("days an access package can be downloaded"), default=30
+    )
+    purge_days = models.PositiveSmallIntegerField(
+        _("days after closure that uploads and packages are deleted"), default=30
+    )
+    max_upload_mb = models.PositiveSmallIntegerField(_("largest upload (MB)"), default=20)
+    # the day the daily reminder went out: a retried run does not send it twice
+    reminded_on = models.DateField(null=True, blank=True)
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class SubjectRequest(models.Model):
+    """One request of a data subject, from intake to closure."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    reference = models.CharField(_("reference"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("received by"), max_length=10, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    customer_number = models.CharField(_("customer number"), max_length=80, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    direct_marketing = models.BooleanField(
+        _("objection to direct marketing"),
+        default=False,
+        help_text=_("Art. 21(2): absolute; it stops every direct-marketing purpose at once."),
+    )
+    subject_groups = models.ManyToManyField(
+        Term, blank=True, related_name="+", verbose_name=_("groups of people")
+    )
+    received_at = models.DateTimeField(_("received"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_IDENTITY
+    )
+    verified_at = models.DateTimeField(_("identity established"), null=True, blank=True)
+    verification = models.CharField(
+        _("identity established by"), max_length=20, choices=Verification.choices, blank=True
+    )
+    verification_note = models.CharField(
+        _("how the identity was established"), max_length=500, blank=True
+    )
+    id_requested_at = models.DateTimeField(_("ID copy asked"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    extended_to = models.DateField(_("extended to"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handler"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    refusal_ground = models.CharField(
+        _("ground for refusal"), max_length=12, choices=RefusalGround.choices, blank=True
+    )
+    answer_note = models.TextField(_("explanation in the answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # After an erasure request closes, the identity is replaced by this keyed hash (Art. 17).
+    identity_hash = models.CharField(max_length=64, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("data subject request")
+        verbose_name_plural = _("data subject requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="request_reference_per_org"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "status", "due_on"])]
+
+    def __str__(self):
+        return f"{self.reference} ({self.get_kind_display()})"
+
+    @property
+    def deadline(self):
+        return self.extended_to or self.due_on
+
+    @property
+    def is_open(self):
+        return self.status in (Status.AWAITING_IDENTITY, Status.IN_PROGRESS)
+
+    def days_left(self, today=None):
+        if self.deadline is None:
+            return None
+        return (self.deadline - (today or timezone.localdate())).days
+
+    def urgency(self, today=None):
+        """'overdue', 'soon' (due within 7 days) or '' for an open request."""
+        left = self.days_left(today)
+        if not self.is_open or left is None:
+            return ""
+        if left < 0:
+            return "overdue"
+        return "soon" if left <= 7 else ""
+
+    def can_extend(self, today=None):
+        """Art. 12(3): extension only while the first month runs, and only once."""
+        today = today or timezone.localdate()
+        return self.is_open and not self.extended_to and self.due_on and today <= self.due_on
+
+    @property
+    def is_verified(self):
+        return self.verified_at is not None
+
+
+class TaskKind(models.TextChoices):
+    SYSTEM = "system", _("Data in a system")
+    NOTIFY = "notify", _("Tell a recipient (Art. 19)")
+    FORWARD = "forward", _("Forward to the controller")
+    LEDGER = "ledger", _("Consent ledger")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("To do")
+    DONE = "done", _("Done")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    FAILED = "failed", _("Failed")
+
+
+class RequestTask(models.Model):
+    """One piece of work of a request: a system to search or change, a party to tell."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(_("kind"), max_length=10, choices=TaskKind.choices)
+    system = models.ForeignKey(
+        System, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("task"), max_length=300)
+    automatic = models.BooleanField(_("automatic"), default=False)
+    instructions = models.TextField(_("instructions"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=15, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handler"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    # What an automatic run found or did: rows per table, evidence, held data with reasons.
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.status in (TaskStatus.OPEN, TaskStatus.FAILED)
+
+
+class FileKind(models.TextChoices):
+    ORIGINAL = "original", _("The request as received")
+    RESULT = "result", _("Result of a task")
+    ID_COPY = "id_copy", _("Copy of an identity document")
+    PACKAGE = "package", _("Answer package")
+    LETTER = "letter", _("Letter")
+
+
+class RequestFile(models.Model):
+    """A file of a request, encrypted at rest (Fernet, key derived for this purpose)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="files")
+    task = models.ForeignKey(
+        RequestTask, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=FileKind.choices)
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+    uploaded_by = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    def content(self):
+        from waarborg.core.crypto import decrypt_bytes
+
+        return decrypt_bytes(self.data, FILE_PURPOSE)
+
+    def is_expired(self, now=None):
+        return self.expires_at is not None and (now or timezone.now()) >= self.expires_at
+
+
+class LetterTemplate(models.Model):
+    """An organisation's own wording of a letter or e-mail; the shipped one applies otherwise."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("letter"), max_length=40)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "key", "language"], name="one_letter_per_key_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key} ({self.language})"
+
+
+class Attempt(models.Model):
+    """One counted attempt at a public page, for rate limits per IP address and per e-mail
+    address (both stored as keyed hashes). Old rows are removed as new ones are counted."""
+
+    scope = models.CharField(max_length=40)
+    key_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key_hash", "at"])]
+
+    def __str__(self):
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,151 @@
+"""The answer package of an access (Art. 15) or portability (Art. 20) request.
+
+Access: a readable report (HTML and PDF, in the person's language) with the Art. 15(1)-(2)
+information from the register and the data found per system, plus JSON and CSV per table and
+the files handlers uploaded. Portability: only the machine-readable part (JSON and CSV).
+"""
+
+import csv
+import io
+import json
+import zipfile
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from waarborg.core.fields import translated
+from waarborg.core.taxonomy import TermIndex
+from waarborg.register.ropa import legal_basis_label, transfer_text
+from waarborg.requests.models import FileKind, Kind, TaskKind, TaskStatus
+
+SHOWN_ROWS = 200  # per table in the readable report; the JSON and CSV hold every row
+
+
+def _activity_info(activity, index, language):
+    return {
+        "name": translated(activity.name, language),
+        "purpose": translated(activity.purpose, language),
+        "legal_basis": legal_basis_label(index, activity.legal_basis),
+        "legal_basis_detail": translated(activity.legal_basis_detail, language),
+        "categories": [t.label(language) for t in activity.data_categories.all()],
+        "recipients": [
+            {
+                "name": translated(p.name, language),
+                "kind": p.get_kind_display(),
+                "transfer": transfer_text(index, p),
+            }
+            for p in activity.recipients.all()
+        ],
+        "retention": [
+            f"{translated(rule.name, language)} ({rule.duration}, {rule.get_trigger_display()})"
+            for rule in activity.retention_rules.all()
+        ],
+        "retention_note": translated(activity.retention_note, language),
+        "source": activity.get_source_display(),
+        "source_detail": translated(activity.source_detail, language),
+        "automated": translated(activity.automated_decisions_detail, language)
+        if activity.automated_decisions
+        else "",
+    }
+
+
+def _system_data(subject_request, language):
+    """[(system name, key, tables, files)] of the done system tasks."""
+    result = []
+    tasks = subject_request.tasks.filter(kind=TaskKind.SYSTEM, status=TaskStatus.DONE)
+    for task in tasks.select_related("system").prefetch_related("files"):
+        name = translated(task.system.name, language) if task.system else task.title
+        key = task.system.key if task.system else slugify(task.title) or f"task-{task.pk}"
+        tables = []
+        for table, item in sorted((task.result.get("found") or {}).items()):
+            tables.append(
+                {
+                    "name": table,
+                    "fields": item["fields"],
+                    "rows": item["rows"],
+                    "shown": item["rows"][:SHOWN_ROWS],
+                    "more": max(0, len(item["rows"]) - SHOWN_ROWS),
+                }
+            )
+        files = [f for f in task.files.all() if f.kind == FileKind.RESULT]
+        result.append({"name": name, "key": key, "tables": tables, "files": files})
+    return result
+
+
+def report_context(subject_request):
+    from waarborg.requests.actions import _activities, local_date
+
+    language = subject_request.language
+    organisation = subject_request.organisation
+    index = TermIndex(organisation)
+    activities = [a for a in _activities(subject_request) if a.role != a.Role.PROCESSOR]
+    if subject_request.kind == Kind.PORTABILITY:
+        activities = []
+    return {
+        "organisation": organisation,
+        "subject_request": subject_request,
+        "language": language,
+        "received": local_date(organisation, subject_request.received_at),
+        "generated_at": timezone.localtime(),
+        "activities": [_activity_info(a, index, language) for a in activities],
+        "systems": _system_data(subject_request, language),
+        "groups": [t.label(language) for t in subject_request.subject_groups.all()],
+    }
+
+
+def render_report(subject_request):
+    with translation.override(subject_request.language):
+        return render_to_string("requests/report.html", report_context(subject_request))
+
+
+def _csv(item):
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(item["fields"])
+    writer.writerows(item["rows"])
+    return output.getvalue()
+
+
+def build(subject_request):
+    """The package as ZIP bytes."""
+    language = subject_request.language
+    buffer = io.BytesIO()
+    combined = {"reference": subject_request.reference, "systems": {}}
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        if subject_request.kind == Kind.ACCESS:
+            html = render_report(subject_request)
+            archive.writestr("rapport.html" if language == "nl" else "report.html", html)
+            try:
+                from weasyprint import HTML
+
+                pdf = HTML(string=html).write_pdf()
+            except OSError:  # Pango missing: the HTML report still says everything
+                pdf = None
+            if pdf:
+                archive.writestr("rapport.pdf" if language == "nl" else "report.pdf", pdf)
+        for system in _system_data(subject_request, language):
+            tables = {}
+            for table in system["tables"]:
+                records = [dict(zip(table["fields"], row, strict=True)) for row in table["rows"]]
+                tables[table["name"]] = records
+                archive.writestr(
+                    f"{system['key']}/{table['name']}.json",
+                    json.dumps(records, ensure_ascii=False, indent=2),
+                )
+                archive.writestr(f"{system['key']}/{table['name']}.csv", _csv(table))
+            for stored in system["files"]:
+                archive.writestr(f"{system['key']}/{stored.name}", stored.content())
+            combined["systems"][system["key"]] = {
+                "name": system["name"],
+                "tables": tables,
+                "files": [f.name for f in system["files"]],
+            }
+        archive.writestr("data.json", json.dumps(combined, ensure_ascii=False, indent=2))
+    return buffer.getvalue()
+
+
+def report_pdf(subject_request):
+    from weasyprint import HTML
+
+    return HTML(string=render_report(subject_request)).write_pdf()

@@ -1,0 +1,419 @@
+"""Staff pages of requests: the dashboard by urgency, intake, one page per request with its
+identity, deadline, tasks and answer, and the settings and letters of the organisation."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from waarborg.audit.actions import record_entry
+from waarborg.core.access import get_for_org, role_required, scoped
+from waarborg.core.models import Role
+from waarborg.register.models import Party
+from waarborg.requests import actions, letters, package
+from waarborg.requests.actions import RequestError
+from waarborg.requests.forms import (
+    AnswerForm,
+    AssignForm,
+    ExtendForm,
+    ForwardForm,
+    LetterForm,
+    NoteForm,
+    RectifyForm,
+    RefuseForm,
+    SettingsForm,
+    StaffIntakeForm,
+    TaskForm,
+    VerifyForm,
+)
+from waarborg.requests.models import (
+    FileKind,
+    Kind,
+    LetterTemplate,
+    RequestFile,
+    RequestTask,
+    Status,
+    SubjectRequest,
+    TaskKind,
+    TaskStatus,
+    Verification,
+)
+
+
+def _workers(organisation):
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__organisation=organisation,
+            memberships__role__in=[Role.HANDLER, Role.PRIVACY_OFFICER, Role.OWNER],
+        )
+        .order_by("email")
+    )
+
+
+def _controllers(organisation):
+    return scoped(Party, organisation).filter(
+        kind__in=[Party.Kind.CLIENT_CONTROLLER, Party.Kind.JOINT_CONTROLLER]
+    )
+
+
+@role_required(Role.VIEWER)
+def dashboard(request):
+    """Open requests, most urgent first (overdue, due within 7 days, the rest by due date)."""
+    shown = request.GET.get("show", "open")
+    rows = scoped(SubjectRequest, request.organisation).select_related("assignee")
+    if shown == "open":
+        rows = rows.filter(status__in=[Status.AWAITING_IDENTITY, Status.IN_PROGRESS])
+    elif shown in Status.values:
+        rows = rows.filter(status=shown)
+    today = actions.local_date(request.organisation, timezone.now())
+    rows = list(rows[:500])
+    order = {"overdue": 0, "soon": 1, "": 2}
+    rows.sort(key=lambda r: (order[r.urgency(today)], r.deadline or today.max, r.reference))
+    counts = {
+        "overdue": sum(r.urgency(today) == "overdue" for r in rows),
+        "soon": sum(r.urgency(today) == "soon" for r in rows),
+    }
+    return render(
+        request,
+        "requests/dashboard.html",
+        {
+            "rows": rows,
+            "today": today,
+            "shown": shown,
+            "counts": counts,
+            "statuses": Status.choices,
+        },
+    )
+
+
+@role_required(Role.HANDLER)
+def new(request):
+    form = StaffIntakeForm(
+        request.POST or None, request.FILES or None, organisation=request.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            subject_request = actions.create_request(
+                request.organisation,
+                actor=request.user,
+                kind=data["kind"],
+                channel=data["channel"],
+                name=data["name"],
+                email=data["email"],
+                language=data["language"],
+                phone=data["phone"],
+                customer_number=data["customer_number"],
+                description=data["description"],
+                direct_marketing=data["direct_marketing"],
+                received_at=data["received_at"],
+                original=data["original"],
+                subject_groups=data["subject_groups"],
+            )
+        except RequestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Request %s is registered.") % subject_request.reference)
+            return redirect("requests:detail", pk=subject_request.pk)
+    return render(request, "requests/new.html", {"form": form})
+
+
+@role_required(Role.VIEWER)
+def detail(request, pk):
+    subject_request = get_for_org(
+        SubjectRequest.objects.select_related("assignee", "organisation"),
+        request.organisation,
+        pk=pk,
+    )
+    tasks = list(
+        subject_request.tasks.select_related("system", "party", "assignee").prefetch_related(
+            "files"
+        )
+    )
+    users = _workers(request.organisation)
+    files = list(subject_request.files.filter(task=None).defer("data"))
+    context = {
+        "r": subject_request,
+        "tasks": tasks,
+        "files": files,
+        "package": next((f for f in files if f.kind == FileKind.PACKAGE), None),
+        "id_copy": next((f for f in files if f.kind == FileKind.ID_COPY), None),
+        "open_tasks": [t for t in tasks if t.is_open],
+        "today": actions.local_date(request.organisation, timezone.now()),
+        "verify_form": VerifyForm(),
+        "note_form": NoteForm(),
+        "extend_form": ExtendForm(),
+        "assign_form": AssignForm(users=users, initial={"assignee": subject_request.assignee}),
+        "answer_form": AnswerForm(),
+        "refuse_form": RefuseForm(),
+        "forward_form": ForwardForm(parties=_controllers(request.organisation)),
+        "rectify_form": RectifyForm(),
+        "workers": users,
+        "task_statuses": TaskStatus.choices,
+        "has_controllers": _controllers(request.organisation).exists(),
+        "Kind": Kind,
+        "TaskKind": TaskKind,
+    }
+    if not subject_request.email and subject_request.is_open:
+        context["printable"] = actions.letter_text(subject_request, "acknowledgement")
+    return render(request, "requests/detail.html", context)
+
+
+def request_action(minimum):
+    """A POST that calls one action on a request; errors become a message on its page."""
+
+    def decorator(view):
+        @require_POST
+        @role_required(minimum)
+        @wraps(view)
+        def wrapper(request, pk, *args, **kwargs):
+            subject_request = get_for_org(SubjectRequest, request.organisation, pk=pk)
+            try:
+                done = view(request, subject_request, *args, **kwargs)
+            except RequestError as error:
+                messages.error(request, str(error))
+            else:
+                if done:
+                    messages.success(request, done)
+            return redirect("requests:detail", pk=subject_request.pk)
+
+        return wrapper
+
+    return decorator
+
+
+def _form_or_error(form):
+    if not form.is_valid():
+        errors = [str(e) for field in form.errors.values() for e in field]
+        raise RequestError(" ".join(errors) or _("Check the form."))
+    return form.cleaned_data
+
+
+@request_action(Role.HANDLER)
+def verify(request, subject_request):
+    data = _form_or_error(VerifyForm(request.POST))
+    actions.verify_request(
+        subject_request, actor=request.user, method=Verification.STAFF, note=data["note"]
+    )
+    return _("The identity is recorded as established; the tasks are made.")
+
+
+@request_action(Role.HANDLER)
+def resend(request, subject_request):
+    actions.resend_verification(subject_request, actor=request.user)
+    return _("The verification link is sent again.")
+
+
+@request_action(Role.HANDLER)
+def ask_id(request, subject_request):
+    data = _form_or_error(NoteForm(request.POST))
+    actions.request_id_copy(subject_request, actor=request.user, note=data["note"])
+    return _("The person is asked for an ID copy, with BSN and photo masked.")
+
+
+@request_action(Role.HANDLER)
+def id_check(request, subject_request):
+    accepted = request.POST.get("decision") == "accept"
+    actions.check_id_copy(
+        subject_request, actor=request.user, accepted=accepted, note=request.POST.get("note", "")
+    )
+    if accepted:
+        return _("The identity is established; the ID copy is deleted.")
+    return _("The ID copy is rejected and deleted.")
+
+
+@request_action(Role.PRIVACY_OFFICER)
+def extend(request, subject_request):
+    data = _form_or_error(ExtendForm(request.POST))
+    actions.extend_deadline(subject_request, actor=request.user, reason=data["reason"])
+    return _("The deadline is extended; the person is told why.")
+
+
+@request_action(Role.HANDLER)
+def assign(request, subject_request):
+    data = _form_or_error(AssignForm(request.POST, users=_workers(request.organisation)))
+    actions.assign_request(subject_request, actor=request.user, assignee=data["assignee"])
+    return _("The handler is saved.")
+
+
+@request_action(Role.PRIVACY_OFFICER)
+def forward(request, subject_request):
+    form = ForwardForm(request.POST, parties=_controllers(request.organisation))
+    data = _form_or_error(form)
+    actions.forward_to_controller(
+        subject_request, actor=request.user, party=data["party"], note=data["note"]
+    )
+    return _("The request is forwarded to the controller and the person is told so.")
+
+
+def _task(subject_request, task_pk):
+    return get_for_org(
+        RequestTask, subject_request.organisation, pk=task_pk, request=subject_request
+    )
+
+
+@request_action(Role.HANDLER)
+def task_update(request, subject_request, task_pk):
+    task = _task(subject_request, task_pk)
+    form = TaskForm(request.POST, request.FILES, users=_workers(request.organisation))
+    data = _form_or_error(form)
+    actions.update_task(
+        task,
+        actor=request.user,
+        status=data["status"],
+        notes=data["notes"],
+        assignee=data["assignee"],
+        clear_assignee=data["assignee"] is None,
+        upload=data["upload"],
+    )
+    return _("The task is saved.")
+
+
+@request_action(Role.HANDLER)
+def task_run(request, subject_request, task_pk):
+    task = _task(subject_request, task_pk)
+    changes = None
+    if subject_request.kind == Kind.RECTIFICATION:
+        changes = _form_or_error(RectifyForm(request.POST))["changes"]
+    actions.run_task(task, actor=request.user, changes=changes)
+    return _("Done in %s.") % task.title
+
+
+@request_action(Role.HANDLER)
+def task_notify(request, subject_request, task_pk):
+    task = _task(subject_request, task_pk)
+    actions.notify_recipient(task, actor=request.user, note=request.POST.get("note", ""))
+    return _("The recipient is told.")
+
+
+@request_action(Role.PRIVACY_OFFICER)
+def build(request, subject_request):
+    actions.build_package(subject_request, actor=request.user)
+    return _("The package is made; check it before you send the answer.")
+
+
+@request_action(Role.PRIVACY_OFFICER)
+def answer(request, subject_request):
+    data = _form_or_error(AnswerForm(request.POST))
+    actions.send_answer(
+        subject_request, actor=request.user, note=data["note"], partly=data["partly"]
+    )
+    return _("The answer is sent.")
+
+
+@request_action(Role.PRIVACY_OFFICER)
+def refuse(request, subject_request):
+    data = _form_or_error(RefuseForm(request.POST))
+    actions.refuse_request(
+        subject_request,
+        actor=request.user,
+        ground=data["ground"],
+        reasons=data["reasons"],
+        partly=data["partly"],
+    )
+    return _("The refusal is sent, with the complaint and court routes.")
+
+
+@request_action(Role.PRIVACY_OFFICER)
+def close(request, subject_request):
+    actions.close_request(subject_request, actor=request.user)
+    return _("The request is closed; a minimal record is kept.")
+
+
+@role_required(Role.HANDLER)
+def file_download(request, pk, file_pk):
+    """A file of the request, decrypted for staff; every opening is audited."""
+    subject_request = get_for_org(SubjectRequest, request.organisation, pk=pk)
+    stored = get_for_org(RequestFile, request.organisation, pk=file_pk, request=subject_request)
+    with transaction.atomic():
+        record_entry(
+            request.organisation,
+            actor=request.user,
+            action="request.file_open",
+            obj=subject_request,
+            new={"file": stored.name, "kind": stored.kind},
+        )
+    response = HttpResponse(stored.content(), content_type=stored.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stored.name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(Role.HANDLER)
+def report_preview(request, pk):
+    subject_request = get_for_org(SubjectRequest, request.organisation, pk=pk)
+    return HttpResponse(package.render_report(subject_request))
+
+
+@role_required(Role.HANDLER)
+def letter(request, pk, task_pk=None):
+    """A letter as plain text, for sending by post: the acknowledgement, or the letter of a
+    forward or Art. 19 task."""
+    subject_request = get_for_org(SubjectRequest, request.organisation, pk=pk)
+    if task_pk is None:
+        subject, body = actions.letter_text(subject_request, "acknowledgement")
+    else:
+        task = _task(subject_request, task_pk)
+        if task.kind == TaskKind.FORWARD:
+            subject, body = actions.controller_letter(task)
+        else:
+            subject, body = actions.recipient_letter(task)
+    return HttpResponse(f"{subject}\n\n{body}", content_type="text/plain; charset=utf-8")
+
+
+@role_required(Role.PRIVACY_OFFICER)
+def settings_page(request):
+    current = actions.settings_for(request.organisation)
+    form = SettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        actions.save_settings(request.organisation, actor=request.user, **values)
+        messages.success(request, _("The settings are saved."))
+        return redirect("requests:settings")
+    own = set(scoped(LetterTemplate, request.organisation).values_list("key", "language"))
+    rows = [
+        (key, label, [(lang, (key, lang) in own) for lang in ("nl", "en")])
+        for key, label in letters.LETTERS.items()
+    ]
+    return render(request, "requests/settings.html", {"form": form, "letters": rows})
+
+
+@role_required(Role.PRIVACY_OFFICER)
+def letter_edit(request, key, language):
+    if key not in letters.LETTERS or language not in ("nl", "en"):
+        return render(request, "404.html", status=404)
+    subject, body = letters.texts(request.organisation, key, language)
+    form = LetterForm(request.POST or None, initial={"subject": subject, "body": body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_letter(
+                request.organisation,
+                actor=request.user,
+                key=key,
+                language=language,
+                **form.cleaned_data,
+            )
+        except RequestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The letter is saved."))
+            return redirect("requests:settings")
+    shipped_subject, shipped_body = letters.shipped(key, language)
+    return render(
+        request,
+        "requests/letter_edit.html",
+        {
+            "form": form,
+            "key": key,
+            "language": language,
+            "label": letters.LETTERS[key],
+            "shipped": f"{shipped_subject}\n{shipped_body}",
+        },
+    )
