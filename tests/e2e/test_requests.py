@@ -1,0 +1,128 @@
+"""A person files an access request in the privacy center, confirms it through the link in the
+e-mail (caught by a local SMTP server), a handler completes a manual task with an upload, the
+privacy officer sends the package, and the person downloads it."""
+
+import io
+import zipfile
+
+import pytest
+
+from tests.conftest import PASSWORD
+from waarborg import demo
+from waarborg.register.models import System
+from waarborg.requests import actions
+from waarborg.requests.models import SubjectRequest, TaskStatus
+from waarborg.sources import actions as source_actions
+from waarborg.sources import demo_shop
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _link(message, marker):
+    body = message.get_body(("plain",)).get_content()
+    return next(word for word in body.split() if marker in word)
+
+
+def _login(browser, base, user):
+    context = browser.new_context(locale="nl-NL", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    return context, page
+
+
+def test_access_request_from_form_to_download(
+    browser,
+    page,
+    live_server,
+    settings,
+    smtp_server,
+    organisation,
+    owner,
+    handler,
+    privacy_officer,
+    tmp_path,
+):
+    settings.BASE_URL = live_server.url
+    demo.build_register(organisation, owner)
+    path = demo_shop.build(tmp_path / "webshop.sqlite3")
+    source_actions.connect_source(
+        organisation,
+        System.objects.get(organisation=organisation, key="webshop"),
+        actor=owner,
+        url=f"sqlite:///{path}",
+        annotation=demo_shop.ANNOTATION.read_text(encoding="utf-8"),
+    )
+    base = live_server.url
+    email = demo_shop.DEMO_CUSTOMER["email"]
+
+    # The person files the request.
+    page.goto(f"{base}/c/{organisation.slug}/request/")
+    page.check("input[name=kind][value=access]")
+    page.fill("input[name=name]", "Jan de Jong")
+    page.fill("input[name=email]", email)
+    page.click("main button[type=submit]")
+    assert "Kijk in uw e-mail" in page.locator("h1").inner_text()
+    [acknowledgement] = smtp_server.messages
+    assert acknowledgement["To"] == email
+    subject_request = SubjectRequest.objects.get(organisation=organisation)
+    assert subject_request.reference in acknowledgement["Subject"]
+
+    # ... and confirms the address through the link.
+    page.goto(_link(acknowledgement, "/request/verify/"))
+    page.click("main button[type=submit]")
+    assert "uw e-mailadres is bevestigd" in page.locator("h1").inner_text()
+    subject_request.refresh_from_db()
+    assert subject_request.is_verified
+
+    # The handler looks up the web shop and completes the bookkeeping task with an export.
+    context, staff = _login(browser, base, handler)
+    staff.goto(f"{base}/requests/{subject_request.pk}/")
+    webshop = subject_request.tasks.get(system__key="webshop")
+    staff.click(f"#task-{webshop.pk} form[action$='/run/'] button")
+    assert "Uitgevoerd in" in staff.locator(".messages").inner_text()
+    books = subject_request.tasks.get(system__key="boekhouding")
+    task = staff.locator(f"#task-{books.pk}")
+    task.locator("select[name=status]").select_option("done")
+    task.locator("textarea[name=notes]").fill("Relatiekaart uit Exact")
+    export = tmp_path / "relatiekaart.csv"
+    export.write_text("naam;email\nJan de Jong;jan.dejong@example.nl\n", encoding="utf-8")
+    task.locator("input[name=upload]").set_input_files(str(export))
+    task.locator("button[type=submit]").last.click()
+    assert "De taak is opgeslagen." in staff.locator(".messages").inner_text()
+    books.refresh_from_db()
+    assert books.status == TaskStatus.DONE and books.files.get().name == "relatiekaart.csv"
+    context.close()
+    for other in subject_request.tasks.filter(status=TaskStatus.OPEN):
+        actions.update_task(other, actor=handler, status=TaskStatus.NOT_APPLICABLE)
+
+    # The privacy officer sends the package.
+    context, officer = _login(browser, base, privacy_officer)
+    officer.goto(f"{base}/requests/{subject_request.pk}/")
+    officer.click("form[action$='/answer/'] button[type=submit]")
+    assert "Het antwoord is verstuurd." in officer.locator(".messages").inner_text()
+    context.close()
+    answer = smtp_server.messages[-1]
+    assert answer["To"] == email
+
+    # The person downloads it.
+    page.goto(_link(answer, "/download/"))
+    assert "Uw gegevens" in page.locator("h1").inner_text()
+    with page.expect_download() as download_info:
+        page.click("text=Alles, met de gegevens als JSON en CSV (ZIP)")
+    content = download_info.value.path().read_bytes()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = set(archive.namelist())
+        assert {
+            "rapport.html",
+            "rapport.pdf",
+            "webshop/klant.json",
+            "boekhouding/relatiekaart.csv",
+        } <= names
+        assert email in archive.read("webshop/klant.json").decode()
+    page.goto(_link(answer, "/download/") + "rapport.html")
+    assert "Uw persoonsgegevens" in page.locator("h1").inner_text()
+    assert email in page.content()
