@@ -13,6 +13,7 @@ from waarborg.register.schema import current_data
 from waarborg.register.yamlio import apply_starter, import_register
 
 DEMO_REGISTER = Path(__file__).parent / "data" / "demo_register.yaml"
+DEMO_CLIENT_WORK = Path(__file__).parent / "data" / "demo_client_work.yaml"
 # Which processors each starter activity of the demo firm uses.
 RECIPIENTS = {
     "customer-administration": (["exact", "microsoft"], ["boekhouding", "mailbox", "webshop"]),
@@ -70,6 +71,7 @@ def build():
     build_register(firm, owner)
     build_sources(firm, owner)
     build_consent(firm, owner)
+    build_requests(firm, owner, users)
     return [(email, DEMO_PASSWORD, role.label) for email, _, role in PEOPLE]
 
 
@@ -176,3 +178,72 @@ def build_consent(firm, owner):
             wording={"nl": wording[0], "en": wording[1]},
             activity=ProcessingActivity.objects.filter(organisation=firm, key=activity).first(),
         )
+
+
+def build_requests(firm, owner, users):
+    """The work the firm does for a housing corporation (requests about it are forwarded), and
+    requests in several states: one waiting for the person's confirmation, one ready to erase
+    in the web shop, one overdue correction and a direct-marketing objection by phone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from waarborg.requests import actions as request_actions
+    from waarborg.requests.models import Verification
+
+    import_register(firm, DEMO_CLIENT_WORK.read_text(encoding="utf-8"), actor=owner, merge=True)
+    handler = users[PEOPLE[1][0]]
+    now = timezone.now()
+    request_actions.create_request(
+        firm,
+        actor=None,
+        kind="access",
+        channel="web",
+        name="Jan de Jong",
+        email="jan.dejong@example.nl",
+        language="nl",
+        description="Welke gegevens hebben jullie van mij?",
+        received_at=now - timedelta(days=2),
+    )
+    erasure = request_actions.create_request(
+        firm,
+        actor=handler,
+        kind="erasure",
+        channel="email",
+        name="Jan de Jong",
+        email="jan.dejong@example.nl",
+        customer_number="K-1001",
+        language="nl",
+        description="Ik ben verhuisd en wil geen klant meer zijn. Wis mijn gegevens.",
+        received_at=now - timedelta(days=9),
+    )
+    request_actions.verify_request(
+        erasure, actor=handler, method=Verification.STAFF, note="Teruggebeld op bekend nummer"
+    )
+    request_actions.assign_request(erasure, actor=owner, assignee=handler)
+    late = request_actions.create_request(
+        firm,
+        actor=handler,
+        kind="rectification",
+        channel="letter",
+        name="Emma Visser",
+        email="emma.visser@example.nl",
+        language="en",
+        description="My address is wrong on the invoices: it is Dorpsstraat 12, Houten.",
+        received_at=now - timedelta(days=36),
+    )
+    request_actions.verify_request(
+        late, actor=handler, method=Verification.STAFF, note="Brief met handtekening, bekend adres"
+    )
+    request_actions.create_request(
+        firm,
+        actor=handler,
+        kind="objection",
+        channel="phone",
+        name="Henk Smit",
+        phone="+31 6 12345678",
+        language="nl",
+        direct_marketing=True,
+        description="Wil niet meer gebeld worden over onderhoudsacties.",
+        received_at=now - timedelta(days=1),
+    )
