@@ -145,7 +145,7 @@ def cmd_demo(args):
     for email, password, role in logins:
         print(f"  Log in:    {email}  /  {password}   ({role})")
     print("  E-mail is printed here instead of sent; a worker runs alongside for background")
-    print("  work (change notices, retention sweeps). Stop with Ctrl+C.\n")
+    print("  work (change notices, retention sweeps, request reminders). Stop with Ctrl+C.\n")
     if args.no_serve:
         return EXIT_OK
     worker = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
