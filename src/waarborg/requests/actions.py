@@ -1054,8 +1054,23 @@ def open_tasks(subject_request):
 
 
 def held_data(subject_request):
-    """What erasure kept because of a legal duty, with the reasons (for the answer)."""
+    """What erasure kept because of a legal duty, with the reasons (for the answer): legal
+    holds met in connected databases, and the statutory minimum periods of the other systems
+    (Art. 17(3)(b) GDPR)."""
+    from waarborg.register.models import RetentionRule
+
     held = []
+    language = subject_request.language
+    tasks = subject_request.tasks.filter(kind=TaskKind.SYSTEM, status=TaskStatus.DONE)
+    for task in tasks.filter(automatic=False).select_related("system"):
+        if subject_request.kind != Kind.ERASURE or task.system is None:
+            continue
+        rules = task.system.retention_rules.filter(bound=RetentionRule.Bound.MINIMUM)
+        for rule in rules.order_by("key"):
+            reason = translated(rule.name, language)
+            if rule.legal_source:
+                reason = f"{reason} ({rule.legal_source})"
+            held.append({"data": translated(task.system.name, language), "reason": reason})
     for task in subject_request.tasks.filter(kind=TaskKind.SYSTEM):
         for table, entry in (task.result.get("evidence") or {}).items():
             if entry.get("action") == "held":
