@@ -692,17 +692,23 @@ def _run_ledger_task(task, actor):
                 else []
             )
         done[kind] = sorted({event.purpose.key for event in events})
+    _complete_task(task, actor, {"purposes": done}, {"ledger": done})
+
+
+def _complete_task(task, actor, result, audited):
+    """Mark a task done with what it found or did; in the caller's transaction."""
     task.status = TaskStatus.DONE
-    task.result = {"purposes": done}
+    task.result = result
+    task.error = ""
     task.completed_at = timezone.now()
     task.completed_by = actor_label(actor)
     task.save()
     record_entry(
-        subject_request.organisation,
+        task.organisation,
         actor=actor,
         action="request.task_done",
-        obj=subject_request,
-        new={"task": task.pk, "ledger": done},
+        obj=task.request,
+        new={"task": task.pk, **audited},
     )
 
 
@@ -791,19 +797,7 @@ def run_task(task, *, actor, changes=None):
             )
         raise RequestError(str(error)) from error
     with transaction.atomic():
-        task.status = TaskStatus.DONE
-        task.result = result
-        task.error = ""
-        task.completed_at = timezone.now()
-        task.completed_by = actor_label(actor)
-        task.save()
-        record_entry(
-            subject_request.organisation,
-            actor=actor,
-            action="request.task_done",
-            obj=subject_request,
-            new={"task": task.pk, "system": task.system.key, "automatic": True},
-        )
+        _complete_task(task, actor, result, {"system": task.system.key, "automatic": True})
     return task
 
 
