@@ -277,3 +277,19 @@ def test_download_page_logs_each_download(firm, shop, privacy_officer, committed
     expired = timedelta(days=actions.settings_for(firm).package_days + 1)
     with time_machine.travel(datetime.now(tz=AMSTERDAM) + expired):
         assert client.get(path + f"{subject_request.reference}.zip").status_code == 400
+
+
+def test_verification_attempts_are_rate_limited(firm, committed, outbox):
+    with committed():
+        _make(firm)
+    link = next(w for w in outbox[-1].body.split() if "/request/verify/" in w)
+    path = "/" + link.split("/", 3)[3]
+    for number in range(30):
+        assert Client(REMOTE_ADDR=f"10.0.0.{number}").get(path).status_code == 200
+    client = Client()
+    for _ in range(30):
+        client.get(path)
+    assert client.get(path).status_code == 429  # per IP address
+    for number in range(10):
+        Client(REMOTE_ADDR=f"10.0.1.{number}").post(path)
+    assert Client(REMOTE_ADDR="10.0.2.1").post(path).status_code == 429  # per address

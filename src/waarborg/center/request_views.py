@@ -22,6 +22,7 @@ LANGUAGES = dict(settings.LANGUAGES)
 SUBMIT_PER_IP = (10, 60)
 SUBMIT_PER_ADDRESS = (3, 60)
 LINK_PER_IP = (30, 60)
+VERIFY_PER_ADDRESS = (10, 60)
 
 
 def _language(request):
@@ -114,6 +115,13 @@ def verify(request, slug, token):
     if subject_request is None:
         return _bad_link(request, organisation, language)
     language = subject_request.language
+    if request.method == "POST" and not actions.allow(
+        "verify-address",
+        subject_request.email,
+        limit=VERIFY_PER_ADDRESS[0],
+        minutes=VERIFY_PER_ADDRESS[1],
+    ):
+        return _too_many(request, organisation, language)
     done = subject_request.is_verified
     if request.method == "POST" and not done:
         actions.verify_request(
