@@ -25,12 +25,10 @@ from waarborg.requests.deadline import (
         (date(2026, 5, 31), date(2026, 6, 30)),  # no 31 June -> 30 June
         (date(2026, 8, 31), date(2026, 9, 30)),
         (date(2026, 10, 31), date(2026, 11, 30)),
-        (date(2026, 12, 31), date(2027, 1, 29)),  # 31 Jan 2027 is a Sunday... see below
+        (date(2026, 12, 31), date(2027, 2, 1)),  # 31 Jan 2027 is a Sunday -> Monday 1 Feb
     ],
 )
 def test_month_ends(received, due):
-    if received == date(2026, 12, 31):
-        due = date(2027, 2, 1)  # 31 January 2027 is a Sunday -> Monday 1 February
     assert due_date(received) == due
 
 
