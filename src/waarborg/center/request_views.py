@@ -44,6 +44,10 @@ def _render(request, organisation, template, language, status=200, **context):
         )
 
 
+def _link_allowed(request):
+    return actions.allow("link-ip", _ip(request), limit=LINK_PER_IP[0], minutes=LINK_PER_IP[1])
+
+
 def _too_many(request, organisation, language):
     return _render(request, organisation, "center/requests/too_many.html", language, status=429)
 
@@ -109,7 +113,7 @@ def verify(request, slug, token):
     not verify on the person's behalf."""
     organisation = get_object_or_404(Organisation, slug=slug)
     language = _language(request)
-    if not actions.allow("link-ip", _ip(request), limit=LINK_PER_IP[0], minutes=LINK_PER_IP[1]):
+    if not _link_allowed(request):
         return _too_many(request, organisation, language)
     subject_request = actions.request_from_token(organisation, token, VERIFY_SALT)
     if subject_request is None:
@@ -145,7 +149,7 @@ def verify(request, slug, token):
 def id_upload(request, slug, token):
     organisation = get_object_or_404(Organisation, slug=slug)
     language = _language(request)
-    if not actions.allow("link-ip", _ip(request), limit=LINK_PER_IP[0], minutes=LINK_PER_IP[1]):
+    if not _link_allowed(request):
         return _too_many(request, organisation, language)
     subject_request = actions.request_from_token(organisation, token, ID_SALT)
     if subject_request is None or subject_request.is_verified:
@@ -184,7 +188,7 @@ def download(request, slug, token, member=None):
 
     organisation = get_object_or_404(Organisation, slug=slug)
     language = _language(request)
-    if not actions.allow("link-ip", _ip(request), limit=LINK_PER_IP[0], minutes=LINK_PER_IP[1]):
+    if not _link_allowed(request):
         return _too_many(request, organisation, language)
     package = actions.package_from_token(organisation, token)
     if package is None:

@@ -14,6 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,6 +28,8 @@ from waarborg.register.models import Party, ProcessingActivity, System
 from waarborg.register.models import Status as RegisterStatus
 from waarborg.requests import deadline, letters
 from waarborg.requests.models import (
+    FILE_PURPOSE,
+    OPEN_STATUSES,
     Attempt,
     FileKind,
     Kind,
@@ -50,6 +53,8 @@ DOWNLOAD_SALT = "waarborg.requests.download"
 CHANGING = (Kind.RECTIFICATION, Kind.ERASURE, Kind.RESTRICTION)
 AUTOMATIC = (Kind.ACCESS, Kind.PORTABILITY, Kind.ERASURE, Kind.RECTIFICATION, Kind.RESTRICTION)
 PORTABLE_BASES = ("consent", "contract")
+# Roles that may handle requests and their tasks.
+WORKING_ROLES = (Role.HANDLER, Role.PRIVACY_OFFICER, Role.OWNER)
 
 
 class RequestError(Exception):
@@ -205,7 +210,7 @@ def _store_file(
         name=(name or "file")[-255:],
         content_type=content_type or "application/octet-stream",
         size=len(data),
-        data=encrypt_bytes(data, "request-file"),
+        data=encrypt_bytes(data, FILE_PURPOSE),
         uploaded_by=actor_text,
         expires_at=expires_at,
     )
@@ -301,8 +306,9 @@ def create_request(
 def _send_acknowledgement(subject_request, request_settings):
     link, valid_until = "", None
     if not subject_request.is_verified and subject_request.email:
-        link = verification_link(subject_request)
-        valid_until = timezone.localdate() + timedelta(days=request_settings.verification_days)
+        link, valid_until = _person_link(
+            subject_request, VERIFY_SALT, "center:request_verify", request_settings
+        )
     _mail_person(
         subject_request,
         "acknowledgement",
@@ -333,12 +339,12 @@ def _address_tag(subject_request):
     return keyed_hash(subject_request.email, "request-address")[:12]
 
 
-def verification_link(subject_request):
-    token = signing.dumps(
-        {"r": subject_request.pk, "a": _address_tag(subject_request)}, salt=VERIFY_SALT
-    )
-    path = reverse("center:request_verify", args=[subject_request.organisation.slug, token])
-    return absolute_url(path)
+def _person_link(subject_request, salt, url_name, request_settings):
+    """(link, last valid day) of a signed link for the person: verification or ID upload."""
+    token = signing.dumps({"r": subject_request.pk, "a": _address_tag(subject_request)}, salt=salt)
+    path = reverse(url_name, args=[subject_request.organisation.slug, token])
+    valid_until = timezone.localdate() + timedelta(days=request_settings.verification_days)
+    return absolute_url(path), valid_until
 
 
 def _read(token, salt, days):
@@ -413,19 +419,11 @@ def request_id_copy(subject_request, *, actor, note=""):
         record_entry(
             subject_request.organisation, actor=actor, action="request.ask_id", obj=subject_request
         )
-        token = signing.dumps(
-            {"r": subject_request.pk, "a": _address_tag(subject_request)}, salt=ID_SALT
-        )
-        link = absolute_url(
-            reverse("center:request_id_upload", args=[subject_request.organisation.slug, token])
+        link, valid_until = _person_link(
+            subject_request, ID_SALT, "center:request_id_upload", request_settings
         )
         _mail_person(
-            subject_request,
-            "id_request",
-            link=link,
-            note=note,
-            link_valid_until=timezone.localdate()
-            + timedelta(days=request_settings.verification_days),
+            subject_request, "id_request", link=link, note=note, link_valid_until=valid_until
         )
 
 
@@ -497,14 +495,18 @@ def extend_deadline(subject_request, *, actor, reason):
     return subject_request
 
 
-def assign_request(subject_request, *, actor, assignee):
+def _check_handler(organisation, user):
     if (
-        assignee is not None
+        user is not None
         and not Membership.objects.filter(
-            organisation=subject_request.organisation, user=assignee, role__in=_working_roles()
+            organisation=organisation, user=user, role__in=WORKING_ROLES
         ).exists()
     ):
         raise RequestError(_("Only a handler, privacy officer or owner can handle requests."))
+
+
+def assign_request(subject_request, *, actor, assignee):
+    _check_handler(subject_request.organisation, assignee)
     with transaction.atomic():
         old = actor_label(subject_request.assignee) if subject_request.assignee else None
         subject_request.assignee = assignee
@@ -519,20 +521,19 @@ def assign_request(subject_request, *, actor, assignee):
         )
 
 
-def _working_roles():
-    return [Role.HANDLER, Role.PRIVACY_OFFICER, Role.OWNER]
-
-
 # Tasks ---------------------------------------------------------------------------------------
 
 
-def _activities(subject_request):
-    """Own (not on-behalf-of) activities in use that concern the person's groups."""
+def concerned_activities(subject_request):
+    """Activities in use that concern the person's groups (all of them when no group is
+    chosen), in either role; callers leave out those done on behalf of clients."""
     groups = set(subject_request.subject_groups.values_list("pk", flat=True))
     activities = (
         ProcessingActivity.objects.filter(organisation=subject_request.organisation)
         .exclude(status=RegisterStatus.RETIRED)
-        .prefetch_related("data_subjects", "systems", "recipients")
+        .prefetch_related(
+            "data_subjects", "data_categories", "systems", "recipients", "retention_rules"
+        )
         .order_by("key")
     )
     chosen = []
@@ -549,7 +550,7 @@ def relevant_systems(subject_request):
     we are controller, plus systems whose own groups match. Systems used only on behalf of
     clients are left out: those requests are forwarded (Art. 28(3)(e))."""
     groups = set(subject_request.subject_groups.values_list("pk", flat=True))
-    activities = _activities(subject_request)
+    activities = concerned_activities(subject_request)
     own = [a for a in activities if a.role != ProcessingActivity.Role.PROCESSOR]
     if subject_request.kind == Kind.PORTABILITY:
         own = [
@@ -579,7 +580,7 @@ def relevant_systems(subject_request):
 def recipients(subject_request):
     """Parties the concerned data was disclosed to (Art. 19 GDPR)."""
     parties = {}
-    for activity in _activities(subject_request):
+    for activity in concerned_activities(subject_request):
         if activity.role == ProcessingActivity.Role.PROCESSOR:
             continue
         for party in activity.recipients.all():
@@ -593,11 +594,6 @@ def _source_of(system):
 
     source = SqlSource.objects.filter(system=system).first()
     return source if source is not None and not source.has_errors() else None
-
-
-def _system_title(subject_request, system):
-    with translation.override(subject_request.language):
-        return translated(system.name)
 
 
 def create_tasks(subject_request):
@@ -813,13 +809,7 @@ def update_task(
         raise RequestError(_("This request is no longer open."))
     if status is not None and status not in TaskStatus.values:
         raise RequestError(_("Unknown status: %s") % status)
-    if (
-        assignee is not None
-        and not Membership.objects.filter(
-            organisation=task.organisation, user=assignee, role__in=_working_roles()
-        ).exists()
-    ):
-        raise RequestError(_("Only a handler, privacy officer or owner can handle requests."))
+    _check_handler(task.organisation, assignee)
     old = {"status": task.status, "assignee": task.assignee_id}
     with transaction.atomic():
         if upload is not None:
@@ -864,7 +854,7 @@ def notify_recipient(task, *, actor, note=""):
             _("The party has no e-mail address in its contact details: send the letter by post.")
         )
     context = _recipient_context(task, note)
-    language = "nl" if task.party.country == "NL" else "en"
+    language = _party_language(task.party)
     with transaction.atomic():
         update_task(task, actor=actor, status=TaskStatus.DONE)
         record_entry(
@@ -881,9 +871,14 @@ def notify_recipient(task, *, actor, note=""):
         )
 
 
+def _party_language(party):
+    """Letters to a party go in Dutch to Dutch parties, in English to the others."""
+    return "nl" if party is not None and party.country == "NL" else "en"
+
+
 def _recipient_context(task, note=""):
     subject_request = task.request
-    language = "nl" if task.party and task.party.country == "NL" else "en"
+    language = _party_language(task.party)
     words = {
         "nl": {
             Kind.RECTIFICATION: ("rectificatie", "gerectificeerd"),
@@ -901,8 +896,9 @@ def _recipient_context(task, note=""):
 
 
 def recipient_letter(task):
-    language = "nl" if task.party and task.party.country == "NL" else "en"
-    return letters.render(task.organisation, "recipient_notice", language, _recipient_context(task))
+    return letters.render(
+        task.organisation, "recipient_notice", _party_language(task.party), _recipient_context(task)
+    )
 
 
 def _email_in(text):
@@ -951,12 +947,11 @@ def forward_to_controller(subject_request, *, actor, party, note=""):
             new={"party": party.key, "sent_to": address or None},
         )
         if address:
-            language = "nl" if party.country == "NL" else "en"
             transaction.on_commit(
                 lambda: letters.send(
                     subject_request.organisation,
                     "controller_forward",
-                    language,
+                    _party_language(party),
                     context,
                     to=address,
                 )
@@ -969,12 +964,11 @@ def forward_to_controller(subject_request, *, actor, party, note=""):
 
 def controller_letter(task):
     subject_request = task.request
-    language = "nl" if task.party.country == "NL" else "en"
     controller = translated(task.party.name, subject_request.language)
     return letters.render(
         task.organisation,
         "controller_forward",
-        language,
+        _party_language(task.party),
         _context(subject_request, controller=controller, note=task.notes),
     )
 
@@ -1031,9 +1025,22 @@ def build_package(subject_request, *, actor):
     return stored
 
 
+def open_file(stored, *, actor):
+    """A request's file decrypted for staff; every opening is audited."""
+    with transaction.atomic():
+        record_entry(
+            stored.organisation,
+            actor=actor,
+            action="request.file_open",
+            obj=stored.request,
+            new={"file": stored.name, "kind": stored.kind},
+        )
+    return stored.content()
+
+
 def record_download(package, *, ip=""):
     with transaction.atomic():
-        RequestFile.objects.filter(pk=package.pk).update(downloads=package.downloads + 1)
+        RequestFile.objects.filter(pk=package.pk).update(downloads=F("downloads") + 1)
         record_entry(
             package.organisation,
             actor=None,
@@ -1053,24 +1060,25 @@ def held_data(subject_request):
     (Art. 17(3)(b) GDPR)."""
     from waarborg.register.models import RetentionRule
 
+    if subject_request.kind != Kind.ERASURE:
+        return []
     held = []
     language = subject_request.language
-    tasks = subject_request.tasks.filter(kind=TaskKind.SYSTEM, status=TaskStatus.DONE)
-    for task in tasks.filter(automatic=False).select_related("system"):
-        if subject_request.kind != Kind.ERASURE or task.system is None:
-            continue
-        rules = task.system.retention_rules.filter(bound=RetentionRule.Bound.MINIMUM)
-        for rule in rules.order_by("key"):
-            reason = translated(rule.name, language)
-            if rule.legal_source:
-                reason = f"{reason} ({rule.legal_source})"
-            held.append({"data": translated(task.system.name, language), "reason": reason})
-    for task in subject_request.tasks.filter(kind=TaskKind.SYSTEM):
+    tasks = subject_request.tasks.filter(kind=TaskKind.SYSTEM).select_related("system")
+    for task in tasks:
+        name = translated(task.system.name, language) if task.system else task.title
+        if not task.automatic and task.status == TaskStatus.DONE and task.system is not None:
+            rules = task.system.retention_rules.filter(bound=RetentionRule.Bound.MINIMUM)
+            for rule in rules.order_by("key"):
+                reason = translated(rule.name, language)
+                if rule.legal_source:
+                    reason = f"{reason} ({rule.legal_source})"
+                held.append({"data": name, "reason": reason})
         for table, entry in (task.result.get("evidence") or {}).items():
             if entry.get("action") == "held":
-                held.append({"data": f"{task.title}: {table}", "reason": entry.get("reason", "")})
+                held.append({"data": f"{name}: {table}", "reason": entry.get("reason", "")})
             for field, reason in (entry.get("held_fields") or {}).items():
-                held.append({"data": f"{task.title}: {table}.{field}", "reason": reason})
+                held.append({"data": f"{name}: {table}.{field}", "reason": reason})
     return held
 
 
@@ -1082,19 +1090,9 @@ def _answer_context(subject_request, note, partly):
         item = task.system or task.party
         return translated(item.name, language) if item else task.title
 
-    routes = ""
-    if partly:
-        routes = "\n".join(
-            letters.render(
-                subject_request.organisation,
-                "routes",
-                subject_request.language,
-                _context(subject_request),
-            )
-        )
     context = {
         "note": note,
-        "routes": routes,
+        "routes": _routes(subject_request) if partly else "",
         "systems": [named(t) for t in done_tasks if t.kind == TaskKind.SYSTEM],
         "recipients": [named(t) for t in done_tasks if t.kind == TaskKind.NOTIFY],
         "direct_marketing": subject_request.direct_marketing,
@@ -1110,6 +1108,14 @@ def _answer_context(subject_request, note, partly):
         ),
     }
     return context
+
+
+def _routes(subject_request):
+    """The complaint and court routes (Art. 12(4)): a heading and its paragraph."""
+    heading, text = letters.render(
+        subject_request.organisation, "routes", subject_request.language, _context(subject_request)
+    )
+    return f"{heading}\n{text}"
 
 
 def send_answer(subject_request, *, actor, note="", partly=False):
@@ -1160,14 +1166,6 @@ def refuse_request(subject_request, *, actor, ground, reasons, partly=False):
         raise RequestError(_("A refusal needs its reasons; the person is told them."))
     with translation.override(subject_request.language):
         ground_label = str(RefusalGround(ground).label)
-    routes = "\n".join(
-        letters.render(
-            subject_request.organisation,
-            "routes",
-            subject_request.language,
-            _context(subject_request),
-        )
-    )
     with transaction.atomic():
         subject_request.status = Status.ANSWERED
         subject_request.outcome = Outcome.PARTLY if partly else Outcome.REFUSED
@@ -1188,7 +1186,7 @@ def refuse_request(subject_request, *, actor, ground, reasons, partly=False):
             ground=ground_label,
             reasons=reasons,
             partly=partly,
-            routes=routes,
+            routes=_routes(subject_request),
         )
     return subject_request
 
@@ -1276,7 +1274,7 @@ def attention(organisation, today=None):
     today = today or local_date(organisation, timezone.now())
     found = []
     for subject_request in SubjectRequest.objects.filter(
-        organisation=organisation, status__in=[Status.AWAITING_IDENTITY, Status.IN_PROGRESS]
+        organisation=organisation, status__in=OPEN_STATUSES
     ).select_related("assignee"):
         if subject_request.urgency(today):
             found.append(subject_request)

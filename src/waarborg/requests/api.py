@@ -11,7 +11,14 @@ from waarborg.api.api import require
 from waarborg.core.models import Role
 from waarborg.requests import actions
 from waarborg.requests.actions import RequestError
-from waarborg.requests.models import Kind, RequestTask, SubjectRequest, TaskStatus, Verification
+from waarborg.requests.models import (
+    OPEN_STATUSES,
+    Kind,
+    RequestTask,
+    SubjectRequest,
+    TaskStatus,
+    Verification,
+)
 from waarborg.requests.models import Status as RequestStatus
 
 router = Router(tags=["requests"])
@@ -136,7 +143,7 @@ def list_requests(request, status: Literal["open", "all", *RequestStatus.values]
     require(request, Role.VIEWER)
     rows = _query(request)
     if status == "open":
-        rows = rows.filter(status__in=[RequestStatus.AWAITING_IDENTITY, RequestStatus.IN_PROGRESS])
+        rows = rows.filter(status__in=OPEN_STATUSES)
     elif status != "all":
         rows = rows.filter(status=status)
     return [_out(r) for r in rows[:1000]]

@@ -70,28 +70,25 @@ def check_template(text):
 
 def render(organisation, key, language, context):
     """(subject, body) rendered in `language` (dates and filters too)."""
-    subject, body = texts(organisation, key, language)
-    context = {"organisation": organisation, **context}
+    context = Context({"organisation": organisation, **context})
+
+    def fill(subject, body):
+        return (
+            ENGINE.from_string(subject).render(context).strip(),
+            ENGINE.from_string(body).render(context).strip() + "\n",
+        )
+
     with translation.override(language):
         try:
-            return (
-                ENGINE.from_string(subject).render(Context(context)).strip(),
-                ENGINE.from_string(body).render(Context(context)).strip() + "\n",
-            )
+            return fill(*texts(organisation, key, language))
         except TemplateSyntaxError:
             # A broken own wording must not stop a legal answer: fall back to the shipped one.
-            subject, body = shipped(key, language)
-            return (
-                ENGINE.from_string(subject).render(Context(context)).strip(),
-                ENGINE.from_string(body).render(Context(context)).strip() + "\n",
-            )
+            return fill(*shipped(key, language))
 
 
-def send(organisation, key, language, context, *, to, attachments=()):
+def send(organisation, key, language, context, *, to):
     subject, body = render(organisation, key, language, context)
     reply_to = [organisation.privacy_email] if organisation.privacy_email else None
     message = EmailMessage(subject=subject, body=body, to=[to], reply_to=reply_to)
-    for name, content, content_type in attachments:
-        message.attach(name, content, content_type)
     message.send()
     return message

@@ -41,6 +41,9 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+OPEN_STATUSES = (Status.AWAITING_IDENTITY, Status.IN_PROGRESS)
+
+
 class Verification(models.TextChoices):
     EMAIL_LINK = "email_link", _("link sent to the e-mail address")
     STAFF = "staff", _("by staff, another way")
@@ -166,7 +169,7 @@ class SubjectRequest(models.Model):
 
     @property
     def is_open(self):
-        return self.status in (Status.AWAITING_IDENTITY, Status.IN_PROGRESS)
+        return self.status in OPEN_STATUSES
 
     def days_left(self, today=None):
         if self.deadline is None:

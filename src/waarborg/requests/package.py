@@ -73,15 +73,17 @@ def _system_data(subject_request, language):
     return result
 
 
-def report_context(subject_request):
-    from waarborg.requests.actions import _activities, local_date
+def report_context(subject_request, systems=None):
+    from waarborg.requests.actions import concerned_activities, local_date
 
     language = subject_request.language
     organisation = subject_request.organisation
     index = TermIndex(organisation)
-    activities = [a for a in _activities(subject_request) if a.role != a.Role.PROCESSOR]
-    if subject_request.kind == Kind.PORTABILITY:
-        activities = []
+    activities = []
+    if subject_request.kind != Kind.PORTABILITY:
+        activities = [
+            a for a in concerned_activities(subject_request) if a.role != a.Role.PROCESSOR
+        ]
     return {
         "organisation": organisation,
         "subject_request": subject_request,
@@ -89,14 +91,14 @@ def report_context(subject_request):
         "received": local_date(organisation, subject_request.received_at),
         "generated_at": timezone.localtime(),
         "activities": [_activity_info(a, index, language) for a in activities],
-        "systems": _system_data(subject_request, language),
+        "systems": _system_data(subject_request, language) if systems is None else systems,
         "groups": [t.label(language) for t in subject_request.subject_groups.all()],
     }
 
 
-def render_report(subject_request):
+def render_report(subject_request, systems=None):
     with translation.override(subject_request.language):
-        return render_to_string("requests/report.html", report_context(subject_request))
+        return render_to_string("requests/report.html", report_context(subject_request, systems))
 
 
 def _csv(item):
@@ -112,9 +114,10 @@ def build(subject_request):
     language = subject_request.language
     buffer = io.BytesIO()
     combined = {"reference": subject_request.reference, "systems": {}}
+    systems = _system_data(subject_request, language)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         if subject_request.kind == Kind.ACCESS:
-            html = render_report(subject_request)
+            html = render_report(subject_request, systems)
             archive.writestr("rapport.html" if language == "nl" else "report.html", html)
             try:
                 from weasyprint import HTML
@@ -124,7 +127,7 @@ def build(subject_request):
                 pdf = None
             if pdf:
                 archive.writestr("rapport.pdf" if language == "nl" else "report.pdf", pdf)
-        for system in _system_data(subject_request, language):
+        for system in systems:
             tables = {}
             for table in system["tables"]:
                 records = [dict(zip(table["fields"], row, strict=True)) for row in table["rows"]]
@@ -143,9 +146,3 @@ def build(subject_request):
             }
         archive.writestr("data.json", json.dumps(combined, ensure_ascii=False, indent=2))
     return buffer.getvalue()
-
-
-def report_pdf(subject_request):
-    from weasyprint import HTML
-
-    return HTML(string=render_report(subject_request)).write_pdf()

@@ -5,14 +5,13 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.http import HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from waarborg.audit.actions import record_entry
 from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.models import Role
 from waarborg.register.models import Party
@@ -33,6 +32,7 @@ from waarborg.requests.forms import (
     VerifyForm,
 )
 from waarborg.requests.models import (
+    OPEN_STATUSES,
     FileKind,
     Kind,
     LetterTemplate,
@@ -50,8 +50,7 @@ def _workers(organisation):
     return (
         get_user_model()
         .objects.filter(
-            memberships__organisation=organisation,
-            memberships__role__in=[Role.HANDLER, Role.PRIVACY_OFFICER, Role.OWNER],
+            memberships__organisation=organisation, memberships__role__in=actions.WORKING_ROLES
         )
         .order_by("email")
     )
@@ -69,7 +68,7 @@ def dashboard(request):
     shown = request.GET.get("show", "open")
     rows = scoped(SubjectRequest, request.organisation).select_related("assignee")
     if shown == "open":
-        rows = rows.filter(status__in=[Status.AWAITING_IDENTITY, Status.IN_PROGRESS])
+        rows = rows.filter(status__in=OPEN_STATUSES)
     elif shown in Status.values:
         rows = rows.filter(status=shown)
     today = actions.local_date(request.organisation, timezone.now())
@@ -132,9 +131,10 @@ def detail(request, pk):
         request.organisation,
         pk=pk,
     )
+    # the files' encrypted contents stay in the database: the page lists names and sizes
     tasks = list(
         subject_request.tasks.select_related("system", "party", "assignee").prefetch_related(
-            "files"
+            Prefetch("files", queryset=RequestFile.objects.defer("data"))
         )
     )
     users = _workers(request.organisation)
@@ -283,7 +283,7 @@ def task_run(request, subject_request, task_pk):
     if subject_request.kind == Kind.RECTIFICATION:
         changes = _form_or_error(RectifyForm(request.POST))["changes"]
     actions.run_task(task, actor=request.user, changes=changes)
-    return _("Done in %s.") % task.title
+    return _("Done in %s.") % (task.system or task.title)
 
 
 @request_action(Role.HANDLER)
@@ -329,18 +329,11 @@ def close(request, subject_request):
 
 @role_required(Role.HANDLER)
 def file_download(request, pk, file_pk):
-    """A file of the request, decrypted for staff; every opening is audited."""
+    """A file of the request, decrypted for staff (the opening is audited)."""
     subject_request = get_for_org(SubjectRequest, request.organisation, pk=pk)
     stored = get_for_org(RequestFile, request.organisation, pk=file_pk, request=subject_request)
-    with transaction.atomic():
-        record_entry(
-            request.organisation,
-            actor=request.user,
-            action="request.file_open",
-            obj=subject_request,
-            new={"file": stored.name, "kind": stored.kind},
-        )
-    response = HttpResponse(stored.content(), content_type=stored.content_type)
+    content = actions.open_file(stored, actor=request.user)
+    response = HttpResponse(content, content_type=stored.content_type)
     response["Content-Disposition"] = f'attachment; filename="{stored.name}"'
     response["Cache-Control"] = "no-store"
     return response
@@ -388,7 +381,7 @@ def settings_page(request):
 @role_required(Role.PRIVACY_OFFICER)
 def letter_edit(request, key, language):
     if key not in letters.LETTERS or language not in ("nl", "en"):
-        return render(request, "404.html", status=404)
+        raise Http404
     subject, body = letters.texts(request.organisation, key, language)
     form = LetterForm(request.POST or None, initial={"subject": subject, "body": body})
     if request.method == "POST" and form.is_valid():
