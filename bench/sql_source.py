@@ -16,6 +16,7 @@ subject.
 """
 
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -41,6 +42,7 @@ PG_NAME = "wb_bench_sql"
 HEAVY = 30
 HEAVY_LOGINS = 10_000
 REPEAT = 9
+ROUNDS = 5  # readings of each access subject
 
 ANNOTATION = """
 dataset:
@@ -176,16 +178,31 @@ class HandWritten:
     """The fastest plain way: the same rows, DBAPI cursor, no framework."""
 
     def __init__(self, url):
-        self.conn = engine.engine_for(url).raw_connection()
-        self.mark = "?" if "sqlite" in url else "%s"
+        if url.startswith("sqlite"):
+            import sqlite3
+
+            # autocommit mode with an explicit BEGIN: reads of one subject in one snapshot
+            self.conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+            self.mark = "?"
+        else:
+            import psycopg
+
+            self.conn = psycopg.connect(url)  # the driver begins the transaction itself
+            self.mark = "%s"
+
+    def begin(self):
+        if self.mark == "?":
+            self.conn.execute("BEGIN")
 
     def q(self, sql, params=()):
         cursor = self.conn.cursor()
         cursor.execute(sql.replace("?", self.mark), params)
         return cursor
 
-    def ids(self, values):
-        return ", ".join(str(int(v)) for v in values) or "NULL"
+    def marks(self, values):
+        """An IN list of bound parameters: the statement text only depends on the count, so
+        the driver's statement cache serves it again for the next subject."""
+        return ", ".join("?" * len(values)) or "NULL"
 
     def fresh(self, candidates, count):
         """Customers not yet erased by an earlier run (the data is kept between runs)."""
@@ -200,53 +217,79 @@ class HandWritten:
         return found
 
     def access(self, email):
+        self.begin()
         customers = self.q("SELECT * FROM customer WHERE email = ?", (email,)).fetchall()
-        ids = self.ids(c[0] for c in customers)
-        orders = self.q(f"SELECT * FROM orders WHERE customer_id IN ({ids})").fetchall()
-        logins = self.q(f"SELECT * FROM login WHERE customer_id IN ({ids})").fetchall()
-        addresses = {c[4] for c in customers} | {o[2] for o in orders}
-        found = self.q(f"SELECT * FROM address WHERE id IN ({self.ids(addresses)})").fetchall()
+        ids = [c[0] for c in customers]
+        marks = self.marks(ids)
+        orders = self.q(f"SELECT * FROM orders WHERE customer_id IN ({marks})", ids).fetchall()
+        logins = self.q(f"SELECT * FROM login WHERE customer_id IN ({marks})", ids).fetchall()
+        addresses = list({c[4] for c in customers} | {o[2] for o in orders})
+        found = self.q(
+            f"SELECT * FROM address WHERE id IN ({self.marks(addresses)})", addresses
+        ).fetchall()
         self.conn.rollback()
         return len(customers) + len(orders) + len(logins) + len(found)
 
     def _targets(self, email):
         customers = self.q("SELECT id, address_id FROM customer WHERE email = ?", (email,))
         customers = customers.fetchall()
-        ids = self.ids(c[0] for c in customers)
-        orders = self.q(f"SELECT shipping_address_id FROM orders WHERE customer_id IN ({ids})")
-        addresses = {c[1] for c in customers} | {o[0] for o in orders.fetchall()}
-        return ids, self.ids(addresses)
+        ids = [c[0] for c in customers]
+        orders = self.q(
+            f"SELECT shipping_address_id FROM orders WHERE customer_id IN ({self.marks(ids)})",
+            ids,
+        )
+        addresses = list({c[1] for c in customers} | {o[0] for o in orders.fetchall()})
+        return ids, addresses
 
     def erase(self, email):
+        self.begin()
         ids, addresses = self._targets(email)
-        self.q(f"DELETE FROM login WHERE customer_id IN ({ids})")
+        marks = self.marks(ids)
+        self.q(f"DELETE FROM login WHERE customer_id IN ({marks})", ids)
         self.q(
-            f"UPDATE address SET street = NULL, city = NULL, zip = NULL WHERE id IN ({addresses})"
+            "UPDATE address SET street = NULL, city = NULL, zip = NULL"
+            f" WHERE id IN ({self.marks(addresses)})",
+            addresses,
         )
-        self.q(f"UPDATE customer SET email = NULL, name = NULL WHERE id IN ({ids})")
+        self.q(f"UPDATE customer SET email = NULL, name = NULL WHERE id IN ({marks})", ids)
         self.conn.commit()
 
     def erase_per_row(self, email):
+        self.begin()
         ids, addresses = self._targets(email)
-        for (login,) in self.q(f"SELECT id FROM login WHERE customer_id IN ({ids})").fetchall():
+        marks = self.marks(ids)
+        for (login,) in self.q(f"SELECT id FROM login WHERE customer_id IN ({marks})", ids):
             self.q("DELETE FROM login WHERE id = ?", (login,))
-        for address in addresses.split(", "):
+        for address in addresses:
             self.q(
-                "UPDATE address SET street = NULL, city = NULL, zip = NULL WHERE id = ?",
-                (int(address),),
+                "UPDATE address SET street = NULL, city = NULL, zip = NULL WHERE id = ?", (address,)
             )
-        for customer in ids.split(", "):
-            self.q("UPDATE customer SET email = NULL, name = NULL WHERE id = ?", (int(customer),))
+        for customer in ids:
+            self.q("UPDATE customer SET email = NULL, name = NULL WHERE id = ?", (customer,))
         self.conn.commit()
 
 
 def median_time(call, subjects):
-    times = []
-    for subject in subjects:
-        started = time.perf_counter()
-        call(subject)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return median_times([call], subjects)[0]
+
+
+def median_times(calls, subjects):
+    """The median time per subject of each call; the calls take turns on each subject, so a
+    change in the machine's speed during the run hits them alike. As in `timeit`, the garbage
+    collector is off while timing: a collection made necessary by earlier work is not charged
+    to one call."""
+    times = [[] for _call in calls]
+    gc.collect()
+    gc.disable()
+    try:
+        for subject in subjects:
+            for call, spent in zip(calls, times, strict=True):
+                started = time.perf_counter()
+                call(subject)
+                spent.append(time.perf_counter() - started)
+    finally:
+        gc.enable()
+    return [statistics.median(spent) for spent in times]
 
 
 def run(backend, n):
@@ -275,8 +318,12 @@ def run(backend, n):
         )
         for subject in pool:  # read every subject's pages once: both sides then run warm
             hand.access(subject)
-        ours = median_time(lambda e: engine.access(url, dataset, {"email": [e]}), access_subjects)
-        theirs = median_time(hand.access, access_subjects)
+            engine.access(url, dataset, {"email": [subject]})
+        # access changes nothing, so each subject is read several times, the two ways in turn
+        ours, theirs = median_times(
+            [lambda e: engine.access(url, dataset, {"email": [e]}), hand.access],
+            access_subjects * ROUNDS,
+        )
         rows = hand.access(access_subjects[0])
         print(
             f"  access  {kind:<8} {rows:>6} rows: waarborg {ours * 1000:8.1f} ms, "

@@ -44,16 +44,39 @@ def test_access_is_one_query_per_collection_however_many_rows(cookie_house, monk
         conn.execute(sa.text(f"INSERT INTO login (id, customer_id, time) VALUES {rows_sql}"))
     dataset = annotation()
     seen = []
-    original = engine.Table.run
 
-    def run(table, sql, params):
-        seen.append(sql.split()[0])
-        return original(table, sql, params)
+    class Cursor:
+        def __init__(self, cursor):
+            self.cursor = cursor
 
-    monkeypatch.setattr(engine.Table, "run", run)
+        def execute(self, sql, params):
+            seen.append(sql.split()[0])
+            return self.cursor.execute(sql, params)
+
+        def fetchall(self):
+            return self.cursor.fetchall()
+
+    class Connection:
+        def __init__(self, connection):
+            self.connection = connection
+
+        def cursor(self):
+            return Cursor(self.connection.cursor())
+
+        def rollback(self):
+            self.connection.rollback()
+
+    original = engine.reading.__enter__
+
+    def enter(self):
+        conn = original(self)
+        return engine._Raw(conn.dialect, Connection(conn.connection))
+
+    monkeypatch.setattr(engine.reading, "__enter__", enter)
     result = engine.access(cookie_house, dataset, ONE)
     assert len(result["login"]["rows"]) == 2006
-    # employee and report are queried too (they have the e-mail identity) but find nothing
+    # employee and report are queried too (they have the e-mail identity) but find nothing;
+    # the statement that began the read-only transaction came before the wrapper
     assert seen == ["SELECT"] * 11
 
 
@@ -73,6 +96,8 @@ def test_access_is_read_only(cookie_house):
         engine.database_errors(),
     ):
         conn.execute(sa.text("DELETE FROM login"))
+    with pytest.raises(SourceError), engine.reading(cookie_house) as conn:
+        engine._run(conn, "DELETE FROM login", ())
     assert rows(cookie_house, "SELECT count(*) FROM login") == [(8,)]
 
 

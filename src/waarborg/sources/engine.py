@@ -13,6 +13,8 @@ models; `sources.actions` wraps it for the rest of Waarborg.
 import operator
 import os
 import secrets
+import sqlite3
+import threading
 import time as _time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from django.utils.translation import gettext as _
@@ -115,6 +118,8 @@ def _make_engine(url, read_only):
 
 
 def dispose_engines():
+    _reader_generation[0] += 1
+    _sqlite_files.clear()
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
@@ -132,19 +137,19 @@ def _reason(error):
 def database_errors():
     try:
         yield
-    except SourceError:
-        raise
-    except exc.DataError as error:
-        message = _("A value does not fit a column of the database: %s") % _reason(error)
-        raise SourceError(message) from error
-    except exc.IntegrityError as error:
-        raise SourceError(_("The database refused the change: %s") % _reason(error)) from error
-    except exc.DBAPIError as error:
-        if getattr(error, "connection_invalidated", False):
-            raise SourceError(_("Cannot connect to the database: %s") % _reason(error)) from error
-        raise SourceError(_("The database answered with an error: %s") % _reason(error)) from error
     except exc.SQLAlchemyError as error:
-        raise SourceError(_("The database answered with an error: %s") % _reason(error)) from error
+        raise _source_error(error) from error
+
+
+def _source_error(error):
+    """The SourceError that says in words what went wrong, for an SQLAlchemy error."""
+    if isinstance(error, exc.DataError):
+        return SourceError(_("A value does not fit a column of the database: %s") % _reason(error))
+    if isinstance(error, exc.IntegrityError):
+        return SourceError(_("The database refused the change: %s") % _reason(error))
+    if getattr(error, "connection_invalidated", False):
+        return SourceError(_("Cannot connect to the database: %s") % _reason(error))
+    return SourceError(_("The database answered with an error: %s") % _reason(error))
 
 
 def connect(url, read_only=False):
@@ -171,6 +176,113 @@ def transaction(url, read_only=False):
         yield conn
 
 
+class _Raw:
+    """What `Table` needs of a connection: its dialect and a DBAPI connection to make cursors."""
+
+    __slots__ = ("dialect", "connection")
+
+    def __init__(self, dialect, connection):
+        self.dialect, self.connection = dialect, connection
+
+
+_READ_ONLY_START = {
+    "sqlite": "BEGIN",  # the file is open read-only; BEGIN gives the walk one snapshot
+    "postgresql": "SET TRANSACTION READ ONLY",  # first statement of the driver's transaction
+    "mysql": "START TRANSACTION READ ONLY",
+}
+
+
+class reading:
+    """A read-only transaction on a DBAPI connection, for walks that only read:
+    `with reading(url) as conn: ...`.
+
+    Like `transaction(url, read_only=True)` but without SQLAlchemy's Connection around it: an
+    access request is a handful of small queries, and that layer cost as much as they do. An
+    SQLite file is read through a read-only connection kept per thread (`_sqlite_reader`);
+    other databases use the engine's pool, and the transaction ends with the rollback that
+    returns the connection to it. Database errors leave as SourceError."""
+
+    __slots__ = ("url", "pooled", "conn")
+
+    def __init__(self, url):
+        self.url = url
+        self.pooled = None
+
+    def __enter__(self):
+        known = _sqlite_files.get(self.url)
+        if known is None:
+            engine = engine_for(self.url, read_only=True)
+            if engine.dialect.name != "sqlite":
+                return self._pooled(engine)
+            path = engine.url.database.removeprefix("file:").split("?")[0]
+            known = _sqlite_files[self.url] = (engine.dialect, path)
+        self.conn = _sqlite_reader(*known)
+        self._begin("BEGIN")
+        return self.conn
+
+    def _pooled(self, engine):
+        dialect = engine.dialect
+        try:
+            self.pooled = engine.raw_connection()  # the driver's own error if it fails
+        except (exc.DBAPIError, dialect.loaded_dbapi.Error) as error:
+            message = _("Cannot connect to the database: %s") % _reason(error)
+            raise SourceError(message) from error
+        self.conn = _Raw(dialect, self.pooled.dbapi_connection)
+        self._begin(_READ_ONLY_START[dialect.name])
+        return self.conn
+
+    def _begin(self, sql):
+        try:
+            _run(self.conn, sql, ())
+        except exc.SQLAlchemyError as error:
+            self._end()
+            raise _source_error(error) from error
+
+    def __exit__(self, kind, error, traceback):
+        self._end()
+        if isinstance(error, exc.SQLAlchemyError):
+            raise _source_error(error) from error
+        return False
+
+    def _end(self):
+        if self.pooled is None:
+            self.conn.connection.rollback()
+        else:
+            self.pooled.close()
+
+
+_sqlite_files = {}  # url -> (dialect, file path) of SQLite sources read before
+_readers = threading.local()
+_reader_generation = [0]  # raised by dispose_engines: every thread then opens anew
+
+
+def _sqlite_reader(dialect, path):
+    """This thread's read-only connection to an SQLite file, opened anew when the file was
+    replaced since (another inode) and an error when it is gone."""
+    try:
+        stat = os.stat(path)
+    except OSError as error:
+        raise SourceError(_("There is no SQLite database file at %s") % path) from error
+    mark = (stat.st_dev, stat.st_ino, _reader_generation[0])
+    try:
+        cache = _readers.connections
+    except AttributeError:
+        cache = _readers.connections = {}
+    known = cache.get(path)
+    if known is not None:
+        if known[0] == mark:
+            return known[1]
+        known[1].connection.close()
+    try:
+        conn = sqlite3.connect(
+            f"file:{quote(path)}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error as error:
+        raise SourceError(_("Cannot connect to the database: %s") % error) from error
+    cache[path] = (mark, _Raw(dialect, conn))
+    return cache[path][1]
+
+
 def _sqlite_transactions(engine):
     """Let SQLAlchemy, not the sqlite3 module, say where a transaction begins, so the reads of
     a walk and the changes after it see one snapshot (SQLAlchemy's documented recipe)."""
@@ -193,6 +305,7 @@ class Plan:
     seeds: dict  # collection -> [(field, identity name)]
     incoming: dict  # collection -> [Edge]
     outgoing: dict = field(default_factory=dict)  # collection -> columns that lead on
+    programs: dict = field(default_factory=dict, repr=False)  # worked-out walks (`walk`)
 
     def __post_init__(self):
         for edges in self.incoming.values():
@@ -320,30 +433,7 @@ class Table:
         return " OR ".join(parts), params
 
     def run(self, sql, params):
-        """Execute on the DBAPI cursor of the connection's transaction; driver errors become
-        SQLAlchemy's, which `database_errors` turns into a SourceError."""
-        cursor = self.conn.connection.cursor()
-        try:
-            cursor.execute(sql, tuple(params))
-        except self.conn.dialect.loaded_dbapi.Error as error:
-            raise exc.DBAPIError.instance(
-                sql, params, error, self.conn.dialect.loaded_dbapi.Error
-            ) from error
-        return cursor
-
-    _selects = {}
-
-    def select(self, columns, group):
-        shape = (self.name, self.mark, tuple(columns), tuple((c, len(v)) for c, v in group))
-        sql = self._selects.get(shape)
-        params = [value for _column, values in group for value in values]
-        if sql is None:
-            where, _params = self.where(group)
-            names = ", ".join(self.quote(c) for c in columns)
-            sql = self._selects[shape] = f"SELECT {names} FROM {self.name} WHERE {where}"
-            if len(self._selects) > 5000:
-                self._selects.clear()
-        return self.run(sql, params).fetchall()
+        return _run(self.conn, sql, params)
 
     def count(self, conditions):
         total = 0
@@ -374,6 +464,22 @@ class Table:
         return count
 
 
+def _run(conn, sql, params):
+    """Execute on a new DBAPI cursor of the connection's transaction."""
+    return _execute(conn, conn.connection.cursor(), sql, params)
+
+
+def _execute(conn, cursor, sql, params):
+    """Execute on the given cursor; driver errors become SQLAlchemy's, which `database_errors`
+    turns into a SourceError."""
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    try:
+        cursor.execute(sql, tuple(params))
+    except dbapi_error as error:
+        raise exc.DBAPIError.instance(sql, params, error, dbapi_error) from error
+    return cursor
+
+
 def _chunks(conditions):
     """Pack (column, values) conditions into groups of at most BATCH values each."""
     group, size = [], 0
@@ -390,53 +496,132 @@ def _chunks(conditions):
         yield group
 
 
-@dataclass
+@dataclass(slots=True)
 class Found:
     conditions: list  # [(column, values)]: the rows of the person are those matching any
     rows: list = field(default_factory=list)
     columns: list = field(default_factory=list)
 
 
-def walk(conn, dataset, plan, identities, columns_for):
+@dataclass(slots=True)
+class _Step:
+    """One collection of a walk, worked out once per plan and choice of columns."""
+
+    collection: str
+    seeds: list  # [(column, (collection, column))]: keys into the typed identities
+    incoming: list  # [(source collection, index in the source's columns, target column)]
+    columns: list  # columns read (empty: the collection is not read)
+    key: list  # indexes of the primary key in `columns`, to merge batches
+    sql: dict = field(default_factory=dict)  # SELECT text by (dialect, condition shape)
+    single: tuple | None = None  # one seed or reference: (column, seed key or source, index)
+
+    def __post_init__(self):
+        if len(self.seeds) == 1 and not self.incoming:
+            self.single = (self.seeds[0][0], self.seeds[0][1], None)
+        elif len(self.incoming) == 1 and not self.seeds:
+            source, index, target = self.incoming[0]
+            self.single = (target, source, index)
+
+
+def _program(dataset, plan, columns_for):
+    steps, read = [], {}
+    for collection in plan.order:
+        spec = dataset.collections[collection]
+        wanted = set(columns_for(collection)) | plan.outgoing.get(collection, set())
+        columns = [name for name in spec.fields if name in wanted]
+        incoming = [
+            (edge.source, read[edge.source].index(edge.source_field), edge.target_field)
+            for edge in plan.incoming.get(collection, [])
+            if edge.source_field in read[edge.source]
+        ]
+        seeds = [(column, (collection, column)) for column, _name in plan.seeds.get(collection, [])]
+        key = [columns.index(name) for name in spec.primary_key if name in columns]
+        steps.append(_Step(collection, seeds, incoming, columns, key))
+        read[collection] = columns
+    return steps
+
+
+def walk(conn, dataset, plan, identities, columns_for, reuse=None):
     """Query each reached collection once (per batch) and return {collection: Found}.
 
     `columns_for(collection)` names the columns to read; the columns that lead on to other
     collections are always read. A collection whose conditions are all empty is not queried.
+    `reuse` is a key under which the worked-out walk is kept with the plan; give one when
+    `columns_for` answers the same for the same key.
     """
+    if reuse is None:
+        steps = _program(dataset, plan, columns_for)
+    else:
+        steps = plan.programs.get(reuse)
+        if steps is None:
+            steps = plan.programs[reuse] = _program(dataset, plan, columns_for)
     seeded = typed_identities(dataset, plan, identities)
-    outgoing = plan.outgoing
+    dialect = conn.dialect
+    name = dialect.name
+    dbapi_error = dialect.loaded_dbapi.Error
+    cursor = conn.connection.cursor()
     found = {}
-    for collection in plan.order:
-        conditions = [
-            (column, seeded[(collection, column)]) for column, _ in plan.seeds.get(collection, [])
-        ]
-        for edge in plan.incoming.get(collection, []):
-            source = found[edge.source]
-            if edge.source_field not in source.columns:  # the source found nothing
-                continue
-            index = source.columns.index(edge.source_field)
-            values = {row[index] for row in source.rows} - {None}
-            conditions.append((edge.target_field, sorted(values, key=repr)))
-        conditions = [(column, values) for column, values in conditions if values]
-        result = Found(conditions)
-        found[collection] = result
-        wanted = set(columns_for(collection)) | outgoing.get(collection, set())
-        if not conditions or not wanted:
+    for step in steps:
+        single = step.single
+        if single is not None:  # one seed or one reference: no merging of value lists
+            column, key, index = single
+            if index is None:
+                values = seeded[key]
+            else:
+                values = {row[index] for row in found[key].rows}
+                values.discard(None)
+                values = list(values)
+            conditions = [(column, values)] if values else []
+            shape, params = (name, column, len(values)), values
+        else:
+            wanted = {}  # column -> values; one IN list per column (an OR of two is slower)
+            for column, key in step.seeds:
+                wanted.setdefault(column, set()).update(seeded[key])
+            for source, index, target in step.incoming:
+                rows = found[source].rows
+                if rows:
+                    wanted.setdefault(target, set()).update([row[index] for row in rows])
+            conditions, shape, params = [], [name], []
+            for column, values in wanted.items():
+                values.discard(None)
+                if values:
+                    values = list(values)
+                    conditions.append((column, values))
+                    shape += (column, len(values))
+                    params += values
+            shape = tuple(shape)
+        result = found[step.collection] = Found(conditions)
+        if not conditions or not step.columns:
             continue
-        spec = dataset.collections[collection]
-        result.columns = [name for name in spec.fields if name in wanted]
-        table = Table(conn, dataset, collection)
-        groups = list(_chunks(conditions))
-        if len(groups) == 1:
-            result.rows = table.select(result.columns, groups[0])
+        result.columns = step.columns
+        if len(params) <= BATCH:  # the usual case: one query
+            sql = step.sql.get(shape) or _select_sql(conn, dataset, step, shape, conditions)
+            try:
+                cursor.execute(sql, params)  # (PyMySQL's execute returns a count)
+            except dbapi_error as error:
+                raise exc.DBAPIError.instance(sql, params, error, dbapi_error) from error
+            result.rows = cursor.fetchall()
             continue
         seen = {}
-        key = [result.columns.index(name) for name in spec.primary_key if name in result.columns]
-        for group in groups:
-            for row in table.select(result.columns, group):
+        key = step.key
+        for group in _chunks(conditions):
+            shape = (name, *[part for c, v in group for part in (c, len(v))])
+            sql = step.sql.get(shape) or _select_sql(conn, dataset, step, shape, group)
+            params = [value for _column, values in group for value in values]
+            for row in _execute(conn, cursor, sql, params).fetchall():
                 seen[tuple(row[i] for i in key) if key else tuple(row)] = row
         result.rows = list(seen.values())
     return found
+
+
+def _select_sql(conn, dataset, step, shape, group):
+    table = Table(conn, dataset, step.collection)
+    where, _params = table.where(group)
+    names = ", ".join(table.quote(c) for c in step.columns)
+    sql = f"SELECT {names} FROM {table.name} WHERE {where}"
+    if len(step.sql) < 1000:
+        step.sql[shape] = sql
+    return sql
 
 
 # Access --------------------------------------------------------------------------------------
@@ -450,19 +635,15 @@ def access(url, dataset, identities, categories=None):
     "rows": [tuples]}}; `records()` turns a table's rows into dicts.
     """
     plan = make_plan(dataset, identities)
-
-    def shown(collection):
-        spec = dataset.collections[collection]
-        if categories is None:
-            return list(spec.fields)
-        asked = [name for name, column in spec.fields.items() if column.has_category(categories)]
-        return [n for n in spec.fields if n in asked or spec.fields[n].primary_key] if asked else []
-
-    with transaction(url, read_only=True) as conn:
-        found = walk(conn, dataset, plan, identities, shown)
+    key = ("access", None if categories is None else tuple(categories))
+    shown = plan.programs.get(key)
+    if shown is None:
+        shown = plan.programs[key] = {c: _shown(dataset, c, categories) for c in plan.order}
+    with reading(url) as conn:
+        found = walk(conn, dataset, plan, identities, shown.get, reuse=key + ("walk",))
     result = {}
     for collection, item in found.items():
-        names = shown(collection)
+        names = shown[collection]
         if not item.rows or not names:
             continue
         rows = item.rows
@@ -471,6 +652,16 @@ def access(url, dataset, identities, categories=None):
             rows = [pick(row) if len(names) > 1 else (pick(row),) for row in rows]
         result[collection] = {"fields": names, "rows": rows}
     return result
+
+
+def _shown(dataset, collection, categories):
+    """The columns of a collection an access result shows for the asked data categories (the
+    primary key with them, so rows stay identifiable)."""
+    spec = dataset.collections[collection]
+    if categories is None:
+        return list(spec.fields)
+    asked = [name for name, column in spec.fields.items() if column.has_category(categories)]
+    return [n for n in spec.fields if n in asked or spec.fields[n].primary_key] if asked else []
 
 
 def records(item):
@@ -766,7 +957,8 @@ def restrict(url, dataset, identities, only=None):
                     evidence[collection] = {
                         "action": "recorded",
                         "conditions": {
-                            c: [jsonable(v) for v in vals] for c, vals in item.conditions
+                            c: sorted((jsonable(v) for v in vals), key=repr)
+                            for c, vals in item.conditions
                         },
                         "rows": table.count(item.conditions),
                     }
