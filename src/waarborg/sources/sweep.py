@@ -95,15 +95,22 @@ class Sql:
             return f"CONCAT({self.mark}, {as_text})"
         return f"{self.mark} || {as_text}"
 
-    def where(self):
+    def where(self, upper=None, inclusive=False):
         """(SQL, params) of the due rows; columns are qualified with the table's name, so the
-        same clause serves SELECT, UPDATE and DELETE on every database."""
+        same clause serves SELECT, UPDATE and DELETE on every database.
+
+        `upper`, the date of a due row (so before the cutoff), narrows a column rule to the
+        rows before it (or up to it, `inclusive`). It replaces the cutoff rather than adding
+        a second bound: given two, a database may range-scan the index up to the looser one."""
         q, mark, due = self.q, self.mark, self.due
         t = self.table.name + "."
         parts, params = [], []
-        if due.column:
+        if due.column and upper is None:
             parts.append(f"{t}{q(due.column)} < {mark}")
             params.append(self.value(due.cutoff))
+        elif due.column:
+            parts.append(f"{t}{q(due.column)} {'<=' if inclusive else '<'} {mark}")
+            params.append(upper)
         for item in due.activity:
             table, _dot, column = item.partition(".")
             if table == due.collection:
@@ -151,9 +158,10 @@ class Sql:
             % {"other": other, "table": here}
         )
 
-    def change(self, extra="", extra_params=()):
-        """Run the action on due rows (narrowed by `extra`); return the number of rows."""
-        where, params = self.where()
+    def change(self, extra="", extra_params=(), upper=None, inclusive=False):
+        """Run the action on due rows (narrowed by `extra` or `upper`); return the number of
+        rows."""
+        where, params = self.where(upper, inclusive)
         where = f"{where} {extra}"
         params = [*params, *extra_params]
         name, q, mark = self.table.name, self.q, self.mark
@@ -232,8 +240,8 @@ def _batch(conn, dataset, due, size):
         ).fetchone()
         if bound is None:
             return sql.change()
-        done = sql.change(f"AND {column} < {mark}", [bound[0]])
-        return done or sql.change(f"AND {column} <= {mark}", [bound[0]])
+        done = sql.change(upper=bound[0])
+        return done or sql.change(upper=bound[0], inclusive=True)
     key = dataset.collections[due.collection].primary_key
     if len(key) != 1:
         return sql.change()
