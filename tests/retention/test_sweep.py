@@ -215,3 +215,27 @@ def state_without_visits(url):
             r[0] for r in conn.execute(sa.text("SELECT id FROM relation WHERE email IS NULL"))
         ]
     return {"calls": calls, "anonymous": anonymous}
+
+
+def test_small_batches_end_on_equal_dates_and_remove_exactly_the_due_rows(
+    empty_source, monkeypatch
+):
+    from waarborg.sources import sweep as source_sweep
+    from waarborg.sources.annotation import parse
+
+    url, run = empty_source
+    calls = ", ".join(
+        f"({i}, 1, '0611', '2020-01-{1 + (i - 10) // 3:02} 10:00:00')" for i in range(10, 30)
+    )  # three calls a day: a batch bound falls among equal dates
+    run([*SCHEMA, "DELETE FROM call_log WHERE id = 1", f"INSERT INTO call_log VALUES {calls}"])
+    dataset = parse(ANNOTATION)
+    due = source_sweep.Due(
+        collection="call_log", action="delete", cutoff=datetime(2020, 1, 5), column="started_at"
+    )
+    monkeypatch.setattr(source_sweep, "FIRST_BATCH", 2)
+    assert source_sweep.summary(url, dataset, due)[0] == 12
+    batches = []
+    evidence = source_sweep.sweep(url, dataset, due, on_batch=batches.append, batch_seconds=0)
+    assert batches == [3, 12]  # the first batch of 2 ends on a date shared by 3 calls
+    assert evidence["rows"] == 12 and evidence["batches"] == 2
+    assert state(url)["calls"] == [2, *range(22, 30)]
