@@ -80,7 +80,7 @@ def prepare():
     return organisation.slug
 
 
-def serve(port, workers):
+def serve(port, workers, threads):
     return subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -94,7 +94,7 @@ def serve(port, workers):
             "--worker-class",
             "gthread",
             "--threads",
-            "4",
+            str(threads),
             "--keep-alive",
             "30",
             "--log-level",
@@ -171,10 +171,11 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     slug = prepare()
     port = 8765
-    server = serve(port, args.workers)
+    server = serve(port, args.workers, args.threads)
     try:
         wait_for(port)
         asyncio.run(load(port, f"/c/{slug}/banner/consent", bodies(), 2, args.connections))
@@ -196,7 +197,7 @@ def main():
     choices = ok / args.seconds
     print(
         f"banner events: {ours:8.0f} per second ({choices:.0f} choices of {len(CATEGORIES)} "
-        f"categories), {errors} errors ({args.workers} gunicorn workers x 4 threads, "
+        f"categories), {errors} errors ({args.workers} gunicorn workers x {args.threads} threads, "
         f"{args.connections} connections)"
     )
     print(f"bare INSERT view: {bare:8.0f} per second, {bare_errors} errors")

@@ -156,3 +156,49 @@ def test_the_worker_seals_what_writers_left(organisation, newsletter):
     event = ConsentEvent.objects.get()
     assert event.seq == 1 and event.hash == ConsentEvent.link(1, event.prev_hash, event.body_hash())
     assert schedule_sealing() is None  # one waiting run is enough
+
+
+def test_a_banner_choice_is_stored_as_recorded(organisation, owner):
+    """On PostgreSQL the states and events of a choice are written in one statement from
+    JSON; every field arrives as recorded, times to the microsecond, and the chain holds."""
+    from datetime import UTC, datetime
+
+    cookies = [
+        actions.save_purpose(
+            organisation,
+            actor=owner,
+            key=key,
+            name={"nl": key},
+            channel="cookie",
+            mechanism=Mechanism.OPT_IN,
+            wording={"nl": f"Cookies voor {key}."},
+        )
+        for key in ("statistiek", "advertenties")
+    ]
+    moment = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+    recorded = actions.record_events(
+        [
+            (cookies[0], Action.GRANTED, cookies[0].current_version()),
+            (cookies[1], Action.WITHDRAWN, None),
+        ],
+        "c-0123456789abcdef",
+        source=Source.BANNER,
+        evidence=Evidence(ip="203.0.113.0/24", user_agent="Brave “nightly”", page="https://é.nl/"),
+        details={"revision": "r1", "nested": {"ü": [1, None, True]}},
+        occurred_at=moment,
+        kind="cookie",
+    )
+    stored = {e.pk: e for e in ConsentEvent.objects.filter(pk__in=[e.pk for e in recorded])}
+    assert len(stored) == 2
+    for event in recorded:
+        again = stored[event.pk]
+        for field in ConsentEvent._meta.concrete_fields:
+            assert getattr(again, field.attname) == getattr(event, field.attname), field.name
+        assert again.occurred_at == moment
+    states = {s.purpose.key: (s.status, s.version_id) for s in ConsentState.objects.all()}
+    assert states == {
+        "statistiek": ("granted", cookies[0].current_version().pk),
+        "advertenties": ("withdrawn", None),
+    }
+    assert actions.seal(organisation.pk) == 2
+    assert actions.verify_ledger(organisation) == []

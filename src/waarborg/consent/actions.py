@@ -6,12 +6,16 @@ easy as giving it (Art. 7(3)). An objection to direct marketing is absolute and 
 (Telecommunicatiewet art. 11.7); telemarketing to people is opt-in since 1 July 2021.
 """
 
+import hashlib
 import ipaddress
+import json
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -208,7 +212,8 @@ def record_events(
 ):
     """Several events of one person at once (a banner choice covers every category): items are
     (purpose, action, version or None). One transaction, one statement for the states and one
-    for the events; they are sealed into the chain after the commit."""
+    for the events (on PostgreSQL one statement for both); they are sealed into the chain
+    after the commit."""
     key, kind = person_key(key, kind)
     evidence = evidence or Evidence()
     now = timezone.now()
@@ -262,19 +267,93 @@ def record_events(
                     created_at=now,
                 )
             )
-    with transaction.atomic():
-        ConsentState.objects.bulk_create(
-            states,
-            update_conflicts=True,
-            unique_fields=["purpose", "person_key"],
-            update_fields=["status", "since", "version", "key_kind"],
-        )
-        if suppressions:
-            Suppression.objects.bulk_create(suppressions)
-        ConsentEvent.objects.bulk_create(events)
-        for organisation_id in {event.organisation_id for event in events}:
-            _seal_after_commit(organisation_id)
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql" and not suppressions:
+        _write_in_one_statement(connection, states, events)
+    else:
+        with transaction.atomic():
+            ConsentState.objects.bulk_create(
+                states,
+                update_conflicts=True,
+                unique_fields=["purpose", "person_key"],
+                update_fields=STATE_UPDATES,
+            )
+            if suppressions:
+                Suppression.objects.bulk_create(suppressions)
+            ConsentEvent.objects.bulk_create(events)
+    for organisation_id in {event.organisation_id for event in events}:
+        _seal_after_commit(organisation_id)  # at once, or after the caller's transaction
     return events
+
+
+STATE_UPDATES = ["status", "since", "version", "key_kind"]
+
+
+def _write_in_one_statement(connection, states, events):
+    """PostgreSQL: the states' upsert and the events' insert as one statement, which is atomic
+    on its own (no BEGIN and COMMIT around it): the banner endpoint takes many choices a
+    second, and this is its only write. The rows travel as one JSON document per table, which
+    the server turns into rows of the table's type (json_populate_recordset), so the driver
+    has two parameters to send whatever the number of rows and columns."""
+    import psycopg
+
+    sql = _statements.get("record")
+    if sql is None:
+        sql = _statements["record"] = _record_statement(connection)
+    params = [_json_rows(ConsentState, states), _json_rows(ConsentEvent, events)]
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        ids = cursor.fetchall()
+    for event, (pk,) in zip(events, ids, strict=True):
+        event.pk = pk
+        event._state.adding = False
+        event._state.db = connection.alias
+
+
+_statements = {}  # SQL written once per process
+
+
+def _record_statement(connection):
+    quote = connection.ops.quote_name
+
+    def columns(model):
+        return ", ".join(quote(f.column) for f in _columns(model))
+
+    def rows(model):
+        table = quote(model._meta.db_table)
+        # names of our own tables and columns, not input
+        return f"SELECT {columns(model)} FROM json_populate_recordset(NULL::{table}, %s::json)"  # noqa: S608
+
+    def column(name):
+        return quote(ConsentState._meta.get_field(name).column)
+
+    updates = ", ".join(f"{column(name)} = EXCLUDED.{column(name)}" for name in STATE_UPDATES)
+    return (
+        f"WITH states AS (INSERT INTO {quote(ConsentState._meta.db_table)} "
+        f"({columns(ConsentState)}) {rows(ConsentState)} "
+        f"ON CONFLICT ({column('purpose')}, {column('person_key')}) DO UPDATE SET {updates}) "
+        f"INSERT INTO {quote(ConsentEvent._meta.db_table)} ({columns(ConsentEvent)}) "
+        f"{rows(ConsentEvent)} RETURNING {quote(ConsentEvent._meta.pk.column)}"
+    )
+
+
+def _columns(model):
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _json_rows(model, objects):
+    """The instances as a JSON list of {column: value}; times keep their microseconds (the
+    chain hashes them so), JSON fields nest as they are."""
+    fields = [(f.column, f.attname) for f in _columns(model)]
+    rows = []
+    for obj in objects:
+        row = {}
+        for name, attname in fields:
+            value = getattr(obj, attname)
+            row[name] = value.isoformat() if isinstance(value, datetime) else value
+        rows.append(row)
+    return json.dumps(rows, cls=DjangoJSONEncoder)
 
 
 SEAL_BATCH = 2000
@@ -297,20 +376,21 @@ def seal(organisation_id, wait=True):
             )
             if head is None:  # another writer is sealing
                 return sealed
-            events = list(
-                ConsentEvent.objects.filter(
-                    organisation_id=organisation_id, seq__isnull=True
-                ).order_by("id")[:SEAL_BATCH]
-            )
-            for event in events:
-                event.seq, event.prev_hash = head.seq + 1, head.hash
-                event.hash = ConsentEvent.link(event.seq, event.prev_hash, event.body_hash())
-                head.seq, head.hash = event.seq, event.hash
-            if events:
-                _write_seals(events)
+            rows = ConsentEvent.objects.filter(
+                organisation_id=organisation_id, seq__isnull=True
+            ).order_by("id")[:SEAL_BATCH]
+            seals = []  # (id, seq, previous hash, hash)
+            for pk, *body in rows.values_list("pk", *(a for _n, a in ConsentEvent.BODY)):
+                text = ConsentEvent.canonical_of(body)
+                body_hash = hashlib.sha256(text.encode()).hexdigest()
+                seq, previous = head.seq + 1, head.hash
+                head.seq, head.hash = seq, ConsentEvent.link(seq, previous, body_hash)
+                seals.append((pk, seq, previous, head.hash))
+            if seals:
+                _write_seals(seals)
                 head.save(update_fields=["seq", "hash"])
-        sealed += len(events)
-        if len(events) < SEAL_BATCH:
+        sealed += len(seals)
+        if len(seals) < SEAL_BATCH:
             return sealed
 
 
@@ -318,20 +398,28 @@ SEAL_EVERY = 1.0  # seconds: under load one writer per process seals a batch thi
 _last_seal = {}
 
 
-def _write_seals(events):
-    """One UPDATE ... FROM a VALUES list per 500 events (PostgreSQL; SQLite 3.33+)."""
+def _write_seals(seals):
+    """Write (id, seq, previous hash, hash) per event: on PostgreSQL one UPDATE from four
+    arrays; elsewhere one UPDATE ... FROM a VALUES list per 500 events (SQLite 3.33+)."""
     table = ConsentEvent._meta.db_table
     connection = transaction.get_connection()
     with connection.cursor() as cursor:
-        for start in range(0, len(events), 500):
-            part = events[start : start + 500]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "  # noqa: S608
+                "FROM UNNEST(%s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[]) "
+                f"AS v(id, seq, prev_hash, hash) WHERE {table}.id = v.id",
+                [list(column) for column in zip(*seals, strict=True)],
+            )
+            return
+        for start in range(0, len(seals), 500):
+            part = seals[start : start + 500]
             rows = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT), %s, %s)"] * len(part))
-            params = [value for e in part for value in (e.pk, e.seq, e.prev_hash, e.hash)]
             cursor.execute(
                 f"WITH v(id, seq, prev_hash, hash) AS (VALUES {rows}) "  # noqa: S608
                 f"UPDATE {table} SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "
                 f"FROM v WHERE {table}.id = v.id",
-                params,
+                [value for seal in part for value in seal],
             )
 
 
