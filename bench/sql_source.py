@@ -7,7 +7,9 @@ At scale 1: 1M customers and addresses, 5M orders, 10M logins, plus five heavy s
 generate_series on PostgreSQL) and kept for the next run (bench/.data/, database wb_bench_sql).
 
 For an ordinary subject and for a heavy one it times, as the median of several subjects:
-- Waarborg's access (engine.access) against hand-written SQL that reads exactly the same rows;
+- Waarborg's access (engine.access) against hand-written SQL that reads exactly the same rows
+  (a plain driver connection, bound parameters, one transaction); both read every subject
+  once first and then take turns, several rounds, with the garbage collector off as in timeit;
 - Waarborg's erasure (engine.erase: walk, masks, delete, verification, commit) against
   hand-written SQL that changes exactly the same rows in one transaction, and against a
   one-UPDATE-per-row erasure (Fides' way).
