@@ -95,13 +95,14 @@ class Sql:
             return f"CONCAT({self.mark}, {as_text})"
         return f"{self.mark} || {as_text}"
 
-    def where(self, upper=None, inclusive=False):
+    def where(self, upper=None, inclusive=False, lower=None):
         """(SQL, params) of the due rows; columns are qualified with the table's name, so the
         same clause serves SELECT, UPDATE and DELETE on every database.
 
         `upper`, the date of a due row (so before the cutoff), narrows a column rule to the
         rows before it (or up to it, `inclusive`). It replaces the cutoff rather than adding
-        a second bound: given two, a database may range-scan the index up to the looser one."""
+        a second bound: given two, a database may range-scan the index up to the looser one.
+        `lower` leaves out the rows dated before it."""
         q, mark, due = self.q, self.mark, self.due
         t = self.table.name + "."
         parts, params = [], []
@@ -111,6 +112,9 @@ class Sql:
         elif due.column:
             parts.append(f"{t}{q(due.column)} {'<=' if inclusive else '<'} {mark}")
             params.append(upper)
+        if due.column and lower is not None:
+            parts.append(f"{t}{q(due.column)} >= {mark}")
+            params.append(lower)
         for item in due.activity:
             table, _dot, column = item.partition(".")
             if table == due.collection:
@@ -158,10 +162,10 @@ class Sql:
             % {"other": other, "table": here}
         )
 
-    def change(self, extra="", extra_params=(), upper=None, inclusive=False):
-        """Run the action on due rows (narrowed by `extra` or `upper`); return the number of
-        rows."""
-        where, params = self.where(upper, inclusive)
+    def change(self, extra="", extra_params=(), upper=None, inclusive=False, lower=None):
+        """Run the action on due rows (narrowed by `extra`, `upper` or `lower`); return the
+        number of rows."""
+        where, params = self.where(upper, inclusive, lower)
         where = f"{where} {extra}"
         params = [*params, *extra_params]
         name, q, mark = self.table.name, self.q, self.mark
@@ -201,10 +205,11 @@ def sweep(url, dataset, due, on_batch=None, batch_seconds=BATCH_SECONDS):
     """Carry out the action on every due row in short transactions; return evidence."""
     started = time.perf_counter()
     size, rows, batches, longest = FIRST_BATCH, 0, 0, 0.0
+    after = None  # the date the last batch ended on: earlier due rows are done
     while True:
         began = time.perf_counter()
         with transaction(url) as conn:
-            done = _batch(conn, dataset, due, size)
+            done, after = _batch(conn, dataset, due, size, after)
         took = time.perf_counter() - began
         longest = max(longest, took)
         if not done:
@@ -224,10 +229,16 @@ def sweep(url, dataset, due, on_batch=None, batch_seconds=BATCH_SECONDS):
     }
 
 
-def _batch(conn, dataset, due, size):
-    """One batch of at most about `size` due rows, in the caller's transaction."""
+def _batch(conn, dataset, due, size, after=None):
+    """One batch of at most about `size` due rows, in the caller's transaction; returns the
+    number of rows and, for a column rule, the date the batch ended on.
+
+    The next batch of a column rule starts at that date: the rows before it were handled (or
+    are not due, e.g. under a statutory minimum), and PostgreSQL need not step over the index
+    entries of the rows just deleted, which stay in the index until it is vacuumed. A row
+    written meanwhile with an older date waits for the next sweep."""
     sql = Sql(conn, dataset, due)
-    where, params = sql.where()
+    where, params = sql.where(lower=after)
     name, q, mark = sql.table.name, sql.q, sql.mark
     if due.column:
         # The date of the size-th due row bounds this batch: a range the date index serves,
@@ -238,13 +249,13 @@ def _batch(conn, dataset, due, size):
             f"LIMIT 1 OFFSET {int(size)}",
             params,
         ).fetchone()
-        if bound is None:
-            return sql.change()
-        done = sql.change(upper=bound[0])
-        return done or sql.change(upper=bound[0], inclusive=True)
+        if bound is None:  # the rest fits this batch
+            return sql.change(lower=after), after
+        done = sql.change(upper=bound[0], lower=after)
+        return done or sql.change(upper=bound[0], inclusive=True, lower=after), bound[0]
     key = dataset.collections[due.collection].primary_key
     if len(key) != 1:
-        return sql.change()
+        return sql.change(), None
     column = f"{name}.{q(key[0])}"
     keys = [
         row[0]
@@ -256,4 +267,4 @@ def _batch(conn, dataset, due, size):
     for group in _chunks([(key[0], keys)]):
         values = group[0][1]
         done += sql.change(f"AND {column} IN ({', '.join([mark] * len(values))})", values)
-    return done
+    return done, None
