@@ -214,7 +214,7 @@ class reading:
             engine = engine_for(self.url, read_only=True)
             if engine.dialect.name != "sqlite":
                 return self._pooled(engine)
-            path = engine.url.database.removeprefix("file:").split("?")[0]
+            path = _by_url[(self.url, True)][1]  # the file, as engine_for found it
             known = _sqlite_files[self.url] = (engine.dialect, path)
         self.conn = _sqlite_reader(*known)
         self._begin("BEGIN")

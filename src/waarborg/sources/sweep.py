@@ -106,15 +106,17 @@ class Sql:
         q, mark, due = self.q, self.mark, self.due
         t = self.table.name + "."
         parts, params = [], []
-        if due.column and upper is None:
-            parts.append(f"{t}{q(due.column)} < {mark}")
-            params.append(self.value(due.cutoff))
-        elif due.column:
-            parts.append(f"{t}{q(due.column)} {'<=' if inclusive else '<'} {mark}")
-            params.append(upper)
-        if due.column and lower is not None:
-            parts.append(f"{t}{q(due.column)} >= {mark}")
-            params.append(lower)
+        if due.column:
+            column = f"{t}{q(due.column)}"
+            if upper is None:
+                parts.append(f"{column} < {mark}")
+                params.append(self.value(due.cutoff))
+            else:
+                parts.append(f"{column} {'<=' if inclusive else '<'} {mark}")
+                params.append(upper)
+            if lower is not None:
+                parts.append(f"{column} >= {mark}")
+                params.append(lower)
         for item in due.activity:
             table, _dot, column = item.partition(".")
             if table == due.collection:
