@@ -1,10 +1,38 @@
 """Personas shared by every test: an owner, a privacy officer, a handler, a viewer of one
 organisation, a member of another organisation, and a user with no organisation."""
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from waarborg.core import actions
 from waarborg.core.models import Role
+
+# Property-based tests: a bounded profile in CI (CI=true), a longer one by hand
+# (HYPOTHESIS_PROFILE=thorough). Database fixtures are function-scoped on purpose: each
+# example builds its own tables, so the health check about them is off.
+settings.register_profile(
+    "ci",
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.register_profile(
+    "dev",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.register_profile(
+    "thorough",
+    max_examples=500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 PASSWORD = "a-long-test-password"
 
