@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext as _
 
 DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
@@ -27,3 +28,48 @@ def cutoff(now, duration, trigger=""):
     if trigger == "end_of_fiscal_year":
         return datetime(moment.year, 1, 1)
     return moment
+
+
+def humanise_duration(duration):
+    """'P7Y' -> '7 jaar', 'P1Y6M' -> '1 jaar en 6 maanden', 'P0D' -> 'direct' (in the active
+    language): how a person reads a period, never 'P7Y'."""
+    parts = {unit: int(number) for number, unit in re.findall(r"(\d+)([YMWD])", duration or "")}
+    if not any(parts.values()):
+        return _("at once")
+    words = {
+        "Y": (_("%(n)s year"), _("%(n)s years")),
+        "M": (_("%(n)s month"), _("%(n)s months")),
+        "W": (_("%(n)s week"), _("%(n)s weeks")),
+        "D": (_("%(n)s day"), _("%(n)s days")),
+    }
+    pieces = [
+        (words[unit][0] if count == 1 else words[unit][1]) % {"n": count}
+        for unit in "YMWD"
+        if (count := parts.get(unit))
+    ]
+    return (" " + _("and") + " ").join(pieces)
+
+
+def period_in_words(duration, trigger=""):
+    """'P7Y', 'end_of_fiscal_year' -> '7 jaar na het einde van het boekjaar': a retention
+    period with the moment it counts from, as a letter or a page says it."""
+    after = {
+        "collected": _("after collection"),
+        "last_contact": _("after the last contact"),
+        "end_of_relationship": _("after the end of the relationship"),
+        "end_of_fiscal_year": _("after the end of the financial year"),
+        "consent_withdrawn": _("after the withdrawal of consent"),
+        "unsubscribed": _("after unsubscribing"),
+    }
+    words = humanise_duration(duration)
+    if not any(int(n) for n in re.findall(r"\d+", duration or "")):
+        when = {
+            "collected": _("at collection"),
+            "last_contact": _("at the last contact"),
+            "end_of_relationship": _("at the end of the relationship"),
+            "end_of_fiscal_year": _("at the end of the financial year"),
+            "consent_withdrawn": _("when consent is withdrawn"),
+            "unsubscribed": _("on unsubscribing"),
+        }
+        return when.get(trigger, words)
+    return f"{words} {after[trigger]}" if trigger in after else words

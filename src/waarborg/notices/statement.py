@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from waarborg.core.dates import humanise_duration  # noqa: F401 (used here and by tests)
 from waarborg.core.fields import translated
 from waarborg.core.models import Adequacy, TermKind
 from waarborg.register.ropa import legal_basis_label
@@ -98,27 +99,6 @@ def _retention_text(rule):
             + ")"
         )
     return text
-
-
-def humanise_duration(duration):
-    """'P7Y' -> '7 jaar', 'P1Y6M' -> '1 jaar en 6 maanden', 'P0D' -> 'direct'."""
-    import re
-
-    parts = dict((unit, int(number)) for number, unit in re.findall(r"(\d+)([YMWD])", duration))
-    if not any(parts.values()):
-        return _("at once")
-    words = {
-        "Y": (_("%(n)s year"), _("%(n)s years")),
-        "M": (_("%(n)s month"), _("%(n)s months")),
-        "W": (_("%(n)s week"), _("%(n)s weeks")),
-        "D": (_("%(n)s day"), _("%(n)s days")),
-    }
-    pieces = [
-        (words[unit][0] if count == 1 else words[unit][1]) % {"n": count}
-        for unit in "YMWD"
-        if (count := parts.get(unit))
-    ]
-    return (" " + _("and") + " ").join(pieces)
 
 
 def transfer_of(party, labels):
