@@ -10,7 +10,7 @@ from waarborg.core.fields import TranslatedFormField, translated
 from waarborg.core.models import TermKind
 from waarborg.core.taxonomy import terms_for
 from waarborg.register.models import ProcessingActivity, Status
-from waarborg.register.schema import KINDS, canonical
+from waarborg.register.schema import KINDS, canonical, check_stages
 
 # Short help per field in plain language, citing the article it comes from.
 HELP = {
@@ -71,6 +71,35 @@ HELP = {
 TERM_FIELDS = {"term", "terms", "countries"}
 
 
+class StagesField(forms.CharField):
+    """A retention rule's earlier stages, one line each: period, counted from, action
+    ("P0D end_of_relationship restrict")."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(f"{s['duration']} {s['trigger']} {s['action']}" for s in value)
+        return value
+
+    def to_python(self, value):
+        stages = []
+        for line in (value or "").splitlines():
+            words = line.split()
+            if not words:
+                continue
+            if len(words) != 3:
+                raise forms.ValidationError(
+                    _("Write each stage as: period, counted from, action (%(example)s).")
+                    % {"example": "P0D end_of_relationship restrict"}
+                )
+            stages.append(dict(zip(("duration", "trigger", "action"), words, strict=True)))
+        error = check_stages(stages)
+        if error:
+            raise forms.ValidationError(error)
+        return stages
+
+
 def _term_choices(organisation, term_kind):
     return [
         (term.code, f"{term.label()}" + (" ⚠" if term.special or term.criminal else ""))
@@ -95,6 +124,11 @@ class ItemForm(forms.Form):
             ],
         )
         for spec in self.kind.fields:
+            if spec.type == "stages":
+                model_field = self.kind.model._meta.get_field(spec.name)
+                model_fields[spec.name] = StagesField(
+                    label=model_field.verbose_name, help_text=model_field.help_text
+                )
             field = model_fields.get(spec.name) or self._relation_field(spec)
             field.required = spec.required and spec.name != "key"
             if isinstance(field, TranslatedFormField):

@@ -104,6 +104,17 @@ class RetentionRule(RegisterItem):
         _("at the end"), max_length=10, choices=EndAction.choices, default=EndAction.DELETE
     )
     description = TranslatedTextField(_("explanation"), multiline=True)
+    # Earlier steps before the period above ends, e.g. restrict at the end of the relationship
+    # and delete 7 years after the end of the financial year: [{duration, trigger, action}].
+    stages = models.JSONField(
+        _("earlier stages"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "One line per stage before the period above: period, counted from, action; "
+            "e.g. P0D end_of_relationship restrict."
+        ),
+    )
 
     class Meta(RegisterItem.Meta):
         verbose_name = _("retention rule")

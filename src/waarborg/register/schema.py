@@ -30,7 +30,7 @@ DURATION_RE = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # text translated choice term terms countries ref refs date duration bool
+    type: str  # text translated choice term terms countries ref refs date duration bool stages
     required: bool = False
     term_kind: str = ""
     ref_kind: str = ""
@@ -83,6 +83,7 @@ KINDS = {
             Field("end_action", "choice"),
             Field("legal_source", "text"),
             Field("description", "translated"),
+            Field("stages", "stages"),
         ],
     ),
     "parties": Kind(
@@ -314,6 +315,28 @@ def _check_value(kind, spec, value, terms, keys):  # noqa: C901 (one branch per 
     elif spec.type == "bool":
         if not isinstance(value, bool):
             return _("must be true or false")
+    elif spec.type == "stages":
+        return check_stages(value)
+    return None
+
+
+def check_stages(value):
+    """The earlier stages of a retention rule: a list of {duration, trigger, action}."""
+    if not isinstance(value, list):
+        return _("must be a list of stages with duration, trigger and action")
+    triggers = [code for code, _label in RetentionRule.Trigger.choices]
+    actions = [code for code, _label in RetentionRule.EndAction.choices]
+    for stage in value:
+        if not isinstance(stage, dict) or set(stage) != {"duration", "trigger", "action"}:
+            return _("must be a list of stages with duration, trigger and action")
+        if not isinstance(stage["duration"], str) or not DURATION_RE.match(stage["duration"]):
+            return _("must be an ISO 8601 period such as P7Y, P5M, P4W or P30D")
+        for name, allowed in (("trigger", triggers), ("action", actions)):
+            if stage[name] not in allowed:
+                return _("%(value)r is not allowed; use one of: %(allowed)s") % {
+                    "value": stage[name],
+                    "allowed": _allowed(allowed),
+                }
     return None
 
 
