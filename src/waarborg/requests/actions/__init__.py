@@ -1,0 +1,98 @@
+"""Every state change of a data subject request, audited, with its e-mails sent on commit.
+
+The flow: intake (public form, staff entry or API) -> identity (link to the given address, staff
+decision with a reason, or an ID copy checked and deleted) -> one task per system and per
+recipient -> the answer per kind (package, confirmation or refusal) -> closure, keeping a
+minimal record. Art. 12 GDPR throughout: one month from receipt, extensible once by two months.
+
+One module per step; everything is importable from here.
+"""
+
+from waarborg.requests.actions.answer import (  # noqa: F401
+    _answer_context,
+    _routes,
+    close_request,
+    held_data,
+    refuse_request,
+    send_answer,
+)
+from waarborg.requests.actions.common import (  # noqa: F401
+    AUTOMATIC,
+    CHANGING,
+    DOWNLOAD_SALT,
+    ID_SALT,
+    PORTABLE_BASES,
+    VERIFY_SALT,
+    WORKING_ROLES,
+    RequestError,
+    _check_handler,
+    _clock_start,
+    _context,
+    _due,
+    _email_in,
+    _kind_label,
+    _mail_person,
+    _party_language,
+    allow,
+    contact_line,
+    letter_text,
+    local_date,
+    settings_for,
+)
+from waarborg.requests.actions.files import (  # noqa: F401
+    _store_file,
+    build_package,
+    download_link,
+    open_file,
+    package_from_token,
+    purge_files,
+    record_download,
+)
+from waarborg.requests.actions.identity import (  # noqa: F401
+    _address_tag,
+    _person_link,
+    _read,
+    check_id_copy,
+    request_from_token,
+    request_id_copy,
+    upload_id_copy,
+    verify_request,
+)
+from waarborg.requests.actions.intake import (  # noqa: F401
+    _clean_phone,
+    _next_reference,
+    _send_acknowledgement,
+    assign_request,
+    create_request,
+    extend_deadline,
+    resend_verification,
+)
+from waarborg.requests.actions.reminders import (  # noqa: F401
+    attention,
+    send_reminders,
+)
+from waarborg.requests.actions.tasks import (  # noqa: F401
+    _complete_task,
+    _identities,
+    _jsonable_result,
+    _person_keys,
+    _recipient_context,
+    _run_ledger_task,
+    _source_of,
+    _summary,
+    concerned_activities,
+    controller_letter,
+    create_tasks,
+    forward_to_controller,
+    notify_recipient,
+    open_tasks,
+    recipient_letter,
+    recipients,
+    relevant_systems,
+    run_task,
+    update_task,
+)
+from waarborg.requests.actions.wording import (  # noqa: F401
+    save_letter,
+    save_settings,
+)

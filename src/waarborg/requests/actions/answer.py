@@ -1,0 +1,207 @@
+"""The answer per kind, a refusal, and closure with a minimal record."""
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from waarborg.audit.actions import record_entry
+from waarborg.core.crypto import keyed_hash
+from waarborg.core.fields import translated
+from waarborg.requests import letters
+from waarborg.requests.actions.common import RequestError, _context, _mail_person, local_date
+from waarborg.requests.actions.files import build_package, download_link
+from waarborg.requests.actions.tasks import open_tasks
+from waarborg.requests.models import (
+    FileKind,
+    Kind,
+    Outcome,
+    RefusalGround,
+    RequestFile,
+    Status,
+    TaskKind,
+    TaskStatus,
+)
+
+
+def held_data(subject_request):
+    """What erasure kept because of a legal duty, with the reasons (for the answer): legal
+    holds met in connected databases, and the statutory minimum periods of the other systems
+    (Art. 17(3)(b) GDPR)."""
+    from waarborg.register.models import RetentionRule
+
+    if subject_request.kind != Kind.ERASURE:
+        return []
+    held = []
+    language = subject_request.language
+    tasks = subject_request.tasks.filter(kind=TaskKind.SYSTEM).select_related("system")
+    for task in tasks:
+        name = translated(task.system.name, language) if task.system else task.title
+        if not task.automatic and task.status == TaskStatus.DONE and task.system is not None:
+            rules = task.system.retention_rules.filter(bound=RetentionRule.Bound.MINIMUM)
+            for rule in rules.order_by("key"):
+                reason = translated(rule.name, language)
+                if rule.legal_source:
+                    reason = f"{reason} ({rule.legal_source})"
+                held.append({"data": name, "reason": reason})
+        for table, entry in (task.result.get("evidence") or {}).items():
+            if entry.get("action") == "held":
+                held.append({"data": f"{name}: {table}", "reason": entry.get("reason", "")})
+            for field, reason in (entry.get("held_fields") or {}).items():
+                held.append({"data": f"{name}: {table}.{field}", "reason": reason})
+    return held
+
+
+def _answer_context(subject_request, note, partly):
+    done_tasks = [t for t in subject_request.tasks.all() if t.status == TaskStatus.DONE]
+    language = subject_request.language
+
+    def named(task):
+        item = task.system or task.party
+        return translated(item.name, language) if item else task.title
+
+    context = {
+        "note": note,
+        "routes": _routes(subject_request) if partly else "",
+        "systems": [named(t) for t in done_tasks if t.kind == TaskKind.SYSTEM],
+        "recipients": [named(t) for t in done_tasks if t.kind == TaskKind.NOTIFY],
+        "direct_marketing": subject_request.direct_marketing,
+        "held": held_data(subject_request),
+        "purposes": sorted(
+            {
+                key
+                for t in done_tasks
+                if t.kind == TaskKind.LEDGER
+                for keys in (t.result.get("purposes") or {}).values()
+                for key in keys
+            }
+        ),
+    }
+    return context
+
+
+def _routes(subject_request):
+    """The complaint and court routes (Art. 12(4)): a heading and its paragraph."""
+    heading, text = letters.render(
+        subject_request.organisation, "routes", subject_request.language, _context(subject_request)
+    )
+    return f"{heading}\n{text}"
+
+
+def send_answer(subject_request, *, actor, note="", partly=False):
+    """Answer the request (Art. 12(3), 15-21 GDPR): every task must be done or not applicable;
+    access and portability get their package by an expiring link to the verified address."""
+    if not subject_request.is_open:
+        raise RequestError(_("This request is no longer open."))
+    if not subject_request.is_verified:
+        raise RequestError(
+            _("The identity is not established; establish it, or refuse the request.")
+        )
+    if open_tasks(subject_request):
+        raise RequestError(_("Some tasks are still open; finish them or mark them not applicable."))
+    package = None
+    if subject_request.kind in (Kind.ACCESS, Kind.PORTABILITY):
+        package = RequestFile.objects.filter(request=subject_request, kind=FileKind.PACKAGE).first()
+        if package is None or package.is_expired():
+            package = build_package(subject_request, actor=actor)
+    context = _answer_context(subject_request, note, partly)
+    if package is not None:
+        context["link"] = download_link(package)
+        context["link_valid_until"] = local_date(subject_request.organisation, package.expires_at)
+    with transaction.atomic():
+        subject_request.status = Status.ANSWERED
+        subject_request.outcome = Outcome.PARTLY if partly else Outcome.GRANTED
+        subject_request.answer_note = note
+        subject_request.answered_at = timezone.now()
+        subject_request.save()
+        record_entry(
+            subject_request.organisation,
+            actor=actor,
+            action="request.answer",
+            obj=subject_request,
+            new={"outcome": subject_request.outcome, "held": len(context["held"])},
+        )
+        _mail_person(subject_request, f"answer_{subject_request.kind}", **context)
+    return subject_request
+
+
+def refuse_request(subject_request, *, actor, ground, reasons, partly=False):
+    """Refuse in whole or in part, with reasons and the complaint and court routes (Art. 12(4))."""
+    if not subject_request.is_open:
+        raise RequestError(_("This request is no longer open."))
+    if ground not in RefusalGround.values:
+        raise RequestError(_("Choose the ground for the refusal."))
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise RequestError(_("A refusal needs its reasons; the person is told them."))
+    with translation.override(subject_request.language):
+        ground_label = str(RefusalGround(ground).label)
+    with transaction.atomic():
+        subject_request.status = Status.ANSWERED
+        subject_request.outcome = Outcome.PARTLY if partly else Outcome.REFUSED
+        subject_request.refusal_ground = ground
+        subject_request.answer_note = reasons
+        subject_request.answered_at = timezone.now()
+        subject_request.save()
+        record_entry(
+            subject_request.organisation,
+            actor=actor,
+            action="request.refuse",
+            obj=subject_request,
+            new={"ground": ground, "partly": partly, "reasons": reasons},
+        )
+        _mail_person(
+            subject_request,
+            "refusal",
+            ground=ground_label,
+            reasons=reasons,
+            partly=partly,
+            routes=_routes(subject_request),
+        )
+    return subject_request
+
+
+def close_request(subject_request, *, actor):
+    """Close the request, keeping a minimal record (Art. 5(1)(c), (e) GDPR).
+
+    After an erasure the identity is replaced by a keyed hash; ID copies go at once, other
+    files when the organisation's purge period after closure ends."""
+    if subject_request.status == Status.CLOSED:
+        return subject_request
+    if subject_request.status != Status.ANSWERED:
+        raise RequestError(_("Answer or refuse the request before closing it."))
+    with transaction.atomic():
+        subject_request.status = Status.CLOSED
+        subject_request.closed_at = timezone.now()
+        fields = ["status", "closed_at"]
+        if subject_request.kind == Kind.ERASURE:
+            subject_request.identity_hash = keyed_hash(
+                f"{subject_request.email}|{subject_request.phone}|{subject_request.name}",
+                "request-identity",
+            )
+            subject_request.name = _("(erased)")
+            subject_request.email = subject_request.phone = ""
+            subject_request.customer_number = subject_request.description = ""
+            subject_request.answer_note = ""
+            fields += [
+                "identity_hash",
+                "name",
+                "email",
+                "phone",
+                "customer_number",
+                "description",
+                "answer_note",
+            ]
+            subject_request.tasks.update(notes="")
+        subject_request.save(update_fields=fields)
+        RequestFile.objects.filter(request=subject_request, kind=FileKind.ID_COPY).delete()
+        record_entry(
+            subject_request.organisation,
+            actor=actor,
+            action="request.close",
+            obj=subject_request,
+            new={
+                "outcome": subject_request.outcome,
+                "identity_hashed": bool(subject_request.identity_hash),
+            },
+        )
+    return subject_request

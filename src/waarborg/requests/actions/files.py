@@ -1,0 +1,163 @@
+"""A request's files, encrypted at rest: uploads, packages and their download links, and their
+deletion on the organisation's schedule."""
+
+from datetime import timedelta
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from waarborg.audit.actions import actor_label, record_entry
+from waarborg.core.crypto import encrypt_bytes
+from waarborg.core.emails import absolute_url
+from waarborg.core.models import Organisation
+from waarborg.requests.actions.common import DOWNLOAD_SALT, RequestError, settings_for
+from waarborg.requests.models import (
+    FILE_PURPOSE,
+    FileKind,
+    Kind,
+    RequestFile,
+    SubjectRequest,
+)
+
+
+def _store_file(
+    subject_request,
+    kind,
+    upload,
+    *,
+    actor_text,
+    task=None,
+    expires_at=None,
+    name=None,
+    content_type=None,
+):
+    """Encrypt and keep a file (an UploadedFile, or bytes with `name`)."""
+    if isinstance(upload, bytes):
+        data = upload
+    else:
+        limit = settings_for(subject_request.organisation).max_upload_mb * 1024 * 1024
+        if upload.size > limit:
+            raise RequestError(
+                _("The file is too large: at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+            )
+        data = upload.read()
+        name = name or upload.name
+        content_type = content_type or upload.content_type
+    return RequestFile.objects.create(
+        organisation=subject_request.organisation,
+        request=subject_request,
+        task=task,
+        kind=kind,
+        name=(name or "file")[-255:],
+        content_type=content_type or "application/octet-stream",
+        size=len(data),
+        data=encrypt_bytes(data, FILE_PURPOSE),
+        uploaded_by=actor_text,
+        expires_at=expires_at,
+    )
+
+
+def download_link(package):
+    token = signing.dumps({"f": package.pk}, salt=DOWNLOAD_SALT)
+    return absolute_url(reverse("center:request_download", args=[package.organisation.slug, token]))
+
+
+def package_from_token(organisation, token):
+    """The request whose package a download link is for, or None when invalid or expired."""
+    try:
+        data = signing.loads(token, salt=DOWNLOAD_SALT)
+    except signing.BadSignature:
+        return None
+    package = RequestFile.objects.filter(
+        organisation=organisation, pk=data.get("f"), kind=FileKind.PACKAGE
+    ).first()
+    if package is None or package.is_expired():
+        return None
+    return package
+
+
+def build_package(subject_request, *, actor):
+    """Make the answer package of an access or portability request (see package.py) and keep
+    it encrypted until it expires. A new package replaces an earlier one."""
+    from waarborg.requests import package
+
+    if subject_request.kind not in (Kind.ACCESS, Kind.PORTABILITY):
+        raise RequestError(_("Only access and portability requests have a package."))
+    content = package.build(subject_request)
+    days = settings_for(subject_request.organisation).package_days
+    with transaction.atomic():
+        RequestFile.objects.filter(request=subject_request, kind=FileKind.PACKAGE).delete()
+        stored = _store_file(
+            subject_request,
+            FileKind.PACKAGE,
+            content,
+            actor_text=actor_label(actor),
+            name=f"{subject_request.reference}.zip",
+            content_type="application/zip",
+            expires_at=timezone.now() + timedelta(days=days),
+        )
+        record_entry(
+            subject_request.organisation,
+            actor=actor,
+            action="request.package",
+            obj=subject_request,
+            new={"size": stored.size, "expires_at": stored.expires_at},
+        )
+    return stored
+
+
+def open_file(stored, *, actor):
+    """A request's file decrypted for staff; every opening is audited."""
+    with transaction.atomic():
+        record_entry(
+            stored.organisation,
+            actor=actor,
+            action="request.file_open",
+            obj=stored.request,
+            new={"file": stored.name, "kind": stored.kind},
+        )
+    return stored.content()
+
+
+def record_download(package, *, ip=""):
+    with transaction.atomic():
+        RequestFile.objects.filter(pk=package.pk).update(downloads=F("downloads") + 1)
+        record_entry(
+            package.organisation,
+            actor=None,
+            action="request.download",
+            obj=package.request,
+            new={"file": package.name, "ip": ip},
+        )
+
+
+def purge_files(now=None):
+    """Delete expired packages, and every file of requests closed longer ago than the
+    organisation's purge period. Idempotent; the audit records what went."""
+    now = now or timezone.now()
+    deleted = 0
+    for organisation in Organisation.objects.order_by("pk"):
+        cutoff = now - timedelta(days=settings_for(organisation).purge_days)
+        expired = RequestFile.objects.filter(
+            organisation=organisation, kind=FileKind.PACKAGE, expires_at__lte=now
+        )
+        closed = RequestFile.objects.filter(
+            organisation=organisation, request__closed_at__lte=cutoff
+        )
+        ids = set(expired.values_list("pk", flat=True)) | set(closed.values_list("pk", flat=True))
+        if not ids:
+            continue
+        with transaction.atomic():
+            count, _rows = RequestFile.objects.filter(pk__in=ids).delete()
+            SubjectRequest.objects.filter(
+                organisation=organisation, closed_at__lte=cutoff, purged_at__isnull=True
+            ).update(purged_at=now)
+            record_entry(
+                organisation, actor=None, action="request.purge_files", new={"files": count}
+            )
+        deleted += count
+    return deleted

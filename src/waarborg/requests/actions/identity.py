@@ -1,0 +1,155 @@
+"""Establishing the person's identity: the link to the given address, a staff decision with a
+reason, or an ID copy checked and deleted."""
+
+from datetime import timedelta
+
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from waarborg.audit.actions import record_entry
+from waarborg.core.crypto import keyed_hash
+from waarborg.core.emails import absolute_url
+from waarborg.requests.actions.common import ID_SALT, RequestError, _due, _mail_person, settings_for
+from waarborg.requests.actions.files import _store_file
+from waarborg.requests.actions.tasks import _run_ledger_task, create_tasks
+from waarborg.requests.models import (
+    FileKind,
+    RequestFile,
+    Status,
+    SubjectRequest,
+    TaskKind,
+    Verification,
+)
+
+
+def _address_tag(subject_request):
+    # Changing the address on the request voids links sent to the old one.
+    return keyed_hash(subject_request.email, "request-address")[:12]
+
+
+def _person_link(subject_request, salt, url_name, request_settings):
+    """(link, last valid day) of a signed link for the person: verification or ID upload."""
+    token = signing.dumps({"r": subject_request.pk, "a": _address_tag(subject_request)}, salt=salt)
+    path = reverse(url_name, args=[subject_request.organisation.slug, token])
+    valid_until = timezone.localdate() + timedelta(days=request_settings.verification_days)
+    return absolute_url(path), valid_until
+
+
+def _read(token, salt, days):
+    try:
+        return signing.loads(token, salt=salt, max_age=timedelta(days=days))
+    except signing.BadSignature:
+        return None
+
+
+def request_from_token(organisation, token, salt):
+    """The request a verification or ID-upload link is for, or None if the link is invalid,
+    expired, for another organisation or for an address no longer on the request."""
+    days = settings_for(organisation).verification_days
+    data = _read(token, salt, days)
+    if not data:
+        return None
+    found = SubjectRequest.objects.filter(organisation=organisation, pk=data.get("r")).first()
+    if found is None or data.get("a") != _address_tag(found) or found.purged_at:
+        return None
+    return found
+
+
+def verify_request(subject_request, *, actor, method, note=""):
+    """Record that the person's identity is established and create the tasks.
+
+    Art. 12(2) and (6) GDPR: the link to the given address is the usual way; staff may decide
+    otherwise with a reason (a known customer on the phone). Verifying twice changes nothing."""
+    if method == Verification.STAFF and not note.strip():
+        raise RequestError(_("Say how the identity was established."))
+    given = subject_request
+    with transaction.atomic():
+        subject_request = SubjectRequest.objects.select_for_update().get(pk=given.pk)
+        if subject_request.is_verified or not subject_request.is_open:
+            return given
+        request_settings = settings_for(subject_request.organisation)
+        subject_request.verified_at = timezone.now()
+        subject_request.verification = method
+        subject_request.verification_note = note.strip()[:500]
+        subject_request.status = Status.IN_PROGRESS
+        subject_request.due_on = _due(subject_request, request_settings)
+        subject_request.save()
+        tasks = create_tasks(subject_request)
+        record_entry(
+            subject_request.organisation,
+            actor=actor,
+            action="request.verify",
+            obj=subject_request,
+            new={
+                "method": method,
+                "note": subject_request.verification_note,
+                "due_on": subject_request.due_on,
+                "tasks": len(tasks),
+            },
+        )
+        for task in tasks:
+            if task.kind == TaskKind.LEDGER:
+                _run_ledger_task(task, actor)
+    given.refresh_from_db()
+    return given
+
+
+def request_id_copy(subject_request, *, actor, note=""):
+    """Ask for a copy of an identity document, explicitly and only when nothing else works."""
+    if subject_request.is_verified or not subject_request.email:
+        raise RequestError(
+            _("An ID copy can only be asked of an unverified request with an e-mail address.")
+        )
+    request_settings = settings_for(subject_request.organisation)
+    with transaction.atomic():
+        subject_request.id_requested_at = timezone.now()
+        subject_request.save(update_fields=["id_requested_at"])
+        record_entry(
+            subject_request.organisation, actor=actor, action="request.ask_id", obj=subject_request
+        )
+        link, valid_until = _person_link(
+            subject_request, ID_SALT, "center:request_id_upload", request_settings
+        )
+        _mail_person(
+            subject_request, "id_request", link=link, note=note, link_valid_until=valid_until
+        )
+
+
+def upload_id_copy(subject_request, upload):
+    """Keep the person's ID copy, encrypted, until staff have checked it."""
+    if subject_request.id_requested_at is None or subject_request.is_verified:
+        raise RequestError(_("No identity document was asked for this request."))
+    with transaction.atomic():
+        RequestFile.objects.filter(request=subject_request, kind=FileKind.ID_COPY).delete()
+        _store_file(subject_request, FileKind.ID_COPY, upload, actor_text="data subject")
+        record_entry(
+            subject_request.organisation,
+            actor=None,
+            action="request.id_uploaded",
+            obj=subject_request,
+        )
+
+
+def check_id_copy(subject_request, *, actor, accepted, note=""):
+    """Decide on the ID copy and delete it at once: the audit keeps the fact, not the file."""
+    with transaction.atomic():
+        deleted, _rows = RequestFile.objects.filter(
+            request=subject_request, kind=FileKind.ID_COPY
+        ).delete()
+        if not deleted:
+            raise RequestError(_("There is no ID copy to check."))
+        record_entry(
+            subject_request.organisation,
+            actor=actor,
+            action="request.id_checked",
+            obj=subject_request,
+            new={"accepted": bool(accepted), "note": note, "file_deleted": True},
+        )
+        if accepted:
+            return verify_request(
+                subject_request, actor=actor, method=Verification.ID_DOCUMENT, note=note
+            )
+    return subject_request

@@ -1,0 +1,467 @@
+"""The work of a request: one task per system and per recipient, automatic ones through the
+system's SQL source, forwarding to a client-controller."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from waarborg.audit.actions import actor_label, record_entry
+from waarborg.core.fields import translated
+from waarborg.register.models import Party, ProcessingActivity, System
+from waarborg.register.models import Status as RegisterStatus
+from waarborg.requests import letters
+from waarborg.requests.actions.common import (
+    AUTOMATIC,
+    CHANGING,
+    PORTABLE_BASES,
+    RequestError,
+    _check_handler,
+    _context,
+    _email_in,
+    _mail_person,
+    _party_language,
+)
+from waarborg.requests.actions.files import _store_file
+from waarborg.requests.models import (
+    FileKind,
+    Kind,
+    RequestTask,
+    TaskKind,
+    TaskStatus,
+)
+
+
+def concerned_activities(subject_request):
+    """Activities in use that concern the person's groups (all of them when no group is
+    chosen), in either role; callers leave out those done on behalf of clients."""
+    groups = set(subject_request.subject_groups.values_list("pk", flat=True))
+    activities = (
+        ProcessingActivity.objects.filter(organisation=subject_request.organisation)
+        .exclude(status=RegisterStatus.RETIRED)
+        .prefetch_related(
+            "data_subjects", "data_categories", "systems", "recipients", "retention_rules"
+        )
+        .order_by("key")
+    )
+    chosen = []
+    for activity in activities:
+        own_groups = {term.pk for term in activity.data_subjects.all()}
+        if groups and own_groups and not own_groups & groups:
+            continue
+        chosen.append(activity)
+    return chosen
+
+
+def relevant_systems(subject_request):
+    """Systems that may hold the person's data: those of the concerned activities in which
+    we are controller, plus systems whose own groups match. Systems used only on behalf of
+    clients are left out: those requests are forwarded (Art. 28(3)(e))."""
+    groups = set(subject_request.subject_groups.values_list("pk", flat=True))
+    activities = concerned_activities(subject_request)
+    own = [a for a in activities if a.role != ProcessingActivity.Role.PROCESSOR]
+    if subject_request.kind == Kind.PORTABILITY:
+        own = [
+            a
+            for a in own
+            if a.legal_basis in PORTABLE_BASES and a.source == ProcessingActivity.Source.DIRECT
+        ]
+    chosen = {system.pk: system for activity in own for system in activity.systems.all()}
+    if subject_request.kind != Kind.PORTABILITY:
+        systems = (
+            System.objects.filter(organisation=subject_request.organisation)
+            .exclude(status=RegisterStatus.RETIRED)
+            .prefetch_related("data_subjects", "activities")
+        )
+        for system in systems:
+            if system.pk in chosen:
+                continue
+            roles = {a.role for a in system.activities.all()}
+            if roles and roles <= {ProcessingActivity.Role.PROCESSOR}:
+                continue
+            own_groups = {t.pk for t in system.data_subjects.all()}
+            if not roles and (not groups or not own_groups or own_groups & groups):
+                chosen[system.pk] = system
+    return sorted(chosen.values(), key=lambda s: s.key)
+
+
+def recipients(subject_request):
+    """Parties the concerned data was disclosed to (Art. 19 GDPR)."""
+    parties = {}
+    for activity in concerned_activities(subject_request):
+        if activity.role == ProcessingActivity.Role.PROCESSOR:
+            continue
+        for party in activity.recipients.all():
+            if party.kind != Party.Kind.CLIENT_CONTROLLER and not party.is_retired:
+                parties[party.pk] = party
+    return sorted(parties.values(), key=lambda p: p.key)
+
+
+def _source_of(system):
+    from waarborg.sources.models import SqlSource
+
+    source = SqlSource.objects.filter(system=system).first()
+    return source if source is not None and not source.has_errors() else None
+
+
+def create_tasks(subject_request):
+    """One task per system that may hold the person's data, one per recipient for changing
+    kinds, and the consent-ledger task for a withdrawal or a direct-marketing objection."""
+    made = []
+    organisation = subject_request.organisation
+    for system in relevant_systems(subject_request):
+        source = _source_of(system)
+        made.append(
+            RequestTask(
+                organisation=organisation,
+                request=subject_request,
+                kind=TaskKind.SYSTEM,
+                system=system,
+                title=translated(system.name, "nl") or system.key,
+                automatic=source is not None and subject_request.kind in AUTOMATIC,
+                instructions=translated(system.manual_instructions, subject_request.language),
+            )
+        )
+    if subject_request.kind in CHANGING:
+        for party in recipients(subject_request):
+            made.append(
+                RequestTask(
+                    organisation=organisation,
+                    request=subject_request,
+                    kind=TaskKind.NOTIFY,
+                    party=party,
+                    title=translated(party.name, "nl") or party.key,
+                    instructions=party.contact,
+                )
+            )
+    if subject_request.kind == Kind.WITHDRAWAL or (
+        subject_request.kind == Kind.OBJECTION and subject_request.direct_marketing
+    ):
+        made.append(
+            RequestTask(
+                organisation=organisation,
+                request=subject_request,
+                kind=TaskKind.LEDGER,
+                title="",
+                automatic=True,
+            )
+        )
+    return RequestTask.objects.bulk_create(made)
+
+
+def _person_keys(subject_request):
+    from waarborg.consent.actions import ConsentError, person_key
+
+    keys = []
+    for value in (subject_request.email, subject_request.phone):
+        if value:
+            try:
+                keys.append(person_key(value))
+            except ConsentError:
+                continue
+    return keys
+
+
+def _run_ledger_task(task, actor):
+    """Art. 21(3) and 7(3) GDPR: the objection or withdrawal takes effect in the ledger at once."""
+    from waarborg.consent.actions import object_to_direct_marketing, record_events
+    from waarborg.consent.models import Action, ConsentPurpose, ConsentState, Source
+
+    subject_request = task.request
+    source = Source.STAFF if actor else Source.EMAIL_LINK
+    details = {"request": subject_request.reference}
+    done = {}
+    for key, kind in _person_keys(subject_request):
+        if subject_request.kind == Kind.OBJECTION:
+            events = object_to_direct_marketing(
+                subject_request.organisation, key, source=source, actor=actor
+            )
+        else:
+            given = ConsentState.objects.filter(
+                organisation=subject_request.organisation,
+                person_key=key,
+                status__in=[ConsentState.Status.GRANTED, ConsentState.Status.PENDING],
+            ).values_list("purpose_id", flat=True)
+            purposes = ConsentPurpose.objects.filter(pk__in=list(given)).order_by("key")
+            events = (
+                record_events(
+                    [(purpose, Action.WITHDRAWN, None) for purpose in purposes],
+                    key,
+                    source=source,
+                    actor=actor,
+                    details=details,
+                    kind=kind,
+                )
+                if purposes
+                else []
+            )
+        done[kind] = sorted({event.purpose.key for event in events})
+    _complete_task(task, actor, {"purposes": done}, {"ledger": done})
+
+
+def _complete_task(task, actor, result, audited):
+    """Mark a task done with what it found or did; in the caller's transaction."""
+    task.status = TaskStatus.DONE
+    task.result = result
+    task.error = ""
+    task.completed_at = timezone.now()
+    task.completed_by = actor_label(actor)
+    task.save()
+    record_entry(
+        task.organisation,
+        actor=actor,
+        action="request.task_done",
+        obj=task.request,
+        new={"task": task.pk, **audited},
+    )
+
+
+def _identities(subject_request):
+    return {
+        "email": subject_request.email,
+        "phone_number": subject_request.phone,
+        "customer_number": subject_request.customer_number,
+    }
+
+
+def _jsonable_result(result):
+    from waarborg.sources.engine import jsonable
+
+    return {
+        table: {
+            "fields": item["fields"],
+            "rows": [[jsonable(value) for value in row] for row in item["rows"]],
+        }
+        for table, item in result.items()
+    }
+
+
+def run_task(task, *, actor, changes=None):
+    """Carry out an automatic task through the system's SQL source and keep its evidence.
+
+    Access and portability keep the rows found (for the package); erasure keeps the evidence,
+    and restricts what a legal hold keeps (Art. 17(3)(b) with Art. 18); rectification needs
+    `changes` ({"table.column": value}); restriction flags or records the rows."""
+    from waarborg.sources import actions as source_actions
+    from waarborg.sources.annotation import AnnotationError
+    from waarborg.sources.engine import SourceError
+
+    subject_request = task.request
+    if not task.automatic or task.system is None:
+        raise RequestError(_("This task has no database connection; do it by hand."))
+    if not subject_request.is_open:
+        raise RequestError(_("This request is no longer open."))
+    source = _source_of(task.system)
+    if source is None:
+        raise RequestError(_("The system's database connection is missing or has errors."))
+    identities = _identities(subject_request)
+    reason = subject_request.reference
+    kind = subject_request.kind
+    try:
+        if kind in (Kind.ACCESS, Kind.PORTABILITY):
+            found = source_actions.find_person(source, identities, actor=actor, reason=reason)
+            result = {"found": _jsonable_result(found)}
+        elif kind == Kind.ERASURE:
+            # restrict what a legal hold keeps first: once the identifiers are erased, the
+            # walk can no longer reach those rows
+            held = [name for name, spec in source.dataset().collections.items() if spec.legal_hold]
+            restricted = {}
+            if held:
+                restricted = source_actions.restrict_person(
+                    source, identities, actor=actor, reason=reason, only=held
+                )
+            evidence = source_actions.erase_person(source, identities, actor=actor, reason=reason)
+            result = {"evidence": evidence, "restricted": _summary(restricted)}
+        elif kind == Kind.RECTIFICATION:
+            if not changes:
+                raise RequestError(_("Say which columns get which corrected values."))
+            result = {
+                "evidence": source_actions.rectify_person(
+                    source, identities, changes, actor=actor, reason=reason
+                )
+            }
+        elif kind == Kind.RESTRICTION:
+            evidence = source_actions.restrict_person(
+                source, identities, actor=actor, reason=reason
+            )
+            result = {"evidence": _summary(evidence)}
+        else:
+            raise RequestError(_("This kind of request has no automatic step."))
+    except (SourceError, AnnotationError) as error:
+        with transaction.atomic():
+            task.status = TaskStatus.FAILED
+            task.error = str(error)
+            task.save(update_fields=["status", "error"])
+            record_entry(
+                subject_request.organisation,
+                actor=actor,
+                action="request.task_failed",
+                obj=subject_request,
+                new={"task": task.pk, "error": str(error)},
+            )
+        raise RequestError(str(error)) from error
+    with transaction.atomic():
+        _complete_task(task, actor, result, {"system": task.system.key, "automatic": True})
+    return task
+
+
+def _summary(evidence):
+    return {c: {"action": e["action"], "rows": e["rows"]} for c, e in evidence.items()}
+
+
+def update_task(
+    task, *, actor, status=None, notes=None, assignee=None, upload=None, clear_assignee=False
+):
+    """Change a task's status, notes or handler, or add a result file (encrypted)."""
+    if not task.request.is_open:
+        raise RequestError(_("This request is no longer open."))
+    if status is not None and status not in TaskStatus.values:
+        raise RequestError(_("Unknown status: %s") % status)
+    _check_handler(task.organisation, assignee)
+    old = {"status": task.status, "assignee": task.assignee_id}
+    with transaction.atomic():
+        if upload is not None:
+            _store_file(
+                task.request, FileKind.RESULT, upload, actor_text=actor_label(actor), task=task
+            )
+        if status is not None and status != task.status:
+            task.status = status
+            done = status in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
+            task.completed_at = timezone.now() if done else None
+            task.completed_by = actor_label(actor) if done else ""
+        if notes is not None:
+            task.notes = notes
+        if assignee is not None or clear_assignee:
+            task.assignee = assignee
+        task.save()
+        record_entry(
+            task.organisation,
+            actor=actor,
+            action="request.task_update",
+            obj=task.request,
+            old=old,
+            new={
+                "task": task.pk,
+                "status": task.status,
+                "assignee": task.assignee_id,
+                "file": upload.name if upload is not None else None,
+            },
+        )
+    return task
+
+
+def notify_recipient(task, *, actor, note=""):
+    """Send the Art. 19 letter to the recipient's e-mail address (if its contact is one) and
+    mark the task done; otherwise the letter is shown for sending by post."""
+    subject_request = task.request
+    if task.kind != TaskKind.NOTIFY or task.party is None:
+        raise RequestError(_("This task is not a notice to a recipient."))
+    address = _email_in(task.party.contact)
+    if not address:
+        raise RequestError(
+            _("The party has no e-mail address in its contact details: send the letter by post.")
+        )
+    context = _recipient_context(task, note)
+    language = _party_language(task.party)
+    with transaction.atomic():
+        update_task(task, actor=actor, status=TaskStatus.DONE)
+        record_entry(
+            subject_request.organisation,
+            actor=actor,
+            action="request.recipient_notified",
+            obj=subject_request,
+            new={"party": task.party.key},
+        )
+        transaction.on_commit(
+            lambda: letters.send(
+                subject_request.organisation, "recipient_notice", language, context, to=address
+            )
+        )
+
+
+def _recipient_context(task, note=""):
+    subject_request = task.request
+    language = _party_language(task.party)
+    words = {
+        "nl": {
+            Kind.RECTIFICATION: ("rectificatie", "gerectificeerd"),
+            Kind.ERASURE: ("wissing", "gewist"),
+            Kind.RESTRICTION: ("beperking van de verwerking", "afgeschermd"),
+        },
+        "en": {
+            Kind.RECTIFICATION: ("rectification", "rectified"),
+            Kind.ERASURE: ("erasure", "erased"),
+            Kind.RESTRICTION: ("restriction of processing", "restricted"),
+        },
+    }[language]
+    action, done = words.get(subject_request.kind, ("", ""))
+    return _context(subject_request, action=action, done=done, note=note)
+
+
+def recipient_letter(task):
+    return letters.render(
+        task.organisation, "recipient_notice", _party_language(task.party), _recipient_context(task)
+    )
+
+
+def forward_to_controller(subject_request, *, actor, party, note=""):
+    """We are processor for the data concerned: send the request to the client-controller
+    (Art. 28(3)(e) GDPR) and tell the person so."""
+    if party.organisation_id != subject_request.organisation_id or party.kind not in (
+        Party.Kind.CLIENT_CONTROLLER,
+        Party.Kind.JOINT_CONTROLLER,
+    ):
+        raise RequestError(_("Choose a client (controller) of the register."))
+    controller = translated(party.name, subject_request.language)
+    address = _email_in(party.contact)
+    context = _context(
+        subject_request, controller=controller, controller_contact=party.contact, note=note
+    )
+    with transaction.atomic():
+        task = RequestTask.objects.create(
+            organisation=subject_request.organisation,
+            request=subject_request,
+            kind=TaskKind.FORWARD,
+            party=party,
+            title=translated(party.name, "nl") or party.key,
+            instructions=party.contact,
+            status=TaskStatus.DONE if address else TaskStatus.OPEN,
+            completed_at=timezone.now() if address else None,
+            completed_by=actor_label(actor) if address else "",
+            notes=note,
+        )
+        record_entry(
+            subject_request.organisation,
+            actor=actor,
+            action="request.forward",
+            obj=subject_request,
+            new={"party": party.key, "sent_to": address or None},
+        )
+        if address:
+            transaction.on_commit(
+                lambda: letters.send(
+                    subject_request.organisation,
+                    "controller_forward",
+                    _party_language(party),
+                    context,
+                    to=address,
+                )
+            )
+        _mail_person(
+            subject_request, "forwarded", controller=controller, controller_contact=party.contact
+        )
+    return task
+
+
+def controller_letter(task):
+    subject_request = task.request
+    controller = translated(task.party.name, subject_request.language)
+    return letters.render(
+        task.organisation,
+        "controller_forward",
+        _party_language(task.party),
+        _context(subject_request, controller=controller, note=task.notes),
+    )
+
+
+def open_tasks(subject_request):
+    return [task for task in subject_request.tasks.all() if task.is_open]
