@@ -56,6 +56,14 @@ HELP = {
     ),
     "scc_module": _("Which module of the 2021 standard contractual clauses applies."),
     "agreement_signed_on": _("The processing agreement required by Art. 28(3)."),
+    "dpf_checked_on": _(
+        "Only for a US party under the DPF: the date you found it on the list of certified "
+        "organisations (dataprivacyframework.gov). Check again every year."
+    ),
+    "subject_type": _(
+        "Whether the people are natural persons (consumers, eenmanszaak, vof, maatschap) or "
+        "businesses: calls and e-mail to natural persons need opt-in (Telecommunicatiewet 11.7)."
+    ),
     "duration": _("ISO 8601: P7Y is 7 years, P14M 14 months, P4W 4 weeks, P0D at once."),
     "bound": _(
         "Minimum: a law requires keeping the data this long (e.g. 7 years, art. 52 AWR). "

@@ -157,6 +157,12 @@ class Party(RegisterItem):
         _("agreement document or link"), max_length=500, blank=True
     )
     agreement_review_on = models.DateField(_("agreement review date"), null=True, blank=True)
+    dpf_checked_on = models.DateField(
+        _("certified under the EU-US Data Privacy Framework, checked on"),
+        null=True,
+        blank=True,
+        help_text=_("The date the party was found on the DPF list (dataprivacyframework.gov)."),
+    )
     sub_processors = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -221,6 +227,11 @@ class ProcessingActivity(RegisterItem):
         CONTRACTUAL = "contractual", _("Required by a contract")
         PRECONDITION = "precondition", _("Needed to enter into a contract")
 
+    class SubjectType(models.TextChoices):
+        NATURAL_PERSONS = "natural_persons", _("Natural persons (consumers, eenmanszaak, vof)")
+        BUSINESSES = "businesses", _("Businesses (legal persons)")
+        BOTH = "both", _("Both")
+
     class Dpia(models.TextChoices):
         NOT_NEEDED = "not_needed", _("Not needed")
         NEEDED = "needed", _("Needed, not done yet")
@@ -240,6 +251,10 @@ class ProcessingActivity(RegisterItem):
     )
     data_categories = models.ManyToManyField(
         Term, blank=True, related_name="+", verbose_name=_("data categories")
+    )
+    # Telemarketing and e-mail to natural persons need opt-in (Telecommunicatiewet 11.7).
+    subject_type = models.CharField(
+        _("the people are"), max_length=20, choices=SubjectType.choices, blank=True
     )
     source = models.CharField(
         _("where the data comes from"),
