@@ -4,20 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('register', '0002_retentionrule_stages'),
+        ("register", "0002_retentionrule_stages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='party',
-            name='dpf_checked_on',
-            field=models.DateField(blank=True, help_text='The date the party was found on the DPF list (dataprivacyframework.gov).', null=True, verbose_name='certified under the EU-US Data Privacy Framework, checked on'),
+            model_name="party",
+            name="dpf_checked_on",
+            field=models.DateField(
+                blank=True,
+                help_text="The date the party was found on the DPF list (dataprivacyframework.gov).",
+                null=True,
+                verbose_name="certified under the EU-US Data Privacy Framework, checked on",
+            ),
         ),
         migrations.AddField(
-            model_name='processingactivity',
-            name='subject_type',
-            field=models.CharField(blank=True, choices=[('natural_persons', 'Natural persons (consumers, eenmanszaak, vof)'), ('businesses', 'Businesses (legal persons)'), ('both', 'Both')], max_length=20, verbose_name='the people are'),
+            model_name="processingactivity",
+            name="subject_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("natural_persons", "Natural persons (consumers, eenmanszaak, vof)"),
+                    ("businesses", "Businesses (legal persons)"),
+                    ("both", "Both"),
+                ],
+                max_length=20,
+                verbose_name="the people are",
+            ),
         ),
     ]
