@@ -1,11 +1,12 @@
-"""Retention enforced: the plan (what is due and why), the sweep (doing it, with evidence),
-review tasks for systems without a connector, and periods for Waarborg's own data.
+"""Retention enforced: the sweep (carrying out the plan, with evidence and guards), review
+tasks for systems without a connector, and periods for Waarborg's own data.
 
-A statutory minimum (a rule with bound `minimum`, e.g. invoices 7 years, art. 52 AWR) is never
-cut short: a maximum rule on the same table only takes rows whose minimum period has ended.
+The plan itself (what is due and why) is `retention.plan`. Before destruction: a rule that
+would delete or anonymise more than the organisation's share of its table (default 50%) runs
+only after a person confirmed it (audited); the nightly sweep skips it, runs the rest and
+tells the privacy officers.
 """
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -15,235 +16,84 @@ from django.utils.translation import gettext as _
 
 from waarborg.audit.actions import record_entry
 from waarborg.audit.models import AuditAnchor, AuditEntry
-from waarborg.core.dates import cutoff, parse_duration
-from waarborg.register.models import RetentionRule, Status, System
+from waarborg.core.dates import parse_duration
 from waarborg.retention.models import (
     BUILTIN_DEFAULTS,
     BuiltinKind,
     RetentionRun,
-    RetentionSettings,
     ReviewTask,
 )
+from waarborg.retention.plan import (  # noqa: F401 (the plan's names, used through actions)
+    PlanItem,
+    build_plan,
+    local_now,
+    settings_for,
+)
 from waarborg.sources import sweep
-from waarborg.sources.annotation import AnnotationError
 from waarborg.sources.engine import SourceError
-from waarborg.sources.models import SqlSource
+from waarborg.sources.models import RestrictionRecord
 
 REVIEW_EVERY = relativedelta(months=1)
+RECORD_CHUNK = 10_000  # keys per restriction record
 
 
 class RetentionError(Exception):
     pass
 
 
-def local_now():
-    """Now as a naive local time: the way dates are kept in the databases of small firms."""
-    return timezone.localtime(timezone.now()).replace(tzinfo=None)
-
-
-@dataclass
-class PlanItem:
-    kind: str  # source, review, builtin
-    action: str
-    rule: RetentionRule | None = None
-    system: System | None = None
-    source: SqlSource | None = None
-    collection: str = ""
-    builtin: str = ""
-    due: sweep.Due | None = None
-    cutoff: object = None
-    count: int | None = None
-    oldest: object = None
-    newest: object = None
-    guards: list = field(default_factory=list)  # names of statutory minimums respected
-    problem: str = ""  # an error: this item cannot be carried out
-    note: str = ""
-    task: ReviewTask | None = None
-
-    @property
-    def label(self):
-        if self.kind == "source":
-            return f"{self.system} · {self.collection}"
-        if self.kind == "review":
-            return str(self.system)
-        return BuiltinKind(self.builtin).label
-
-    def evidence(self):
-        return {
-            "kind": self.kind,
-            "rule": self.rule.key if self.rule else self.builtin,
-            "system": self.system.key if self.system else "",
-            "collection": self.collection,
-            "action": self.action,
-            "cutoff": self.cutoff.isoformat() if self.cutoff else None,
-            "due": self.count,
-            "oldest": self.oldest,
-            "newest": self.newest,
-            "guards": self.guards,
-        }
-
-
-def _source_items(organisation, now):
-    rules = {
-        rule.key: rule
-        for rule in RetentionRule.objects.filter(organisation=organisation, status=Status.ACTIVE)
-    }
-    items = []
-    sources = SqlSource.objects.filter(organisation=organisation).select_related("system")
-    for source in sources.order_by("system__key"):
-        try:
-            dataset = source.dataset()
-        except AnnotationError as error:
-            items.append(
-                PlanItem("source", "", system=source.system, source=source, problem=str(error))
-            )
-            continue
-        for collection in dataset.active():
-            specs = collection.retention or []
-            minimums = [
-                (spec, rules[spec["rule"]])
-                for spec in specs
-                if spec["rule"] in rules
-                and rules[spec["rule"]].bound == RetentionRule.Bound.MINIMUM
-                and spec.get("column")
-            ]
-            for spec in specs:
-                items.append(_source_item(source, collection, spec, rules, minimums, now))
-    return items
-
-
-def _source_item(source, collection, spec, rules, minimums, now):
-    rule = rules.get(spec["rule"])
-    item = PlanItem("source", spec.get("action", ""), system=source.system, source=source)
-    item.collection = collection.name
-    if rule is None:
-        item.problem = _("The register has no active retention rule %s") % spec["rule"]
-        return item
-    item.rule = rule
-    item.action = spec.get("action") or rule.end_action
-    try:
-        item.cutoff = cutoff(now, rule.duration, rule.trigger)
-    except ValueError:
-        item.problem = _("The period %s of this rule cannot be read") % rule.duration
-        return item
-    guards = []
-    if rule.bound == RetentionRule.Bound.MAXIMUM:
-        for other_spec, other in minimums:
-            guards.append((other_spec["column"], cutoff(now, other.duration, other.trigger)))
-            item.guards.append(other.key)
-    item.due = sweep.Due(
-        collection=collection.name,
-        action=item.action,
-        cutoff=item.cutoff,
-        column=spec.get("column"),
-        activity=list(spec.get("activity") or []),
-        guards=guards,
-    )
-    return item
-
-
-def _review_items(organisation, today):
-    """Systems without a database connection get a monthly review task per retention rule."""
-    items = []
-    connected = set(
-        SqlSource.objects.filter(organisation=organisation).values_list("system_id", flat=True)
-    )
-    systems = (
-        System.objects.filter(organisation=organisation, status=Status.ACTIVE)
-        .exclude(pk__in=connected)
-        .prefetch_related("retention_rules")
-        .order_by("key")
-    )
-    open_tasks = {
-        (task.system_id, task.rule_id): task
-        for task in ReviewTask.objects.filter(organisation=organisation, done_at__isnull=True)
-    }
-    for system in systems:
-        for rule in system.retention_rules.all():
-            if rule.status != Status.ACTIVE:
-                continue
-            task = open_tasks.get((system.pk, rule.pk))
-            items.append(
-                PlanItem(
-                    "review",
-                    rule.end_action,
-                    rule=rule,
-                    system=system,
-                    task=task,
-                    count=1 if task is None or task.due_on <= today else 0,
-                )
-            )
-    return items
-
-
-def settings_for(organisation):
-    found = RetentionSettings.objects.filter(organisation=organisation).first()
-    return found or RetentionSettings(organisation=organisation)
-
-
-def _builtin_items(organisation, now):
-    periods = settings_for(organisation)
-    items = []
-    for kind in BuiltinKind:
-        period = periods.period(kind)
-        item = PlanItem("builtin", "delete", builtin=kind)
-        if not period:
-            item.note = _("kept: no period set")
-            items.append(item)
-            continue
-        item.cutoff = cutoff(now, period)
-        if kind == BuiltinKind.AUDIT_ENTRIES:
-            moment = timezone.make_aware(item.cutoff)
-            old = AuditEntry.objects.filter(organisation=organisation, created_at__lt=moment)
-            item.count = old.count()
-        else:
-            item.count = 0  # these records arrive with the requests and consent parts
-        items.append(item)
-    return items
-
-
-def build_plan(organisation, now=None):
-    """Everything that retention would do now, with counts; changes nothing."""
-    now = now or local_now()
-    items = _source_items(organisation, now)
-    for item in items:
-        if item.due is None or item.problem:
-            continue
-        try:
-            item.count, item.oldest, item.newest = sweep.summary(
-                item.source.url, item.source.dataset(), item.due
-            )
-        except SourceError as error:
-            item.problem = str(error)
-    items += _review_items(organisation, now.date())
-    items += _builtin_items(organisation, now)
-    return items
-
-
 # The sweep ---------------------------------------------------------------------------------
 
 
-def queue_run(organisation, *, actor, trigger):
-    """Record a run and hand it to the worker (after the transaction commits)."""
+def queue_run(organisation, *, actor, trigger, confirmed=None):
+    """Record a run and hand it to the worker (after the transaction commits).
+
+    `confirmed` ({plan item key: rows seen}) are the large items the actor confirmed; an item
+    that has grown since is skipped all the same."""
     from waarborg.retention.tasks import run_retention
 
     with transaction.atomic():
-        run = start_run(organisation, actor=actor, trigger=trigger)
+        run = start_run(organisation, actor=actor, trigger=trigger, confirmed=confirmed)
         record_entry(organisation, actor=actor, action="retention.queue", obj=run)
         transaction.on_commit(lambda: run_retention.enqueue(run.pk))
     return run
 
 
-def start_run(organisation, *, actor, trigger):
+def start_run(organisation, *, actor, trigger, confirmed=None):
     """A run to carry out now, in this process (the sweep command, the nightly task)."""
-    return RetentionRun.objects.create(organisation=organisation, trigger=trigger, actor=actor)
+    with transaction.atomic():
+        run = RetentionRun.objects.create(
+            organisation=organisation, trigger=trigger, actor=actor, confirmed=confirmed or {}
+        )
+        if confirmed:
+            record_entry(
+                organisation,
+                actor=actor,
+                action="retention.confirm",
+                obj=run,
+                new={"confirmed": confirmed},
+            )
+    return run
+
+
+def large_items(items, organisation):
+    """The plan items that take more than the organisation's share of their table."""
+    max_share = settings_for(organisation).max_share / 100
+    return [item for item in items if item.needs_confirmation(max_share)]
+
+
+def confirmations(items, organisation):
+    """{key: rows} of the large items of a plan a person has seen: what confirming them means.
+    A run confirmed so takes such an item only while it has not grown."""
+    return {item.key: item.count for item in large_items(items, organisation)}
 
 
 def execute_run(run, now=None, report=None):
-    """Carry out the plan of `run`'s organisation; store evidence per item; audit the run.
+    """Carry out the plan of `run`'s organisation, taken at the start; store evidence per item;
+    audit each item that changed data and the run.
 
-    A failure stops the run with its reason; the batch that failed is rolled back, the ones
-    before it stay done, and the next run continues where this one stopped.
+    A failure stops the item with its reason; the batch that failed is rolled back, the ones
+    before it stay done, and the next run continues where this one stopped. A large item that
+    was not confirmed (or has grown since) is skipped; a nightly run mails what it skipped.
     """
     organisation = run.organisation
     now = now or local_now()
@@ -254,14 +104,23 @@ def execute_run(run, now=None, report=None):
     report = report or (lambda text: None)
     errors = []
     items = build_plan(organisation, now)
+    large = {item.key for item in large_items(items, organisation)}
+    run.items = []
     run.progress = {"items": len(items), "done": 0, "rows": 0}
+    skipped = []
     for index, item in enumerate(items):
-        try:
-            run.items.append(_carry_out(run, item, now, report))
-        except (SourceError, RetentionError) as error:
-            errors.append(f"{item.label}: {error}")  # the failed batch was rolled back
-        if item.problem:
-            errors.append(f"{item.label}: {item.problem}")
+        seen = run.confirmed.get(item.key)
+        if item.key in large and (seen is None or item.count > seen):
+            run.items.append(_skip(item))
+            skipped.append(run.items[-1])
+            report(f"{item.label}: {run.items[-1]['skipped']}")
+        else:
+            try:
+                run.items.append(_carry_out(run, item, now, report))
+            except (SourceError, RetentionError) as error:
+                errors.append(f"{item.label}: {error}")  # the failed batch was rolled back
+            if item.problem:
+                errors.append(f"{item.label}: {item.problem}")
         run.progress["done"] = index + 1
         run.save(update_fields=["items", "progress"])
     run.status = RetentionRun.Status.FAILED if errors else RetentionRun.Status.DONE
@@ -280,13 +139,29 @@ def execute_run(run, now=None, report=None):
                 "trigger": run.trigger,
                 "rows": run.rows(),
                 "error": run.error,
+                "skipped": [item["key"] for item in skipped],
                 "items": [
                     {k: item.get(k) for k in ("rule", "system", "collection", "action", "rows")}
                     for item in run.items
                 ],
             },
         )
+        if skipped and run.trigger == "schedule":
+            from waarborg.retention.emails import send_skipped
+
+            transaction.on_commit(lambda: send_skipped(run, skipped))
     return run
+
+
+def _skip(item):
+    evidence = item.evidence()
+    evidence["rows"] = 0
+    evidence["needs_confirmation"] = True
+    evidence["skipped"] = _(
+        "not run: it would take %(count)s of the %(total)s rows of the table (%(share)s%%); "
+        "a person must confirm it first"
+    ) % {"count": item.count, "total": item.total, "share": round(item.share * 100)}
+    return evidence
 
 
 def _carry_out(run, item, now, report):
@@ -306,15 +181,26 @@ def _carry_out(run, item, now, report):
             report(f"{label}: {rows:,} / {item.count:,}")
 
         try:
-            evidence.update(
-                sweep.sweep(item.source.url, item.source.dataset(), item.due, on_batch=on_batch)
-            )
+            if item.due.action == "restrict" and _by_record(item):
+                evidence.update(_restrict_by_record(run, item))
+            else:
+                evidence.update(
+                    sweep.sweep(item.source.url, item.source.dataset(), item.due, on_batch=on_batch)
+                )
         except SourceError as error:
             evidence["error"] = str(error)
             run.items.append(evidence)
             raise
         run.progress["rows"] = run.progress.get("rows", 0) + evidence["rows"]
-        report(f"{label}: {evidence['rows']:,} rows, {item.action}")
+        report(f"{label}: {evidence['rows']:,}")
+        if evidence["rows"]:
+            record_entry(
+                run.organisation,
+                actor=run.actor,
+                action="retention.item",
+                obj=run,
+                new={k: evidence.get(k) for k in ("key", "action", "rows", "cutoff", "due")},
+            )
     elif item.kind == "review":
         task = ensure_review_task(item.system, item.rule, now.date())
         evidence["review_task"] = task.pk
@@ -322,6 +208,33 @@ def _carry_out(run, item, now, report):
     elif item.kind == "builtin" and item.builtin == BuiltinKind.AUDIT_ENTRIES and item.count:
         evidence["rows"] = prune_audit(run.organisation, item.cutoff, actor=run.actor)
     return evidence
+
+
+def _by_record(item):
+    return not item.source.dataset().collections[item.collection].restrict
+
+
+def _restrict_by_record(run, item):
+    """Restrict due rows of a table without a flag column: Waarborg records their keys (staff
+    must not use these rows), once per row."""
+    dataset = item.source.dataset()
+    keys = [
+        key
+        for key in sweep.due_keys(item.source.url, dataset, item.due)
+        if (tuple(key) if isinstance(key, list) else key) not in item.recorded
+    ]
+    key_columns = dataset.collections[item.collection].primary_key
+    with transaction.atomic():
+        for start in range(0, len(keys), RECORD_CHUNK):
+            RestrictionRecord.objects.create(
+                organisation=run.organisation,
+                source=item.source,
+                collection=item.collection,
+                key_columns=key_columns,
+                keys=keys[start : start + RECORD_CHUNK],
+                reason=(_("retention rule %s") % item.rule.key)[:300],
+            )
+    return {"rows": len(keys), "recorded": True, "batches": 1 if keys else 0}
 
 
 def ensure_review_task(system, rule, today):

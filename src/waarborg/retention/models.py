@@ -32,6 +32,11 @@ class RetentionSettings(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="retention_settings"
     )
     periods = models.JSONField(default=dict, blank=True)  # BuiltinKind -> ISO 8601 or ""
+    # A rule that would delete or anonymise more than this share of its table waits for a
+    # person's confirmation; the nightly sweep skips it and tells the privacy officers.
+    max_share = models.PositiveSmallIntegerField(
+        _("largest share of a table the sweep takes without asking (%)"), default=50
+    )
 
     def __str__(self):
         return f"{self.organisation}: {self.periods}"
@@ -88,6 +93,9 @@ class RetentionRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     items = models.JSONField(default=list, blank=True)
     progress = models.JSONField(default=dict, blank=True)
+    # Items a person confirmed although they take a large share of their table:
+    # {plan item key: the number of rows seen when confirming}.
+    confirmed = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from waarborg.core.crypto import encrypt_text
 from waarborg.sources import engine, introspect
 from waarborg.sources.annotation import AnnotationError, parse
 from waarborg.sources.engine import SourceError
+from waarborg.sources.holds import holds_for
 from waarborg.sources.models import URL_PURPOSE, RestrictionRecord, SqlSource
 
 IDENTITY_ALIASES = {"phone": "phone_number", "telephone": "phone_number", "e-mail": "email"}
@@ -133,8 +134,14 @@ def erase_person(source, identities, *, actor, categories=None, reason="", dry_r
     identities = clean_identities(identities)
     if not identities:
         raise SourceError(_("Give at least one identity to look for"))
+    dataset = source.dataset()
     evidence = engine.erase(
-        source.url, source.dataset(), identities, categories=categories, dry_run=dry_run
+        source.url,
+        dataset,
+        identities,
+        categories=categories,
+        dry_run=dry_run,
+        holds=holds_for(source.organisation, dataset),
     )
     with transaction.atomic():
         record_entry(

@@ -4,8 +4,9 @@ The format is Fides' dataset YAML, read as it is (docs/sql-source.md): collectio
 fields (columns), their `data_categories`, and `fides_meta` with `identity`, `primary_key`,
 `references` (with `direction`), `data_type` and `masking_strategy_override`; on a collection
 `fides_meta` with `erase_after`, `skip_processing` and a `masking_strategy_override` of
-`delete`. Waarborg's own keys live under `waarborg:` on a collection or field: `legal_hold`,
-`restrict` and `retention`.
+`delete`. Waarborg's own keys live under `waarborg:` on a collection (`legal_hold`, `restrict`,
+`retention`) or a field (`legal_hold`, and `date: end` or `date: event`, the kind of a date
+column that retention counts from).
 """
 
 from dataclasses import dataclass, field
@@ -36,7 +37,8 @@ FIDES_COLLECTION_META = {
     "partitioning",
 }
 WAARBORG_COLLECTION_KEYS = {"legal_hold", "restrict", "retention"}
-WAARBORG_FIELD_KEYS = {"legal_hold"}
+WAARBORG_FIELD_KEYS = {"legal_hold", "date"}
+DATE_KINDS = ("end", "event")
 
 
 class AnnotationError(Exception):
@@ -65,6 +67,7 @@ class Field:
     masking: dict | None = None
     references: list = field(default_factory=list)
     legal_hold: str | None = None
+    date_kind: str | None = None  # "end" (empty: not ended) or "event" (empty: no event)
 
     def has_category(self, prefixes):
         return any(
@@ -83,7 +86,8 @@ class Collection:
     delete: bool = False
     legal_hold: str | None = None
     restrict: dict | None = None  # {"column": name, "value": value}
-    retention: list | None = None  # [{"rule": key, "column": name | "activity": [...]}, ...]
+    # [{"rule": key, "column": name | "activity": [...], "action"?, "date"?, "stage"?}, ...]
+    retention: list | None = None
 
     @property
     def primary_key(self):
@@ -288,9 +292,16 @@ class Parser:
         if not isinstance(value, dict) or not isinstance(value.get("rule"), str):
             self.fail(path, _("retention needs the key of a retention rule"))
             return None
-        self.unknown(value, {"rule", "column", "activity", "action"}, path)
+        self.unknown(value, {"rule", "column", "activity", "action", "date", "stage"}, path)
         if value.get("action") not in (None, "delete", "anonymise", "restrict"):
             self.fail(path, _("action must be delete, anonymise or restrict"))
+        if value.get("date") not in (None, *DATE_KINDS):
+            self.fail(path, _("date must be end or event"))
+        stage = value.get("stage")
+        if stage is not None and (
+            not isinstance(stage, int) or isinstance(stage, bool) or stage < 1
+        ):
+            self.fail(path, _("stage must be a number from 1"))
         has_column = isinstance(value.get("column"), str)
         activity = value.get("activity")
         if has_column == bool(activity):
@@ -368,6 +379,11 @@ class Parser:
             self.unknown(own, WAARBORG_FIELD_KEYS, (*path, "waarborg"))
             if own.get("legal_hold"):
                 spec.legal_hold = str(own["legal_hold"])
+            if "date" in own:
+                if own["date"] not in DATE_KINDS:
+                    self.fail((*path, "waarborg", "date"), _("date must be end or event"))
+                else:
+                    spec.date_kind = own["date"]
         return spec
 
     def unknown(self, mapping, known, path, warn=False):
@@ -404,9 +420,36 @@ class Parser:
                                 "target": f"{ref.collection}.{ref.field}",
                             }
                         )
+            for spec in collection.retention or []:
+                self.retention_dates(dataset, collection, spec)
             for other in collection.erase_after:
                 if other not in dataset.collections:
                     self.problems.append(
                         _("%(place)s: erase_after names %(target)s, which is not a collection")
                         % {"place": collection.name, "target": other}
                     )
+
+    def retention_dates(self, dataset, collection, spec):
+        """Each activity date names a column of a collection that a reference joins."""
+        for item in spec.get("activity") or []:
+            table, _dot, column = item.partition(".")
+            target = dataset.collections.get(table)
+            if target is None or column not in target.fields:
+                self.problems.append(
+                    _("%(place)s: the retention date %(target)s is not in the annotation")
+                    % {"place": collection.name, "target": item}
+                )
+                continue
+            if table != collection.name and not _joined(collection, target):
+                self.problems.append(
+                    _("%(place)s: no reference joins %(target)s, so its date cannot be read")
+                    % {"place": collection.name, "target": table}
+                )
+
+
+def _joined(one, other):
+    return any(
+        ref.collection == other.name for spec in one.fields.values() for ref in spec.references
+    ) or any(
+        ref.collection == one.name for spec in other.fields.values() for ref in spec.references
+    )

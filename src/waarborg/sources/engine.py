@@ -435,15 +435,22 @@ class Table:
     def run(self, sql, params):
         return _run(self.conn, sql, params)
 
-    def count(self, conditions):
+    def _narrowed(self, group, extra):
+        where, params = self.where(group)
+        if extra:
+            return f"({where}) AND {extra[0]}", [*params, *extra[1]]
+        return where, params
+
+    def count(self, conditions, extra=None):
+        """Rows matching any of the conditions (and the SQL `extra`, (fragment, params))."""
         total = 0
         for group in _chunks(conditions):
-            where, params = self.where(group)
+            where, params = self._narrowed(group, extra)
             sql = f"SELECT COUNT(*) FROM {self.name} WHERE {where}"
             total += self.run(sql, params).fetchone()[0]
         return total
 
-    def update(self, conditions, assignments):
+    def update(self, conditions, assignments, extra=None):
         """assignments: {column: (SQL fragment, params)}"""
         sets, set_params = [], []
         for column, (fragment, params) in assignments.items():
@@ -451,17 +458,39 @@ class Table:
             set_params.extend(params)
         count = 0
         for group in _chunks(conditions):
-            where, params = self.where(group)
+            where, params = self._narrowed(group, extra)
             sql = f"UPDATE {self.name} SET {', '.join(sets)} WHERE {where}"
             count += self.run(sql, [*set_params, *params]).rowcount
         return count
 
-    def delete(self, conditions):
+    def delete(self, conditions, extra=None):
         count = 0
         for group in _chunks(conditions):
-            where, params = self.where(group)
+            where, params = self._narrowed(group, extra)
             count += self.run(f"DELETE FROM {self.name} WHERE {where}", params).rowcount
         return count
+
+    def real_date(self, expr):
+        """(SQL, params) true for a real date in `expr` and false, never NULL, for NULL, '',
+        a zero date or, on SQLite, text that is no date."""
+        floor = DATE_FLOOR
+        if self.conn.dialect.name == "sqlite":
+            return (
+                f"({expr} IS NOT NULL AND {expr} >= {self.mark} AND date({expr}) IS NOT NULL)",
+                [floor.isoformat(sep=" ")],
+            )
+        return f"({expr} IS NOT NULL AND {expr} >= {self.mark})", [floor]
+
+    def past(self, holds):
+        """(SQL, params): every dated hold [(column, cutoff)] of the row has ended."""
+        parts, params = [], []
+        for column, until in holds:
+            real, real_params = self.real_date(self.quote(column))
+            parts.append(f"{real} AND {self.quote(column)} < {self.mark}")
+            if self.conn.dialect.name == "sqlite" and hasattr(until, "isoformat"):
+                until = until.isoformat(sep=" ") if hasattr(until, "hour") else until.isoformat()
+            params += [*real_params, until]
+        return "(" + " AND ".join(parts) + ")", params
 
 
 def _run(conn, sql, params):
@@ -687,6 +716,11 @@ def _held(dataset, collection):
     return dataset.collections[collection].legal_hold
 
 
+# No real date lies before this: NULL, '', MariaDB's zero date and most text that is no date
+# sort below it, so they never count as a date.
+DATE_FLOOR = datetime(1000, 1, 1)
+
+
 def _change_order(dataset, collections):
     """Children before parents, so a row delete never trips a foreign key."""
     pairs = [(c, p) for c, p in dataset.foreign_keys() if c in collections and p in collections]
@@ -774,14 +808,18 @@ class _DryRun(Exception):
         self.evidence = evidence
 
 
-def erase(url, dataset, identities, categories=None, hasher=None, dry_run=False):
+def erase(url, dataset, identities, categories=None, hasher=None, dry_run=False, holds=None):
     """Erase the person's data (Art. 17 GDPR) in one transaction and prove it.
 
     Each reached collection is deleted (if annotated so) or has its personal columns masked; a
     full erasure (no `categories`) also masks every identity column. Collections and fields under
-    legal hold are skipped and reported. Before committing, a count per identity column proves
-    the identifiers are gone; if any remain outside a hold, everything is rolled back. A dry run
-    does all of it and then rolls back, so its evidence is what a real run would do.
+    legal hold are skipped and reported. `holds` ({collection: [(date column, cutoff)]}, the
+    statutory minimums of Art. 17(3)(b), e.g. 7 years per invoice, AWR art. 52(4)) hold rows
+    by their own date: a row whose minimum has ended is erased, a newer one (or one without a
+    date) is kept and reported as held, with its count. Before committing, a count per identity
+    column proves the identifiers are gone; if any remain outside a hold, everything is rolled
+    back. A dry run does all of it and then rolls back, so its evidence is what a real run would
+    do.
     Returns evidence: {table: {...counts...}}.
     """
     plan = make_plan(dataset, identities)
@@ -808,6 +846,8 @@ def erase(url, dataset, identities, categories=None, hasher=None, dry_run=False)
         return result
 
     evidence = {}
+    holds = {c: list(h) for c, h in (holds or {}).items() if h and c in dataset.collections}
+    narrow = {}  # collection: (SQL, params) of the rows whose holds have ended
     try:
         with transaction(url) as conn:
             found = walk(conn, dataset, plan, identities, needed)
@@ -815,7 +855,14 @@ def erase(url, dataset, identities, categories=None, hasher=None, dry_run=False)
             for collection in _change_order(dataset, reached):
                 item, spec = found[collection], dataset.collections[collection]
                 table = Table(conn, dataset, collection)
-                if _held(dataset, collection):
+                extra, held_rows = None, 0
+                if collection in holds:
+                    extra = narrow[collection] = table.past(holds[collection])
+                    held_rows = table.count(item.conditions, ("NOT " + extra[0], extra[1]))
+                    if held_rows and not table.count(item.conditions, extra):
+                        evidence[collection] = _held_evidence(spec, held_rows, holds[collection])
+                        continue
+                elif _held(dataset, collection):
                     evidence[collection] = {
                         "action": "held",
                         "reason": spec.legal_hold,
@@ -825,8 +872,12 @@ def erase(url, dataset, identities, categories=None, hasher=None, dry_run=False)
                 if spec.delete:
                     evidence[collection] = {
                         "action": "deleted",
-                        "rows": table.delete(item.conditions),
+                        "rows": table.delete(item.conditions, extra),
                     }
+                    if held_rows:
+                        evidence[collection]["held"] = _held_evidence(
+                            spec, held_rows, holds[collection]
+                        )
                     continue
                 chosen, held = _masked_fields(spec, categories)
                 plan_masks = maskings(collection, chosen)
@@ -840,18 +891,22 @@ def erase(url, dataset, identities, categories=None, hasher=None, dry_run=False)
                         seen = {row[index] for row in item.rows} - {None}
                     values[name] = _mask_value(table, name, plan_masks[name], seen, hasher)
                 if values:
-                    rows = table.update(item.conditions, values)
+                    rows = table.update(item.conditions, values, extra)
                     evidence[collection] = {"action": "masked", "fields": chosen, "rows": rows}
                 else:
-                    rows = len(item.rows) if item.columns else table.count(item.conditions)
+                    rows = table.count(item.conditions, extra)
                     evidence[collection] = {"action": "kept", "fields": [], "rows": rows}
+                if held_rows:
+                    evidence[collection]["held"] = _held_evidence(
+                        spec, held_rows, holds[collection]
+                    )
                 if kept:
                     evidence[collection]["kept_not_null"] = kept
                 if held:
                     evidence[collection]["held_fields"] = {
                         name: spec.fields[name].legal_hold for name in held
                     }
-            remaining = _verify(conn, dataset, plan, identities, evidence)
+            remaining = _verify(conn, dataset, plan, identities, evidence, narrow)
             if categories is None and remaining:
                 raise SourceError(
                     _(
@@ -868,8 +923,19 @@ def erase(url, dataset, identities, categories=None, hasher=None, dry_run=False)
     return evidence
 
 
-def _verify(conn, dataset, plan, identities, evidence):
-    """Count rows that still hold the identifiers; record the counts in the evidence."""
+def _held_evidence(spec, rows, holds):
+    """Rows kept because a statutory minimum still runs for them, counted by their own date."""
+    return {
+        "action": "held",
+        "reason": spec.legal_hold or "",
+        "rows": rows,
+        "until": [[column, jsonable(until)] for column, until in holds],
+    }
+
+
+def _verify(conn, dataset, plan, identities, evidence, narrow=None):
+    """Count rows that still hold the identifiers (outside the rows held by a date); record
+    the counts in the evidence."""
     typed = typed_identities(dataset, plan, identities)
     failures = []
     for (collection, column), values in typed.items():
@@ -879,7 +945,9 @@ def _verify(conn, dataset, plan, identities, evidence):
         checked = entry.get("fields", []) + entry.get("kept_not_null", [])
         if entry["action"] != "deleted" and column not in checked:
             continue
-        count = Table(conn, dataset, collection).count([(column, values)])
+        count = Table(conn, dataset, collection).count(
+            [(column, values)], (narrow or {}).get(collection)
+        )
         entry.setdefault("remaining", {})[column] = count
         if count:
             failures.append(f"{collection}.{column}")

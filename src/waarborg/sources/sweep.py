@@ -1,9 +1,15 @@
 """Retention in an SQL source: count and remove rows whose period has ended, in batches.
 
 A `Due` says which rows of one collection are due: those whose date column is before the
-cutoff (or, for an inactivity rule, whose newest activity across the person's collections is),
-and not already handled (anonymised columns still hold data, the restriction flag is not yet
-set). Rows that a statutory minimum still covers are never due (`guards`).
+cutoff (or, for an activity rule, whose dates across the person's collections all are), and
+not already handled (anonymised columns still hold data, the restriction flag is not yet set).
+Rows that a statutory minimum still covers are never due (`guards`).
+
+Only a real date makes a row due. There are two kinds of date (`END`, `EVENT`): an empty *end*
+date (NULL, '', a zero date, text that is no date) means the relationship has not ended, so the
+row is not due; an empty *event* date is no event, and the other dates decide. A row without any
+real date is never due: the plan counts it as "no date" for a person to decide. A collection
+that follows a parent (a client's documents) is due only while that parent row is (`parents`).
 
 Each batch is its own transaction and is sized to stay short (about BATCH_SECONDS); a batch
 that fails is rolled back whole. Because a batch asks again which rows are due, a sweep that
@@ -16,6 +22,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from waarborg.sources.engine import (
+    DATE_FLOOR,
     SourceError,
     Table,
     _chunks,
@@ -28,6 +35,9 @@ BATCH_SECONDS = 0.5
 ANONYMOUS = "anonymous-"
 FIRST_BATCH = 10_000
 MAX_BATCH = 500_000
+EXAMPLES = 5
+END, EVENT = "end", "event"
+FLOOR = DATE_FLOOR  # no real date lies before it
 
 
 @dataclass
@@ -36,40 +46,72 @@ class Due:
     action: str  # delete, anonymise, restrict
     cutoff: object  # datetime: rows dated before it are due
     column: str | None = None  # date column (column rules)
-    activity: list = field(default_factory=list)  # ["table.column", ...] (inactivity rules)
+    activity: list = field(default_factory=list)  # ["table.column", ...] (activity rules)
     guards: list = field(default_factory=list)  # [(column, cutoff)]: statutory minimums
+    kinds: dict = field(default_factory=dict)  # "table.column" -> END or EVENT (default)
+    parents: list = field(default_factory=list)  # [Due] of parent collections rows follow
+
+    def kind(self, table, column):
+        return self.kinds.get(f"{table}.{column}", EVENT)
+
+    def dates(self):
+        """[(table, column)] of the dates that decide, in the order given."""
+        if self.column:
+            return [(self.collection, self.column)]
+        return [tuple(item.split(".", 1)) for item in self.activity]
+
+
+@dataclass
+class Summary:
+    """What a plan knows of one collection and rule, without changing anything."""
+
+    count: int = 0  # rows due
+    oldest: object = None
+    newest: object = None
+    total: int = 0  # rows in the table
+    no_date: int = 0  # rows without any real date: never due, a person decides
+    open: int = 0  # rows whose end date is empty: not ended, so not due
+    examples: list = field(default_factory=list)  # keys of a few rows that would go
+
+    @property
+    def share(self):
+        return self.count / self.total if self.total else 0.0
 
 
 class Sql:
-    """The WHERE clause of due rows of one collection, for one connection's dialect."""
+    """The WHERE clause of due rows of one collection, for one connection's dialect.
 
-    def __init__(self, conn, dataset, due):
+    Columns are qualified with the table's name (or `alias` inside another statement), so the
+    same clause serves SELECT, UPDATE and DELETE on every database."""
+
+    def __init__(self, conn, dataset, due, alias=None, depth=0):
         self.conn, self.dataset, self.due = conn, dataset, due
         self.spec = dataset.collections[due.collection]
         self.table = Table(conn, dataset, due.collection)
         self.q = self.table.quote
         self.mark = self.table.mark
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.t = (alias or self.table.name) + "."
+        self.depth = depth
         self.masked = {}
+        # restrict where the table has no flag: Waarborg records the keys (RestrictionRecord)
+        self.record = due.action == "restrict" and not self.spec.restrict
         if due.action == "anonymise":
             self.masked = self._anonymised_columns()
-        if due.action == "restrict" and not self.spec.restrict:
-            raise SourceError(
-                _("%s has no restriction column in the annotation; restrict needs one")
-                % due.collection
-            )
 
     def value(self, value):
-        if self.conn.dialect.name == "sqlite" and hasattr(value, "isoformat"):
+        if self.sqlite and hasattr(value, "isoformat"):
             return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
         return value
 
     def _anonymised_columns(self):
         info = column_info(self.conn, self.dataset, self.due.collection)
+        dates = {column for table, column in self.due.dates() if table == self.due.collection}
         result = {}
         for name, column in self.spec.fields.items():
             if column.primary_key or column.legal_hold or not column.has_category(["user"]):
                 continue
-            if name == self.due.column or f"{self.due.collection}.{name}" in self.due.activity:
+            if name in dates:
                 continue  # the date that starts the period stays: it shows when it happened
             nullable, length = info.get(name, (True, None))
             if nullable:
@@ -95,44 +137,129 @@ class Sql:
             return f"CONCAT({self.mark}, {as_text})"
         return f"{self.mark} || {as_text}"
 
-    def where(self, upper=None, inclusive=False, lower=None):
-        """(SQL, params) of the due rows; columns are qualified with the table's name, so the
-        same clause serves SELECT, UPDATE and DELETE on every database.
+    def valid(self, expr):
+        """(SQL, params) that is true for a real date in `expr`, and false (never NULL) for
+        NULL, '', a zero date or, on SQLite, text that is no date."""
+        return self.table.real_date(expr)
+
+    def _other(self, table):
+        """(quoted name, column here, column there) of a collection joined by a reference."""
+        mine, theirs = self._join(table)
+        return Table(self.conn, self.dataset, table).name, mine, theirs
+
+    def _alias(self, letter):
+        return f"{letter}{self.depth}"
+
+    def dated(self, upper=None, inclusive=False, lower=None):
+        """([SQL], params): the conditions on dates that make a row due.
 
         `upper`, the date of a due row (so before the cutoff), narrows a column rule to the
         rows before it (or up to it, `inclusive`). It replaces the cutoff rather than adding
         a second bound: given two, a database may range-scan the index up to the looser one.
-        `lower` leaves out the rows dated before it."""
-        q, mark, due = self.q, self.mark, self.due
-        t = self.table.name + "."
+        `lower` leaves out the rows dated before it (and replaces FLOOR the same way)."""
+        q, mark, due, t = self.q, self.mark, self.due, self.t
         parts, params = [], []
         if due.column:
             column = f"{t}{q(due.column)}"
+            parts.append(f"{column} >= {mark}")
+            params.append(self.value(FLOOR) if lower is None else lower)
             if upper is None:
                 parts.append(f"{column} < {mark}")
                 params.append(self.value(due.cutoff))
             else:
                 parts.append(f"{column} {'<=' if inclusive else '<'} {mark}")
                 params.append(upper)
-            if lower is not None:
-                parts.append(f"{column} >= {mark}")
-                params.append(lower)
-        for item in due.activity:
-            table, _dot, column = item.partition(".")
-            if table == due.collection:
-                parts.append(f"({t}{q(column)} IS NULL OR {t}{q(column)} < {mark})")
-                params.append(self.value(due.cutoff))
-                continue
-            mine, theirs = self._join(table)
-            other = Table(self.conn, self.dataset, table).name
+            if self.sqlite:
+                parts.append(f"date({column}) IS NOT NULL")
+        else:
+            cut = self.value(due.cutoff)
+            for table, column in due.dates():
+                end = due.kind(table, column) == END
+                if table == due.collection:
+                    expr = f"{t}{q(column)}"
+                    valid, valid_params = self.valid(expr)
+                    if end:  # it must have ended, before the cutoff
+                        parts.append(f"{valid} AND {expr} < {mark}")
+                    else:  # no event, or one before the cutoff
+                        parts.append(f"(NOT {valid} OR {expr} < {mark})")
+                    params += [*valid_params, cut]
+                    continue
+                other, mine, theirs = self._other(table)
+                a = self._alias("a")
+                expr = f"{a}.{q(column)}"
+                valid, valid_params = self.valid(expr)
+                link = f"{a}.{q(theirs)} = {t}{q(mine)}"
+                if end:  # no related row that has not ended, or ended on or after the cutoff
+                    test = f"(NOT {valid} OR {expr} >= {mark})"
+                else:  # no related event on or after the cutoff
+                    test = f"{valid} AND {expr} >= {mark}"
+                parts.append(f"NOT EXISTS (SELECT 1 FROM {other} {a} WHERE {link} AND {test})")
+                params += [*valid_params, cut]
+            has, has_params = self.has_date()
+            parts.append(has)
+            params += has_params
+        for parent in due.parents:
+            p = self._alias("p")
+            inner = Sql(self.conn, self.dataset, parent, alias=p, depth=self.depth + 1)
+            inner_parts, inner_params = inner.dated()
+            mine, theirs = self._join(parent.collection)
             parts.append(
-                f"NOT EXISTS (SELECT 1 FROM {other} a WHERE a.{q(theirs)} = {t}{q(mine)}"
-                f" AND a.{q(column)} >= {mark})"
+                f"EXISTS (SELECT 1 FROM {inner.table.name} {p} WHERE {p}.{q(theirs)} = "
+                f"{t}{q(mine)} AND {' AND '.join(inner_parts)})"
             )
-            params.append(self.value(due.cutoff))
-        for column, cutoff in due.guards:
-            parts.append(f"{t}{q(column)} < {mark}")
-            params.append(self.value(cutoff))
+            params += inner_params
+        return parts, params
+
+    def has_date(self):
+        """(SQL, params): the row has at least one real date of the rule."""
+        q, t = self.q, self.t
+        ors, params = [], []
+        for table, column in self.due.dates():
+            if table == self.due.collection:
+                valid, valid_params = self.valid(f"{t}{q(column)}")
+                ors.append(valid)
+            else:
+                other, mine, theirs = self._other(table)
+                h = self._alias("h")
+                valid, valid_params = self.valid(f"{h}.{q(column)}")
+                ors.append(
+                    f"EXISTS (SELECT 1 FROM {other} {h} WHERE {h}.{q(theirs)} = {t}{q(mine)}"
+                    f" AND {valid})"
+                )
+            params += valid_params
+        return "(" + " OR ".join(ors) + ")", params
+
+    def ended(self):
+        """(SQL, params) that every end date of the rule is filled in; ("", []) without any."""
+        q, t = self.q, self.t
+        ands, params = [], []
+        for table, column in self.due.dates():
+            if self.due.kind(table, column) != END:
+                continue
+            if table == self.due.collection:
+                valid, valid_params = self.valid(f"{t}{q(column)}")
+                ands.append(valid)
+            else:
+                other, mine, theirs = self._other(table)
+                e = self._alias("e")
+                valid, valid_params = self.valid(f"{e}.{q(column)}")
+                ands.append(
+                    f"NOT EXISTS (SELECT 1 FROM {other} {e} WHERE {e}.{q(theirs)} = "
+                    f"{t}{q(mine)} AND NOT {valid})"
+                )
+            params += valid_params
+        return (" AND ".join(ands), params) if ands else ("", [])
+
+    def where(self, upper=None, inclusive=False, lower=None):
+        """(SQL, params) of the due rows: their dates (see `dated`), statutory minimums ended,
+        and not handled yet."""
+        q, mark, t = self.q, self.mark, self.t
+        parts, params = self.dated(upper, inclusive, lower)
+        for column, cutoff in self.due.guards:
+            # a minimum counts from the row's own date; a row without one stays
+            valid, valid_params = self.valid(f"{t}{q(column)}")
+            parts.append(f"{valid} AND {t}{q(column)} < {mark}")
+            params += [*valid_params, self.value(cutoff)]
         if self.masked:
             pending = []
             for name, empty in self.masked.items():
@@ -142,9 +269,10 @@ class Sql:
                     pending.append(f"{t}{q(name)} NOT LIKE {mark}")
                     params.append(ANONYMOUS + "%")
             parts.append("(" + " OR ".join(pending) + ")")
-        if due.action == "restrict":
+        if self.due.action == "restrict" and not self.record:
             flag = self.spec.restrict
-            parts.append(f"({t}{q(flag['column'])} IS NULL OR t.{q(flag['column'])} <> {mark})")
+            column = f"{t}{q(flag['column'])}"
+            parts.append(f"({column} IS NULL OR {column} <> {mark})")
             params.append(flag["value"])
         return " AND ".join(parts), params
 
@@ -167,6 +295,8 @@ class Sql:
     def change(self, extra="", extra_params=(), upper=None, inclusive=False, lower=None):
         """Run the action on due rows (narrowed by `extra`, `upper` or `lower`); return the
         number of rows."""
+        if self.record:
+            raise SourceError(_("%s has no restriction column") % self.due.collection)
         where, params = self.where(upper, inclusive, lower)
         where = f"{where} {extra}"
         params = [*params, *extra_params]
@@ -187,20 +317,62 @@ class Sql:
         sql = f"UPDATE {name} SET {', '.join(sets)} WHERE {where}"
         return self.table.run(sql, [*set_params, *params]).rowcount
 
+    def keys(self, limit=None, order=True):
+        """The keys of due rows (a value, or a list for a key of several columns)."""
+        key = self.spec.primary_key
+        if not key:
+            raise SourceError(_("%s has no primary key in the annotation") % self.due.collection)
+        where, params = self.where()
+        name = self.table.name
+        columns = ", ".join(f"{name}.{self.q(k)}" for k in key)
+        by = (f"{name}.{self.q(self.due.column)}, " if self.due.column else "") + columns
+        sql = f"SELECT {columns} FROM {name} WHERE {where}"
+        if order:
+            sql += f" ORDER BY {by}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        rows = self.table.run(sql, params).fetchall()
+        if len(key) == 1:
+            return [jsonable(row[0]) for row in rows]
+        return [[jsonable(value) for value in row] for row in rows]
+
 
 def summary(url, dataset, due):
-    """(rows due, oldest date, newest date) without changing anything."""
+    """A `Summary` of the due rows, without changing anything."""
     with transaction(url, read_only=True) as conn:
         sql = Sql(conn, dataset, due)
         where, params = sql.where()
-        name = sql.table.name
+        name, run = sql.table.name, sql.table.run
+        found = Summary()
         if due.column:
             column = f"{name}.{sql.q(due.column)}"
             query = f"SELECT COUNT(*), MIN({column}), MAX({column}) FROM {name}"
         else:
             query = f"SELECT COUNT(*), NULL, NULL FROM {name}"
-        count, oldest, newest = sql.table.run(f"{query} WHERE {where}", params).fetchone()
-    return count, jsonable(oldest), jsonable(newest)
+        found.count, oldest, newest = run(f"{query} WHERE {where}", params).fetchone()
+        found.oldest, found.newest = jsonable(oldest), jsonable(newest)
+        found.total = run(f"SELECT COUNT(*) FROM {name}", []).fetchone()[0]
+        has, has_params = sql.valid(column) if due.column else sql.has_date()
+        undated = run(f"SELECT COUNT(*) FROM {name} WHERE NOT {has}", has_params).fetchone()[0]
+        if due.column and due.kind(due.collection, due.column) == END:
+            found.open = undated  # an empty end date: it has not ended
+        else:
+            found.no_date = undated
+            ended, ended_params = sql.ended()
+            if ended:
+                found.open = run(
+                    f"SELECT COUNT(*) FROM {name} WHERE {has} AND NOT ({ended})",
+                    [*has_params, *ended_params],
+                ).fetchone()[0]
+        if found.count and sql.spec.primary_key and not sql.record:
+            found.examples = sql.keys(limit=EXAMPLES)
+    return found
+
+
+def due_keys(url, dataset, due):
+    """Every key of the due rows (for a restriction Waarborg records itself)."""
+    with transaction(url, read_only=True) as conn:
+        return Sql(conn, dataset, due).keys(order=False)
 
 
 def sweep(url, dataset, due, on_batch=None, batch_seconds=BATCH_SECONDS):
