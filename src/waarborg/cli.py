@@ -182,6 +182,14 @@ def cmd_worker(args):
     return EXIT_OK
 
 
+def cmd_check(args):
+    setup_django(args.data_dir)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["waarborg check", "waarborg_check", *args.passthrough])
+    return EXIT_OK
+
+
 def cmd_manage(args):
     setup_django(args.data_dir)
     from django.core.management import execute_from_command_line
@@ -282,6 +290,13 @@ def build_parser():
         "e.g. --max-tasks N, --interval SECONDS; `waarborg worker -- --help` lists them.",
     )
     command(
+        "check",
+        cmd_check,
+        "Check the register and practice of an organisation (--org SLUG), or a register file "
+        "without importing it (waarborg check register.yaml); --format text|json|junit; "
+        "exit 1 on errors.",
+    )
+    command(
         "manage",
         cmd_manage,
         "Run a Django management command, e.g. `waarborg manage check --deploy`.",
@@ -301,7 +316,7 @@ def build_parser():
     return parser
 
 
-PASSTHROUGH = ("worker", "manage")
+PASSTHROUGH = ("worker", "manage", "check")
 
 
 def parse(argv):

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "waarborg.retention",
     "waarborg.consent",
     "waarborg.requests",
+    "waarborg.checks",
     "waarborg.api",
     "waarborg.center",
 ]

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from waarborg.checks.views import todo
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", include("waarborg.audit.urls")),
@@ -10,6 +12,9 @@ urlpatterns = [
     path("retention/", include("waarborg.retention.urls")),
     path("sources/", include("waarborg.sources.urls")),
     path("statement/", include("waarborg.notices.urls")),
+    path("checks/", include("waarborg.checks.urls")),
     path("c/", include("waarborg.center.urls")),
+    # The dashboard (`core:dashboard`) is the to-do list of the checks; core names no domain app.
+    path("", todo),
     path("", include("waarborg.core.urls")),
 ]

@@ -1,0 +1,31 @@
+"""The daily digest of new errors, in the organisation's language."""
+
+from django.urls import reverse
+from django.utils import translation
+
+from waarborg.core.emails import absolute_url, send_templated
+
+
+def send_digest(organisation, address, findings):
+    language = organisation.default_language
+    with translation.override(language):
+        # The messages are written in the language the rules ran in: run them again in ours.
+        items = [
+            {
+                "title": str(f.rule.title),
+                "name": f.name,
+                "article": f.rule.article,
+                "url": absolute_url(f.url) if f.url else "",
+            }
+            for f in findings
+        ]
+    return send_templated(
+        "checks/emails/digest",
+        to=address,
+        language=language,
+        context={
+            "organisation": organisation,
+            "items": items,
+            "link": absolute_url(reverse("checks:findings")),
+        },
+    )

@@ -1,0 +1,117 @@
+"""The organisation's operational data as the rules read it: one query per kind, read-only.
+
+Requests, the consent purposes, retention review tasks and the last sweep, and the published
+statement. Retention rules read the stored evidence of the last run and the review tasks,
+never a system's own database; statement rules read the published version's snapshot.
+"""
+
+from functools import cached_property
+
+from django.urls import NoReverseMatch, reverse
+
+from waarborg.audit.models import AuditEntry
+from waarborg.consent.models import ConsentPurpose
+from waarborg.core.access import scoped
+from waarborg.notices.models import NoticeVersion
+from waarborg.requests.models import OPEN_STATUSES, Outcome, SubjectRequest
+from waarborg.retention.models import RetentionRun, ReviewTask
+
+REQUEST_FIELDS = (
+    "pk",
+    "reference",
+    "kind",
+    "status",
+    "email",
+    "received_at",
+    "due_on",
+    "extended_to",
+    "extension_reason",
+    "id_requested_at",
+    "verification",
+    "outcome",
+    "refusal_ground",
+    "answer_note",
+    "answered_at",
+    "assignee_id",
+)
+
+
+class Operations:
+    def __init__(self, organisation, today):
+        self.organisation = organisation
+        self.today = today
+
+    @cached_property
+    def requests(self):
+        """Open requests, and those answered in the last 90 days (for the answer's rules)."""
+        from datetime import timedelta
+
+        from django.db.models import Q
+
+        recent = self.today - timedelta(days=90)
+        rows = scoped(SubjectRequest, self.organisation).filter(
+            Q(status__in=OPEN_STATUSES)
+            | Q(outcome=Outcome.REFUSED, answered_at__date__gte=recent)
+            | Q(extended_to__isnull=False, status__in=OPEN_STATUSES)
+        )
+        return list(rows.values(*REQUEST_FIELDS))
+
+    @cached_property
+    def extensions(self):
+        """{request pk: the date the extension was recorded} (from the audit trail)."""
+        rows = scoped(AuditEntry, self.organisation).filter(action="request.extend")
+        return {
+            int(object_id): created_at.date()
+            for object_id, created_at in rows.values_list("object_id", "created_at")
+            if object_id.isdigit()
+        }
+
+    @cached_property
+    def consent_purposes(self):
+        rows = scoped(ConsentPurpose, self.organisation).filter(active=True)
+        return list(
+            rows.values("key", "name", "channel", "mechanism", "direct_marketing", "activity__key")
+        )
+
+    @cached_property
+    def overdue_reviews(self):
+        rows = scoped(ReviewTask, self.organisation).filter(
+            done_at__isnull=True, due_on__lt=self.today
+        )
+        return list(rows.values("pk", "due_on", "system__key", "system__name", "rule__key"))
+
+    @cached_property
+    def last_run(self):
+        return (
+            scoped(RetentionRun, self.organisation)
+            .filter(status__in=(RetentionRun.Status.DONE, RetentionRun.Status.FAILED))
+            .order_by("-created_at", "-pk")
+            .only("pk", "status", "items", "created_at", "finished_at")
+            .first()
+        )
+
+    @cached_property
+    def published(self):
+        """The newest published version (one language: all share a snapshot), or None."""
+        return (
+            scoped(NoticeVersion, self.organisation)
+            .order_by("-number")
+            .only("pk", "number", "published_at", "snapshot")
+            .first()
+        )
+
+    def url(self, kind, key):
+        """The page where an operational object is fixed; None for register objects."""
+        names = {
+            "requests": ("requests:detail", {"pk": key}),
+            "consent": ("consent:purpose_edit", {"key": key}),
+            "retention": ("retention:overview", {}),
+            "statement": ("notices:overview", {}),
+        }
+        if kind not in names:
+            return None
+        name, kwargs = names[kind]
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            return ""

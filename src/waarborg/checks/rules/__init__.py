@@ -1,0 +1,10 @@
+"""Waarborg's own rules, one module per area; importing this package registers them."""
+
+from waarborg.checks.rules import (  # noqa: F401
+    activities,
+    marketing,
+    operations,
+    organisation,
+    processors,
+    transfers,
+)
