@@ -62,8 +62,13 @@ def test_the_page_shows_what_is_due_and_why(client_for, privacy_officer, shop):
 def test_run_now_queues_the_sweep_and_the_worker_carries_it_out(
     client_for, privacy_officer, organisation, shop, django_capture_on_commit_callbacks
 ):
+    client = client_for(privacy_officer)
+    question = client.post(reverse("retention:run"))  # first the plan and a question
+    assert question.status_code == 200 and not RetentionRun.objects.exists()
+    page = question.content.decode()
+    assert "Yes, run the sweep" in page or "Ja, voer de opschoning uit" in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(privacy_officer).post(reverse("retention:run"))
+        response = client.post(reverse("retention:run"), {"confirm": "1"})
     run = RetentionRun.objects.get()
     assert response.url == reverse("retention:run_detail", args=[run.pk])
     assert run.status == RetentionRun.Status.QUEUED
@@ -76,7 +81,9 @@ def test_run_now_queues_the_sweep_and_the_worker_carries_it_out(
     again = actions.execute_run(run)  # a retried task does not run twice
     assert again.items == run.items
     page = client_for(privacy_officer).get(reverse("retention:run_detail", args=[run.pk]))
-    assert b"inlog" in page.content and b"web-statistics-14m" in page.content
+    rule = RetentionRule.objects.get(organisation=organisation, key="web-statistics-14m")
+    text = page.content.decode()
+    assert "inlog" in text and str(rule) in text and "web-statistics-14m" not in text
 
 
 def test_roles_and_other_organisations(

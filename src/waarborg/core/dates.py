@@ -73,3 +73,42 @@ def period_in_words(duration, trigger=""):
         }
         return when.get(trigger, words)
     return f"{words} {after[trigger]}" if trigger in after else words
+
+
+def as_moment(value):
+    """A date or datetime from a value stored as text (ISO 8601) or as it is; None if none."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return value
+
+
+def format_day(value):
+    """'1 december 2026' / '1 December 2026': a date as people write it, in the active
+    language; text that is no date is returned as it is."""
+    from django.utils.formats import date_format
+
+    moment = as_moment(value)
+    if moment is None:
+        return value if isinstance(value, str) else ""
+    return date_format(moment, "j F Y")
+
+
+def format_moment(value):
+    """'1 december 2026, 22:36': a date and time as people write it."""
+    from django.utils.formats import date_format
+
+    moment = as_moment(value)
+    if moment is None:
+        return value if isinstance(value, str) else ""
+    if not hasattr(moment, "hour"):
+        return date_format(moment, "j F Y")
+    from django.utils import timezone
+
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return date_format(moment, "j F Y, H:i")

@@ -276,8 +276,13 @@ def confirm_review(task, *, actor, note=""):
     return task
 
 
-def save_settings(organisation, periods, *, actor):
-    """Set the periods of Waarborg's own data; '' keeps that data without end."""
+def save_settings(organisation, periods, *, actor, max_share=None):
+    """Set the periods of Waarborg's own data ('' keeps that data without end) and the share
+    of a table the sweep takes without asking."""
+    periods = dict(periods)
+    max_share = periods.pop("max_share", max_share)
+    if max_share is not None and not (isinstance(max_share, int) and 1 <= max_share <= 100):
+        raise RetentionError(_("The share must be a whole percentage from 1 to 100."))
     for kind, value in periods.items():
         if kind not in BUILTIN_DEFAULTS:
             raise RetentionError(_("Unknown kind of data: %s") % kind)
@@ -289,7 +294,10 @@ def save_settings(organisation, periods, *, actor):
     with transaction.atomic():
         found = settings_for(organisation)
         old = {kind.value: found.period(kind) for kind in BuiltinKind}
+        old["max_share"] = found.max_share
         found.periods = {kind: value for kind, value in periods.items()}
+        if max_share is not None:
+            found.max_share = max_share
         found.save()
         record_entry(
             organisation,
@@ -297,7 +305,7 @@ def save_settings(organisation, periods, *, actor):
             action="retention.settings",
             obj=None,
             old=old,
-            new=dict(found.periods),
+            new={**found.periods, "max_share": found.max_share},
         )
     return found
 

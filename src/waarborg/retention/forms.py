@@ -16,11 +16,21 @@ class SettingsForm(forms.Form):
                 initial=current.period(kind) if current else "",
                 help_text=_("ISO 8601, e.g. P30D, P2Y; empty keeps it without end"),
             )
+        self.fields["max_share"] = forms.IntegerField(
+            label=_("Largest share of a table the sweep takes without asking (%)"),
+            min_value=1,
+            max_value=100,
+            initial=current.max_share if current else 50,
+            help_text=_(
+                "A rule that would delete or anonymise more of its table waits for your "
+                "confirmation; the nightly sweep skips it and tells you."
+            ),
+        )
 
     def clean(self):
         data = super().clean()
         for name, value in list(data.items()):
-            if value:
+            if value and name != "max_share":
                 try:
                     parse_duration(value)
                 except ValueError:

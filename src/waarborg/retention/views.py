@@ -5,17 +5,21 @@ from django.views.decorators.http import require_POST
 
 from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.models import Role
+from waarborg.register.models import RetentionRule
 from waarborg.retention import actions
 from waarborg.retention.forms import ReviewForm, SettingsForm
-from waarborg.retention.models import RetentionRun, ReviewTask
+from waarborg.retention.models import BuiltinKind, RetentionRun, ReviewTask
 
 
 @role_required(Role.VIEWER)
 def overview(request):
     """What retention will do tonight and why, open review tasks, and the evidence of runs."""
     organisation = request.organisation
+    items = actions.build_plan(organisation)
     context = {
-        "items": actions.build_plan(organisation),
+        "items": items,
+        "large": {item.key for item in actions.large_items(items, organisation)},
+        "share": actions.settings_for(organisation).max_share,
         "runs": scoped(RetentionRun, organisation)[:20],
         "nightly": actions.next_nightly(),
         "review_form": ReviewForm(),
@@ -26,7 +30,23 @@ def overview(request):
 @require_POST
 @role_required(Role.PRIVACY_OFFICER)
 def run_now(request):
-    run = actions.queue_run(request.organisation, actor=request.user, trigger="staff")
+    """First the plan and a question; the sweep is queued once the plan is confirmed. A rule
+    that would take a large share of its table runs only if its box is ticked."""
+    organisation = request.organisation
+    if "confirm" not in request.POST:
+        items = actions.build_plan(organisation)
+        context = {
+            "items": [item for item in items if item.kind == "source"],
+            "large": {item.key for item in actions.large_items(items, organisation)},
+            "share": actions.settings_for(organisation).max_share,
+        }
+        return render(request, "retention/confirm.html", context)
+    confirmed = {}
+    for key in request.POST.getlist("large"):
+        seen = request.POST.get(f"seen:{key}", "")
+        if seen.isdigit():
+            confirmed[key[:300]] = int(seen)
+    run = actions.queue_run(organisation, actor=request.user, trigger="staff", confirmed=confirmed)
     messages.success(request, _("The sweep is queued; this page shows its progress."))
     return redirect("retention:run_detail", pk=run.pk)
 
@@ -34,7 +54,12 @@ def run_now(request):
 @role_required(Role.VIEWER)
 def run_detail(request, pk):
     run = get_for_org(RetentionRun, request.organisation, pk=pk)
-    return render(request, "retention/run.html", {"run": run})
+    names = {rule.key: str(rule) for rule in scoped(RetentionRule, request.organisation)}
+    names.update({kind.value: kind.label for kind in BuiltinKind})
+    items = [
+        {**item, "rule_name": names.get(item.get("rule"), item.get("rule"))} for item in run.items
+    ]
+    return render(request, "retention/run.html", {"run": run, "items": items})
 
 
 @require_POST

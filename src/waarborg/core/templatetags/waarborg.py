@@ -1,5 +1,6 @@
 from django import template
 
+from waarborg.core.dates import format_day, format_moment, humanise_duration
 from waarborg.core.fields import translated
 
 register = template.Library()
@@ -16,3 +17,21 @@ def term(index, kind, code):
     """The label of a taxonomy code, from a TermIndex."""
     found = index.get(kind, code) if code else None
     return found.label() if found else code or ""
+
+
+@register.filter
+def day(value):
+    """A date (or ISO text) as people write it: '1 december 2026' / '1 December 2026'."""
+    return format_day(value)
+
+
+@register.filter
+def moment(value):
+    """A date and time as people write it: '1 december 2026, 22:36'."""
+    return format_moment(value)
+
+
+@register.filter
+def period(value):
+    """An ISO 8601 period in words: 'P7Y' -> '7 jaar'."""
+    return humanise_duration(value) if value else ""

@@ -1,8 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from waarborg.register.management.commands._org import find_organisation, organisation_option
 from waarborg.retention import actions
-from waarborg.retention.management.commands.retention_plan import print_plan
+from waarborg.retention.management.commands.retention_plan import language_option, print_plan
 from waarborg.retention.models import RetentionRun
 
 
@@ -11,16 +13,38 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         organisation_option(parser)
+        language_option(parser)
         parser.add_argument("--commit", action="store_true", help="really delete")
+        parser.add_argument(
+            "--confirm",
+            action="store_true",
+            help="also carry out rules that take more than the set share of their table, "
+            "as the plan shows them now (recorded in the audit trail)",
+        )
 
-    def handle(self, *args, org=None, commit=False, **options):
+    def handle(self, *args, org=None, language=None, commit=False, confirm=False, **options):
         organisation = find_organisation(org)
-        if not commit:
-            self.stdout.write("Dry run: this is what --commit would do.")
-            print_plan(self.stdout, actions.build_plan(organisation))
-            return
-        run = actions.start_run(organisation, actor=None, trigger="command")
-        run = actions.execute_run(run, report=lambda line: self.stdout.write("  " + line))
-        self.stdout.write(f"run #{run.pk}: {run.status}, {run.rows():,} row(s)")
-        if run.status == RetentionRun.Status.FAILED:
-            raise CommandError(run.error)
+        with translation.override(language or organisation.default_language):
+            items = actions.build_plan(organisation)
+            large = {item.key for item in actions.large_items(items, organisation)}
+            if not commit:
+                self.stdout.write(_("Dry run: this is what --commit would do."))
+                if print_plan(self.stdout, items, large):
+                    raise CommandError(_("Some rules cannot be carried out; see above."))
+                return
+            confirmed = actions.confirmations(items, organisation) if confirm else {}
+            run = actions.start_run(
+                organisation, actor=None, trigger="command", confirmed=confirmed
+            )
+            run = actions.execute_run(run, report=lambda line: self.stdout.write("  " + line))
+            self.stdout.write(
+                _("run #%(number)s: %(status)s, %(rows)s row(s)")
+                % {"number": run.pk, "status": run.get_status_display(), "rows": f"{run.rows():,}"}
+            )
+            skipped = [item for item in run.items if item.get("needs_confirmation")]
+            if skipped:
+                self.stdout.write(_("Skipped, run again with --confirm if this is right:"))
+                for item in skipped:
+                    self.stdout.write(f"  {item['system']}.{item['collection']}: {item['skipped']}")
+            if run.status == RetentionRun.Status.FAILED:
+                raise CommandError(run.error)
