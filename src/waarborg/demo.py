@@ -218,7 +218,11 @@ def build_requests(firm, owner, users):
         received_at=now - timedelta(days=9),
     )
     request_actions.verify_request(
-        erasure, actor=handler, method=Verification.STAFF, note="Teruggebeld op bekend nummer"
+        erasure,
+        actor=handler,
+        method=Verification.STAFF,
+        note="Teruggebeld op bekend nummer",
+        identifiers=["email", "phone_number"],
     )
     request_actions.assign_request(erasure, actor=owner, assignee=handler)
     late = request_actions.create_request(
@@ -233,7 +237,11 @@ def build_requests(firm, owner, users):
         received_at=now - timedelta(days=36),
     )
     request_actions.verify_request(
-        late, actor=handler, method=Verification.STAFF, note="Brief met handtekening, bekend adres"
+        late,
+        actor=handler,
+        method=Verification.STAFF,
+        note="Brief met handtekening, bekend adres",
+        identifiers=["email"],
     )
     request_actions.create_request(
         firm,

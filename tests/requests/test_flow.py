@@ -204,6 +204,7 @@ def test_expired_download_link_shows_nothing(firm, shop, committed, outbox, priv
         subject_request,
         actor=privacy_officer,
         method=Verification.STAFF,
+        identifiers=["email"],
         note="bekende klant aan de telefoon",
     )
     for task in subject_request.tasks.all():
@@ -222,13 +223,21 @@ def test_answer_needs_identity_and_finished_tasks(firm, committed, privacy_offic
     with pytest.raises(RequestError, match="identiteit|identity"):
         actions.send_answer(subject_request, actor=privacy_officer)
     actions.verify_request(
-        subject_request, actor=privacy_officer, method=Verification.STAFF, note="bekende klant"
+        subject_request,
+        actor=privacy_officer,
+        method=Verification.STAFF,
+        identifiers=["email"],
+        note="bekende klant",
     )
     with pytest.raises(RequestError):
         actions.send_answer(subject_request, actor=privacy_officer)
     with pytest.raises(RequestError):
         actions.verify_request(
-            subject_request, actor=privacy_officer, method=Verification.STAFF, note=""
+            subject_request,
+            actor=privacy_officer,
+            method=Verification.STAFF,
+            identifiers=["email"],
+            note="",
         )  # no-op: already verified
     subject_request.refresh_from_db()
     assert subject_request.status == Status.IN_PROGRESS
@@ -238,7 +247,11 @@ def test_staff_verification_needs_a_reason(firm, committed, privacy_officer):
     subject_request = _new(firm, committed)
     with pytest.raises(RequestError):
         actions.verify_request(
-            subject_request, actor=privacy_officer, method=Verification.STAFF, note="  "
+            subject_request,
+            actor=privacy_officer,
+            method=Verification.STAFF,
+            identifiers=["email"],
+            note="  ",
         )
     subject_request.refresh_from_db()
     assert not subject_request.is_verified
@@ -249,7 +262,11 @@ def test_erasure_restricts_what_the_law_keeps(
 ):
     subject_request = _new(firm, committed, kind=Kind.ERASURE)
     actions.verify_request(
-        subject_request, actor=handler, method=Verification.STAFF, note="bekende klant"
+        subject_request,
+        actor=handler,
+        method=Verification.STAFF,
+        identifiers=["email"],
+        note="bekende klant",
     )
     webshop = subject_request.tasks.get(system__key="webshop")
     actions.run_task(webshop, actor=handler)
@@ -283,7 +300,9 @@ def test_erasure_restricts_what_the_law_keeps(
 
 def test_rectification_and_restriction(firm, shop, committed, outbox, privacy_officer, handler):
     rectify = _new(firm, committed, kind=Kind.RECTIFICATION, description="Nieuw telefoonnummer")
-    actions.verify_request(rectify, actor=handler, method=Verification.STAFF, note="klant")
+    actions.verify_request(
+        rectify, actor=handler, method=Verification.STAFF, identifiers=["email"], note="klant"
+    )
     task = rectify.tasks.get(system__key="webshop")
     with pytest.raises(RequestError):
         actions.run_task(task, actor=handler)  # needs the corrections
@@ -299,7 +318,9 @@ def test_rectification_and_restriction(firm, shop, committed, outbox, privacy_of
     assert "aangepast" in outbox[-1].subject
 
     restrict = _new(firm, committed, kind=Kind.RESTRICTION, language="en")
-    actions.verify_request(restrict, actor=handler, method=Verification.STAFF, note="klant")
+    actions.verify_request(
+        restrict, actor=handler, method=Verification.STAFF, identifiers=["email"], note="klant"
+    )
     actions.run_task(restrict.tasks.get(system__key="webshop"), actor=handler)
     for other in restrict.tasks.filter(status=TaskStatus.OPEN):
         actions.update_task(other, actor=handler, status=TaskStatus.DONE)
@@ -346,7 +367,11 @@ def test_consent_withdrawal(firm, owner, committed, outbox, privacy_officer):
     consent_actions.record_event(purpose, "jan.dejong@example.nl", "granted", source="form")
     subject_request = _new(firm, committed, kind=Kind.WITHDRAWAL)
     actions.verify_request(
-        subject_request, actor=privacy_officer, method=Verification.STAFF, note="klant"
+        subject_request,
+        actor=privacy_officer,
+        method=Verification.STAFF,
+        identifiers=["email"],
+        note="klant",
     )
     assert ConsentState.objects.get(purpose=purpose).status == "withdrawn"
     for task in subject_request.tasks.filter(status=TaskStatus.OPEN):
@@ -359,7 +384,11 @@ def test_consent_withdrawal(firm, owner, committed, outbox, privacy_officer):
 def test_portability_package_has_no_report(firm, shop, committed, outbox, privacy_officer):
     subject_request = _new(firm, committed, kind=Kind.PORTABILITY)
     actions.verify_request(
-        subject_request, actor=privacy_officer, method=Verification.STAFF, note="klant"
+        subject_request,
+        actor=privacy_officer,
+        method=Verification.STAFF,
+        identifiers=["email"],
+        note="klant",
     )
     systems = {t.system.key for t in subject_request.tasks.all()}
     assert "webshop" in systems  # contract, provided by the customer

@@ -171,7 +171,9 @@ def test_staff_flow_through_the_pages(
     base = f"/requests/{subject_request.pk}"
     no_reason = staff.post(f"{base}/verify/", {"note": ""}, follow=True)
     assert "Dit veld is verplicht." in no_reason.content.decode()
-    staff.post(f"{base}/verify/", {"note": "Klant belde vanaf bekend nummer"})
+    staff.post(
+        f"{base}/verify/", {"note": "Klant belde vanaf bekend nummer", "identifiers": ["email"]}
+    )
     subject_request.refresh_from_db()
     assert subject_request.verification == Verification.STAFF
     webshop = subject_request.tasks.get(system__key="webshop")
@@ -246,7 +248,9 @@ def test_settings_page_saves_and_audits(firm, client_for, privacy_officer):
 def test_upload_size_limit(firm, shop, handler, privacy_officer, client_for):
     actions.save_settings(firm, actor=privacy_officer, max_upload_mb=1)
     subject_request = _make(firm)
-    actions.verify_request(subject_request, actor=handler, method=Verification.STAFF, note="ok")
+    actions.verify_request(
+        subject_request, actor=handler, method=Verification.STAFF, identifiers=["email"], note="ok"
+    )
     task = subject_request.tasks.exclude(system__key="webshop").first()
     big = SimpleUploadedFile("big.csv", b"x" * (1024 * 1024 + 1), content_type="text/csv")
     response = client_for(handler).post(
@@ -262,7 +266,11 @@ def test_upload_size_limit(firm, shop, handler, privacy_officer, client_for):
 def test_download_page_logs_each_download(firm, shop, privacy_officer, committed, outbox):
     subject_request = _make(firm, email=DEMO_CUSTOMER["email"])
     actions.verify_request(
-        subject_request, actor=privacy_officer, method=Verification.STAFF, note="ok"
+        subject_request,
+        actor=privacy_officer,
+        method=Verification.STAFF,
+        identifiers=["email"],
+        note="ok",
     )
     for task in subject_request.tasks.all():
         actions.update_task(task, actor=privacy_officer, status=TaskStatus.NOT_APPLICABLE)

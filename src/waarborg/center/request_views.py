@@ -126,7 +126,7 @@ def verify(request, slug, token):
         minutes=VERIFY_PER_ADDRESS[1],
     ):
         return _too_many(request, organisation, language)
-    done = subject_request.is_verified
+    done = subject_request.is_verified and actions.email_verified(subject_request)
     if request.method == "POST" and not done:
         actions.verify_request(
             subject_request,

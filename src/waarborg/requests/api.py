@@ -75,6 +75,11 @@ class TaskIn(Schema):
 
 class VerifyIn(Schema):
     note: str = Field(min_length=1, max_length=500, description="how the identity was established")
+    identifiers: list[Literal["email", "phone_number", "customer_number"]] = Field(
+        default_factory=list,
+        description="the identifiers that were checked; only these are used for automatic "
+        "look-ups, the others stay claimed",
+    )
 
 
 def _out(subject_request):
@@ -162,7 +167,11 @@ def verify(request, reference: str, payload: VerifyIn):
     subject_request = _get(request, reference)
     try:
         actions.verify_request(
-            subject_request, actor=None, method=Verification.STAFF, note=payload.note
+            subject_request,
+            actor=None,
+            method=Verification.STAFF,
+            note=payload.note,
+            identifiers=payload.identifiers,
         )
     except RequestError as error:
         raise HttpError(400, str(error)) from error

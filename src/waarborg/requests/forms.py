@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from waarborg.core.models import Term, TermKind
 from waarborg.core.taxonomy import terms_for
-from waarborg.requests.models import Channel, Kind, RefusalGround, RequestSettings, TaskStatus
+from waarborg.requests.models import (
+    Channel,
+    ClaimedDecision,
+    Kind,
+    RefusalGround,
+    RequestSettings,
+    TaskStatus,
+)
 
 
 class IntakeForm(forms.Form):
@@ -77,12 +84,40 @@ class StaffIntakeForm(forms.Form):
         self.fields["language"].initial = organisation.default_language
 
 
+IDENTIFIER_CHOICES = [
+    ("email", _("the e-mail address")),
+    ("phone_number", _("the phone number")),
+    ("customer_number", _("the customer number")),
+]
+
+
 class VerifyForm(forms.Form):
     note = forms.CharField(
         label=_("How was the identity established?"),
         max_length=500,
         help_text=_("For example: known customer, called back on the number on file."),
     )
+    identifiers = forms.MultipleChoiceField(
+        label=_("Identifiers you checked"),
+        choices=IDENTIFIER_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only these are used for automatic look-ups; the others stay claimed. An address "
+            "you did not check can still be verified by its link."
+        ),
+    )
+
+
+class ClaimedForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=ClaimedDecision.choices)
+    reason = forms.CharField(
+        label=_("Reason (kept in the audit trail)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class IdentityCheckForm(forms.Form):
+    note = forms.CharField(label=_("How was the identity checked?"), max_length=500)
 
 
 class NoteForm(forms.Form):
@@ -182,6 +217,7 @@ class SettingsForm(forms.ModelForm):
             "package_days",
             "purge_days",
             "max_upload_mb",
+            "copies_to_known_address",
         ]
 
 

@@ -50,6 +50,15 @@ class Verification(models.TextChoices):
     ID_DOCUMENT = "id_document", _("copy of an identity document")
 
 
+# The identifiers a request can carry, by the names SQL sources know them (annotation identities).
+IDENTIFIERS = {"email": "email", "phone_number": "phone", "customer_number": "customer_number"}
+
+
+class ClaimedDecision(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed by staff: the claimed identifiers are the person's")
+    IGNORED = "ignored", _("Not used: only the verified identifiers count")
+
+
 class Outcome(models.TextChoices):
     GRANTED = "granted", _("Granted")
     PARTLY = "partly", _("Partly granted")
@@ -86,6 +95,14 @@ class RequestSettings(models.Model):
         _("days after closure that uploads and packages are deleted"), default=30
     )
     max_upload_mb = models.PositiveSmallIntegerField(_("largest upload (MB)"), default=20)
+    copies_to_known_address = models.BooleanField(
+        _("copies only to a known address, otherwise an identity check"),
+        default=False,
+        help_text=_(
+            "On: an access or portability package goes out only when the verified address was "
+            "found on file, or staff checked the identity another way."
+        ),
+    )
     # the day the daily reminder went out: a retried run does not send it twice
     reminded_on = models.DateField(null=True, blank=True)
 
@@ -124,6 +141,21 @@ class SubjectRequest(models.Model):
     )
     verification_note = models.CharField(
         _("how the identity was established"), max_length=500, blank=True
+    )
+    # Which identifiers the person proved (see IDENTIFIERS): the address the link went to, a
+    # number called back. Every other identifier on the request is only claimed.
+    verified_identifiers = models.JSONField(default=list, blank=True)
+    claimed_decision = models.CharField(
+        _("claimed identifiers"), max_length=10, choices=ClaimedDecision.choices, blank=True
+    )
+    claimed_reason = models.TextField(
+        _("reason of the decision on claimed identifiers"), blank=True
+    )
+    identity_checked_at = models.DateTimeField(
+        _("identity checked by staff"), null=True, blank=True
+    )
+    identity_check_note = models.CharField(
+        _("how staff checked the identity"), max_length=500, blank=True
     )
     id_requested_at = models.DateTimeField(_("ID copy asked"), null=True, blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True)

@@ -20,8 +20,10 @@ from waarborg.requests.actions import RequestError
 from waarborg.requests.forms import (
     AnswerForm,
     AssignForm,
+    ClaimedForm,
     ExtendForm,
     ForwardForm,
+    IdentityCheckForm,
     LetterForm,
     NoteForm,
     RectifyForm,
@@ -148,6 +150,13 @@ def detail(request, pk):
         "open_tasks": [t for t in tasks if t.is_open],
         "today": actions.local_date(request.organisation, timezone.now()),
         "verify_form": VerifyForm(),
+        "claimed_form": ClaimedForm(),
+        "identity_check_form": IdentityCheckForm(),
+        "verified": actions.verified_identities(subject_request),
+        "claimed": actions.claimed_identities(subject_request),
+        "pending_decision": actions.pending_decision(subject_request),
+        "email_verified": actions.email_verified(subject_request),
+        "request_settings": actions.settings_for(request.organisation),
         "note_form": NoteForm(),
         "extend_form": ExtendForm(),
         "assign_form": AssignForm(users=users, initial={"assignee": subject_request.assignee}),
@@ -200,9 +209,29 @@ def _form_or_error(form):
 def verify(request, subject_request):
     data = _form_or_error(VerifyForm(request.POST))
     actions.verify_request(
-        subject_request, actor=request.user, method=Verification.STAFF, note=data["note"]
+        subject_request,
+        actor=request.user,
+        method=Verification.STAFF,
+        note=data["note"],
+        identifiers=data["identifiers"],
     )
     return _("The identity is recorded as established; the tasks are made.")
+
+
+@request_action(Role.HANDLER)
+def claimed(request, subject_request):
+    data = _form_or_error(ClaimedForm(request.POST))
+    actions.decide_claimed(
+        subject_request, actor=request.user, decision=data["decision"], reason=data["reason"]
+    )
+    return _("The decision is recorded; run the automatic tasks again.")
+
+
+@request_action(Role.HANDLER)
+def identity_check(request, subject_request):
+    data = _form_or_error(IdentityCheckForm(request.POST))
+    actions.record_identity_check(subject_request, actor=request.user, note=data["note"])
+    return _("The identity check is recorded.")
 
 
 @request_action(Role.HANDLER)

@@ -48,6 +48,16 @@ from waarborg.requests.actions.files import (  # noqa: F401
     purge_files,
     record_download,
 )
+from waarborg.requests.actions.identifiers import (  # noqa: F401
+    check_claimed,
+    claimed_identities,
+    decide_claimed,
+    identifier_values,
+    known_address,
+    pending_decision,
+    record_identity_check,
+    verified_identities,
+)
 from waarborg.requests.actions.identity import (  # noqa: F401
     _address_tag,
     _person_link,
@@ -64,6 +74,7 @@ from waarborg.requests.actions.intake import (  # noqa: F401
     _send_acknowledgement,
     assign_request,
     create_request,
+    email_verified,
     extend_deadline,
     resend_verification,
 )
@@ -73,7 +84,6 @@ from waarborg.requests.actions.reminders import (  # noqa: F401
 )
 from waarborg.requests.actions.tasks import (  # noqa: F401
     _complete_task,
-    _identities,
     _jsonable_result,
     _person_keys,
     _recipient_context,

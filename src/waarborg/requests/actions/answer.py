@@ -8,8 +8,16 @@ from waarborg.audit.actions import record_entry
 from waarborg.core.crypto import keyed_hash
 from waarborg.core.fields import translated
 from waarborg.requests import letters
-from waarborg.requests.actions.common import RequestError, _context, _mail_person, local_date
+from waarborg.requests.actions.common import (
+    RequestError,
+    _context,
+    _mail_person,
+    local_date,
+    settings_for,
+)
 from waarborg.requests.actions.files import build_package, download_link
+from waarborg.requests.actions.identifiers import known_address, pending_decision
+from waarborg.requests.actions.intake import email_verified
 from waarborg.requests.actions.tasks import open_tasks
 from waarborg.requests.models import (
     FileKind,
@@ -96,10 +104,32 @@ def send_answer(subject_request, *, actor, note="", partly=False):
         raise RequestError(
             _("The identity is not established; establish it, or refuse the request.")
         )
+    if pending_decision(subject_request):
+        raise RequestError(
+            _(
+                "The claimed identifiers found data of which it is not shown that it is the "
+                "person's: decide on them first."
+            )
+        )
     if open_tasks(subject_request):
         raise RequestError(_("Some tasks are still open; finish them or mark them not applicable."))
     package = None
     if subject_request.kind in (Kind.ACCESS, Kind.PORTABILITY):
+        if subject_request.email and not email_verified(subject_request):
+            raise RequestError(
+                _(
+                    "The e-mail address is not verified: data goes only to an address the "
+                    "person proved. Send the verification link first."
+                )
+            )
+        request_settings = settings_for(subject_request.organisation)
+        if request_settings.copies_to_known_address and not known_address(subject_request):
+            raise RequestError(
+                _(
+                    "The verified address was not found on file, and copies go only to a known "
+                    "address: check the identity another way first."
+                )
+            )
         package = RequestFile.objects.filter(request=subject_request, kind=FileKind.PACKAGE).first()
         if package is None or package.is_expired():
             package = build_package(subject_request, actor=actor)

@@ -14,6 +14,7 @@ from waarborg.core.crypto import keyed_hash
 from waarborg.core.emails import absolute_url
 from waarborg.requests.actions.common import ID_SALT, RequestError, _due, _mail_person, settings_for
 from waarborg.requests.actions.files import _store_file
+from waarborg.requests.actions.identifiers import verified_for
 from waarborg.requests.actions.tasks import _run_ledger_task, create_tasks
 from waarborg.requests.models import (
     FileKind,
@@ -58,22 +59,43 @@ def request_from_token(organisation, token, salt):
     return found
 
 
-def verify_request(subject_request, *, actor, method, note=""):
+def verify_request(subject_request, *, actor, method, note="", identifiers=None):
     """Record that the person's identity is established and create the tasks.
 
     Art. 12(2) and (6) GDPR: the link to the given address is the usual way; staff may decide
-    otherwise with a reason (a known customer on the phone). Verifying twice changes nothing."""
+    otherwise with a reason (a known customer on the phone), naming the identifiers they
+    checked. Only those become verified; the others stay claimed (see identifiers.py).
+    Verifying twice changes nothing, except that a link clicked on a request verified another
+    way verifies its address too."""
     if method == Verification.STAFF and not note.strip():
         raise RequestError(_("Say how the identity was established."))
     given = subject_request
     with transaction.atomic():
         subject_request = SubjectRequest.objects.select_for_update().get(pk=given.pk)
-        if subject_request.is_verified or not subject_request.is_open:
+        if not subject_request.is_open:
+            return given
+        if subject_request.is_verified:
+            proved = set(verified_for(subject_request, method, identifiers))
+            added = sorted(proved - set(subject_request.verified_identifiers))
+            if method == Verification.EMAIL_LINK and added:
+                subject_request.verified_identifiers = sorted(
+                    {*subject_request.verified_identifiers, *added}
+                )
+                subject_request.save(update_fields=["verified_identifiers"])
+                record_entry(
+                    subject_request.organisation,
+                    actor=actor,
+                    action="request.address_verified",
+                    obj=subject_request,
+                    new={"identifiers": added, "note": note.strip()[:500]},
+                )
+            given.refresh_from_db()
             return given
         request_settings = settings_for(subject_request.organisation)
         subject_request.verified_at = timezone.now()
         subject_request.verification = method
         subject_request.verification_note = note.strip()[:500]
+        subject_request.verified_identifiers = verified_for(subject_request, method, identifiers)
         subject_request.status = Status.IN_PROGRESS
         subject_request.due_on = _due(subject_request, request_settings)
         subject_request.save()
@@ -86,6 +108,7 @@ def verify_request(subject_request, *, actor, method, note=""):
             new={
                 "method": method,
                 "note": subject_request.verification_note,
+                "identifiers": subject_request.verified_identifiers,
                 "due_on": subject_request.due_on,
                 "tasks": len(tasks),
             },

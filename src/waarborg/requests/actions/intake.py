@@ -139,9 +139,13 @@ def create_request(
     raise AssertionError("unreachable")
 
 
+def email_verified(subject_request):
+    return "email" in (subject_request.verified_identifiers or [])
+
+
 def _send_acknowledgement(subject_request, request_settings):
     link, valid_until = "", None
-    if not subject_request.is_verified and subject_request.email:
+    if subject_request.email and not email_verified(subject_request):
         link, valid_until = _person_link(
             subject_request, VERIFY_SALT, "center:request_verify", request_settings
         )
@@ -155,7 +159,7 @@ def _send_acknowledgement(subject_request, request_settings):
 
 
 def resend_verification(subject_request, *, actor):
-    if subject_request.is_verified or not subject_request.email:
+    if not subject_request.email or email_verified(subject_request):
         raise RequestError(_("This request needs no verification link."))
     with transaction.atomic():
         record_entry(

@@ -22,6 +22,7 @@ from waarborg.requests.actions.common import (
     _party_language,
 )
 from waarborg.requests.actions.files import _store_file
+from waarborg.requests.actions.identifiers import identities_for_task, verified_identities
 from waarborg.requests.models import (
     FileKind,
     Kind,
@@ -152,7 +153,8 @@ def _person_keys(subject_request):
     from waarborg.consent.actions import ConsentError, person_key
 
     keys = []
-    for value in (subject_request.email, subject_request.phone):
+    verified = verified_identities(subject_request)
+    for value in (verified.get("email"), verified.get("phone_number")):
         if value:
             try:
                 keys.append(person_key(value))
@@ -215,14 +217,6 @@ def _complete_task(task, actor, result, audited):
     )
 
 
-def _identities(subject_request):
-    return {
-        "email": subject_request.email,
-        "phone_number": subject_request.phone,
-        "customer_number": subject_request.customer_number,
-    }
-
-
 def _jsonable_result(result):
     from waarborg.sources.engine import jsonable
 
@@ -253,10 +247,10 @@ def run_task(task, *, actor, changes=None):
     source = _source_of(task.system)
     if source is None:
         raise RequestError(_("The system's database connection is missing or has errors."))
-    identities = _identities(subject_request)
     reason = subject_request.reference
     kind = subject_request.kind
     try:
+        identities, check = identities_for_task(task, source, actor=actor)
         if kind in (Kind.ACCESS, Kind.PORTABILITY):
             found = source_actions.find_person(source, identities, actor=actor, reason=reason)
             result = {"found": _jsonable_result(found)}
@@ -299,6 +293,8 @@ def run_task(task, *, actor, changes=None):
                 new={"task": task.pk, "error": str(error)},
             )
         raise RequestError(str(error)) from error
+    if check is not None:
+        result["claimed"] = check
     with transaction.atomic():
         _complete_task(task, actor, result, {"system": task.system.key, "automatic": True})
     return task
