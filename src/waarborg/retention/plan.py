@@ -185,7 +185,7 @@ def _source_items(organisation, now):
                 PlanItem("source", "", system=source.system, source=source, problem=str(error))
             )
             continue
-        for collection in dataset.active():
+        for collection in sweep.children_first(dataset):
             for spec in collection.retention or []:
                 items.append(_source_item(source, dataset, collection, spec, rules, now))
     return items

@@ -25,6 +25,7 @@ from waarborg.sources.engine import (
     DATE_FLOOR,
     SourceError,
     Table,
+    _change_order,
     _chunks,
     column_info,
     jsonable,
@@ -335,6 +336,13 @@ class Sql:
         if len(key) == 1:
             return [jsonable(row[0]) for row in rows]
         return [[jsonable(value) for value in row] for row in rows]
+
+
+def children_first(dataset):
+    """The active collections, each before the ones it references: a child's rows are taken
+    while their parent is still there to tell whether they are due (and no foreign key trips)."""
+    names = {collection.name: collection for collection in dataset.active()}
+    return [names[name] for name in _change_order(dataset, list(names))]
 
 
 def summary(url, dataset, due):
