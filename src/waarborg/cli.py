@@ -170,6 +170,7 @@ def cmd_worker(args):
     setup_django(args.data_dir)
     from django.core.management import execute_from_command_line
 
+    from waarborg.audit.tasks import schedule_witness
     from waarborg.consent.tasks import schedule_sealing
     from waarborg.requests.tasks import schedule_daily
     from waarborg.retention.tasks import schedule_nightly
@@ -177,6 +178,7 @@ def cmd_worker(args):
     schedule_nightly()  # the nightly retention sweep
     schedule_daily()  # deadline reminders and deletion of expired request files, at 08:00
     schedule_sealing()  # consent events not yet sealed into their chain by a writer
+    schedule_witness()  # the daily witness of the chain heads, when WAARBORG_AUDIT_WITNESS is set
 
     execute_from_command_line(["waarborg worker", "db_worker", *args.passthrough])
     return EXIT_OK
@@ -201,7 +203,9 @@ def cmd_manage(args):
 # `waarborg GROUP SUBCOMMAND ...` runs the management command GROUP_SUBCOMMAND.
 GROUPS = {
     "audit": {
-        "verify": "Check the hash chain of the audit trail; exit 1 naming any tampered entry."
+        "verify": "Check the keyed chain of the audit trail (and, with --witness FILE, the "
+        "witnessed heads); exit 1 naming any tampered entry.",
+        "witness": "Write every chain's head to a file or mail it (kept outside Waarborg).",
     },
     "register": {
         "export": "Write an organisation's register as YAML.",

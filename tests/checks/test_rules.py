@@ -506,6 +506,32 @@ CASES = [
         register([activity(**{**CALLING, "data_subjects": ["customer"]})]),
         None,
     ),
+    ("statement.no_activity", register([]), BASE, None),
+    (
+        "activity.source_not_named",
+        register([activity(source="indirect")]),
+        register([activity(source="indirect", source_detail={"nl": "Van de KvK"})]),
+        None,
+    ),
+    (
+        "activity.requirement_without_consequence",
+        register([activity(requirement="contractual")]),
+        register(
+            [
+                activity(
+                    requirement="contractual",
+                    requirement_consequence={"nl": "Zonder adres geen levering."},
+                )
+            ]
+        ),
+        None,
+    ),
+    (
+        "statement.no_english",
+        register([activity(name={"nl": "Klantbeheer"})]),
+        BASE,
+        None,
+    ),
     (
         "cookies.analytics_exempt",
         register(

@@ -148,13 +148,17 @@ def test_an_import_never_overrides_a_later_withdrawal(organisation, owner, newsl
 
 
 def test_the_worker_seals_what_writers_left(organisation, newsletter):
+    from waarborg.audit.keys import current_key
     from waarborg.consent.tasks import schedule_sealing, seal_ledgers
 
     actions.record_event(newsletter, "a@example.nl", Action.GRANTED, source=Source.FORM)
     assert ConsentEvent.objects.get().seq is None
     seal_ledgers.call()
     event = ConsentEvent.objects.get()
-    assert event.seq == 1 and event.hash == ConsentEvent.link(1, event.prev_hash, event.body_hash())
+    key = current_key()  # the chain is keyed (audit.keys)
+    assert event.seq == 1 and event.hash == ConsentEvent.link(
+        1, event.prev_hash, event.body_hash(), key
+    )
     assert schedule_sealing() is None  # one waiting run is enough
 
 

@@ -11,7 +11,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from waarborg.audit.models import GENESIS_HASH, AuditAnchor, AuditEntry
+from waarborg.audit.chains import key_for_append, verify_rows
+from waarborg.audit.models import GENESIS_HASH, AuditEntry, ChainAnchor
 from waarborg.core.models import Organisation
 
 SYSTEM_ACTOR = "system"
@@ -46,6 +47,18 @@ def record_entry(organisation, *, actor, action, obj=None, old=None, new=None):
         .first()
     )
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    if last is None:  # every entry was pruned: the chain goes on from its prune anchor
+        pruned = (
+            ChainAnchor.objects.filter(
+                organisation=organisation, chain=ChainAnchor.Chain.AUDIT, kind="prune"
+            )
+            .order_by("-seq")
+            .values_list("seq", "head_hash")
+            .first()
+        )
+        if pruned:
+            seq, prev_hash = pruned[0] + 1, pruned[1]
+    key = key_for_append(organisation.pk, ChainAnchor.Chain.AUDIT, seq - 1, prev_hash)
     entry = AuditEntry(
         organisation=organisation,
         seq=seq,
@@ -60,7 +73,7 @@ def record_entry(organisation, *, actor, action, obj=None, old=None, new=None):
         new=json_ready(new),
         prev_hash=prev_hash,
     )
-    entry.hash = entry.compute_hash()
+    entry.hash = entry.compute_hash(key)
     entry.save()
     return entry
 
@@ -80,35 +93,13 @@ class ChainProblem:
 def verify_chain(organisation, batch_size=2000):
     """Recompute the chain of one organisation; return the problems found (empty when intact).
 
-    Finds edited entries (hash mismatch) and deleted entries (a gap in the numbers, or a
-    previous-hash that no longer matches). Deleting only the newest entries leaves no gap; the
-    head (number and hash) that `waarborg audit verify` prints, kept elsewhere, shows that.
+    Finds edited entries (the keyed hash no longer matches), deleted ones (a gap, a
+    previous-hash that no longer matches, an anchor standing on an entry that is gone) and
+    forged, edited or dropped anchors. Deleting only the newest entries leaves no trace here;
+    the witness (`waarborg audit witness`, `audit verify --witness FILE`) shows that.
     """
-    problems = []
-    expected_seq, prev_hash = 1, GENESIS_HASH
-    anchor = AuditAnchor.objects.filter(organisation=organisation).first()
-    if anchor is not None:  # older entries were removed by the retention period
-        expected_seq, prev_hash = anchor.seq + 1, anchor.hash
-    entries = AuditEntry.objects.filter(organisation=organisation).order_by("seq")
-    for entry in entries.iterator(chunk_size=batch_size):
-        if entry.seq != expected_seq:
-            problems.append(
-                ChainProblem(
-                    organisation,
-                    expected_seq,
-                    None,
-                    f"missing: entries {expected_seq} to {entry.seq - 1} were deleted",
-                )
-            )
-        elif entry.prev_hash != prev_hash:
-            problems.append(
-                ChainProblem(
-                    organisation, entry.seq, entry.pk, "does not follow the previous entry"
-                )
-            )
-        if entry.compute_hash() != entry.hash:
-            problems.append(
-                ChainProblem(organisation, entry.seq, entry.pk, "edited after it was written")
-            )
-        expected_seq, prev_hash = entry.seq + 1, entry.hash
-    return problems
+    entries = AuditEntry.objects.filter(organisation=organisation)
+    return [
+        ChainProblem(organisation, p.seq, p.row_id, p.reason)
+        for p in verify_rows(organisation.pk, ChainAnchor.Chain.AUDIT, entries)
+    ]

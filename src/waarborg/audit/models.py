@@ -80,13 +80,18 @@ class AuditEntry(models.Model):
         }
         return json.dumps(body, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
 
-    def compute_hash(self):
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
+    def compute_hash(self, key=None):
+        """HMAC-SHA256 with the chain key (`audit.keys`); plain SHA-256 (key None) only for
+        entries written before chains were keyed, which a transition anchor vouches for."""
+        if key is None:
+            return hashlib.sha256(self.canonical().encode()).hexdigest()
+        return key.mac(self.canonical())
 
 
 class AuditAnchor(models.Model):
-    """Where an organisation's chain starts after old entries were removed by its retention
-    period: the number and hash of the last removed entry. `verify_chain` starts there."""
+    """The number and hash of the last entry removed by the retention period. Kept for the
+    retention app; what `verify_chain` trusts is the keyed `ChainAnchor` that saving this
+    writes (an anchor row edited by hand proves nothing)."""
 
     organisation = models.OneToOneField(
         "core.Organisation", on_delete=models.CASCADE, related_name="audit_anchor"
@@ -97,3 +102,73 @@ class AuditAnchor(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id} from #{self.seq + 1}"
+
+    def save(self, *args, **kwargs):
+        from waarborg.audit.chains import add_anchor
+
+        super().save(*args, **kwargs)
+        add_anchor(self.organisation_id, ChainAnchor.Chain.AUDIT, "prune", self.seq, self.hash)
+
+
+class ChainAnchor(models.Model):
+    """A keyed point in a chain (audit trail or consent ledger) of one organisation.
+
+    Anchors form their own chain per organisation and chain kind: each holds the MAC of the
+    one before, and its own MAC with the key named (`audit.keys`), so an anchor cannot be
+    forged, edited, reordered or dropped without the key. Kinds:
+
+    - genesis: the chain starts empty (seq 0) and is keyed from its first entry;
+    - upgrade: the entries up to `seq` were hashed with plain SHA-256 before chains were
+      keyed; `head_hash` is the hash of entry `seq`, so none of them can be rewritten;
+    - rotation: the key changed after entry `seq` (whose hash is `head_hash`);
+    - prune: the entries up to `seq` were removed; entry seq + 1 follows `head_hash`.
+    """
+
+    class Chain(models.TextChoices):
+        AUDIT = "audit", _("audit trail")
+        CONSENT = "consent", _("consent ledger")
+
+    KINDS = ("genesis", "upgrade", "rotation", "prune")
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="chain_anchors"
+    )
+    chain = models.CharField(max_length=10, choices=Chain.choices)
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10)
+    seq = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16)
+    created_at = models.DateTimeField()
+    prev_mac = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["organisation", "chain", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "chain", "number"], name="anchor_number_per_chain"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.chain} anchor {self.number} ({self.kind} at #{self.seq})"
+
+    def canonical(self):
+        return anchor_text(self)
+
+
+def anchor_text(anchor):
+    """The text an anchor's MAC covers (a function, so that migrations can use it too)."""
+    body = {
+        "organisation": anchor.organisation_id,
+        "chain": anchor.chain,
+        "number": anchor.number,
+        "kind": anchor.kind,
+        "seq": anchor.seq,
+        "head_hash": anchor.head_hash,
+        "key_id": anchor.key_id,
+        "created_at": anchor.created_at.isoformat(timespec="microseconds"),
+        "prev_mac": anchor.prev_mac,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"))

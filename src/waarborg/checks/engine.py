@@ -55,7 +55,9 @@ class Rule:
     explanation: str
     func: object
     guidance: bool = False  # rests on AP guidance or a code, not on the text of the law
-    statement: bool = False  # part of the statement's completeness check
+    # In the statement's completeness check: True (an error blocks publishing), "warning"
+    # (shown there, never blocking), False (not about what the statement says).
+    statement: object = False
     needs: str = REGISTER
 
 

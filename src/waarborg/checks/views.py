@@ -32,11 +32,12 @@ def todo(request):
             "my_tasks": scoped(RequestTask, organisation)
             .filter(assignee=request.user, status__in=(TaskStatus.OPEN, TaskStatus.FAILED))
             .select_related("request")
+            .only("id", "title", "request__id", "request__reference")
             .order_by("request__due_on", "pk")[:20],
             "reviews": scoped(ReviewTask, organisation)
             .filter(done_at__isnull=True, due_on__lte=today + _days(SOON_DAYS))
             .select_related("system", "rule")[:20],
-            "blockers": [f for f in summary.errors if f.rule.statement],
+            "blockers": [f for f in summary.errors if f.rule.statement is True],
             "by_severity": [
                 (severity, engine.SEVERITY_LABELS[severity], summary.of(severity))
                 for severity in engine.SEVERITIES
@@ -58,6 +59,7 @@ def _urgent_requests(organisation, today):
     rows = list(
         scoped(SubjectRequest, organisation)
         .filter(status__in=OPEN_STATUSES, due_on__isnull=False)
+        .only("id", "reference", "kind", "status", "due_on", "extended_to")
         .order_by("due_on")[:200]
     )
     urgent = [r for r in rows if r.urgency(today)]

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from waarborg.audit.actions import actor_label, record_entry
+from waarborg.audit.chains import key_for_append, verify_rows
 from waarborg.consent.models import (
-    GENESIS_HASH,
     Action,
     ChainHead,
     ConsentEvent,
@@ -379,12 +379,14 @@ def seal(organisation_id, wait=True):
             rows = ConsentEvent.objects.filter(
                 organisation_id=organisation_id, seq__isnull=True
             ).order_by("id")[:SEAL_BATCH]
+            rows = list(rows.values_list("pk", *(a for _n, a in ConsentEvent.BODY)))
+            key = key_for_append(organisation_id, "consent", head.seq, head.hash) if rows else None
             seals = []  # (id, seq, previous hash, hash)
-            for pk, *body in rows.values_list("pk", *(a for _n, a in ConsentEvent.BODY)):
+            for pk, *body in rows:
                 text = ConsentEvent.canonical_of(body)
                 body_hash = hashlib.sha256(text.encode()).hexdigest()
                 seq, previous = head.seq + 1, head.hash
-                head.seq, head.hash = seq, ConsentEvent.link(seq, previous, body_hash)
+                head.seq, head.hash = seq, ConsentEvent.link(seq, previous, body_hash, key)
                 seals.append((pk, seq, previous, head.hash))
             if seals:
                 _write_seals(seals)
@@ -526,18 +528,10 @@ def verify_ledger(organisation):
     """Seal what is waiting, then recompute the chain: a list of (seq, reason) for edited or
     missing events."""
     seal(organisation.pk)
-    problems = []
-    expected, prev_hash = 1, GENESIS_HASH
     events = ConsentEvent.objects.filter(organisation=organisation, seq__isnull=False)
-    events = events.order_by("seq")
-    for event in events.iterator(chunk_size=2000):
-        if event.seq != expected:
-            problems.append((expected, f"missing: events {expected} to {event.seq - 1}"))
-        elif event.prev_hash != prev_hash:
-            problems.append((event.seq, "does not follow the previous event"))
-        if event.compute_hash() != event.hash:
-            problems.append((event.seq, "edited after it was written"))
-        expected, prev_hash = event.seq + 1, event.hash
+    found = verify_rows(organisation.pk, "consent", events, noun="event", nouns="events")
+    problems = [(problem.seq, problem.reason) for problem in found]
+    expected = (events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     head = ChainHead.objects.filter(organisation=organisation).first()
     if head and head.seq != expected - 1:
         problems.append((head.seq, "the newest events are missing"))

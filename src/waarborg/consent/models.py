@@ -210,13 +210,17 @@ class ConsentEvent(models.Model):
         return hashlib.sha256(self.canonical().encode()).hexdigest()
 
     @staticmethod
-    def link(seq, prev_hash, body_hash):
-        """The event's hash: its number, the previous hash and its content, chained. The same
-        formula runs inside PostgreSQL when events are appended (see consent.actions)."""
-        return hashlib.sha256(f"{seq}|{prev_hash}|{body_hash}".encode()).hexdigest()
+    def link(seq, prev_hash, body_hash, key):
+        """The event's hash: its number, the previous hash and its content, chained, as an
+        HMAC with the chain key (`audit.keys`); key None gives the plain SHA-256 of events
+        sealed before chains were keyed (their head is held by a keyed anchor)."""
+        text = f"{seq}|{prev_hash}|{body_hash}"
+        if key is None:
+            return hashlib.sha256(text.encode()).hexdigest()
+        return key.mac(text)
 
-    def compute_hash(self):
-        return self.link(self.seq, self.prev_hash, self.body_hash())
+    def compute_hash(self, key):
+        return self.link(self.seq, self.prev_hash, self.body_hash(), key)
 
 
 class ChainHead(models.Model):

@@ -10,8 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from waarborg.audit.actions import actor_label, json_ready, record_entry
-from waarborg.core.fields import translated
-from waarborg.core.models import Adequacy, TermKind
 from waarborg.core.taxonomy import TermIndex
 from waarborg.notices import statement
 from waarborg.notices.models import NoticeSettings, NoticeVersion
@@ -50,76 +48,18 @@ def settings_data(notice_settings):
 
 
 def check(snapshot, index):
-    """What the register cannot fill in yet (Art. 13): errors block publishing."""
+    """What the statement cannot say well yet (Art. 13): the rules of the checks that concern
+    the statement, over this snapshot. Errors of the blocking rules stop publishing."""
+    from waarborg.checks.findings import statement_findings
+
     problems = []
-    organisation = snapshot.get("organisation", {})
-    if not organisation.get("privacy_email") and not organisation.get("phone"):
-        problems.append(
-            Problem("error", _("The organisation has no privacy contact (e-mail or phone)."))
-        )
-    parties = {p["key"]: p for p in snapshot.get("parties", [])}
-    activities = [
-        a
-        for a in snapshot.get("activities", [])
-        if a.get("status", "active") == "active" and a["role"] != "processor"
-    ]
-    if not activities:
-        problems.append(Problem("error", _("The register has no processing activity in use.")))
-    for item in activities:
-        name = translated(item["name"])
-
-        def add(level, message, item=item, name=name):
-            problems.append(Problem(level, f"{name}: {message}", "activities", item["key"]))
-
-        basis = item.get("legal_basis")
-        if not basis:
-            add("error", _("no legal basis"))
-        elif basis == "legitimate_interests" and not translated(item.get("legal_basis_detail")):
-            add("error", _("legitimate interests without a description of the interest pursued"))
-        elif basis == "legal_obligation" and not translated(item.get("legal_basis_detail")):
-            add("warning", _("legal obligation without naming the law"))
-        if not item.get("retention_rules") and not translated(item.get("retention_note")):
-            add("error", _("no retention period or criteria"))
-        if not item.get("data_categories"):
-            add("error", _("no data categories"))
-        special = [
-            code
-            for code in item.get("data_categories", [])
-            if (term := index.get(TermKind.DATA_CATEGORY, code)) and (term.special or term.criminal)
-        ]
-        if special and not item.get("art9_ground"):
-            add("error", _("special categories without an exception of Art. 9(2)"))
-        if item.get("source") == "indirect" and not translated(item.get("source_detail")):
-            add("warning", _("data from others without saying from whom"))
-        if item.get("requirement", "none") != "none" and not translated(
-            item.get("requirement_consequence")
-        ):
-            add("warning", _("required data without the consequence of not providing them"))
-        if not translated(item.get("name"), "en") or "en" not in item.get("purpose", {}):
-            add("warning", _("no English text: the English statement shows the Dutch"))
-        for key in item.get("recipients", []):
-            party = parties[key]
-            # Countries with an adequacy decision need no further mechanism (Art. 45).
-            outside = [
-                term.label() if term else code
-                for code, term in index.outside_eea([party["country"], *party.get("locations", [])])
-                if term is None or term.adequacy != Adequacy.ADEQUATE
-            ]
-            mechanism = party.get("transfer_mechanism", "")
-            if outside and mechanism in ("", "none"):
-                add(
-                    "error",
-                    _("%(party)s is outside the EEA (%(countries)s) without a transfer mechanism")
-                    % {"party": translated(party["name"]), "countries": ", ".join(outside)},
-                )
-            if party["kind"] in ("processor", "sub_processor") and not party.get(
-                "agreement_signed_on"
-            ):
-                add(
-                    "warning",
-                    _("no processing agreement recorded with %(party)s")
-                    % {"party": translated(party["name"])},
-                )
+    for finding in statement_findings(snapshot, index):
+        blocking = finding.rule.statement is True and finding.severity == "error"
+        message = str(finding.message)
+        if finding.key and not message.startswith(finding.name):
+            message = f"{finding.name}: {message}"
+        kind = finding.kind if finding.key and finding.kind != "organisation" else ""
+        problems.append(Problem("error" if blocking else "warning", message, kind, finding.key))
     return problems
 
 

@@ -22,6 +22,23 @@ def _hit(context, item, message, part=""):
 
 
 @rule(
+    "statement.no_activity",
+    area="statement",
+    severity=ERROR,
+    article="Art. 13(1)(c) AVG",
+    title=_lazy("No processing activity in use"),
+    explanation=_lazy(
+        "The statement describes the activities of the register: add the processing "
+        "activities the organisation carries out (the starter set helps)."
+    ),
+    statement=True,
+)
+def no_activity(context):
+    if not controller_side(context):
+        yield Hit("organisation", "", _("The register has no processing activity in use."))
+
+
+@rule(
     "activity.no_purpose",
     area="activities",
     severity=ERROR,
@@ -54,7 +71,7 @@ def no_purpose(context):
 def no_legal_basis(context):
     for item in controller_side(context):
         if not item.get("legal_basis"):
-            yield _hit(context, item, _("No legal basis."))
+            yield _hit(context, item, _("no legal basis"))
 
 
 @rule(
@@ -74,7 +91,7 @@ def legal_obligation(context):
         if item.get("legal_basis") == "legal_obligation" and not all_text(
             item.get("legal_basis_detail")
         ):
-            yield _hit(context, item, _("Legal obligation without naming the law."))
+            yield _hit(context, item, _("legal obligation without naming the law"))
 
 
 @rule(
@@ -97,7 +114,7 @@ def interest_not_described(context):
             yield _hit(
                 context,
                 item,
-                _("Legitimate interests without a description of the interest pursued."),
+                _("legitimate interests without a description of the interest pursued"),
             )
 
 
@@ -200,7 +217,7 @@ VAGUE_RETENTION = (
 def no_retention(context):
     for item in controller_side(context):
         if not item.get("retention_rules") and not all_text(item.get("retention_note")):
-            yield _hit(context, item, _("No retention period or criteria."))
+            yield _hit(context, item, _("no retention period or criteria"))
 
 
 @rule(
@@ -343,7 +360,7 @@ def above_reference(context):
 def no_data_categories(context):
     for item in controller_side(context):
         if not item.get("data_categories"):
-            yield _hit(context, item, _("No data categories."))
+            yield _hit(context, item, _("no data categories"))
 
 
 @rule(
@@ -440,3 +457,64 @@ def security_review(context):
                 key,
                 _("The review was due on %(date)s.") % {"date": people_date(due)},
             )
+
+
+@rule(
+    "activity.source_not_named",
+    area="activities",
+    severity=WARNING,
+    article="Art. 14(2)(f) AVG",
+    title=_lazy("Data from others without saying from whom"),
+    explanation=_lazy(
+        "When the data do not come from the person, the statement says where they come from."
+    ),
+    statement=True,
+)
+def source_not_named(context):
+    for item in controller_side(context):
+        if item.get("source") == "indirect" and not all_text(item.get("source_detail")):
+            yield _hit(context, item, _("data from others without saying from whom"))
+
+
+@rule(
+    "activity.requirement_without_consequence",
+    area="activities",
+    severity=WARNING,
+    article="Art. 13(2)(e) AVG",
+    title=_lazy("Required data without the consequence"),
+    explanation=_lazy(
+        "Where people must provide data (by law or for a contract), the statement says what "
+        "happens if they do not."
+    ),
+    statement=True,
+)
+def requirement_without_consequence(context):
+    for item in controller_side(context):
+        if item.get("requirement", "none") != "none" and not all_text(
+            item.get("requirement_consequence")
+        ):
+            yield _hit(
+                context, item, _("required data without the consequence of not providing them")
+            )
+
+
+@rule(
+    "statement.no_english",
+    area="statement",
+    severity=INFO,
+    article="Art. 12(1) AVG",
+    title=_lazy("No English text"),
+    explanation=_lazy(
+        "The statement must be intelligible to the people it addresses; where the English "
+        "text is missing, the English statement shows the Dutch."
+    ),
+    statement="warning",
+)
+def no_english(context):
+    for item in controller_side(context):
+        name, purpose = item.get("name"), item.get("purpose")
+        # A plain string in a register file is Dutch.
+        if not (isinstance(name, dict) and name.get("en")) or not (
+            isinstance(purpose, dict) and purpose.get("en")
+        ):
+            yield _hit(context, item, _("no English text: the English statement shows the Dutch"))

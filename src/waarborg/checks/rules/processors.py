@@ -18,6 +18,7 @@ PROCESSOR_KINDS = ("processor", "sub_processor")
         "A processor works for you only under a contract with the elements of Art. 28(3): "
         "record when it was signed and where the document is."
     ),
+    statement="warning",
 )
 def no_agreement(context):
     for key, party in context.parties.items():
@@ -25,7 +26,12 @@ def no_agreement(context):
         if party["kind"] == "processor" and not (
             party.get("agreement_signed_on") or party.get("agreement_document")
         ):
-            yield Hit("parties", key, _("No processing agreement recorded."))
+            yield Hit(
+                "parties",
+                key,
+                _("no processing agreement recorded with %(party)s")
+                % {"party": context.name(party)},
+            )
 
 
 @rule(

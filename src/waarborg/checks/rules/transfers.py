@@ -49,7 +49,7 @@ def _names(context, codes):
         "under the Data Privacy Framework use that; otherwise the 2021 standard contractual "
         "clauses with a transfer impact assessment."
     ),
-    statement=True,
+    statement="warning",
 )
 def privacy_shield(context):
     for key, party in context.parties.items():
@@ -93,7 +93,7 @@ def privacy_shield_text(context):
         "certified organisations. Look the party up on dataprivacyframework.gov and record "
         "the date you checked; if it is not listed, use the standard contractual clauses."
     ),
-    statement=True,
+    statement="warning",
 )
 def dpf_not_certified(context):
     for key, party in context.parties.items():
@@ -136,7 +136,7 @@ def dpf_check_old(context):
         "States only. A location outside the US that is neither in the EEA nor adequate needs "
         "its own mechanism (standard contractual clauses with a transfer impact assessment)."
     ),
-    statement=True,
+    statement="warning",
 )
 def dpf_outside_us(context):
     covered = set(context.reference["dpf"].get("countries", ["US"]))
@@ -182,7 +182,7 @@ def dpf_invalid(context):
         "The standard contractual clauses of 2001, 2004 and 2010 may no longer be relied on "
         "since 27 December 2022: replace them by the 2021 clauses."
     ),
-    statement=True,
+    statement="warning",
 )
 def old_scc(context):
     for key, party in context.parties.items():
@@ -216,8 +216,8 @@ def no_mechanism(context):
             yield Hit(
                 "parties",
                 key,
-                _("Processes in %(countries)s without a transfer mechanism.")
-                % {"countries": _names(context, outside)},
+                _("%(party)s is outside the EEA (%(countries)s) without a transfer mechanism")
+                % {"party": context.name(party), "countries": _names(context, outside)},
             )
 
 
