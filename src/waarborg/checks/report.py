@@ -3,6 +3,8 @@
 import json
 from xml.etree import ElementTree
 
+from django.utils.translation import gettext as _
+
 from waarborg.checks.engine import ERROR, SEVERITY_LABELS
 
 
@@ -10,11 +12,14 @@ def as_text(findings, source):
     lines = []
     for f in findings:
         label = str(SEVERITY_LABELS[f.severity]).upper()
-        guidance = ", guidance" if f.rule.guidance else ""
+        guidance = ", " + _("guidance") if f.rule.guidance else ""
         lines.append(f"{label}: {f.location}: {f.name}: {f.message} [{f.rule.article}{guidance}]")
         lines.append(f"    {f.rule.title}. {f.rule.explanation} ({f.rule.id})")
     errors = sum(f.severity == ERROR for f in findings)
-    lines.append(f"{source}: {len(findings)} findings, {errors} errors")
+    lines.append(
+        _("%(source)s: %(count)s findings, %(errors)s errors")
+        % {"source": source, "count": len(findings), "errors": errors}
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -2,9 +2,8 @@
 
 import datetime
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from waarborg.checks.engine import ERROR, INFO, WARNING, Hit, people_date, period_days, rule
 from waarborg.checks.rules.common import (
@@ -26,8 +25,8 @@ def _hit(context, item, message, part=""):
     area="statement",
     severity=ERROR,
     article="Art. 13(1)(c) AVG",
-    title=_lazy("No processing activity in use"),
-    explanation=_lazy(
+    title=gettext_lazy("No processing activity in use"),
+    explanation=gettext_lazy(
         "The statement describes the activities of the register: add the processing "
         "activities the organisation carries out (the starter set helps)."
     ),
@@ -43,8 +42,8 @@ def no_activity(context):
     area="activities",
     severity=ERROR,
     article="Art. 5(1)(b), 13(1)(c) AVG",
-    title=_lazy("No purpose"),
-    explanation=_lazy(
+    title=gettext_lazy("No purpose"),
+    explanation=gettext_lazy(
         "Personal data may only be collected for specified, explicit purposes, and the "
         "statement says what they are."
     ),
@@ -61,8 +60,8 @@ def no_purpose(context):
     area="activities",
     severity=ERROR,
     article="Art. 6(1), 13(1)(c) AVG",
-    title=_lazy("No legal basis"),
-    explanation=_lazy(
+    title=gettext_lazy("No legal basis"),
+    explanation=gettext_lazy(
         "Every processing needs one of the six grounds of Art. 6(1): consent, contract, legal "
         "obligation, vital interests, public task or legitimate interests."
     ),
@@ -79,8 +78,8 @@ def no_legal_basis(context):
     area="activities",
     severity=WARNING,
     article="Art. 6(1)(c), 6(3) AVG",
-    title=_lazy("Legal obligation without the law"),
-    explanation=_lazy(
+    title=gettext_lazy("Legal obligation without the law"),
+    explanation=gettext_lazy(
         "A legal obligation must be laid down in Union or Dutch law: name the statute and "
         "article (for example art. 52 AWR for the tax records)."
     ),
@@ -99,8 +98,8 @@ def legal_obligation(context):
     area="activities",
     severity=ERROR,
     article="Art. 6(1)(f), 13(1)(d) AVG",
-    title=_lazy("Legitimate interests without the interest"),
-    explanation=_lazy(
+    title=gettext_lazy("Legitimate interests without the interest"),
+    explanation=gettext_lazy(
         "On legitimate interests the statement must say which interest is pursued, and the "
         "balance with the person's interests must have been made."
     ),
@@ -123,8 +122,8 @@ def interest_not_described(context):
     area="activities",
     severity=ERROR,
     article="Art. 9(1)-(2) AVG; UAVG art. 22-30",
-    title=_lazy("Special categories without an exception"),
-    explanation=_lazy(
+    title=gettext_lazy("Special categories without an exception"),
+    explanation=gettext_lazy(
         "Health, religion, ethnicity, union membership and the other special categories may "
         "only be processed under one of the exceptions of Art. 9(2)."
     ),
@@ -148,8 +147,8 @@ def special_without_ground(context):
     area="activities",
     severity=ERROR,
     article="UAVG art. 46; Art. 87 AVG",
-    title=_lazy("BSN or other national number without a statutory basis"),
-    explanation=_lazy(
+    title=gettext_lazy("BSN or other national number without a statutory basis"),
+    explanation=gettext_lazy(
         "The BSN and similar national numbers may only be used where a law says so (for "
         "example the Wet op de loonbelasting for payroll). Name that law as a legal "
         "obligation."
@@ -175,8 +174,8 @@ def national_id(context):
     area="activities",
     severity=ERROR,
     article="Art. 10 AVG; UAVG art. 31-33",
-    title=_lazy("Criminal data without a UAVG basis"),
-    explanation=_lazy(
+    title=gettext_lazy("Criminal data without a UAVG basis"),
+    explanation=gettext_lazy(
         "Data about criminal convictions and offences may only be processed under UAVG "
         "art. 31-33 (for example art. 33(5) for a certificate of conduct, VOG): name the "
         "article in the justification."
@@ -207,8 +206,8 @@ VAGUE_RETENTION = (
     area="retention",
     severity=ERROR,
     article="Art. 5(1)(e), 13(2)(a), 30(1)(f) AVG",
-    title=_lazy("No retention period or criteria"),
-    explanation=_lazy(
+    title=gettext_lazy("No retention period or criteria"),
+    explanation=gettext_lazy(
         "The register and the statement say how long data are kept, or the criteria that "
         "decide it. Link a retention rule or explain the criteria."
     ),
@@ -225,8 +224,8 @@ def no_retention(context):
     area="retention",
     severity=WARNING,
     article="Art. 5(1)(e), 13(2)(a) AVG",
-    title=_lazy("Retention without criteria"),
-    explanation=_lazy(
+    title=gettext_lazy("Retention without criteria"),
+    explanation=gettext_lazy(
         "“As long as needed” or “a short period” is not a period: give a number of months "
         "or years, or the event and criteria that end it."
     ),
@@ -252,8 +251,8 @@ def _text(value):
     area="retention",
     severity=WARNING,
     article="Art. 5(1)(e) AVG",
-    title=_lazy("Data in a system without a retention rule"),
-    explanation=_lazy(
+    title=gettext_lazy("Data in a system without a retention rule"),
+    explanation=gettext_lazy(
         "Waarborg can only delete on time (or remind someone to) where a system's data have a "
         "retention rule."
     ),
@@ -286,8 +285,8 @@ SEVEN_YEARS = period_days("P7Y")
     area="retention",
     severity=ERROR,
     article="AWR art. 52(4); BW 2:10(3)",
-    title=_lazy("Financial records kept shorter than 7 years"),
-    explanation=_lazy(
+    title=gettext_lazy("Financial records kept shorter than 7 years"),
+    explanation=gettext_lazy(
         "The tax records (invoices, payments) must be kept 7 years from the end of the "
         "financial year. A shorter maximum deletes them too early; add the statutory minimum."
     ),
@@ -307,8 +306,8 @@ def financial_minimum(context):
     area="retention",
     severity=WARNING,
     article="Art. 5(1)(e) AVG",
-    title=_lazy("Longer than the AP's reference period"),
-    explanation=_lazy(
+    title=gettext_lazy("Longer than the AP's reference period"),
+    explanation=gettext_lazy(
         "The Autoriteit Persoonsgegevens names reference periods: job applicants 4 weeks after "
         "the procedure (1 year with consent), camera images 4 weeks, personnel files 2 years "
         "after leaving. Keeping longer needs a reason you can explain."
@@ -353,8 +352,8 @@ def above_reference(context):
     area="activities",
     severity=ERROR,
     article="Art. 13(1)(e)-14(1)(d), 30(1)(c) AVG",
-    title=_lazy("No data categories"),
-    explanation=_lazy("The register says which personal data the activity processes."),
+    title=gettext_lazy("No data categories"),
+    explanation=gettext_lazy("The register says which personal data the activity processes."),
     statement=True,
 )
 def no_data_categories(context):
@@ -368,8 +367,8 @@ def no_data_categories(context):
     area="activities",
     severity=WARNING,
     article="Art. 30(1)(c)-(g) AVG",
-    title=_lazy("Register entry incomplete"),
-    explanation=_lazy(
+    title=gettext_lazy("Register entry incomplete"),
+    explanation=gettext_lazy(
         "The record of processing names the groups of people, the recipients (including the "
         "parties that run the systems used) and the security measures."
     ),
@@ -407,8 +406,8 @@ YEAR = datetime.timedelta(days=365)
     area="activities",
     severity=INFO,
     article="Art. 5(2), 24(1) AVG",
-    title=_lazy("Not reviewed for 12 months"),
-    explanation=_lazy(
+    title=gettext_lazy("Not reviewed for 12 months"),
+    explanation=gettext_lazy(
         "Accountability means keeping the register true: review each activity at least once a "
         "year and record the date."
     ),
@@ -430,8 +429,8 @@ def not_reviewed(context):
     area="security",
     severity=WARNING,
     article="Art. 32(1)(d) AVG",
-    title=_lazy("Security measure past its review"),
-    explanation=_lazy(
+    title=gettext_lazy("Security measure past its review"),
+    explanation=gettext_lazy(
         "A measure with a review interval (a password changed every 3 months) must be tested "
         "and evaluated at that interval: record when it was last done."
     ),
@@ -464,8 +463,8 @@ def security_review(context):
     area="activities",
     severity=WARNING,
     article="Art. 14(2)(f) AVG",
-    title=_lazy("Data from others without saying from whom"),
-    explanation=_lazy(
+    title=gettext_lazy("Data from others without saying from whom"),
+    explanation=gettext_lazy(
         "When the data do not come from the person, the statement says where they come from."
     ),
     statement=True,
@@ -481,8 +480,8 @@ def source_not_named(context):
     area="activities",
     severity=WARNING,
     article="Art. 13(2)(e) AVG",
-    title=_lazy("Required data without the consequence"),
-    explanation=_lazy(
+    title=gettext_lazy("Required data without the consequence"),
+    explanation=gettext_lazy(
         "Where people must provide data (by law or for a contract), the statement says what "
         "happens if they do not."
     ),
@@ -503,8 +502,8 @@ def requirement_without_consequence(context):
     area="statement",
     severity=INFO,
     article="Art. 12(1) AVG",
-    title=_lazy("No English text"),
-    explanation=_lazy(
+    title=gettext_lazy("No English text"),
+    explanation=gettext_lazy(
         "The statement must be intelligible to the people it addresses; where the English "
         "text is missing, the English statement shows the Dutch."
     ),

@@ -1,7 +1,7 @@
 """Rules about consent, marketing by e-mail, text message and phone, and cookies."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from waarborg.checks.engine import ERROR, OPERATIONS, WARNING, Hit, rule
 from waarborg.checks.rules.common import (
@@ -39,8 +39,8 @@ OPT_OUT_WORDS = (r"afmeld", r"opt-?out", r"unsubscribe", r"uitschrijf", r"bezwaa
     area="marketing",
     severity=WARNING,
     article="Art. 7(1) AVG",
-    title=_lazy("Consent without a purpose in the ledger"),
-    explanation=_lazy(
+    title=gettext_lazy("Consent without a purpose in the ledger"),
+    explanation=gettext_lazy(
         "Consent must be provable: who agreed, when, to which wording. Add a consent purpose "
         "for this activity so that every grant and withdrawal is recorded."
     ),
@@ -58,8 +58,8 @@ def no_ledger_purpose(context):
     area="marketing",
     severity=ERROR,
     article="Art. 7(3) AVG",
-    title=_lazy("Withdrawing harder than giving"),
-    explanation=_lazy(
+    title=gettext_lazy("Withdrawing harder than giving"),
+    explanation=gettext_lazy(
         "Withdrawing consent must be as easy as giving it: if consent is given online, a "
         "letter or written request may not be needed to withdraw it."
     ),
@@ -77,8 +77,8 @@ def withdrawal_harder(context):
     area="marketing",
     severity=ERROR,
     article="Art. 4(11), 7 AVG; HvJ EU C-673/17 (Planet49)",
-    title=_lazy("“Consent” by merely using a form or site"),
-    explanation=_lazy(
+    title=gettext_lazy("“Consent” by merely using a form or site"),
+    explanation=gettext_lazy(
         "Consent is a clear, active and separate yes. Filling in a form, continuing to browse "
         "or a pre-ticked box is not consent: ask for it separately, or use another basis."
     ),
@@ -96,8 +96,8 @@ def consent_by_use(context):
     area="marketing",
     severity=ERROR,
     article="Telecommunicatiewet art. 11.7(1)",
-    title=_lazy("E-mail or text-message marketing without consent"),
-    explanation=_lazy(
+    title=gettext_lazy("E-mail or text-message marketing without consent"),
+    explanation=gettext_lazy(
         "Marketing by e-mail or text message needs prior consent, except to your own customers "
         "(the soft opt-in). Legitimate interests is not enough for prospects, newsletter "
         "readers or other non-customers: ask for opt-in."
@@ -124,8 +124,8 @@ def email_without_consent(context):
     area="marketing",
     severity=WARNING,
     article="Telecommunicatiewet art. 11.7(3)",
-    title=_lazy("Soft opt-in conditions not shown"),
-    explanation=_lazy(
+    title=gettext_lazy("Soft opt-in conditions not shown"),
+    explanation=gettext_lazy(
         "Without consent, marketing e-mail may go only to customers whose address you obtained "
         "in a sale, for your own similar products, with a free opt-out offered when the "
         "address was collected and in every message. Say so in the justification."
@@ -158,8 +158,8 @@ def _telemarketing(context):
     area="marketing",
     severity=ERROR,
     article="Telecommunicatiewet art. 11.7 (sinds 1 juli 2021)",
-    title=_lazy("Telemarketing to natural persons without opt-in"),
-    explanation=_lazy(
+    title=gettext_lazy("Telemarketing to natural persons without opt-in"),
+    explanation=gettext_lazy(
         "Since 1 July 2021 natural persons (consumers, eenmanszaak, vof, maatschap) may be "
         "called for marketing only with their prior consent, except existing customers. "
         "Businesses that are legal persons remain opt-out."
@@ -180,8 +180,8 @@ def telemarketing(context):
     area="marketing",
     severity=WARNING,
     article="Telecommunicatiewet art. 11.7 (sinds 1 juli 2021)",
-    title=_lazy("Telemarketing: natural persons or businesses?"),
-    explanation=_lazy(
+    title=gettext_lazy("Telemarketing: natural persons or businesses?"),
+    explanation=gettext_lazy(
         "Calling natural persons (consumers, eenmanszaak, vof, maatschap) for marketing needs "
         "opt-in since 1 July 2021; legal persons remain opt-out. Record who the people are "
         "on the activity."
@@ -210,8 +210,8 @@ ANALYTICS = "dpv:ServiceUsageAnalytics"
     area="cookies",
     severity=WARNING,
     article="Telecommunicatiewet art. 11.7a(3)(b)",
-    title=_lazy("Analytics cookies without consent, outside the AP's conditions"),
-    explanation=_lazy(
+    title=gettext_lazy("Analytics cookies without consent, outside the AP's conditions"),
+    explanation=gettext_lazy(
         "Analytics cookies are exempt from consent only with little or no impact on privacy: "
         "a processing agreement with the analytics provider, IP addresses masked, and no "
         "sharing of the data with others. Otherwise ask consent in the banner."
@@ -252,8 +252,8 @@ def _banner_purposes(context):
     area="cookies",
     severity=ERROR,
     article="Art. 13(1)(c) AVG; Telecommunicatiewet art. 11.7a(1)",
-    title=_lazy("Cookie purpose the statement does not mention"),
-    explanation=_lazy(
+    title=gettext_lazy("Cookie purpose the statement does not mention"),
+    explanation=gettext_lazy(
         "Consent to cookies must be informed: every purpose of the banner belongs to an "
         "activity of the register that the published statement describes."
     ),
@@ -289,8 +289,8 @@ def not_in_statement(context):
     area="cookies",
     severity=ERROR,
     article="Art. 6(1)(a) AVG; Telecommunicatiewet art. 11.7a(1)",
-    title=_lazy("Legal basis and banner disagree"),
-    explanation=_lazy(
+    title=gettext_lazy("Legal basis and banner disagree"),
+    explanation=gettext_lazy(
         "A cookie asked for with opt-in rests on consent; the register says another basis "
         "(or the other way round). Make the register and the banner say the same."
     ),

@@ -3,7 +3,7 @@
 import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from waarborg.checks.engine import ERROR, OPERATIONS, WARNING, Hit, people_date, rule
 from waarborg.checks.rules.common import controller_side
@@ -28,8 +28,8 @@ def _deadline(request):
     area="requests",
     severity=ERROR,
     article="Art. 12(3) AVG",
-    title=_lazy("Request overdue"),
-    explanation=_lazy(
+    title=gettext_lazy("Request overdue"),
+    explanation=gettext_lazy(
         "A request must be answered within one month of receipt (three with a timely "
         "extension). Answer it now; the person may complain to the AP."
     ),
@@ -47,8 +47,8 @@ def overdue(context):
     area="requests",
     severity=WARNING,
     article="Art. 12(3) AVG",
-    title=_lazy("Request due within 7 days"),
-    explanation=_lazy("The deadline of this request is within a week."),
+    title=gettext_lazy("Request due within 7 days"),
+    explanation=gettext_lazy("The deadline of this request is within a week."),
     needs=OPERATIONS,
 )
 def due_soon(context):
@@ -64,8 +64,8 @@ def due_soon(context):
     area="requests",
     severity=ERROR,
     article="Art. 12(3) AVG",
-    title=_lazy("Extension told after the first month"),
-    explanation=_lazy(
+    title=gettext_lazy("Extension told after the first month"),
+    explanation=gettext_lazy(
         "The deadline may be extended by two months only if the person is told so, with the "
         "reasons, within the first month."
     ),
@@ -88,8 +88,8 @@ def extension_late(context):
     area="requests",
     severity=ERROR,
     article="Art. 12(3) AVG",
-    title=_lazy("Extension without reasons"),
-    explanation=_lazy("An extension must give the person the reasons for the delay."),
+    title=gettext_lazy("Extension without reasons"),
+    explanation=gettext_lazy("An extension must give the person the reasons for the delay."),
     needs=OPERATIONS,
 )
 def extension_without_reasons(context):
@@ -103,8 +103,8 @@ def extension_without_reasons(context):
     area="requests",
     severity=ERROR,
     article="Art. 12(4) AVG",
-    title=_lazy("Refusal without reasons"),
-    explanation=_lazy(
+    title=gettext_lazy("Refusal without reasons"),
+    explanation=gettext_lazy(
         "A refusal states the reasons, and the right to complain to the AP and to go to "
         "court. Waarborg's letter names both routes; the ground and the explanation must be "
         "filled in."
@@ -124,8 +124,8 @@ def refusal_without_reasons(context):
     area="requests",
     severity=WARNING,
     article="Art. 12(2), 12(6) AVG",
-    title=_lazy("ID copy asked as the first step"),
-    explanation=_lazy(
+    title=gettext_lazy("ID copy asked as the first step"),
+    explanation=gettext_lazy(
         "Verify a person through a channel you already know (a link to the e-mail address on "
         "file) before asking for a copy of an identity document; ask one only when nothing "
         "else works, with the BSN and photo masked."
@@ -148,8 +148,8 @@ def id_copy_first(context):
     area="retention",
     severity=ERROR,
     article="Art. 5(1)(e) AVG",
-    title=_lazy("Data past their period still present"),
-    explanation=_lazy(
+    title=gettext_lazy("Data past their period still present"),
+    explanation=gettext_lazy(
         "The last retention sweep could not remove data whose period has ended. Solve the "
         "cause shown on the retention page and run the sweep again."
     ),
@@ -178,8 +178,8 @@ def past_period(context):
     area="retention",
     severity=WARNING,
     article="Art. 5(1)(e), 5(2) AVG",
-    title=_lazy("Retention review overdue"),
-    explanation=_lazy(
+    title=gettext_lazy("Retention review overdue"),
+    explanation=gettext_lazy(
         "A system without a connection is cleaned by hand: confirm on the retention page that "
         "its old data were deleted."
     ),
@@ -209,8 +209,8 @@ def _transfer(party):
     area="statement",
     severity=WARNING,
     article="Art. 12(1), 13 AVG",
-    title=_lazy("No privacy statement published"),
-    explanation=_lazy(
+    title=gettext_lazy("No privacy statement published"),
+    explanation=gettext_lazy(
         "People must be told about the processing when their data are collected: publish the "
         "statement generated from the register."
     ),
@@ -226,8 +226,8 @@ def not_published(context):
     area="statement",
     severity=WARNING,
     article="Art. 12(1), 13 AVG",
-    title=_lazy("Published statement out of date"),
-    explanation=_lazy(
+    title=gettext_lazy("Published statement out of date"),
+    explanation=gettext_lazy(
         "The register has a purpose, recipient, transfer or retention that the published "
         "statement lacks. Publish a new version (and tell the people affected if it matters)."
     ),

@@ -3,7 +3,7 @@
 import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from waarborg.checks.engine import ERROR, WARNING, Hit, people_date, rule
 
@@ -13,8 +13,8 @@ from waarborg.checks.engine import ERROR, WARNING, Hit, people_date, rule
     area="organisation",
     severity=ERROR,
     article="Art. 13(1)(a) AVG",
-    title=_lazy("No privacy contact"),
-    explanation=_lazy(
+    title=gettext_lazy("No privacy contact"),
+    explanation=gettext_lazy(
         "People must be told who the controller is and how to reach it about their data: "
         "an e-mail address or phone number for privacy questions."
     ),
@@ -33,8 +33,8 @@ def contact(context):
     area="organisation",
     severity=WARNING,
     article="Art. 13(1)(a) AVG",
-    title=_lazy("No postal address"),
-    explanation=_lazy(
+    title=gettext_lazy("No postal address"),
+    explanation=gettext_lazy(
         "The identity of the controller includes where it can be found: the statement names "
         "the address of the organisation."
     ),
@@ -50,8 +50,8 @@ def address(context):
     area="organisation",
     severity=ERROR,
     article="Art. 13(1)(b), 37(7) AVG",
-    title=_lazy("Data protection officer without contact details"),
-    explanation=_lazy(
+    title=gettext_lazy("Data protection officer without contact details"),
+    explanation=gettext_lazy(
         "When a data protection officer is named, people must be able to reach them directly: "
         "publish their e-mail address."
     ),
@@ -69,11 +69,11 @@ def dpo_contact(context):
 
 
 TABLE_LABELS = {
-    "adequacy": _lazy("adequacy decisions"),
-    "dpf": _lazy("EU-US Data Privacy Framework"),
-    "privacy_shield": _lazy("Privacy Shield"),
-    "scc": _lazy("standard contractual clauses"),
-    "ap_retention": _lazy("AP reference retention periods"),
+    "adequacy": gettext_lazy("adequacy decisions"),
+    "dpf": gettext_lazy("EU-US Data Privacy Framework"),
+    "privacy_shield": gettext_lazy("Privacy Shield"),
+    "scc": gettext_lazy("standard contractual clauses"),
+    "ap_retention": gettext_lazy("AP reference retention periods"),
 }
 
 
@@ -82,8 +82,8 @@ TABLE_LABELS = {
     area="reference",
     severity=WARNING,
     article="Art. 5(2) AVG",
-    title=_lazy("Reference data older than 12 months"),
-    explanation=_lazy(
+    title=gettext_lazy("Reference data older than 12 months"),
+    explanation=gettext_lazy(
         "The checks compare the register with dated reference data: adequacy decisions, the "
         "Data Privacy Framework, the standard contractual clauses and the AP's reference "
         "periods. A table not checked for a year may be out of date: update Waarborg."

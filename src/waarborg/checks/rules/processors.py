@@ -1,7 +1,7 @@
 """Rules about processors and sub-processors (Art. 28 AVG)."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from waarborg.checks.engine import ERROR, WARNING, Hit, rule
 
@@ -13,8 +13,8 @@ PROCESSOR_KINDS = ("processor", "sub_processor")
     area="processors",
     severity=ERROR,
     article="Art. 28(3) AVG",
-    title=_lazy("Processor without a signed processing agreement"),
-    explanation=_lazy(
+    title=gettext_lazy("Processor without a signed processing agreement"),
+    explanation=gettext_lazy(
         "A processor works for you only under a contract with the elements of Art. 28(3): "
         "record when it was signed and where the document is."
     ),
@@ -39,8 +39,8 @@ def no_agreement(context):
     area="processors",
     severity=WARNING,
     article="Art. 28(2), 28(4) AVG",
-    title=_lazy("Sub-processor without written authorisation"),
-    explanation=_lazy(
+    title=gettext_lazy("Sub-processor without written authorisation"),
+    explanation=gettext_lazy(
         "A processor may engage a sub-processor only with the controller's prior written "
         "authorisation, usually given in the processing agreement. Without a signed "
         "agreement there is none."

@@ -4,7 +4,7 @@ import datetime
 import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from waarborg.checks.engine import ERROR, WARNING, Hit, people_date, rule
 from waarborg.core.models import Adequacy
@@ -43,8 +43,8 @@ def _names(context, codes):
     area="transfers",
     severity=ERROR,
     article="Art. 45 AVG; HvJ EU C-311/18 (Schrems II)",
-    title=_lazy("Transfer on the Privacy Shield"),
-    explanation=_lazy(
+    title=gettext_lazy("Transfer on the Privacy Shield"),
+    explanation=gettext_lazy(
         "The EU-US Privacy Shield is invalid since 16 July 2020. For a US importer certified "
         "under the Data Privacy Framework use that; otherwise the 2021 standard contractual "
         "clauses with a transfer impact assessment."
@@ -64,8 +64,8 @@ def privacy_shield(context):
     area="transfers",
     severity=WARNING,
     article="HvJ EU C-311/18 (Schrems II)",
-    title=_lazy("Privacy Shield mentioned"),
-    explanation=_lazy(
+    title=gettext_lazy("Privacy Shield mentioned"),
+    explanation=gettext_lazy(
         "A text of the register mentions the Privacy Shield, invalid since 16 July 2020. "
         "Say what the transfer rests on now; where the text itself says the Shield is "
         "invalid this is not raised."
@@ -87,8 +87,8 @@ def privacy_shield_text(context):
     area="transfers",
     severity=ERROR,
     article="Art. 45 AVG; Uitvoeringsbesluit (EU) 2023/1795",
-    title=_lazy("DPF without a recorded certification"),
-    explanation=_lazy(
+    title=gettext_lazy("DPF without a recorded certification"),
+    explanation=gettext_lazy(
         "The EU-US Data Privacy Framework covers only US organisations on the list of "
         "certified organisations. Look the party up on dataprivacyframework.gov and record "
         "the date you checked; if it is not listed, use the standard contractual clauses."
@@ -106,8 +106,8 @@ def dpf_not_certified(context):
     area="transfers",
     severity=WARNING,
     article="Art. 45 AVG; Uitvoeringsbesluit (EU) 2023/1795",
-    title=_lazy("DPF certification checked over a year ago"),
-    explanation=_lazy(
+    title=gettext_lazy("DPF certification checked over a year ago"),
+    explanation=gettext_lazy(
         "A certification under the Data Privacy Framework must be renewed every year; it may "
         "lapse. Check the list again and record the date."
     ),
@@ -130,8 +130,8 @@ def dpf_check_old(context):
     area="transfers",
     severity=ERROR,
     article="Art. 44, 46 AVG; Uitvoeringsbesluit (EU) 2023/1795",
-    title=_lazy("DPF for locations outside the US"),
-    explanation=_lazy(
+    title=gettext_lazy("DPF for locations outside the US"),
+    explanation=gettext_lazy(
         "The Data Privacy Framework covers transfers to certified importers in the United "
         "States only. A location outside the US that is neither in the EEA nor adequate needs "
         "its own mechanism (standard contractual clauses with a transfer impact assessment)."
@@ -158,8 +158,8 @@ def dpf_outside_us(context):
     area="transfers",
     severity=ERROR,
     article="Art. 45 AVG",
-    title=_lazy("The Data Privacy Framework is no longer valid"),
-    explanation=_lazy(
+    title=gettext_lazy("The Data Privacy Framework is no longer valid"),
+    explanation=gettext_lazy(
         "According to Waarborg's reference data the Data Privacy Framework no longer applies: "
         "transfers on it need another mechanism."
     ),
@@ -177,8 +177,8 @@ def dpf_invalid(context):
     area="transfers",
     severity=ERROR,
     article="Art. 46(2)(c) AVG; Uitvoeringsbesluit (EU) 2021/914, art. 4",
-    title=_lazy("Old standard contractual clauses"),
-    explanation=_lazy(
+    title=gettext_lazy("Old standard contractual clauses"),
+    explanation=gettext_lazy(
         "The standard contractual clauses of 2001, 2004 and 2010 may no longer be relied on "
         "since 27 December 2022: replace them by the 2021 clauses."
     ),
@@ -197,8 +197,8 @@ def old_scc(context):
     area="transfers",
     severity=ERROR,
     article="Art. 44-46, 13(1)(f) AVG",
-    title=_lazy("Transfer outside the EEA without a mechanism"),
-    explanation=_lazy(
+    title=gettext_lazy("Transfer outside the EEA without a mechanism"),
+    explanation=gettext_lazy(
         "A country outside the EEA without an adequacy decision may receive personal data only "
         "with a transfer mechanism: standard contractual clauses, binding corporate rules, the "
         "DPF for certified US importers, or an exception of Art. 49."
@@ -226,8 +226,8 @@ def no_mechanism(context):
     area="transfers",
     severity=WARNING,
     article="Art. 46 AVG; HvJ EU C-311/18; EDPB Aanbevelingen 01/2020",
-    title=_lazy("Standard contractual clauses without a transfer impact assessment"),
-    explanation=_lazy(
+    title=gettext_lazy("Standard contractual clauses without a transfer impact assessment"),
+    explanation=gettext_lazy(
         "Clauses alone are not enough where the law of the importer's country may undermine "
         "them: assess that, and record the date of the transfer impact assessment."
     ),
