@@ -171,6 +171,7 @@ def cmd_worker(args):
     from django.core.management import execute_from_command_line
 
     from waarborg.audit.tasks import schedule_witness
+    from waarborg.checks.tasks import schedule_nightly as schedule_checks
     from waarborg.consent.tasks import schedule_sealing
     from waarborg.requests.tasks import schedule_daily
     from waarborg.retention.tasks import schedule_nightly
@@ -179,6 +180,7 @@ def cmd_worker(args):
     schedule_daily()  # deadline reminders and deletion of expired request files, at 08:00
     schedule_sealing()  # consent events not yet sealed into their chain by a writer
     schedule_witness()  # the daily witness of the chain heads, when WAARBORG_AUDIT_WITNESS is set
+    schedule_checks()  # the nightly checks (03:00) and the digest of new errors
 
     execute_from_command_line(["waarborg worker", "db_worker", *args.passthrough])
     return EXIT_OK
