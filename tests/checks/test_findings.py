@@ -245,3 +245,33 @@ def test_nightly_run_stores_counts_and_mails_new_errors_once(
     actions.nightly_checks(today=today + datetime.timedelta(days=1))
     assert mail.outbox == []  # nothing new
     assert CheckRun.objects.filter(organisation=organisation).count() == 2
+
+
+def test_dashboard_lists_overdue_and_due_soon_requests_and_their_findings(
+    organisation, client_for, viewer
+):
+    from django.utils import timezone
+
+    from waarborg.requests.models import SubjectRequest
+
+    today = timezone.localdate()
+    for reference, days in (("V-1", -2), ("V-2", 3), ("V-3", 20)):
+        SubjectRequest.objects.create(
+            organisation=organisation,
+            reference=reference,
+            kind="access",
+            channel="email",
+            language="nl",
+            name="Jan",
+            email="jan@example.nl",
+            received_at=timezone.now(),
+            status="in_progress",
+            due_on=today + datetime.timedelta(days=days),
+        )
+    with translation.override("en"):
+        page = client_for(viewer).get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    main = page.content.decode().split("<main>")[1]
+    due = main.split("<h2>")[1]  # the first section: requests due
+    assert "V-1" in due and "V-2" in due and "V-3" not in due
+    findings = {(f.rule.id, f.name) for f in findings_for(organisation)}
+    assert ("request.overdue", "V-1") in findings and ("request.due_soon", "V-2") in findings

@@ -698,3 +698,16 @@ def test_processor_role_needs_the_clients_authorisation_for_our_sub_processors()
         "processor.sub_processor_not_authorised", register([work], parties=[client, party()])
     )
     assert [(f.kind, f.key, f.part) for f in found] == [("activities", "for-client", "host")]
+
+
+def test_statement_out_of_date_when_a_linked_rule_changes_its_period():
+    before = register()
+    after = copy.deepcopy(before)
+    after["retention_rules"][0]["duration"] = "P5Y"  # two-years, linked to the activity
+    (finding,) = findings_of(
+        "statement.out_of_date", after, operations(published=published(before))
+    )
+    assert finding.key == "customers"
+    assert (
+        findings_of("statement.out_of_date", before, operations(published=published(before))) == []
+    )

@@ -200,6 +200,16 @@ def review_overdue(context):
         )
 
 
+def _retention(item, rules):
+    """What the statement says about an activity's retention: its rules' periods and the note."""
+    periods = [
+        {k: rules[key].get(k) for k in ("duration", "trigger", "bound", "stages")}
+        for key in item.get("retention_rules", [])
+        if key in rules
+    ]
+    return periods, item.get("retention_note")
+
+
 def _transfer(party):
     return [party.get("country"), party.get("locations", []), party.get("transfer_mechanism")]
 
@@ -242,6 +252,7 @@ def out_of_date(context):
         a["key"]: a for a in register.get("activities", []) if a.get("status", "active") == "active"
     }
     old_parties = {p["key"]: p for p in register.get("parties", [])}
+    old_rules = {r["key"]: r for r in register.get("retention_rules", [])}
     parties = context.parties
     for item in controller_side(context):
         before = old.get(item["key"])
@@ -267,9 +278,7 @@ def out_of_date(context):
             if key in parties
         ):
             changed.append(_("transfers"))
-        if item.get("retention_rules") != before.get("retention_rules") or item.get(
-            "retention_note"
-        ) != before.get("retention_note"):
+        if _retention(item, context.items["retention_rules"]) != _retention(before, old_rules):
             changed.append(_("retention"))
         if changed:
             yield Hit(
