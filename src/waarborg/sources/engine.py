@@ -477,7 +477,7 @@ class Table:
         if self.conn.dialect.name == "sqlite":
             return (
                 f"({expr} IS NOT NULL AND {expr} >= {self.mark} AND date({expr}) IS NOT NULL)",
-                [floor.isoformat(sep=" ")],
+                [sqlite_moment(floor)],
             )
         return f"({expr} IS NOT NULL AND {expr} >= {self.mark})", [floor]
 
@@ -487,8 +487,8 @@ class Table:
         for column, until in holds:
             real, real_params = self.real_date(self.quote(column))
             parts.append(f"{real} AND {self.quote(column)} < {self.mark}")
-            if self.conn.dialect.name == "sqlite" and hasattr(until, "isoformat"):
-                until = until.isoformat(sep=" ") if hasattr(until, "hour") else until.isoformat()
+            if self.conn.dialect.name == "sqlite":
+                until = sqlite_moment(until)
             params += [*real_params, until]
         return "(" + " AND ".join(parts) + ")", params
 
@@ -714,6 +714,22 @@ def jsonable(value):
 
 def _held(dataset, collection):
     return dataset.collections[collection].legal_hold
+
+
+def sqlite_moment(value):
+    """A date or datetime as SQLite compares text: 'YYYY-MM-DD HH:MM:SS', or just the date at
+    midnight, so that a DATE column's '2019-01-01' is not before 1 January 2019 00:00 (as
+    text, '2019-01-01' sorts before '2019-01-01 00:00:00')."""
+    if not hasattr(value, "isoformat"):
+        return value
+    if not hasattr(value, "hour") or (
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    ) == (0, 0, 0, 0):
+        return (value.date() if hasattr(value, "hour") else value).isoformat()
+    return value.isoformat(sep=" ")
 
 
 # No real date lies before this: NULL, '', MariaDB's zero date and most text that is no date

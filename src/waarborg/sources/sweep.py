@@ -29,6 +29,7 @@ from waarborg.sources.engine import (
     _chunks,
     column_info,
     jsonable,
+    sqlite_moment,
     transaction,
 )
 
@@ -101,9 +102,7 @@ class Sql:
             self.masked = self._anonymised_columns()
 
     def value(self, value):
-        if self.sqlite and hasattr(value, "isoformat"):
-            return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
-        return value
+        return sqlite_moment(value) if self.sqlite else value
 
     def _anonymised_columns(self):
         info = column_info(self.conn, self.dataset, self.due.collection)
