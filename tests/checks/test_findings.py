@@ -125,7 +125,7 @@ def test_waarborg_check_of_a_broken_file_names_the_line(tmp_path, capsys, db):
         encoding="utf-8",
     )
     with pytest.raises(SystemExit) as exit:
-        main(["check", "--", str(broken)])
+        main(["check", str(broken), "--language", "en"])
     assert exit.value.code == 2
     err = capsys.readouterr().err
     assert "line 9" in err and "consnet" in err

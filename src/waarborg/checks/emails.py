@@ -9,7 +9,7 @@ from waarborg.core.emails import absolute_url, send_templated
 def send_digest(organisation, address, findings):
     language = organisation.default_language
     with translation.override(language):
-        # The messages are written in the language the rules ran in: run them again in ours.
+        # Titles are lazy: they come out in the organisation's language here.
         items = [
             {
                 "title": str(f.rule.title),

@@ -1,6 +1,7 @@
 """Findings of an organisation (from the database) or of a register file (without importing it)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from waarborg.checks import engine, reference
 from waarborg.checks.models import Dismissal
@@ -67,7 +68,7 @@ def check_file(text, today=None):
     """
     data, lines = load_with_lines(text)
     if not isinstance(data, dict):
-        raise RegisterFileError([str(_where(lines, ())) + ": not a register file"])
+        raise RegisterFileError([f"{_where(lines, ())}: {_('not a register file')}"])
     index = ShippedIndex()
     for entry in data.get("terms") or []:
         if isinstance(entry, dict) and entry.get("kind") in OPEN_KINDS and entry.get("code"):
@@ -107,5 +108,5 @@ def check_file(text, today=None):
 def _where(lines, path):
     for depth in range(len(path), -1, -1):
         if path[:depth] in lines:
-            return f"line {lines[path[:depth]]}"
-    return "the file"
+            return _("line %(line)s") % {"line": lines[path[:depth]]}
+    return _("the file")

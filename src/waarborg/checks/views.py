@@ -1,5 +1,7 @@
 """Staff pages of the checks: the dashboard's to-do list and all findings with dismissals."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -35,7 +37,7 @@ def todo(request):
             .only("id", "title", "request__id", "request__reference")
             .order_by("request__due_on", "pk")[:20],
             "reviews": scoped(ReviewTask, organisation)
-            .filter(done_at__isnull=True, due_on__lte=today + _days(SOON_DAYS))
+            .filter(done_at__isnull=True, due_on__lte=today + timedelta(days=SOON_DAYS))
             .select_related("system", "rule")[:20],
             "blockers": [f for f in summary.errors if f.rule.statement is True],
             "by_severity": [
@@ -47,12 +49,6 @@ def todo(request):
             "today": today,
         },
     )
-
-
-def _days(n):
-    from datetime import timedelta
-
-    return timedelta(days=n)
 
 
 def _urgent_requests(organisation, today):
