@@ -275,3 +275,28 @@ def test_dashboard_lists_overdue_and_due_soon_requests_and_their_findings(
     assert "V-1" in due and "V-2" in due and "V-3" not in due
     findings = {(f.rule.id, f.name) for f in findings_for(organisation)}
     assert ("request.overdue", "V-1") in findings and ("request.due_soon", "V-2") in findings
+
+
+def test_chart_draws_the_last_nightly_run_of_each_week(organisation):
+    from waarborg.checks import chart
+
+    today = datetime.date(2026, 12, 2)  # a Wednesday
+    CheckRun.objects.create(
+        organisation=organisation,
+        run_on=datetime.date(2026, 11, 17),
+        counts={"transfers": {"error": 3, "warning": 1, "info": 0}},
+    )
+    CheckRun.objects.create(
+        organisation=organisation,
+        run_on=datetime.date(2026, 11, 19),
+        counts={"transfers": {"error": 1, "warning": 0, "info": 0}},
+    )
+    drawn = chart.bars(organisation, today, current={"requests": {"error": 2}})
+    assert len(drawn["bars"]) == 12
+    by_week = {bar["start"]: bar for bar in drawn["bars"]}
+    assert by_week[datetime.date(2026, 11, 16)]["total"] == 1  # the later run of that week
+    assert by_week[datetime.date(2026, 11, 30)]["total"] == 2  # this week: now
+    assert by_week[datetime.date(2026, 11, 23)]["missing"]
+    assert len(drawn["legend"]) == 2  # transfers and requests, the areas with findings
+    tallest = max(part["height"] for bar in drawn["bars"] for part in bar["parts"])
+    assert tallest == drawn["height"]

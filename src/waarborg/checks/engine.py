@@ -112,6 +112,14 @@ class Finding:
         return self.rule.severity
 
     @property
+    def detail(self):
+        """The message where it adds to the rule's title (not a repetition of it)."""
+        message = str(self.message)
+        if message.rstrip(".").lower() == str(self.rule.title).rstrip(".").lower():
+            return ""
+        return message
+
+    @property
     def location(self):
         return f"{self.kind}/{self.key}" if self.key else self.kind
 
