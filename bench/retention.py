@@ -116,7 +116,7 @@ def run(backend, rows, due):
     deleted, theirs = hand_delete(url)
     engine.dispose_engines()
     url = build(backend, rows, due)
-    count, _oldest, _newest = sweep.summary(url, dataset, target)
+    count = sweep.summary(url, dataset, target).count
     started = time.perf_counter()
     evidence = sweep.sweep(url, dataset, target)
     ours = time.perf_counter() - started

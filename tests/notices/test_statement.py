@@ -192,3 +192,23 @@ def test_completeness_check(firm, owner):
     assert any("Google (Analytics en Tag Manager)" in m and "Verenigde Staten" in m for m in errors)
     warnings = [p.message for p in problems if p.level == "warning"]
     assert any("verwerkersovereenkomst" in m or "processing agreement" in m for m in warnings)
+
+
+def test_a_rule_with_stages_is_written_out_in_words():
+    from django.utils import translation
+
+    from waarborg.notices.statement import _retention_text
+
+    rule = {
+        "duration": "P7Y",
+        "trigger": "end_of_fiscal_year",
+        "bound": "minimum",
+        "legal_source": "art. 52 AWR",
+        "stages": [{"duration": "P0D", "trigger": "end_of_relationship", "action": "restrict"}],
+    }
+    with translation.override("nl"):
+        text = _retention_text(rule)
+    assert text.startswith("afgeschermd aan het einde van de relatie; 7 jaar")
+    assert "P7Y" not in text and "P0D" not in text
+    with translation.override("en"):
+        assert _retention_text(rule).startswith("restricted at the end of the relationship; 7")

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from waarborg.core.dates import humanise_duration  # noqa: F401 (used here and by tests)
+from waarborg.core.dates import humanise_duration, period_in_words
 from waarborg.core.fields import translated
 from waarborg.core.models import Adequacy, TermKind
 from waarborg.register.ropa import legal_basis_label
@@ -98,6 +98,15 @@ def _retention_text(rule):
             + (f", {rule['legal_source']}" if rule.get("legal_source") else "")
             + ")"
         )
+    stages = rule.get("stages") or []
+    if stages:
+        done = {"restrict": _("restricted"), "delete": _("deleted"), "anonymise": _("anonymised")}
+        steps = [
+            f"{done.get(stage['action'], stage['action'])} "
+            f"{period_in_words(stage['duration'], stage['trigger'])}"
+            for stage in stages
+        ]
+        text = "; ".join([*steps, text])
     return text
 
 
