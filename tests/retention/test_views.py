@@ -157,3 +157,31 @@ def test_the_worker_keeps_one_nightly_sweep_scheduled(db):
     assert schedule_nightly() is None
     waiting = DBTaskResult.objects.get(task_path=NIGHTLY_PATH)
     assert waiting.run_after > timezone.now() and first.id == str(waiting.id)
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "foreign"),
+    [
+        ("nl", ["anonimiseren", "verwijderen", "december"], ["anonymise", "(staff)", "P14M"]),
+        ("en", ["anonymise", "delete", "December"], ["anonimiseren", "(staff)", "P14M"]),
+    ],
+)
+def test_the_pages_speak_one_language_and_write_dates_in_words(
+    client_for, privacy_officer, organisation, shop, language, words, foreign
+):
+    import re
+
+    client = client_for(privacy_officer)
+    client.post(reverse("set_language"), {"language": language})
+    overview = client.get(reverse("retention:overview")).content.decode()
+    confirmed = actions.confirmations(actions.build_plan(organisation), organisation)
+    run = actions.queue_run(
+        organisation, actor=privacy_officer, trigger="staff", confirmed=confirmed
+    )
+    actions.execute_run(run)
+    detail = client.get(reverse("retention:run_detail", args=[run.pk])).content.decode()
+    for page in (overview, detail):
+        assert not re.search(r"\d{4}-\d\d-\d\dT?\d", page), "an ISO date where a person reads"
+        for word in foreign:
+            assert word not in page
+    assert all(word in overview + detail for word in words)
