@@ -192,7 +192,7 @@ def test_a_dismissal_is_audited_and_holds_until_the_object_changes(
 
 
 def test_findings_page_roles_and_dismissal_by_post(
-    seeded, organisation, client_for, privacy_officer, viewer, other_owner
+    seeded, organisation, client_for, privacy_officer, viewer, other_owner, other_organisation
 ):
     seeded("001")
     page = client_for(viewer).get(reverse("checks:findings"))
@@ -212,7 +212,10 @@ def test_findings_page_roles_and_dismissal_by_post(
     dismissal = Dismissal.objects.get(organisation=organisation, finding=wanted.id)
     # Another organisation's member cannot restore it.
     other = client_for(other_owner).post(reverse("checks:restore", args=[dismissal.pk]))
-    assert other.status_code in (302, 404)
+    assert other.status_code == 404
+    # Nor dismiss this organisation's findings: a dismissal lands in their own organisation.
+    client_for(other_owner).post(url, {"finding": wanted.id, "reason": "x"})
+    assert not Dismissal.objects.filter(organisation=organisation, dismissed_by=other_owner)
     assert Dismissal.objects.filter(pk=dismissal.pk).exists()
     client_for(privacy_officer).post(reverse("checks:restore", args=[dismissal.pk]))
     assert not Dismissal.objects.filter(pk=dismissal.pk).exists()
