@@ -711,3 +711,13 @@ def test_statement_out_of_date_when_a_linked_rule_changes_its_period():
     assert (
         findings_of("statement.out_of_date", before, operations(published=published(before))) == []
     )
+
+
+def test_soft_opt_in_for_products_of_others():
+    offers = {
+        **MARKETING,
+        "data_subjects": ["customer"],
+        "purpose": {"nl": "Aanbiedingen van onze partners mailen"},
+    }
+    found = findings_of("marketing.soft_opt_in", register([activity(**offers)]))
+    assert [f.part for f in found] == ["products"]

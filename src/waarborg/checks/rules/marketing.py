@@ -31,6 +31,7 @@ HARD_WITHDRAWAL = (
     r"by (letter|post)",
     r"registered mail",
 )
+OTHERS_PRODUCTS = (r"partners", r"derden", r"third part")
 OPT_OUT_WORDS = (r"afmeld", r"opt-?out", r"unsubscribe", r"uitschrijf", r"bezwaar", r"object")
 
 
@@ -137,11 +138,20 @@ def soft_opt_in(context):
             continue
         if not uses_email(item) or non_customer_groups(context, item):
             continue
-        if not mentions(texts(item, "legal_basis_detail", "purpose"), *OPT_OUT_WORDS):
+        text = texts(item, "legal_basis_detail", "purpose")
+        if mentions(text, *OTHERS_PRODUCTS):
+            yield Hit(
+                "activities",
+                item["key"],
+                _("The messages are about products of others, not your own similar ones."),
+                part="products",
+            )
+        if not mentions(text, *OPT_OUT_WORDS):
             yield Hit(
                 "activities",
                 item["key"],
                 _("The opt-out at collection and in each message is not described."),
+                part="opt_out",
             )
 
 
