@@ -194,6 +194,77 @@ def cmd_check(args):
     return EXIT_OK
 
 
+def _passphrase(args, confirm):
+    """The backup passphrase: --passphrase-file, WAARBORG_BACKUP_PASSPHRASE, or typed in."""
+    if args.passphrase_file:
+        return Path(args.passphrase_file).expanduser().read_text(encoding="utf-8").strip()
+    if os.environ.get("WAARBORG_BACKUP_PASSPHRASE"):
+        return os.environ["WAARBORG_BACKUP_PASSPHRASE"]
+    if not sys.stdin.isatty():
+        raise UsageError("give the passphrase with --passphrase-file or WAARBORG_BACKUP_PASSPHRASE")
+    passphrase = getpass.getpass("Passphrase: ")
+    if confirm and getpass.getpass("Passphrase again: ") != passphrase:
+        raise UsageError("the passphrases differ")
+    return passphrase
+
+
+def _installation(args):
+    """(data directory, database settings) without starting Django, which would make a key."""
+    from waarborg import config
+
+    if args.data_dir:
+        os.environ["WAARBORG_DATA_DIR"] = str(Path(args.data_dir).expanduser().resolve())
+    data = config.data_dir()
+    url = os.environ.get("WAARBORG_DATABASE_URL", "")
+    return data, config.database(url, default_sqlite=data / "waarborg.sqlite3")
+
+
+def cmd_backup(args):
+    from waarborg import backup
+
+    data, database = _installation(args)
+    if database["ENGINE"].endswith("sqlite3") and not Path(database["NAME"]).exists():
+        raise UsageError(f"no database at {database['NAME']}: nothing to back up")
+    try:
+        names = backup.create_backup(
+            args.output,
+            _passphrase(args, confirm=True),
+            data_dir=data,
+            database=database,
+            secret_key_file=os.environ.get("WAARBORG_SECRET_KEY_FILE"),
+        )
+    except backup.BackupError as error:
+        raise UsageError(str(error)) from error
+    except subprocess.CalledProcessError as error:
+        print(f"waarborg: the database copy failed: {error.stderr.decode()}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Backup written to {args.output} ({len(names)} parts, encrypted):")
+    for name in names:
+        print(f"  {name}")
+    if os.environ.get("WAARBORG_SECRET_KEY") and "secret_key" not in names:
+        print("Note: the secret key comes from WAARBORG_SECRET_KEY; keep it with the backup.")
+    return EXIT_OK
+
+
+def cmd_restore(args):
+    from waarborg import backup
+
+    data, database = _installation(args)
+    try:
+        backup.restore_backup(
+            args.archive, _passphrase(args, confirm=False), data_dir=data, database=database
+        )
+    except backup.BackupError as error:
+        raise UsageError(str(error)) from error
+    except subprocess.CalledProcessError as error:
+        print(f"waarborg: the database restore failed: {error.stderr.decode()}", file=sys.stderr)
+        return EXIT_FAILED
+    setup_django(data)
+    migrate()  # a backup of an older version is brought up to date
+    print(f"Restored into {data}. Check it with `waarborg audit verify`.")
+    return EXIT_OK
+
+
 def cmd_manage(args):
     setup_django(args.data_dir)
     from django.core.management import execute_from_command_line
@@ -302,6 +373,20 @@ def build_parser():
         "without importing it (waarborg check register.yaml); --format text|json|junit; "
         "exit 1 on errors.",
     )
+    backup = command(
+        "backup",
+        cmd_backup,
+        "Write one encrypted archive of the database, the data directory and the key.",
+    )
+    backup.add_argument("-o", "--output", required=True, help="the archive to write")
+    backup.add_argument("--passphrase-file", help="file holding the passphrase")
+    restore = command(
+        "restore",
+        cmd_restore,
+        "Restore an archive of `waarborg backup` into a new data directory (and database).",
+    )
+    restore.add_argument("archive", help="the archive to restore")
+    restore.add_argument("--passphrase-file", help="file holding the passphrase")
     command(
         "manage",
         cmd_manage,
