@@ -167,23 +167,40 @@ def cmd_demo(args):
 
 
 def cmd_worker(args):
+    """The worker under its own supervisor: a child process runs the tasks and is started again
+    when it dies (`--no-supervise` runs it in this process, e.g. under systemd)."""
     setup_django(args.data_dir)
-    from django.core.management import execute_from_command_line
+    from django.db import connections
 
     from waarborg.audit.tasks import schedule_witness
     from waarborg.checks.tasks import schedule_nightly as schedule_checks
     from waarborg.consent.tasks import schedule_sealing
+    from waarborg.jobs.supervisor import supervise
+    from waarborg.jobs.worker import configure_logging, retry_locked
     from waarborg.requests.tasks import schedule_daily
     from waarborg.retention.tasks import schedule_nightly
 
-    schedule_nightly()  # the nightly retention sweep
-    schedule_daily()  # deadline reminders and deletion of expired request files, at 08:00
-    schedule_sealing()  # consent events not yet sealed into their chain by a writer
-    schedule_witness()  # the daily witness of the chain heads, when WAARBORG_AUDIT_WITNESS is set
-    schedule_checks()  # the nightly checks (03:00) and the digest of new errors
+    configure_logging()
+    # the nightly retention sweep; deadline reminders and deletion of expired request files at
+    # 08:00; consent events not yet sealed into their chain by a writer; the daily witness of
+    # the chain heads (when WAARBORG_AUDIT_WITNESS is set); the nightly checks and their digest
+    for schedule in (
+        schedule_nightly,
+        schedule_daily,
+        schedule_sealing,
+        schedule_witness,
+        schedule_checks,
+    ):
+        retry_locked(schedule, "scheduling the periodic work")
+    connections.close_all()
+    options = list(args.passthrough)
+    if "--no-supervise" in options:
+        from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["waarborg worker", "db_worker", *args.passthrough])
-    return EXIT_OK
+        options.remove("--no-supervise")
+        execute_from_command_line(["waarborg worker", "jobs_worker", *options])
+        return EXIT_OK
+    return supervise([sys.executable, "-m", "waarborg.cli", "manage", "jobs_worker", *options])
 
 
 def cmd_check(args):
@@ -363,8 +380,9 @@ def build_parser():
     command(
         "worker",
         cmd_worker,
-        "Run background work (the django-tasks-db worker). Other options go to db_worker, "
-        "e.g. --max-tasks N, --interval SECONDS; `waarborg worker -- --help` lists them.",
+        "Run background work: tasks under a lease, in a child process that is restarted when "
+        "it dies. Other options go to the worker, e.g. --max-tasks N, --interval SECONDS, "
+        "--no-supervise; `waarborg worker -- --help` lists them.",
     )
     command(
         "check",

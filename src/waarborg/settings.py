@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "waarborg.core",
+    "waarborg.jobs",
     "waarborg.audit",
     "waarborg.register",
     "waarborg.notices",

@@ -51,7 +51,7 @@ def test_worker_sends_each_message_once_in_its_language(ready, owner, smtp_serve
     assert notice.status == ChangeNotice.Status.QUEUED
     # A message claimed by a worker that then died: reported, never sent again.
     ChangeNoticeRecipient.objects.filter(notice=notice, email="drie@x.nl").update(status="claimed")
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("jobs_worker", "--batch", verbosity=0)
     notice.refresh_from_db()
     assert notice.status == ChangeNotice.Status.DONE and notice.finished_at
     assert notice.counts() == {"sent": 2, "uncertain": 1}
@@ -64,7 +64,7 @@ def test_worker_sends_each_message_once_in_its_language(ready, owner, smtp_serve
     assert english["Subject"] == "Firma Een B.V. changes what it does with your data"
     assert "Mailer: to United States" in english.get_content(), english.get_content()
     # Running the worker again sends nothing more.
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("jobs_worker", "--batch", verbosity=0)
     assert len(smtp_server.messages) == 2
     actions_seen = list(
         AuditEntry.objects.filter(organisation=ready).values_list("action", flat=True)

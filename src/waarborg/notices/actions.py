@@ -238,3 +238,92 @@ def notify_change(organisation, *, actor, from_number, to_number, recipients, pe
     )
     send_change_notice.enqueue(notice.pk)
     return notice
+
+
+def deliver_change_notice(notice_id, *, actor):
+    """Send the pending messages of a change notice, throttled, at most once each
+    (`jobs.mailing`), and end it "sent" with its audit entry, once.
+
+    Resumable: a run cut off (worker killed, SIGTERM) continues with the next pending
+    address; the one whose sending was interrupted is marked uncertain.
+    """
+    from waarborg.jobs.mailing import deliver
+    from waarborg.notices.models import ChangeNotice
+
+    notice = ChangeNotice.objects.select_related("organisation").get(pk=notice_id)
+    if notice.status == ChangeNotice.Status.DONE:
+        return notice
+    ChangeNotice.objects.filter(pk=notice.pk).update(status=ChangeNotice.Status.SENDING)
+    changes = _material_changes(notice)
+    deliver(
+        notice.recipients.all(),
+        lambda recipient: _send_change(notice, recipient, changes(recipient.language)),
+        per_minute=notice.per_minute,
+    )
+    with transaction.atomic():
+        finished = ChangeNotice.objects.filter(
+            pk=notice.pk, status=ChangeNotice.Status.SENDING
+        ).update(status=ChangeNotice.Status.DONE, finished_at=timezone.now())
+        if finished:  # two workers that both reach the end write one entry
+            record_entry(
+                notice.organisation,
+                actor=actor,
+                action="notices.change_notice.sent",
+                obj=notice,
+                new=notice.counts(),
+            )
+    notice.refresh_from_db()
+    return notice
+
+
+def _material_changes(notice):
+    """A function: language -> the material changes between the notice's versions, worked
+    out once per language."""
+    from waarborg.notices.diff import diff
+
+    versions = {
+        v.number: v
+        for v in NoticeVersion.objects.filter(
+            organisation=notice.organisation,
+            language="nl",
+            number__in=[notice.from_number, notice.to_number],
+        )
+    }
+    index = TermIndex(notice.organisation)
+    found = {}
+
+    def changes(language):
+        if language not in found:
+            found[language] = [
+                change
+                for change in diff(
+                    versions[notice.from_number].snapshot,
+                    versions[notice.to_number].snapshot,
+                    index,
+                    language,
+                )
+                if change.material
+            ]
+        return found[language]
+
+    return changes
+
+
+def _send_change(notice, recipient, changes):
+    from django.urls import reverse
+
+    from waarborg.core.emails import absolute_url, send_templated
+
+    organisation = notice.organisation
+    link = absolute_url(reverse("center:statement", args=[organisation.slug, recipient.language]))
+    send_templated(
+        "notices/emails/change",
+        to=recipient.email,
+        language=recipient.language,
+        context={
+            "organisation": organisation,
+            "changes": changes,
+            "link": link,
+            "number": notice.to_number,
+        },
+    )
