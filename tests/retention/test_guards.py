@@ -373,3 +373,40 @@ def test_a_dry_run_with_a_failing_rule_exits_non_zero(organisation, firm):
         call_command("retention_plan", "--language", "en")
     with pytest.raises(CommandError):
         call_command("retention_sweep", "--language", "en")
+
+
+def test_a_run_whose_process_died_resumes_and_keeps_the_evidence_of_both_attempts(
+    organisation, firm, monkeypatch
+):
+    from waarborg.sources import sweep as source_sweep
+
+    url, bind, _run = firm
+    rule(organisation, "docs-1y", "P1Y", "collected")
+    bind(annotation(None, "{rule: docs-1y, column: created}"))
+    monkeypatch.setattr(source_sweep, "FIRST_BATCH", 1)  # one row a batch
+
+    class Died(Exception):
+        pass
+
+    lines = []
+
+    def dies_after_two_batches(line):
+        lines.append(line)
+        if len(lines) == 1:  # after the first committed batch, of one row
+            raise Died
+
+    with at(2026, 12, 1):
+        confirmed = actions.confirmations(actions.build_plan(organisation), organisation)
+        run = actions.start_run(organisation, actor=None, trigger="test", confirmed=confirmed)
+        with pytest.raises(Died):
+            actions.execute_run(run, report=dies_after_two_batches)
+        run = RetentionRun.objects.get(pk=run.pk)  # as the next worker finds it
+        assert run.status == RetentionRun.Status.RUNNING
+        gone = 8 - len(ids(url, "document"))
+        assert gone == 1  # the committed batch went
+        run = actions.execute_run(run)
+    assert run.status == RetentionRun.Status.DONE, run.error
+    assert ids(url, "document") == []
+    assert run.rows() == 8  # before the crash and after: none counted twice
+    assert [i["rows"] for i in run.items if i.get("interrupted")] == [gone]
+    assert AuditEntry.objects.filter(action="retention.resume").count() == 1

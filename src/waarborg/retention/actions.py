@@ -94,19 +94,33 @@ def execute_run(run, now=None, report=None):
     A failure stops the item with its reason; the batch that failed is rolled back, the ones
     before it stay done, and the next run continues where this one stopped. A large item that
     was not confirmed (or has grown since) is skipped; a nightly run mails what it skipped.
+    A run whose process died (still RUNNING when it is taken up again) resumes: what the earlier
+    attempt did stays in its evidence, and the plan, taken anew, has only the rest.
     """
     organisation = run.organisation
     now = now or local_now()
     if run.status in (RetentionRun.Status.DONE, RetentionRun.Status.FAILED):
         return run  # a retried task does not run twice
-    run.status, run.started_at = RetentionRun.Status.RUNNING, timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    resumed = run.status == RetentionRun.Status.RUNNING
+    run.status = RetentionRun.Status.RUNNING
+    run.started_at = run.started_at or timezone.now()
+    attempt = (run.progress or {}).get("attempt", 0) + 1
+    earlier = _earlier_attempt(run) if resumed else []
+    run.items = earlier
+    run.save(update_fields=["status", "started_at", "items"])
+    if resumed:
+        record_entry(
+            organisation,
+            actor=run.actor,
+            action="retention.resume",
+            obj=run,
+            new={"attempt": attempt, "rows_before": sum(i.get("rows", 0) for i in earlier)},
+        )
     report = report or (lambda text: None)
     errors = []
     items = build_plan(organisation, now)
     large = {item.key for item in large_items(items, organisation)}
-    run.items = []
-    run.progress = {"items": len(items), "done": 0, "rows": 0}
+    run.progress = {"items": len(items), "done": 0, "rows": 0, "attempt": attempt}
     skipped = []
     for index, item in enumerate(items):
         seen = run.confirmed.get(item.key)
@@ -153,6 +167,23 @@ def execute_run(run, now=None, report=None):
     return run
 
 
+def _earlier_attempt(run):
+    """The evidence an interrupted attempt left: the items that changed rows, and the item it
+    was in the middle of, with the rows of its committed batches."""
+    earlier = [dict(item, attempt=item.get("attempt", 1)) for item in run.items if item.get("rows")]
+    current = (run.progress or {}).get("current")
+    if current and current.get("rows") and current.get("key"):
+        earlier.append(
+            {
+                **current.get("evidence", {}),
+                "rows": current["rows"],
+                "interrupted": True,
+                "attempt": (run.progress or {}).get("attempt", 1),
+            }
+        )
+    return earlier
+
+
 def _skip(item):
     evidence = item.evidence()
     evidence["rows"] = 0
@@ -176,7 +207,15 @@ def _carry_out(run, item, now, report):
         label = f"{item.system.key}.{item.collection} ({item.rule.key})"
 
         def on_batch(rows):
-            run.progress["current"] = {"item": label, "rows": rows, "of": item.count}
+            run.progress["current"] = {
+                "item": label,
+                "key": item.key,
+                "rows": rows,
+                "of": item.count,
+                "evidence": {k: evidence[k] for k in ("kind", "key", "rule", "system",
+                                                        "collection", "action", "stage",
+                                                        "stages", "cutoff")},
+            }  # fmt: skip
             run.save(update_fields=["progress"])
             report(f"{label}: {rows:,} / {item.count:,}")
 
@@ -192,6 +231,7 @@ def _carry_out(run, item, now, report):
             run.items.append(evidence)
             raise
         run.progress["rows"] = run.progress.get("rows", 0) + evidence["rows"]
+        run.progress.pop("current", None)
         report(f"{label}: {evidence['rows']:,}")
         if evidence["rows"]:
             record_entry(
