@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "waarborg.core.access.ActiveOrganisationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "waarborg.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "waarborg.urls"
