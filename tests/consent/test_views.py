@@ -68,7 +68,7 @@ def test_history_page_and_export(client_for, handler, organisation, newsletter):
         .get(reverse("consent:person_export", args=["csv"]), {"key": "jan@example.nl"})
         .content.decode()
     )
-    assert csv_text.splitlines()[0].startswith("seq,occurred_at,purpose")
+    assert csv_text.splitlines()[0].startswith("\ufeffseq;occurred_at;purpose")
     bad = client_for(handler).get(reverse("consent:person_export", args=["json"]), {"key": "x"})
     assert bad.status_code == 400
 

@@ -1,12 +1,12 @@
 """The RoPA as the supervisory authority gets it: XLSX, CSV, HTML and PDF."""
 
-import csv
 import io
 
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.register.test_seeds import FIXTURES
+from waarborg.core.spreadsheets import read_csv
 from waarborg.register import ropa
 from waarborg.register.yamlio import import_register
 
@@ -58,7 +58,9 @@ def test_xlsx_has_a_sheet_per_part_with_the_article_30_columns(organisation, own
 
 def test_english_csv(organisation, owner):
     _megawatt(organisation, owner)
-    rows = list(csv.DictReader(io.StringIO(ropa.to_csv(organisation, "en"))))
+    text = ropa.to_csv(organisation, "en")
+    assert text.startswith("\ufeff") and text.splitlines()[0].count(";") > 3  # Dutch Excel
+    rows = read_csv(text)
     assert {row["Key"] for row in rows} >= {"advertising", "client-processing"}
     advertising = next(row for row in rows if row["Key"] == "advertising")
     assert advertising["Legal basis"] == "Consent (Art. 6(1)(a) GDPR)"

@@ -4,7 +4,6 @@ One builder makes the rows; XLSX, CSV, HTML and PDF only lay them out. All relat
 prefetched, so the number of queries does not grow with the size of the register.
 """
 
-import csv
 import io
 
 from django.template.loader import render_to_string
@@ -16,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from waarborg.core.access import scoped
 from waarborg.core.fields import translated
 from waarborg.core.models import Adequacy, TermKind
+from waarborg.core.spreadsheets import staff_csv
 from waarborg.core.taxonomy import TermIndex
 from waarborg.register.models import (
     Party,
@@ -282,12 +282,8 @@ def to_csv(organisation, language="nl"):
     """The activities (both roles) as one CSV table: the register's core."""
     with translation.override(language):
         rows = activity_rows(organisation, ProcessingActivity.Role.values)
-        output = io.StringIO()
         headers = list(dict.fromkeys(header for row in rows for header in row)) or [_("Key")]
-        writer = csv.DictWriter(output, fieldnames=headers, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    return output.getvalue()
+        return staff_csv(headers, rows)
 
 
 def to_html(organisation, language="nl"):
