@@ -86,7 +86,7 @@ def test_access_request_from_form_to_download(
     assert "Uitgevoerd in" in staff.locator(".messages").inner_text()
     books = subject_request.tasks.get(system__key="boekhouding")
     task = staff.locator(f"#task-{books.pk}")
-    task.locator("select[name=status]").select_option("done")
+    task.locator("select[name=outcome]").select_option("done")
     task.locator("textarea[name=notes]").fill("Relatiekaart uit Exact")
     export = tmp_path / "relatiekaart.csv"
     export.write_text("naam;email\nJan de Jong;jan.dejong@example.nl\n", encoding="utf-8")
@@ -97,7 +97,12 @@ def test_access_request_from_form_to_download(
     assert books.status == TaskStatus.DONE and books.files.get().name == "relatiekaart.csv"
     context.close()
     for other in subject_request.tasks.filter(status=TaskStatus.OPEN):
-        actions.update_task(other, actor=handler, status=TaskStatus.NOT_APPLICABLE)
+        actions.update_task(
+            other,
+            actor=handler,
+            status=TaskStatus.NOT_APPLICABLE,
+            reason="geen gegevens van deze persoon",
+        )
 
     # The privacy officer sends the package.
     context, officer = _login(browser, base, privacy_officer)

@@ -13,18 +13,18 @@ from .conftest import link_in, path_of
 SUBJECTS = {
     ("access", "nl"): "uw gegevens",
     ("access", "en"): "your data",
-    ("rectification", "nl"): "aangepast",
-    ("rectification", "en"): "corrected",
-    ("erasure", "nl"): "gewist",
-    ("erasure", "en"): "erased",
-    ("restriction", "nl"): "beperkt",
-    ("restriction", "en"): "restricted",
+    ("rectification", "nl"): "correctie",
+    ("rectification", "en"): "rectification",
+    ("erasure", "nl"): "wissing",
+    ("erasure", "en"): "erasure",
+    ("restriction", "nl"): "beperking",
+    ("restriction", "en"): "restriction",
     ("objection", "nl"): "bezwaar",
     ("objection", "en"): "objection",
     ("portability", "nl"): "mee te nemen",
     ("portability", "en"): "take with you",
-    ("withdrawal", "nl"): "ingetrokken",
-    ("withdrawal", "en"): "withdrawn",
+    ("withdrawal", "nl"): "intrekking",
+    ("withdrawal", "en"): "withdrawal",
 }
 
 
@@ -72,7 +72,7 @@ def test_every_kind_from_intake_to_closure(demo_firm, language, committed, outbo
                 with committed():
                     staff.post(f"{base}/tasks/{task.pk}/notify/")
             else:
-                staff.post(f"{base}/tasks/{task.pk}/", {"status": "done", "notes": "gedaan"})
+                staff.post(f"{base}/tasks/{task.pk}/", {"outcome": "done", "notes": "gedaan"})
         assert not subject_request.tasks.exclude(
             status__in=[TaskStatus.DONE, TaskStatus.NOT_APPLICABLE]
         ).exists(), (kind, list(subject_request.tasks.values("title", "status", "error")))

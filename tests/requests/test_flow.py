@@ -154,7 +154,12 @@ def test_access_request_end_to_end(firm, shop, committed, outbox, privacy_office
     for task in subject_request.tasks.exclude(
         pk__in=[tasks["webshop"].pk, tasks["boekhouding"].pk]
     ):
-        actions.update_task(task, actor=handler, status=TaskStatus.NOT_APPLICABLE)
+        actions.update_task(
+            task,
+            actor=handler,
+            status=TaskStatus.NOT_APPLICABLE,
+            reason="geen gegevens van deze persoon",
+        )
     with committed():
         actions.send_answer(subject_request, actor=privacy_officer)
     subject_request.refresh_from_db()
@@ -208,7 +213,12 @@ def test_expired_download_link_shows_nothing(firm, shop, committed, outbox, priv
         note="bekende klant aan de telefoon",
     )
     for task in subject_request.tasks.all():
-        actions.update_task(task, actor=privacy_officer, status=TaskStatus.NOT_APPLICABLE)
+        actions.update_task(
+            task,
+            actor=privacy_officer,
+            status=TaskStatus.NOT_APPLICABLE,
+            reason="geen gegevens van deze persoon",
+        )
     with committed():
         actions.send_answer(subject_request, actor=privacy_officer)
     link = link_in(outbox[-1], "/download/")
@@ -283,15 +293,34 @@ def test_erasure_restricts_what_the_law_keeps(
         actions.notify_recipient(exact, actor=handler)
     assert outbox[-1].to == ["privacy@exact.example"]
     assert "Art" in outbox[-1].body or "artikel 19" in outbox[-1].body
+    assert webshop.outcome == "done"
+    books = subject_request.tasks.get(system__key="boekhouding")
+    # the manual bookkeeping system keeps its invoices for the statutory period: chosen by hand
+    with pytest.raises(RequestError):
+        actions.update_task(books, actor=handler, outcome="legal_hold", reason=" ")
+    actions.update_task(
+        books,
+        actor=handler,
+        outcome="legal_hold",
+        reason="Financiële administratie: 7 jaar na het einde van het boekjaar (art. 52 AWR)",
+    )
+    with pytest.raises(RequestError, match="open"):
+        actions.refuse_request(
+            subject_request, actor=privacy_officer, ground="exemption", reasons="x", partly=True
+        )
     for task in subject_request.tasks.filter(status=TaskStatus.OPEN):
         actions.update_task(task, actor=handler, status=TaskStatus.DONE)
     with committed():
         actions.send_answer(subject_request, actor=privacy_officer)
     answer = outbox[-1]
-    assert "gewist" in answer.subject
-    assert "art. 52 AWR" in answer.body and "afgeschermd" in answer.body
-    # the manual bookkeeping system keeps its invoices for the statutory period
-    assert "- Boekhouding: Financiële administratie 7 jaar" in answer.body
+    assert "wissing" in answer.subject
+    lines = [line for line in answer.body.splitlines() if line.startswith("- ")]
+    webshop_line = next(line for line in lines if line.startswith("- Webwinkel"))
+    assert "gewist, behalve" in webshop_line and "art. 52 AWR" in webshop_line
+    assert "afgeschermd" in webshop_line
+    books_line = next(line for line in lines if line.startswith("- Boekhouding"))
+    assert "bewaard" in books_line and "7 jaar na het einde van het boekjaar" in books_line
+    assert "gewist" not in books_line
     actions.close_request(subject_request, actor=privacy_officer)
     subject_request.refresh_from_db()
     assert subject_request.email == "" and len(subject_request.identity_hash) == 64
@@ -315,7 +344,7 @@ def test_rectification_and_restriction(firm, shop, committed, outbox, privacy_of
         actions.update_task(other, actor=handler, status=TaskStatus.DONE)
     with committed():
         actions.send_answer(rectify, actor=privacy_officer)
-    assert "aangepast" in outbox[-1].subject
+    assert "correctie" in outbox[-1].subject
 
     restrict = _new(firm, committed, kind=Kind.RESTRICTION, language="en")
     actions.verify_request(
@@ -326,7 +355,7 @@ def test_rectification_and_restriction(firm, shop, committed, outbox, privacy_of
         actions.update_task(other, actor=handler, status=TaskStatus.DONE)
     with committed():
         actions.send_answer(restrict, actor=privacy_officer)
-    assert "restricted" in outbox[-1].subject
+    assert "restriction" in outbox[-1].subject
 
 
 def test_direct_marketing_objection_takes_effect_at_once(
@@ -397,7 +426,12 @@ def test_portability_package_has_no_report(firm, shop, committed, outbox, privac
         if task.automatic:
             actions.run_task(task, actor=privacy_officer)
         else:
-            actions.update_task(task, actor=privacy_officer, status=TaskStatus.NOT_APPLICABLE)
+            actions.update_task(
+                task,
+                actor=privacy_officer,
+                status=TaskStatus.NOT_APPLICABLE,
+                reason="geen gegevens van deze persoon",
+            )
     package = actions.build_package(subject_request, actor=privacy_officer)
     import io
     import zipfile

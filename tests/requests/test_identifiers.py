@@ -55,7 +55,9 @@ def _webshop(subject_request):
 def _close_other_tasks(subject_request, actor):
     for task in subject_request.tasks.exclude(system__key="webshop"):
         if task.is_open:
-            actions.update_task(task, actor=actor, status=TaskStatus.NOT_APPLICABLE)
+            actions.update_task(
+                task, actor=actor, status=TaskStatus.NOT_APPLICABLE, reason="geen klantgegevens"
+            )
 
 
 def _everything_stored(subject_request):

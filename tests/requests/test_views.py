@@ -180,12 +180,12 @@ def test_staff_flow_through_the_pages(
     done = staff.post(f"{base}/tasks/{webshop.pk}/run/", follow=True)
     assert "Uitgevoerd in" in done.content.decode()
     for task in subject_request.tasks.filter(status=TaskStatus.OPEN):
-        staff.post(f"{base}/tasks/{task.pk}/", {"status": "done", "notes": "gedaan"})
+        staff.post(f"{base}/tasks/{task.pk}/", {"outcome": "done", "notes": "gedaan"})
     officer = client_for(privacy_officer)
     with committed():
         answered = officer.post(f"{base}/answer/", {"note": ""}, follow=True)
     assert "Het antwoord is verstuurd." in answered.content.decode()
-    assert "beperkt" in outbox[-1].subject
+    assert "beperking" in outbox[-1].subject
     officer.post(f"{base}/close/")
     subject_request.refresh_from_db()
     assert subject_request.status == Status.CLOSED
@@ -255,7 +255,7 @@ def test_upload_size_limit(firm, shop, handler, privacy_officer, client_for):
     big = SimpleUploadedFile("big.csv", b"x" * (1024 * 1024 + 1), content_type="text/csv")
     response = client_for(handler).post(
         f"/requests/{subject_request.pk}/tasks/{task.pk}/",
-        {"status": "done", "upload": big},
+        {"outcome": "done", "upload": big},
         follow=True,
     )
     assert "te groot" in response.content.decode()
@@ -273,7 +273,12 @@ def test_download_page_logs_each_download(firm, shop, privacy_officer, committed
         note="ok",
     )
     for task in subject_request.tasks.all():
-        actions.update_task(task, actor=privacy_officer, status=TaskStatus.NOT_APPLICABLE)
+        actions.update_task(
+            task,
+            actor=privacy_officer,
+            status=TaskStatus.NOT_APPLICABLE,
+            reason="geen gegevens van deze persoon",
+        )
     with committed():
         actions.send_answer(subject_request, actor=privacy_officer)
     link = next(w for w in outbox[-1].body.split() if "/download/" in w)

@@ -10,7 +10,7 @@ from waarborg.requests.models import (
     Kind,
     RefusalGround,
     RequestSettings,
-    TaskStatus,
+    TaskOutcome,
 )
 
 
@@ -133,10 +133,21 @@ class ExtendForm(forms.Form):
 
 
 class TaskForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=TaskStatus.choices)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("To do"))] + TaskOutcome.choices, required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason (the person reads it)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for a legal hold and for not applicable."),
+    )
     assignee = forms.ModelChoiceField(label=_("Handler"), queryset=None, required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    for_person = forms.BooleanField(
+        label=_("The notes are for the person (they appear in the answer)"), required=False
     )
     upload = forms.FileField(label=_("Result (CSV, JSON, PDF or any file)"), required=False)
 
@@ -165,6 +176,13 @@ class RectifyForm(forms.Form):
         if not changes:
             raise forms.ValidationError(_("Give at least one correction."))
         return changes
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the waiver (the person reads it)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class AnswerForm(forms.Form):

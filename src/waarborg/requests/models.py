@@ -239,6 +239,21 @@ class TaskStatus(models.TextChoices):
     DONE = "done", _("Done")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
     FAILED = "failed", _("Failed")
+    WAIVED = "waived", _("Waived by a privacy officer")
+
+
+class TaskOutcome(models.TextChoices):
+    """How a task ended: the answer to the person is built from these, and only these."""
+
+    DONE = "done", _("Done")
+    NOTHING_FOUND = "nothing_found", _("Nothing found")
+    LEGAL_HOLD = "legal_hold", _("Kept under a legal hold (give the reason)")
+    RESTRICTED = "restricted", _("Restricted")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable (give the reason)")
+
+
+# Outcomes that need a reason the person reads.
+OUTCOMES_WITH_REASON = (TaskOutcome.LEGAL_HOLD, TaskOutcome.NOT_APPLICABLE)
 
 
 class RequestTask(models.Model):
@@ -268,6 +283,14 @@ class RequestTask(models.Model):
         verbose_name=_("handler"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    notes_for_person = models.BooleanField(
+        _("the notes are for the person"),
+        default=False,
+        help_text=_("On: the notes appear in the answer and the report."),
+    )
+    outcome = models.CharField(_("outcome"), max_length=15, choices=TaskOutcome.choices, blank=True)
+    outcome_reason = models.TextField(_("reason"), blank=True)
+    waiver_reason = models.TextField(_("reason for the waiver"), blank=True)
     # What an automatic run found or did: rows per table, evidence, held data with reasons.
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
@@ -284,6 +307,10 @@ class RequestTask(models.Model):
     @property
     def is_open(self):
         return self.status in (TaskStatus.OPEN, TaskStatus.FAILED)
+
+    @property
+    def is_waived(self):
+        return self.status == TaskStatus.WAIVED
 
 
 class FileKind(models.TextChoices):

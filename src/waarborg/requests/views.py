@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +32,7 @@ from waarborg.requests.forms import (
     StaffIntakeForm,
     TaskForm,
     VerifyForm,
+    WaiveForm,
 )
 from waarborg.requests.models import (
     OPEN_STATUSES,
@@ -43,7 +44,7 @@ from waarborg.requests.models import (
     Status,
     SubjectRequest,
     TaskKind,
-    TaskStatus,
+    TaskOutcome,
     Verification,
 )
 
@@ -139,6 +140,9 @@ def detail(request, pk):
             Prefetch("files", queryset=RequestFile.objects.defer("data"))
         )
     )
+    suggestions = _hold_reasons(tasks, subject_request.language)
+    for task in tasks:
+        task.hold_suggestions = suggestions.get(task.pk, [])
     users = _workers(request.organisation)
     files = list(subject_request.files.filter(task=None).defer("data"))
     context = {
@@ -165,7 +169,8 @@ def detail(request, pk):
         "forward_form": ForwardForm(parties=_controllers(request.organisation)),
         "rectify_form": RectifyForm(),
         "workers": users,
-        "task_statuses": TaskStatus.choices,
+        "task_outcomes": TaskOutcome.choices,
+        "waive_form": WaiveForm(),
         "has_controllers": _controllers(request.organisation).exists(),
         "Kind": Kind,
         "TaskKind": TaskKind,
@@ -173,6 +178,27 @@ def detail(request, pk):
     if not subject_request.email and subject_request.is_open:
         context["printable"] = actions.letter_text(subject_request, "acknowledgement")
     return render(request, "requests/detail.html", context)
+
+
+def _hold_reasons(tasks, language):
+    """{task pk: [suggested reasons]}: the statutory minimum periods of each task's system, in
+    words, for a legal hold chosen by hand."""
+    from waarborg.core.dates import period_in_words
+    from waarborg.core.fields import translated
+    from waarborg.register.models import RetentionRule
+
+    found = {}
+    with translation.override(language):
+        for task in tasks:
+            if task.system is None:
+                continue
+            rules = task.system.retention_rules.filter(bound=RetentionRule.Bound.MINIMUM)
+            found[task.pk] = [
+                f"{translated(rule.name, language)}: {period_in_words(rule.duration, rule.trigger)}"
+                + (f" ({rule.legal_source})" if rule.legal_source else "")
+                for rule in rules.order_by("key")
+            ]
+    return found
 
 
 def request_action(minimum):
@@ -296,13 +322,30 @@ def task_update(request, subject_request, task_pk):
     actions.update_task(
         task,
         actor=request.user,
-        status=data["status"],
+        outcome=data["outcome"],
+        reason=data["reason"],
         notes=data["notes"],
+        for_person=data["for_person"],
         assignee=data["assignee"],
         clear_assignee=data["assignee"] is None,
         upload=data["upload"],
     )
     return _("The task is saved.")
+
+
+@request_action(Role.PRIVACY_OFFICER)
+def task_waive(request, subject_request, task_pk):
+    task = _task(subject_request, task_pk)
+    data = _form_or_error(WaiveForm(request.POST))
+    actions.waive_task(task, actor=request.user, reason=data["reason"])
+    return _("The task is waived.")
+
+
+@request_action(Role.PRIVACY_OFFICER)
+def waive_all(request, subject_request):
+    data = _form_or_error(WaiveForm(request.POST))
+    actions.waive_open_tasks(subject_request, actor=request.user, reason=data["reason"])
+    return _("The open tasks are waived.")
 
 
 @request_action(Role.HANDLER)

@@ -78,6 +78,12 @@ from waarborg.requests.actions.intake import (  # noqa: F401
     extend_deadline,
     resend_verification,
 )
+from waarborg.requests.actions.outcomes import (  # noqa: F401
+    automatic_outcome,
+    unresolved_tasks,
+    waive_open_tasks,
+    waive_task,
+)
 from waarborg.requests.actions.reminders import (  # noqa: F401
     attention,
     send_reminders,

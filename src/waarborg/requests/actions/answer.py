@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 
 from waarborg.audit.actions import record_entry
 from waarborg.core.crypto import keyed_hash
-from waarborg.core.fields import translated
-from waarborg.requests import letters
+from waarborg.requests import letters, statements
 from waarborg.requests.actions.common import (
     RequestError,
     _context,
@@ -18,6 +17,7 @@ from waarborg.requests.actions.common import (
 from waarborg.requests.actions.files import build_package, download_link
 from waarborg.requests.actions.identifiers import known_address, pending_decision
 from waarborg.requests.actions.intake import email_verified
+from waarborg.requests.actions.outcomes import unresolved_tasks
 from waarborg.requests.actions.tasks import open_tasks
 from waarborg.requests.models import (
     FileKind,
@@ -27,58 +27,41 @@ from waarborg.requests.models import (
     RequestFile,
     Status,
     TaskKind,
+    TaskOutcome,
     TaskStatus,
 )
 
 
 def held_data(subject_request):
-    """What erasure kept because of a legal duty, with the reasons (for the answer): legal
-    holds met in connected databases, and the statutory minimum periods of the other systems
-    (Art. 17(3)(b) GDPR)."""
-    from waarborg.register.models import RetentionRule
-
+    """What erasure kept because the law requires it: [{"data", "reason"}], read from the
+    outcomes (a legal hold chosen by hand, or the rows an automatic erasure had to keep)."""
     if subject_request.kind != Kind.ERASURE:
         return []
     held = []
     language = subject_request.language
-    tasks = subject_request.tasks.filter(kind=TaskKind.SYSTEM).select_related("system")
-    for task in tasks:
-        name = translated(task.system.name, language) if task.system else task.title
-        if not task.automatic and task.status == TaskStatus.DONE and task.system is not None:
-            rules = task.system.retention_rules.filter(bound=RetentionRule.Bound.MINIMUM)
-            for rule in rules.order_by("key"):
-                reason = translated(rule.name, language)
-                if rule.legal_source:
-                    reason = f"{reason} ({rule.legal_source})"
-                held.append({"data": name, "reason": reason})
-        for table, entry in (task.result.get("evidence") or {}).items():
-            if entry.get("action") == "held":
-                held.append({"data": f"{name}: {table}", "reason": entry.get("reason", "")})
-            for field, reason in (entry.get("held_fields") or {}).items():
-                held.append({"data": f"{name}: {table}.{field}", "reason": reason})
+    for task in subject_request.tasks.filter(kind=TaskKind.SYSTEM).select_related("system"):
+        name = statements.task_name(task, language)
+        if task.outcome == TaskOutcome.LEGAL_HOLD and not task.result.get("evidence"):
+            held.append({"data": name, "reason": task.outcome_reason})
+        for what, _rows, reason in statements.held_parts(task.result):
+            held.append({"data": f"{name}: {what}", "reason": reason})
     return held
 
 
 def _answer_context(subject_request, note, partly):
-    done_tasks = [t for t in subject_request.tasks.all() if t.status == TaskStatus.DONE]
-    language = subject_request.language
-
-    def named(task):
-        item = task.system or task.party
-        return translated(item.name, language) if item else task.title
-
+    tasks = list(subject_request.tasks.select_related("system", "party"))
     context = {
         "note": note,
         "routes": _routes(subject_request) if partly else "",
-        "systems": [named(t) for t in done_tasks if t.kind == TaskKind.SYSTEM],
-        "recipients": [named(t) for t in done_tasks if t.kind == TaskKind.NOTIFY],
+        "statements": statements.statements(subject_request, tasks),
+        "recipients": statements.told_recipients(subject_request, tasks),
         "direct_marketing": subject_request.direct_marketing,
         "held": held_data(subject_request),
         "purposes": sorted(
             {
                 key
-                for t in done_tasks
-                if t.kind == TaskKind.LEDGER
+                for t in tasks
+                if t.kind == TaskKind.LEDGER and t.status == TaskStatus.DONE
                 for keys in (t.result.get("purposes") or {}).values()
                 for key in keys
             }
@@ -163,8 +146,16 @@ def refuse_request(subject_request, *, actor, ground, reasons, partly=False):
     reasons = (reasons or "").strip()
     if not reasons:
         raise RequestError(_("A refusal needs its reasons; the person is told them."))
+    if unresolved_tasks(subject_request):
+        raise RequestError(
+            _(
+                "Some tasks are still open: resolve each with its outcome, or have a privacy "
+                "officer waive it with the reason, before the refusal."
+            )
+        )
     with translation.override(subject_request.language):
         ground_label = str(RefusalGround(ground).label)
+    done = statements.statements(subject_request) if partly else []
     with transaction.atomic():
         subject_request.status = Status.ANSWERED
         subject_request.outcome = Outcome.PARTLY if partly else Outcome.REFUSED
@@ -185,6 +176,8 @@ def refuse_request(subject_request, *, actor, ground, reasons, partly=False):
             ground=ground_label,
             reasons=reasons,
             partly=partly,
+            statements=done,
+            recipients=statements.told_recipients(subject_request) if partly else [],
             routes=_routes(subject_request),
         )
     return subject_request
@@ -199,6 +192,13 @@ def close_request(subject_request, *, actor):
         return subject_request
     if subject_request.status != Status.ANSWERED:
         raise RequestError(_("Answer or refuse the request before closing it."))
+    if unresolved_tasks(subject_request):
+        raise RequestError(
+            _(
+                "Some tasks are still open: resolve each with its outcome, or have a privacy "
+                "officer waive it with the reason, before closing."
+            )
+        )
     with transaction.atomic():
         subject_request.status = Status.CLOSED
         subject_request.closed_at = timezone.now()

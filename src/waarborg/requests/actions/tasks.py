@@ -23,11 +23,13 @@ from waarborg.requests.actions.common import (
 )
 from waarborg.requests.actions.files import _store_file
 from waarborg.requests.actions.identifiers import identities_for_task, verified_identities
+from waarborg.requests.actions.outcomes import automatic_outcome, check_outcome
 from waarborg.requests.models import (
     FileKind,
     Kind,
     RequestTask,
     TaskKind,
+    TaskOutcome,
     TaskStatus,
 )
 
@@ -201,8 +203,12 @@ def _run_ledger_task(task, actor):
 
 
 def _complete_task(task, actor, result, audited):
-    """Mark a task done with what it found or did; in the caller's transaction."""
+    """Mark a task done with what it found or did and the outcome that follows from it; in the
+    caller's transaction."""
+    outcome, reason = automatic_outcome(task.request.kind, result)
     task.status = TaskStatus.DONE
+    task.outcome = outcome
+    task.outcome_reason = reason
     task.result = result
     task.error = ""
     task.completed_at = timezone.now()
@@ -213,7 +219,7 @@ def _complete_task(task, actor, result, audited):
         actor=actor,
         action="request.task_done",
         obj=task.request,
-        new={"task": task.pk, **audited},
+        new={"task": task.pk, "outcome": outcome, **audited},
     )
 
 
@@ -238,6 +244,7 @@ def run_task(task, *, actor, changes=None):
     from waarborg.sources import actions as source_actions
     from waarborg.sources.annotation import AnnotationError
     from waarborg.sources.engine import SourceError
+    from waarborg.sources.holds import holds_for
 
     subject_request = task.request
     if not task.automatic or task.system is None:
@@ -257,7 +264,14 @@ def run_task(task, *, actor, changes=None):
         elif kind == Kind.ERASURE:
             # restrict what a legal hold keeps first: once the identifiers are erased, the
             # walk can no longer reach those rows
-            held = [name for name, spec in source.dataset().collections.items() if spec.legal_hold]
+            # (a statutory minimum by date holds rows too: src/waarborg/sources/holds.py)
+            dataset = source.dataset()
+            dated = holds_for(subject_request.organisation, dataset)
+            held = [
+                name
+                for name, spec in dataset.collections.items()
+                if spec.legal_hold or name in dated
+            ]
             restricted = {}
             if held:
                 restricted = source_actions.restrict_person(
@@ -305,27 +319,61 @@ def _summary(evidence):
 
 
 def update_task(
-    task, *, actor, status=None, notes=None, assignee=None, upload=None, clear_assignee=False
+    task,
+    *,
+    actor,
+    status=None,
+    outcome=None,
+    reason=None,
+    notes=None,
+    for_person=None,
+    assignee=None,
+    upload=None,
+    clear_assignee=False,
 ):
-    """Change a task's status, notes or handler, or add a result file (encrypted)."""
+    """Resolve a task with its outcome (and the reason where one is needed), reopen it, or
+    change its notes or handler, or add a result file (encrypted). A status alone maps to an
+    outcome: done keeps the outcome found (else done), not applicable needs its reason."""
     if not task.request.is_open:
         raise RequestError(_("This request is no longer open."))
     if status is not None and status not in TaskStatus.values:
         raise RequestError(_("Unknown status: %s") % status)
+    if status == TaskStatus.WAIVED:
+        raise RequestError(_("A privacy officer waives a task, with the reason."))
     _check_handler(task.organisation, assignee)
-    old = {"status": task.status, "assignee": task.assignee_id}
+    if outcome is None and status is not None and status != task.status:
+        outcome = {
+            TaskStatus.DONE: task.outcome or TaskOutcome.DONE,
+            TaskStatus.NOT_APPLICABLE: TaskOutcome.NOT_APPLICABLE,
+        }.get(status, "")
+    reason_text = (task.outcome_reason if reason is None else reason or "").strip()
+    if outcome:
+        check_outcome(outcome, reason_text)
+    old = {"status": task.status, "outcome": task.outcome, "assignee": task.assignee_id}
     with transaction.atomic():
         if upload is not None:
             _store_file(
                 task.request, FileKind.RESULT, upload, actor_text=actor_label(actor), task=task
             )
-        if status is not None and status != task.status:
-            task.status = status
-            done = status in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
-            task.completed_at = timezone.now() if done else None
-            task.completed_by = actor_label(actor) if done else ""
+        if outcome is not None:
+            new_status = (
+                TaskStatus.OPEN
+                if not outcome
+                else TaskStatus.NOT_APPLICABLE
+                if outcome == TaskOutcome.NOT_APPLICABLE
+                else TaskStatus.DONE
+            )
+            task.outcome = outcome
+            task.outcome_reason = reason_text if outcome else ""
+            if new_status != task.status:
+                task.status = new_status
+                done = new_status != TaskStatus.OPEN
+                task.completed_at = timezone.now() if done else None
+                task.completed_by = actor_label(actor) if done else ""
         if notes is not None:
             task.notes = notes
+        if for_person is not None:
+            task.notes_for_person = bool(for_person)
         if assignee is not None or clear_assignee:
             task.assignee = assignee
         task.save()
@@ -338,6 +386,8 @@ def update_task(
             new={
                 "task": task.pk,
                 "status": task.status,
+                "outcome": task.outcome,
+                "reason": task.outcome_reason,
                 "assignee": task.assignee_id,
                 "file": upload.name if upload is not None else None,
             },
