@@ -160,3 +160,59 @@ def test_a_locked_database_is_waited_for_not_fatal(site, mail):
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(10) == 0
     _assert_as_uninterrupted(_outcome(site), addresses, mail.received, set())
+
+
+IMPORT_SETUP = """
+from waarborg.consent import actions as consent
+from waarborg.core import actions as core
+from waarborg.jobs.imports import start_consent_import
+
+owner = core.create_user(email="owner@proef.example", password="a-long-test-password")
+org = core.create_organisation(actor=owner, owner=owner, name="Proef B.V.")
+purpose = consent.save_purpose(org, actor=owner, key="nieuwsbrief", name={"nl": "Nieuwsbrief"},
+                               channel="email", mechanism="opt_in", wording={"nl": "Ja."})
+rows = [{"email": f"lid{n:05d}@voorbeeld.nl", "date": "2024-03-01"} for n in range(COUNT)]
+run = start_consent_import(purpose, rows, actor=owner)
+print(json.dumps({"run": run.pk}))
+"""
+
+IMPORT_OUTCOME = """
+from waarborg.audit.models import AuditEntry
+from waarborg.consent.actions import verify_ledger
+from waarborg.consent.models import ConsentEvent
+from waarborg.jobs.models import ImportRun
+run = ImportRun.objects.get()
+events = ConsentEvent.objects.filter(source="import")
+print(json.dumps({
+    "status": run.status, "done": run.done, "result": run.result,
+    "events": events.count(), "people": events.values("person_key").distinct().count(),
+    "audit": list(AuditEntry.objects.filter(action="consent.import").values_list("new", flat=True)),
+    "ledger": [list(p) for p in verify_ledger(run.organisation)],
+}))
+"""
+
+
+def _import_progress(site):
+    with sqlite3.connect(site.database, timeout=10) as db:
+        return db.execute("SELECT done, total, status FROM jobs_importrun").fetchone()
+
+
+def test_sigkill_mid_import_resumes_after_the_last_batch(site, mail):
+    count = 2000
+    site.python(IMPORT_SETUP.replace("COUNT", str(count)))
+    first = site.worker()
+    wait_for(lambda: _import_progress(site)[0] > 0, what="the first batch")
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+    done_when_killed = _import_progress(site)[0]
+    assert 0 < done_when_killed < count
+    second = site.worker(log="second.log")
+    wait_for(lambda: _import_progress(site)[2] == "done", timeout=60, what="the import")
+    second.send_signal(signal.SIGTERM)
+    assert second.wait(10) == 0
+    outcome = site.python(IMPORT_OUTCOME)
+    # As an uninterrupted run: every row once, one audit entry, the ledger intact.
+    assert outcome["events"] == outcome["people"] == count
+    assert outcome["result"] == {"imported": count, "skipped": 0}
+    assert outcome["audit"] == [{"imported": count, "skipped": 0}]
+    assert outcome["ledger"] == []

@@ -541,7 +541,24 @@ def verify_ledger(organisation):
 def import_subscribers(purpose, rows, *, actor):
     """Import an existing list (dicts with email or phone, and the proof fields it has: date,
     source, ip, page). All or nothing; an import never overrides a later withdrawal or an
-    objection, nor a suppression entry."""
+    objection, nor a suppression entry. Long lists go through `jobs.imports`, which checks
+    them with `prepare_subscribers` first and then writes them in batches."""
+    prepared = prepare_subscribers(rows)
+    with transaction.atomic():
+        imported, skipped = import_prepared(purpose, prepared, actor=actor)
+        record_entry(
+            purpose.organisation,
+            actor=actor,
+            action="consent.import",
+            obj=purpose,
+            new={"imported": imported, "skipped": skipped},
+        )
+    return imported, skipped
+
+
+def prepare_subscribers(rows):
+    """Check every row of a list to import; [(key, kind, occurred, row)], or ConsentError
+    naming every wrong row. Writes nothing."""
     problems, prepared = [], []
     for number, row in enumerate(rows, start=2):
         try:
@@ -570,32 +587,30 @@ def import_subscribers(purpose, rows, *, actor):
         prepared.append((key, kind, occurred, row))
     if problems:
         raise ConsentError("\n".join(problems))
+    return prepared
+
+
+def import_prepared(purpose, prepared, *, actor):
+    """Record the grants of checked rows, inside the caller's transaction (the caller writes
+    the audit entry); (imported, skipped)."""
     skipped = imported = 0
     answers = {a.key: a for a in check_contacts(purpose, [key for key, *_rest in prepared])}
-    with transaction.atomic():
-        for key, kind, occurred, row in prepared:
-            if answers[key].reason in ("withdrawn", "objected", "suppressed"):
-                skipped += 1
-                continue
-            record_event(
-                purpose,
-                key,
-                Action.GRANTED,
-                source=Source.IMPORT,
-                actor=actor,
-                kind=kind,
-                evidence=Evidence(ip=truncate_ip(row.get("ip", "")), page=row.get("page", "")),
-                details={"imported_proof": {k: v for k, v in row.items() if v}},
-                occurred_at=occurred,
-            )
-            imported += 1
-        record_entry(
-            purpose.organisation,
+    for key, kind, occurred, row in prepared:
+        if answers[key].reason in ("withdrawn", "objected", "suppressed"):
+            skipped += 1
+            continue
+        record_event(
+            purpose,
+            key,
+            Action.GRANTED,
+            source=Source.IMPORT,
             actor=actor,
-            action="consent.import",
-            obj=purpose,
-            new={"imported": imported, "skipped": skipped},
+            kind=kind,
+            evidence=Evidence(ip=truncate_ip(row.get("ip", "")), page=row.get("page", "")),
+            details={"imported_proof": {k: v for k, v in row.items() if v}},
+            occurred_at=occurred,
         )
+        imported += 1
     return imported, skipped
 
 

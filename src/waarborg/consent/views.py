@@ -17,6 +17,8 @@ from waarborg.consent.forms import ApiKeyForm, ImportForm, PersonForm, PurposeFo
 from waarborg.consent.models import ConsentPurpose, ConsentState
 from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.models import Role
+from waarborg.jobs.imports import start_consent_import
+from waarborg.jobs.models import ImportRun
 
 
 @role_required(Role.VIEWER)
@@ -83,11 +85,14 @@ def purpose_import(request, key):
             for row in csv.DictReader(io.StringIO(text))
         ]
         try:
-            imported, skipped = actions.import_subscribers(purpose, rows, actor=request.user)
+            outcome = start_consent_import(purpose, rows, actor=request.user)
         except ConsentError as error:
             for line in str(error).splitlines():
                 form.add_error(None, line)
         else:
+            if isinstance(outcome, ImportRun):  # a long list: the worker writes it
+                return redirect("jobs:import", outcome.pk)
+            imported, skipped = outcome
             messages.success(
                 request,
                 _("%(imported)s imported; %(skipped)s left out because they withdrew or objected.")
