@@ -10,6 +10,11 @@ os.environ["WAARBORG_DATA_DIR"] = tempfile.mkdtemp(prefix="waarborg-test-")
 os.environ.setdefault("WAARBORG_SECRET_KEY", "test-" + "k" * 60)
 os.environ["WAARBORG_EMAIL_URL"] = "console://"
 os.environ.pop("WAARBORG_DATABASE_URL", None)
+# The SQL source tests make their SQLite files in temporary folders, and their PostgreSQL
+# databases on the cluster the suite itself may run on (tests/sources/test_guard.py turns
+# both rules back on).
+os.environ["WAARBORG_SOURCE_SQLITE_DIRS"] = tempfile.gettempdir()
+os.environ["WAARBORG_SOURCE_SAME_CLUSTER"] = "1"
 
 from waarborg import config  # noqa: E402
 from waarborg.settings import *  # noqa: E402, F403

@@ -132,6 +132,7 @@ def cmd_demo(args):
     os.environ["WAARBORG_DATABASE_URL"] = f"sqlite:///{demo_dir / 'demo.sqlite3'}"
     os.environ["WAARBORG_EMAIL_URL"] = "console://"
     os.environ.setdefault("WAARBORG_BASE_URL", f"http://{args.host}:{args.port}")
+    os.environ.setdefault("WAARBORG_SOURCE_SQLITE_DIRS", str(demo_dir / "sources"))
     setup_django(demo_dir)
     from waarborg import demo
 

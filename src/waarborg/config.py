@@ -5,6 +5,7 @@ value into what Django needs, or raises `ConfigError` with one line naming the v
 is allowed, so that a typo stops start-up instead of running with a surprise.
 """
 
+import ipaddress
 import os
 import secrets
 import zoneinfo
@@ -201,3 +202,40 @@ def secret_key(directory, environ=os.environ):
     with os.fdopen(descriptor, "w") as handle:
         handle.write(key + "\n")
     return key
+
+def _list(name, environ):
+    return [item.strip() for item in environ.get(name, "").split(",") if item.strip()]
+
+
+def source_sqlite_dirs(environ=os.environ):
+    """Folders whose SQLite files may be sources (WAARBORG_SOURCE_SQLITE_DIRS): none unless
+    the operator names them, so a source can never be a file of this server chosen by a user."""
+    name = "WAARBORG_SOURCE_SQLITE_DIRS"
+    folders = []
+    for item in _list(name, environ):
+        path = Path(item).expanduser()
+        if not path.is_absolute():
+            _fail(name, item, "use absolute paths of folders, comma-separated")
+        folders.append(path)
+    return folders
+
+
+def source_hosts(environ=os.environ):
+    """Hosts a network source may be on (WAARBORG_SOURCE_HOSTS): names (db.example.nl),
+    domains (*.example.nl), addresses and networks (10.0.0.5, 10.1.0.0/16). Empty: any host."""
+    name = "WAARBORG_SOURCE_HOSTS"
+    rules = []
+    for item in _list(name, environ):
+        try:
+            rules.append(ipaddress.ip_network(item.strip("[]"), strict=False))
+            continue
+        except ValueError:
+            pass
+        host = item.lower().rstrip(".")
+        if host.startswith("*."):
+            host = host[1:]
+        if not host or "/" in host or ":" in host or "*" in host:
+            _fail(name, item, "use host names, *.domain, IP addresses or networks, comma-separated")
+        rules.append(host)
+    return rules
+

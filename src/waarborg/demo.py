@@ -99,7 +99,9 @@ def build_sources(firm, owner):
     from waarborg.sources import actions as source_actions
     from waarborg.sources import demo_shop
 
-    path = demo_shop.build(Path(settings.DATA_DIR) / "webshop.sqlite3")
+    folder = Path(settings.DATA_DIR) / "sources"  # the demo's WAARBORG_SOURCE_SQLITE_DIRS
+    folder.mkdir(mode=0o700, exist_ok=True)
+    path = demo_shop.build(folder / "webshop.sqlite3")
     source_actions.connect_source(
         firm,
         System.objects.get(organisation=firm, key="webshop"),

@@ -110,6 +110,12 @@ globals().update(config.email())
 DEFAULT_FROM_EMAIL = config.from_email()
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# SQL sources (see sources/guard.py): the folders of SQLite files, the hosts of servers, and
+# whether a source may be on the PostgreSQL cluster of Waarborg's own database.
+SOURCE_SQLITE_DIRS = config.source_sqlite_dirs()
+SOURCE_HOSTS = config.source_hosts()
+SOURCE_SAME_CLUSTER = config.boolean("WAARBORG_SOURCE_SAME_CLUSTER")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 SESSION_COOKIE_HTTPONLY = True

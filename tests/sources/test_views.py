@@ -93,9 +93,7 @@ def test_check_and_disconnect(client_for, owner, system, shop, tmp_path):
     (tmp_path / "shop.db").unlink()
     client_for(owner).post(reverse("sources:check", args=[system.key]))
     source = SqlSource.objects.get()
-    assert (
-        source.has_errors() and "Er is geen SQLite-databasebestand" in source.problems[0]["message"]
-    )
+    assert source.has_errors() and "WAARBORG_SOURCE_SQLITE_DIRS" in source.problems[0]["message"]
     client_for(owner).post(reverse("sources:disconnect", args=[system.key]))
     assert not SqlSource.objects.exists()
     assert AuditEntry.objects.filter(action="source.disconnect").exists()

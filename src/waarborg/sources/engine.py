@@ -21,12 +21,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import quote
 
 import sqlalchemy as sa
 from django.utils.translation import gettext as _
 from sqlalchemy import exc
+
+from waarborg.sources import guard
 
 BATCH = 900  # values per IN list: below SQLite's older limit of 999 variables
 CONNECT_TIMEOUT = 5
@@ -95,12 +96,10 @@ _by_url = {}
 
 
 def _make_engine(url, read_only):
-    parsed = parse_url(url)
+    parsed = guard.checked(parse_url(url))  # never Waarborg's own database (sources.guard)
     backend = parsed.get_backend_name()
-    if backend == "sqlite":  # SQLite would quietly create a missing file
+    if backend == "sqlite":
         path = parsed.database
-        if not path or path == ":memory:" or not Path(path).is_file():
-            raise SourceError(_("There is no SQLite database file at %s") % (path or "''"))
         if read_only:
             parsed = parsed.set(database=f"file:{path}?mode=ro", query={"uri": "true"})
     key = parsed.render_as_string(hide_password=False)
@@ -108,11 +107,13 @@ def _make_engine(url, read_only):
     if engine is None:
         args = {} if backend == "sqlite" else {"connect_timeout": CONNECT_TIMEOUT}
         try:
-            engine = sa.create_engine(parsed, connect_args=args)
+            engine = sa.create_engine(parsed, connect_args=args | guard.connect_args(backend))
         except (exc.ArgumentError, ImportError) as error:
             raise SourceError(_("Cannot use this database URL: %s") % error) from error
         if backend == "sqlite":
             _sqlite_transactions(engine)
+        else:
+            guard.watch(engine)
         _engines[key] = engine
     return engine
 
@@ -148,7 +149,7 @@ def _source_error(error):
     if isinstance(error, exc.IntegrityError):
         return SourceError(_("The database refused the change: %s") % _reason(error))
     if getattr(error, "connection_invalidated", False):
-        return SourceError(_("Cannot connect to the database: %s") % _reason(error))
+        return guard.connection_failed(error)
     return SourceError(_("The database answered with an error: %s") % _reason(error))
 
 
@@ -157,7 +158,7 @@ def connect(url, read_only=False):
     try:
         conn = engine.connect()
     except exc.DBAPIError as error:
-        raise SourceError(_("Cannot connect to the database: %s") % _reason(error)) from error
+        raise guard.connection_failed(error, engine.url) from None
     if read_only and conn.dialect.name == "postgresql":
         conn = conn.execution_options(postgresql_readonly=True)  # BEGIN READ ONLY
     return conn
@@ -225,8 +226,7 @@ class reading:
         try:
             self.pooled = engine.raw_connection()  # the driver's own error if it fails
         except (exc.DBAPIError, dialect.loaded_dbapi.Error) as error:
-            message = _("Cannot connect to the database: %s") % _reason(error)
-            raise SourceError(message) from error
+            raise guard.connection_failed(error, engine.url) from None
         self.conn = _Raw(dialect, self.pooled.dbapi_connection)
         self._begin(_READ_ONLY_START[dialect.name])
         return self.conn
@@ -261,8 +261,8 @@ def _sqlite_reader(dialect, path):
     replaced since (another inode) and an error when it is gone."""
     try:
         stat = os.stat(path)
-    except OSError as error:
-        raise SourceError(_("There is no SQLite database file at %s") % path) from error
+    except OSError:
+        raise guard.file_refused() from None
     mark = (stat.st_dev, stat.st_ino, _reader_generation[0])
     try:
         cache = _readers.connections
@@ -273,12 +273,13 @@ def _sqlite_reader(dialect, path):
         if known[0] == mark:
             return known[1]
         known[1].connection.close()
+    guard.sqlite_file(path)  # the file at the path was replaced: check it again
     try:
         conn = sqlite3.connect(
             f"file:{quote(path)}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
         )
     except sqlite3.Error as error:
-        raise SourceError(_("Cannot connect to the database: %s") % error) from error
+        raise guard.connection_failed(error) from None
     cache[path] = (mark, _Raw(dialect, conn))
     return cache[path][1]
 
