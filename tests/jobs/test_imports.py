@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.notices.test_publish import ready  # noqa: F401 (fixture)
 from waarborg.audit.models import AuditEntry
 from waarborg.consent import actions
 from waarborg.consent.models import Action, ConsentEvent, Mechanism, Source
@@ -93,3 +94,25 @@ def test_a_run_that_cannot_finish_is_marked_failed(owner, newsletter):
         imports.carry_out(run.pk)
     run.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED and run.rows == "" and run.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_address_list_is_written_by_the_worker_then_mailed(ready, owner, mailoutbox):  # noqa: F811
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.notices.test_notify import _two_versions
+    from waarborg.notices.actions import notify_change
+
+    _two_versions(ready, owner)
+    recipients = [(f"lezer{n:05d}@voorbeeld.nl", "nl") for n in range(ROWS)]
+    notice = notify_change(
+        ready, actor=owner, from_number=1, to_number=2, recipients=recipients, per_minute=0
+    )
+    assert notice.recipients.count() == 0  # not in the request
+    sending = DBTaskResult.objects.filter(task_path="waarborg.notices.tasks.send_change_notice")
+    assert not sending.exists()  # queued only once the list is written
+    call_command("jobs_worker", "--batch", verbosity=0)
+    notice.refresh_from_db()
+    assert notice.status == "done" and notice.counts() == {"sent": ROWS}
+    assert len(mailoutbox) == ROWS
+    assert ImportRun.objects.get().result == {"addresses": ROWS}

@@ -104,7 +104,34 @@ class ConsentImport:
         )
 
 
-IMPORTERS = {"consent": ConsentImport}
+class AddressImport:
+    """The address list of a change notice (`notices.actions.notify_change`); when it is
+    written, the mailing is queued in the same transaction."""
+
+    def __init__(self, run):
+        from waarborg.notices.models import ChangeNotice
+
+        self.notice = ChangeNotice.objects.get(organisation=run.organisation, pk=run.target)
+
+    def write(self, rows):
+        from waarborg.notices.models import ChangeNoticeRecipient
+
+        ChangeNoticeRecipient.objects.bulk_create(
+            [
+                ChangeNoticeRecipient(notice=self.notice, email=email, language=language)
+                for email, language in rows
+            ],
+            ignore_conflicts=True,  # one message per address, also after a restart
+        )
+        return {"addresses": len(rows)}
+
+    def finish(self, result):
+        from waarborg.notices.tasks import send_change_notice
+
+        send_change_notice.enqueue(self.notice.pk)
+
+
+IMPORTERS = {"consent": ConsentImport, "addresses": AddressImport}
 
 
 def start_consent_import(purpose, rows, *, actor):

@@ -206,8 +206,10 @@ def notify_change(organisation, *, actor, from_number, to_number, recipients, pe
     """Queue an e-mail about the change from one version to another to each recipient.
 
     The notice, its recipients and the background task are written in one transaction: a
-    crash leaves either all of them or nothing.
+    crash leaves either all of them or nothing. A list of thousands of addresses is written by
+    the worker (`jobs.imports`), so that the request does not hold the write lock.
     """
+    from waarborg.jobs import imports
     from waarborg.notices.models import ChangeNotice, ChangeNoticeRecipient
     from waarborg.notices.tasks import send_change_notice
 
@@ -225,16 +227,26 @@ def notify_change(organisation, *, actor, from_number, to_number, recipients, pe
         per_minute=per_minute,
         created_by=actor_label(actor),
     )
-    ChangeNoticeRecipient.objects.bulk_create(
-        ChangeNoticeRecipient(notice=notice, email=email, language=language)
-        for email, language in recipients
-    )
     record_entry(
         organisation,
         actor=actor,
         action="notices.change_notice.queued",
         obj=notice,
         new={"from": from_number, "to": to_number, "recipients": len(recipients)},
+    )
+    if len(recipients) >= imports.BACKGROUND_FROM:
+        # A long list is written by the worker in batches; then the sending is queued.
+        imports.queue_import(
+            organisation,
+            actor=actor,
+            kind="addresses",
+            target=str(notice.pk),
+            rows=[list(recipient) for recipient in recipients],
+        )
+        return notice
+    ChangeNoticeRecipient.objects.bulk_create(
+        ChangeNoticeRecipient(notice=notice, email=email, language=language)
+        for email, language in recipients
     )
     send_change_notice.enqueue(notice.pk)
     return notice
