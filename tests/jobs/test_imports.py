@@ -116,3 +116,28 @@ def test_a_long_address_list_is_written_by_the_worker_then_mailed(ready, owner, 
     assert notice.status == "done" and notice.counts() == {"sent": ROWS}
     assert len(mailoutbox) == ROWS
     assert ImportRun.objects.get().result == {"addresses": ROWS}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_register_file_is_imported_by_the_worker(
+    client_for, owner, organisation, monkeypatch
+):
+    from waarborg.register.yamlio import apply_starter, export_register
+
+    apply_starter(organisation, actor=owner)
+    monkeypatch.setattr(imports, "REGISTER_BACKGROUND_FROM", 1)  # "large" from one change
+    text = export_register(organisation).replace("duration: P5M", "duration: P6M")
+    client = client_for(owner)
+    preview = client.post(reverse("register:import"), {"text": text})
+    assert "update retention_rules/telephony-5m: duration" in preview.content.decode()
+    response = client.post(reverse("register:import"), {"text": text, "confirm": "1"})
+    run = ImportRun.objects.get()
+    assert response.url == reverse("jobs:import", args=[run.pk])
+    assert "P5M" in export_register(organisation)  # nothing written in the request
+    call_command("jobs_worker", "--batch", verbosity=0)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.DONE and run.result == {"changes": 1}
+    assert "P6M" in export_register(organisation)
+    assert AuditEntry.objects.filter(action="register.imported").count() == 2  # starter, file
+    page = client.get(response.url).content.decode()
+    assert "Ingelezen" in page and "1 wijzigingen in het register." in page

@@ -131,7 +131,37 @@ class AddressImport:
         send_change_notice.enqueue(self.notice.pk)
 
 
-IMPORTERS = {"consent": ConsentImport, "addresses": AddressImport}
+class RegisterImport:
+    """A register file (`register.yamlio`): all or nothing, so one batch, one transaction; a
+    run cut off was rolled back and starts again. `import_register` audits it."""
+
+    def __init__(self, run):
+        self.run = run
+
+    def write(self, rows):
+        from waarborg.register.yamlio import import_register
+
+        (text,) = rows
+        plan = import_register(self.run.organisation, text, actor=self.run.created_by)
+        return {"changes": len(plan.changes)}
+
+    def finish(self, result):
+        pass
+
+
+IMPORTERS = {"consent": ConsentImport, "addresses": AddressImport, "register": RegisterImport}
+REGISTER_BACKGROUND_FROM = 300  # changes: each is several rows and audit entries
+
+
+def start_register_import(organisation, text, *, actor):
+    """Check a register file (RegisterFileError, writing nothing and taking no lock); import
+    a small one at once, returning its Plan, or queue a large one: its ImportRun."""
+    from waarborg.register.yamlio import import_register, plan_import
+
+    plan = plan_import(organisation, text)
+    if len(plan.changes) < REGISTER_BACKGROUND_FROM:
+        return import_register(organisation, text, actor=actor)
+    return queue_import(organisation, actor=actor, kind="register", target="register", rows=[text])
 
 
 def start_consent_import(purpose, rows, *, actor):

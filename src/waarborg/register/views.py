@@ -11,6 +11,8 @@ from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.fields import translated
 from waarborg.core.models import Role, Term, TermKind
 from waarborg.core.taxonomy import TermIndex
+from waarborg.jobs.imports import start_register_import
+from waarborg.jobs.models import ImportRun
 from waarborg.register import actions, ropa
 from waarborg.register.forms import ImportForm, ItemForm, TermForm
 from waarborg.register.models import Party, Status
@@ -19,7 +21,7 @@ from waarborg.register.yamlio import (
     RegisterFileError,
     apply_starter,
     export_register,
-    import_register,
+    plan_import,
 )
 
 PAGE_SIZE = 50
@@ -260,12 +262,15 @@ def import_file(request):
         if text is not None:
             confirm = request.POST.get("confirm") == "1"
             try:
-                plan = import_register(
-                    request.organisation, text, actor=request.user, dry_run=not confirm
-                )
+                if confirm:  # a large file is imported by the worker
+                    plan = start_register_import(request.organisation, text, actor=request.user)
+                else:  # the preview reads only, outside a transaction: no write lock
+                    plan = plan_import(request.organisation, text)
             except RegisterFileError as error:
                 context["problems"] = error.problems
             else:
+                if isinstance(plan, ImportRun):
+                    return redirect("jobs:import", plan.pk)
                 if confirm:
                     messages.success(request, _("The register file was imported."))
                     return redirect("register:overview")
