@@ -141,3 +141,20 @@ def test_cli_verify_fails_on_tampering(tmp_path):
     bad = subprocess.run([*waarborg, "audit", "verify"], env=env, capture_output=True, text=True)
     assert bad.returncode == 1
     assert "proef-bv: entry #2" in bad.stderr
+
+
+def test_the_trail_reads_in_words_and_exports_for_excel(client_for, owner, organisation, viewer):
+    from waarborg.core.spreadsheets import read_csv
+
+    client = client_for(viewer)
+    page = client.get(reverse("audit:list")).content.decode()
+    assert "Lid toegevoegd" in page and "core.membership.created</td>" not in page
+    detail = client.get(reverse("audit:detail", args=[1])).content.decode()
+    assert "Organisatie aangemaakt" in detail
+    response = client.get(reverse("audit:export"), {"action": "core.membership"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = read_csv(response.content.decode())
+    assert rows and all(row["handeling"] == "Lid toegevoegd" for row in rows)
+    assert all(row["handelingscode"] == "core.membership.created" for row in rows)
+    other = client_for(viewer).get(reverse("audit:export")).content.decode()
+    assert "Ander B.V." not in other  # only this organisation's entries

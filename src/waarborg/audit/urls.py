@@ -6,5 +6,6 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.entry_list, name="list"),
+    path("export.csv", views.export, name="export"),
     path("<int:seq>/", views.entry_detail, name="detail"),
 ]

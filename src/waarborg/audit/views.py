@@ -1,11 +1,16 @@
 from django import forms
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from waarborg.audit.labels import action_label, readable
 from waarborg.audit.models import AuditEntry
 from waarborg.core.access import get_for_org, role_required, scoped
+from waarborg.core.dates import format_moment
 from waarborg.core.models import Role
+from waarborg.core.spreadsheets import staff_csv
 
 
 class AuditFilterForm(forms.Form):
@@ -53,4 +58,57 @@ def entry_list(request):
 @role_required(Role.VIEWER)
 def entry_detail(request, seq):
     entry = get_for_org(AuditEntry, request.organisation, seq=seq)
-    return render(request, "audit/entry_detail.html", {"entry": entry})
+    context = {
+        "entry": entry,
+        "label": action_label(entry.action),
+        "old": readable(entry.old),
+        "new": readable(entry.new),
+    }
+    return render(request, "audit/entry_detail.html", context)
+
+
+@role_required(Role.VIEWER)
+def export(request):
+    """The entries that match the filters, as CSV for Dutch Excel."""
+    form = AuditFilterForm(request.GET or None)
+    entries = scoped(AuditEntry, request.organisation).order_by("seq")
+    if form.is_valid():
+        entries = filter_entries(entries, form.cleaned_data)
+    headers = [
+        str(label)
+        for label in (
+            _("number"),
+            _("time"),
+            _("actor"),
+            _("action"),
+            _("action code"),
+            _("object"),
+            _("old values"),
+            _("new values"),
+            _("hash"),
+        )
+    ]
+    rows = (
+        dict(
+            zip(
+                headers,
+                [
+                    entry.seq,
+                    format_moment(entry.created_at),
+                    entry.actor_label,
+                    action_label(entry.action),
+                    entry.action,
+                    entry.object_repr,
+                    readable(entry.old) if entry.old is not None else "",
+                    readable(entry.new) if entry.new is not None else "",
+                    entry.hash,
+                ],
+                strict=True,
+            )
+        )
+        for entry in entries.iterator()
+    )
+    response = HttpResponse(staff_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+    return response
