@@ -48,6 +48,7 @@ def cmd_init(args):
     from waarborg.core.models import User
 
     print(f"Data directory: {settings.DATA_DIR}")
+    _tighten(settings)
     migrate(verbose=True)
     interactive = not args.no_input and sys.stdin.isatty()
     email = args.email or (input("E-mail address of the first owner: ") if interactive else "")
@@ -77,6 +78,21 @@ def cmd_init(args):
         print(f"Created organisation {organisation.name} ({organisation.slug}), owner {email}")
     print(f"Done. Start the server with: waarborg serve  (then open {settings.BASE_URL})")
     return EXIT_OK
+
+
+def _tighten(settings):
+    """Installations made before Waarborg created its files private: the data directory 0700,
+    the database file, its journals and the key 0600."""
+    data = Path(settings.DATA_DIR)
+    paths = [(data, 0o700), (data / "secret_key", 0o600)]
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            paths.append((Path(str(database["NAME"]) + suffix), 0o600))
+    for path, mode in paths:
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(mode)
+            print(f"Made {path} private ({mode:o})")
 
 
 def _pending_migrations():

@@ -5,6 +5,7 @@ value into what Django needs, or raises `ConfigError` with one line naming the v
 is allowed, so that a typo stops start-up instead of running with a surprise.
 """
 
+import contextlib
 import ipaddress
 import os
 import secrets
@@ -85,6 +86,25 @@ def database(url, name="WAARBORG_DATABASE_URL", default_sqlite=None):
             "CONN_HEALTH_CHECKS": True,
         }
     _fail(name, url, allowed)
+
+
+def private_dir(path):
+    """Create a folder (and its parents) that only this user may enter: 0700."""
+    path = Path(path)
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700, exist_ok=True)
+        path.chmod(0o700)  # mkdir's mode is cut by the umask
+    return path
+
+
+def private_file(path):
+    """Create an empty file only this user may read (0600), if it is not there yet: SQLite
+    then opens it, and gives its journals the same mode."""
+    path = Path(path)
+    private_dir(path.parent)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
 
 
 def _sqlite(path):
@@ -181,19 +201,31 @@ def time_zone(environ=os.environ):
 
 
 def secret_key(directory, environ=os.environ):
-    """The secret key: from WAARBORG_SECRET_KEY, else the file `secret_key` in the data dir.
+    """The secret key: from WAARBORG_SECRET_KEY, else the file WAARBORG_SECRET_KEY_FILE, else
+    the file `secret_key` in the data dir.
 
-    The file is created on first use (normally by `waarborg init`) with mode 0600.
+    A missing file is created on first use (normally by `waarborg init`) with mode 0600, in a
+    folder created 0700. A key file elsewhere than the database (another disk, a secrets
+    mount) keeps a copy of the database from being enough to forge links and read secrets.
     """
     raw = environ.get("WAARBORG_SECRET_KEY")
     if raw is not None:
         if len(raw) < 50:
             _fail("WAARBORG_SECRET_KEY", "***", "use at least 50 random characters")
         return raw
-    path = directory / "secret_key"
+    named = environ.get("WAARBORG_SECRET_KEY_FILE", "").strip()
+    path = Path(named).expanduser() if named else directory / "secret_key"
+    if named and not path.is_absolute():
+        _fail("WAARBORG_SECRET_KEY_FILE", named, "use an absolute path")
     if path.exists():
-        return path.read_text().strip()
-    directory.mkdir(parents=True, exist_ok=True)
+        try:
+            key = path.read_text().strip()
+        except OSError as error:
+            _fail("WAARBORG_SECRET_KEY_FILE", str(path), f"the file cannot be read ({error})")
+        if named and len(key) < 50:
+            _fail("WAARBORG_SECRET_KEY_FILE", str(path), "the file needs 50 or more characters")
+        return key
+    private_dir(path.parent)
     key = secrets.token_urlsafe(64)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -202,6 +234,7 @@ def secret_key(directory, environ=os.environ):
     with os.fdopen(descriptor, "w") as handle:
         handle.write(key + "\n")
     return key
+
 
 def _list(name, environ):
     return [item.strip() for item in environ.get(name, "").split(",") if item.strip()]
@@ -238,4 +271,3 @@ def source_hosts(environ=os.environ):
             _fail(name, item, "use host names, *.domain, IP addresses or networks, comma-separated")
         rules.append(host)
     return rules
-

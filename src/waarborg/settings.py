@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from waarborg import config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = config.data_dir()
+DATA_DIR = config.private_dir(config.data_dir())  # created 0700
 DEBUG = config.boolean("WAARBORG_DEBUG")
 BASE_URL = config.base_url()
 ALLOWED_HOSTS = config.allowed_hosts(BASE_URL)
@@ -19,6 +19,8 @@ DATABASES = {
         os.environ.get("WAARBORG_DATABASE_URL", ""), default_sqlite=DATA_DIR / "waarborg.sqlite3"
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    config.private_file(DATABASES["default"]["NAME"])  # 0600, in a 0700 folder
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -105,6 +107,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "files"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 globals().update(config.email())
 DEFAULT_FROM_EMAIL = config.from_email()

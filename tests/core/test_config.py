@@ -99,3 +99,30 @@ def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
 def test_data_dir_default_and_override(tmp_path):
     assert str(config.data_dir({})).endswith(".local/share/waarborg")
     assert config.data_dir({"WAARBORG_DATA_DIR": str(tmp_path)}) == tmp_path
+
+
+def test_the_database_and_data_directory_are_created_private(tmp_path):
+    data = tmp_path / "data"
+    env = {"WAARBORG_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"}
+    env["PYTHONPATH"] = os.environ.get("PYTHONPATH", "")
+    code = "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'waarborg.settings'; import django\n"
+    code += "django.setup()"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    assert data.stat().st_mode & 0o777 == 0o700
+    assert (data / "waarborg.sqlite3").stat().st_mode & 0o777 == 0o600
+    assert (data / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_key_may_live_in_a_file_elsewhere(tmp_path):
+    key_file = tmp_path / "keys" / "waarborg.key"
+    env = {"WAARBORG_SECRET_KEY_FILE": str(key_file)}
+    made = config.secret_key(tmp_path / "data", env)
+    assert key_file.read_text().strip() == made and not (tmp_path / "data" / "secret_key").exists()
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert key_file.parent.stat().st_mode & 0o777 == 0o700
+    assert config.secret_key(tmp_path / "data", env) == made
+    key_file.write_text("short\n")
+    with pytest.raises(config.ConfigError, match="WAARBORG_SECRET_KEY_FILE"):
+        config.secret_key(tmp_path / "data", env)
+    with pytest.raises(config.ConfigError, match="absolute"):
+        config.secret_key(tmp_path, {"WAARBORG_SECRET_KEY_FILE": "relative.key"})

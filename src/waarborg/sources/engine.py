@@ -71,11 +71,13 @@ def parse_url(url):
 
 
 def display_url(url):
-    """The URL with its password hidden, for pages, logs and the audit trail."""
+    """The URL with its passwords hidden (user info and query), for pages, logs and audit."""
+    from waarborg.sources.masking import mask_url
+
     try:
-        return parse_url(url).render_as_string(hide_password=True)
+        return mask_url(parse_url(url).render_as_string(hide_password=True))
     except SourceError:
-        return "?"
+        return mask_url(url)
 
 
 def engine_for(url, read_only=False):
