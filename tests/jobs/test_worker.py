@@ -82,3 +82,22 @@ def test_the_lease_setting_is_checked():
     for wrong in ("0", "soon", "-3", "1e9"):
         with pytest.raises(ConfigError, match="WAARBORG_JOB_LEASE"):
             lease_seconds({"WAARBORG_JOB_LEASE": wrong})
+
+
+def test_the_nightly_sweep_taken_up_again_does_not_sweep_twice(organisation, other_organisation):
+    from waarborg.retention.models import RetentionRun
+    from waarborg.retention.tasks import NIGHTLY_PATH, nightly_retention
+
+    # The worker died in the middle of the first organisation's run.
+    unfinished = RetentionRun.objects.create(
+        organisation=organisation, trigger="schedule", status=RetentionRun.Status.RUNNING
+    )
+    nightly_retention.call()
+    runs = RetentionRun.objects.filter(trigger="schedule")
+    assert runs.count() == 2  # the unfinished one, continued, and one for the other
+    unfinished.refresh_from_db()
+    assert unfinished.status == RetentionRun.Status.DONE
+    waiting = DBTaskResult.objects.filter(task_path=NIGHTLY_PATH, status="READY")
+    assert waiting.count() == 1  # the next night is queued
+    nightly_retention.call()  # once more the same night: nothing is swept again
+    assert runs.count() == 2

@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import close_old_connections, connections, transaction
@@ -104,6 +105,22 @@ def progress(done, total=None, note=None):
     if note is not None:
         fields["note"] = str(note)[:300]
     Lease.objects.filter(pk=job.task_id).update(**fields)
+
+
+@contextmanager
+def rescheduling(schedule):
+    """The body of a periodic task, after which `schedule(force=True)` queues its next run,
+    also when the body failed; not when it was stopped half-way: then this same task is
+    handed back and runs on, and a second copy must not be queued."""
+    stopped = False
+    try:
+        yield
+    except (Interrupted, LeaseLost):
+        stopped = True
+        raise
+    finally:
+        if not stopped:
+            schedule(force=True)
 
 
 def current_task_id():
