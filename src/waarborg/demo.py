@@ -252,6 +252,7 @@ def build_requests(firm, owner, users):
         channel="phone",
         name="Henk Smit",
         phone="+31 6 12345678",
+        postal_address="Lindelaan 4\n3991 CD Houten",
         language="nl",
         direct_marketing=True,
         description="Wil niet meer gebeld worden over onderhoudsacties.",

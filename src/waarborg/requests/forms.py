@@ -62,6 +62,19 @@ class StaffIntakeForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     customer_number = forms.CharField(label=_("Customer number"), max_length=80, required=False)
+    postal_address = forms.CharField(
+        label=_("Postal address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed without an e-mail address: every letter then goes by post."),
+    )
+    company_name = forms.CharField(
+        label=_("Company name (a business requester)"), max_length=200, required=False
+    )
+    kvk_number = forms.CharField(label=_("KvK number"), max_length=20, required=False)
+    company_address = forms.CharField(
+        label=_("Company address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

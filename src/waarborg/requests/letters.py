@@ -88,6 +88,10 @@ def render(organisation, key, language, context):
 
 def send(organisation, key, language, context, *, to):
     subject, body = render(organisation, key, language, context)
+    return deliver(organisation, subject, body, to=to)
+
+
+def deliver(organisation, subject, body, *, to):
     reply_to = [organisation.privacy_email] if organisation.privacy_email else None
     message = EmailMessage(subject=subject, body=body, to=[to], reply_to=reply_to)
     message.send()

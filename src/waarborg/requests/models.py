@@ -122,6 +122,14 @@ class SubjectRequest(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     customer_number = models.CharField(_("customer number"), max_length=80, blank=True)
+    postal_address = models.TextField(
+        _("postal address"),
+        blank=True,
+        help_text=_("For letters by post: street, postal code, city."),
+    )
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    kvk_number = models.CharField(_("KvK number"), max_length=20, blank=True)
+    company_address = models.TextField(_("company address"), blank=True)
     description = models.TextField(_("description"), blank=True)
     direct_marketing = models.BooleanField(
         _("objection to direct marketing"),
@@ -373,6 +381,36 @@ class LetterTemplate(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.language})"
+
+
+class LetterChannel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    POST = "post", _("post")
+
+
+class RequestLetter(models.Model):
+    """A letter to the person as it was written: sent by e-mail at once, or waiting to be
+    printed and posted until staff confirm the day it went (nothing is called sent before)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="letters")
+    key = models.CharField(_("letter"), max_length=40)
+    channel = models.CharField(_("by"), max_length=5, choices=LetterChannel.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    sent_by = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.request.reference} {self.key}"
+
+    @property
+    def waits_for_post(self):
+        return self.channel == LetterChannel.POST and self.sent_on is None
 
 
 class Attempt(models.Model):

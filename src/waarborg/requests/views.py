@@ -9,13 +9,14 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.models import Role
 from waarborg.register.models import Party
-from waarborg.requests import actions, letters, package
+from waarborg.requests import actions, letters, package, post
 from waarborg.requests.actions import RequestError
 from waarborg.requests.forms import (
     AnswerForm,
@@ -40,6 +41,7 @@ from waarborg.requests.models import (
     Kind,
     LetterTemplate,
     RequestFile,
+    RequestLetter,
     RequestTask,
     Status,
     SubjectRequest,
@@ -118,6 +120,10 @@ def new(request):
                 received_at=data["received_at"],
                 original=data["original"],
                 subject_groups=data["subject_groups"],
+                postal_address=data["postal_address"],
+                company_name=data["company_name"],
+                kvk_number=data["kvk_number"],
+                company_address=data["company_address"],
             )
         except RequestError as error:
             form.add_error(None, str(error))
@@ -175,9 +181,28 @@ def detail(request, pk):
         "Kind": Kind,
         "TaskKind": TaskKind,
     }
-    if not subject_request.email and subject_request.is_open:
-        context["printable"] = actions.letter_text(subject_request, "acknowledgement")
+    context["person_letters"] = list(subject_request.letters.all())
     return render(request, "requests/detail.html", context)
+
+
+def _sent_or_ready(subject_request, sent):
+    """The message after a letter: sent by e-mail, or ready to print when there is no address."""
+    if subject_request.email:
+        return sent
+    return _("The letter is ready to print: post it, then confirm the day it went.")
+
+
+@role_required(Role.HANDLER)
+def letter_pdf(request, pk, letter_pk):
+    """A letter to the person as a PDF to print, with the address in the window."""
+    subject_request = get_for_org(SubjectRequest, request.organisation, pk=pk)
+    letter = get_for_org(RequestLetter, request.organisation, pk=letter_pk, request=subject_request)
+    response = HttpResponse(post.letter_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{subject_request.reference}-{letter.key}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _hold_reasons(tasks, language):
@@ -288,7 +313,7 @@ def id_check(request, subject_request):
 def extend(request, subject_request):
     data = _form_or_error(ExtendForm(request.POST))
     actions.extend_deadline(subject_request, actor=request.user, reason=data["reason"])
-    return _("The deadline is extended; the person is told why.")
+    return _sent_or_ready(subject_request, _("The deadline is extended; the person is told why."))
 
 
 @request_action(Role.HANDLER)
@@ -377,7 +402,7 @@ def answer(request, subject_request):
     actions.send_answer(
         subject_request, actor=request.user, note=data["note"], partly=data["partly"]
     )
-    return _("The answer is sent.")
+    return _sent_or_ready(subject_request, _("The answer is sent."))
 
 
 @request_action(Role.PRIVACY_OFFICER)
@@ -390,7 +415,9 @@ def refuse(request, subject_request):
         reasons=data["reasons"],
         partly=data["partly"],
     )
-    return _("The refusal is sent, with the complaint and court routes.")
+    return _sent_or_ready(
+        subject_request, _("The refusal is sent, with the complaint and court routes.")
+    )
 
 
 @request_action(Role.PRIVACY_OFFICER)
@@ -482,3 +509,15 @@ def letter_edit(request, key, language):
             "shipped": f"{shipped_subject}\n{shipped_body}",
         },
     )
+
+
+@request_action(Role.HANDLER)
+def letter_posted(request, subject_request, letter_pk):
+    letter = get_for_org(
+        RequestLetter, subject_request.organisation, pk=letter_pk, request=subject_request
+    )
+    try:
+        post.confirm_posted(letter, actor=request.user)
+    except post.PostError as error:
+        raise RequestError(str(error)) from error
+    return _("Recorded: sent by post on %s.") % date_format(letter.sent_on, "j F Y")

@@ -22,6 +22,7 @@ from waarborg.requests.actions.tasks import open_tasks
 from waarborg.requests.models import (
     FileKind,
     Kind,
+    LetterChannel,
     Outcome,
     RefusalGround,
     RequestFile,
@@ -117,7 +118,7 @@ def send_answer(subject_request, *, actor, note="", partly=False):
         if package is None or package.is_expired():
             package = build_package(subject_request, actor=actor)
     context = _answer_context(subject_request, note, partly)
-    if package is not None:
+    if package is not None and subject_request.email:
         context["link"] = download_link(package)
         context["link_valid_until"] = local_date(subject_request.organisation, package.expires_at)
     with transaction.atomic():
@@ -199,6 +200,10 @@ def close_request(subject_request, *, actor):
                 "officer waive it with the reason, before closing."
             )
         )
+    if subject_request.letters.filter(channel=LetterChannel.POST, sent_on__isnull=True).exists():
+        raise RequestError(
+            _("A letter still waits to be posted: post it and confirm the day first.")
+        )
     with transaction.atomic():
         subject_request.status = Status.CLOSED
         subject_request.closed_at = timezone.now()
@@ -222,6 +227,9 @@ def close_request(subject_request, *, actor):
                 "answer_note",
             ]
             subject_request.tasks.update(notes="")
+            subject_request.letters.update(subject="", body="")
+            subject_request.postal_address = subject_request.company_address = ""
+            fields += ["postal_address", "company_address"]
         subject_request.save(update_fields=fields)
         RequestFile.objects.filter(request=subject_request, kind=FileKind.ID_COPY).delete()
         record_entry(

@@ -83,21 +83,29 @@ def _context(subject_request, **extra):
 
 
 def _mail_person(subject_request, key, **extra):
-    """Send a letter to the person after the commit, if there is an address to send it to."""
-    if not subject_request.email:
-        return
-    context = _context(subject_request, **extra)
+    """Write a letter to the person, kept as written: sent by e-mail after the commit when the
+    request has an address, otherwise kept for printing and posting (see letters_pdf)."""
+    from waarborg.requests.models import LetterChannel, RequestLetter
 
-    def send():
-        letters.send(
-            subject_request.organisation,
-            key,
-            subject_request.language,
-            context,
-            to=subject_request.email,
-        )
-
-    transaction.on_commit(send)
+    organisation = subject_request.organisation
+    subject, body = letters.render(
+        organisation, key, subject_request.language, _context(subject_request, **extra)
+    )
+    by_mail = bool(subject_request.email)
+    letter = RequestLetter.objects.create(
+        organisation=organisation,
+        request=subject_request,
+        key=key,
+        channel=LetterChannel.EMAIL if by_mail else LetterChannel.POST,
+        subject=subject[:300],
+        body=body,
+        sent_on=local_date(organisation, timezone.now()) if by_mail else None,
+        sent_by="e-mail" if by_mail else "",
+    )
+    if by_mail:
+        address = subject_request.email
+        transaction.on_commit(lambda: letters.deliver(organisation, subject, body, to=address))
+    return letter
 
 
 def letter_text(subject_request, key, **extra):

@@ -68,6 +68,10 @@ def create_request(
     received_at=None,
     original=None,
     subject_groups=(),
+    postal_address="",
+    company_name="",
+    kvk_number="",
+    company_address="",
 ):
     """Take in a request (Art. 12 GDPR), give it a reference and its due date, and send the
     acknowledgement with a verification link to the given address.
@@ -87,6 +91,16 @@ def create_request(
             raise RequestError(_("This is not an e-mail address: %s") % email) from error
     elif channel in ("web", "api"):
         raise RequestError(_("An e-mail address is needed."))
+    postal_address = (postal_address or "").strip()
+    if (
+        channel == "letter"
+        and not email
+        and not postal_address
+        and not (company_address or "").strip()
+    ):
+        raise RequestError(
+            _("Without an e-mail address, the postal address is needed: the letters go by post.")
+        )
     language = language if language in ("nl", "en") else organisation.default_language
     now = timezone.now()
     received_at = received_at or now
@@ -107,6 +121,10 @@ def create_request(
                     email=email,
                     phone=_clean_phone(phone),
                     customer_number=(customer_number or "").strip()[:80],
+                    postal_address=postal_address,
+                    company_name=(company_name or "").strip()[:200],
+                    kvk_number=(kvk_number or "").strip()[:20],
+                    company_address=(company_address or "").strip(),
                     description=(description or "").strip(),
                     direct_marketing=bool(direct_marketing) and kind == Kind.OBJECTION,
                     received_at=received_at,

@@ -1,0 +1,87 @@
+"""Letters by post: each letter to a person without an e-mail address is a PDF to print, with
+the organisation as sender and the person's address in the window; an access answer has the
+report enclosed. Staff confirm the day it went into the post; until then nothing says sent."""
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from waarborg.audit.actions import actor_label, record_entry
+from waarborg.requests.models import Kind, LetterChannel
+
+
+class PostError(Exception):
+    pass
+
+
+def address_lines(subject_request):
+    lines = [subject_request.name]
+    if subject_request.company_name:
+        lines.append(subject_request.company_name)
+    address = subject_request.postal_address or subject_request.company_address
+    lines += [line.strip() for line in address.splitlines() if line.strip()]
+    return lines
+
+
+def sender_lines(organisation):
+    lines = [organisation.name, organisation.street_address]
+    lines.append(" ".join(p for p in (organisation.postal_code, organisation.city) if p))
+    lines.append(organisation.privacy_email)
+    return [line for line in lines if line]
+
+
+def letter_html(letter):
+    subject_request = letter.request
+    organisation = letter.organisation
+    with translation.override(subject_request.language):
+        return render_to_string(
+            "requests/letter_pdf.html",
+            {
+                "letter": letter,
+                "organisation": organisation,
+                "sender": sender_lines(organisation),
+                "address": address_lines(subject_request),
+                "reference": subject_request.reference,
+                "date": timezone.localtime(letter.created_at).date(),
+                "paragraphs": [p.strip() for p in letter.body.split("\n\n") if p.strip()],
+                "language": subject_request.language,
+            },
+        )
+
+
+def letter_pdf(letter):
+    """The letter as PDF bytes; an access answer by post encloses the report."""
+    from weasyprint import HTML
+
+    document = HTML(string=letter_html(letter)).render()
+    subject_request = letter.request
+    if letter.key == "answer_access" and letter.channel == LetterChannel.POST:
+        from waarborg.requests.package import render_report
+
+        if subject_request.kind == Kind.ACCESS:
+            report = HTML(string=render_report(subject_request)).render()
+            pages = [*document.pages, *report.pages]
+            return document.copy(pages).write_pdf()
+    return document.write_pdf()
+
+
+def confirm_posted(letter, *, actor, on=None):
+    """Record the day a letter went into the post (audited), once."""
+    letter.refresh_from_db(fields=["sent_on", "sent_by"])
+    if letter.channel != LetterChannel.POST:
+        raise PostError(_("This letter went by e-mail."))
+    if letter.sent_on is not None:
+        raise PostError(_("This letter is already recorded as posted."))
+    with transaction.atomic():
+        letter.sent_on = on or timezone.localdate()
+        letter.sent_by = actor_label(actor)
+        letter.save(update_fields=["sent_on", "sent_by"])
+        record_entry(
+            letter.organisation,
+            actor=actor,
+            action="request.letter_posted",
+            obj=letter.request,
+            new={"letter": letter.key, "sent_on": letter.sent_on},
+        )
+    return letter
