@@ -271,3 +271,16 @@ def source_hosts(environ=os.environ):
             _fail(name, item, "use host names, *.domain, IP addresses or networks, comma-separated")
         rules.append(host)
     return rules
+
+
+def trusted_proxies(environ=os.environ):
+    """Reverse proxies whose X-Forwarded-For is believed (WAARBORG_TRUSTED_PROXIES): addresses
+    or networks. Empty: the address of the connection is the client's."""
+    name = "WAARBORG_TRUSTED_PROXIES"
+    networks = []
+    for item in _list(name, environ):
+        try:
+            networks.append(ipaddress.ip_network(item.strip("[]"), strict=False))
+        except ValueError:
+            _fail(name, item, "use IP addresses or networks (10.0.0.0/8), comma-separated")
+    return networks

@@ -119,6 +119,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SOURCE_SQLITE_DIRS = config.source_sqlite_dirs()
 SOURCE_HOSTS = config.source_hosts()
 SOURCE_SAME_CLUSTER = config.boolean("WAARBORG_SOURCE_SAME_CLUSTER")
+# Reverse proxies whose X-Forwarded-For names the client (core/clients.py).
+TRUSTED_PROXIES = config.trusted_proxies()
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

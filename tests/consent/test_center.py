@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from waarborg.center.consent_views import form_token
 from waarborg.consent import actions, links
 from waarborg.consent.models import ConsentEvent, ConsentState, Mechanism
 
@@ -41,6 +42,10 @@ def offers(organisation, owner):
     )
 
 
+def token(purpose):
+    return {"form_token": form_token(purpose)}
+
+
 def subscribe_url(organisation, purpose):
     return reverse("center:subscribe", args=[organisation.slug, purpose.key])
 
@@ -56,6 +61,7 @@ def test_double_opt_in_round_trip_through_smtp(
         response = client.post(
             subscribe_url(organisation, newsletter),
             {
+                "form_token": form_token(newsletter),
                 "email": "Jan@Example.nl",
                 "agree": "1",
                 "age": "16_or_over",
@@ -109,7 +115,7 @@ def test_known_and_unknown_addresses_get_the_same_page_and_mail(
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 subscribe_url(organisation, newsletter),
-                {"email": address, "agree": "1", "age": "16_or_over"},
+                {"email": address, "agree": "1", "age": "16_or_over", **token(newsletter)},
             )
         pages.append(response.content.replace(address.encode(), b""))
     assert pages[0] == pages[1]
@@ -121,13 +127,19 @@ def test_known_and_unknown_addresses_get_the_same_page_and_mail(
 def test_under_16_needs_a_parent(client, organisation, newsletter):
     response = client.post(
         subscribe_url(organisation, newsletter),
-        {"email": "kind@example.nl", "agree": "1", "age": "under_16"},
+        {"email": "kind@example.nl", "agree": "1", "age": "under_16", **token(newsletter)},
     )
     assert response.status_code == 400 and "ouder" in response.content.decode()
     assert not ConsentEvent.objects.exists()
     client.post(
         subscribe_url(organisation, newsletter),
-        {"email": "kind@example.nl", "agree": "1", "age": "under_16", "parental_consent": "1"},
+        {
+            "email": "kind@example.nl",
+            "agree": "1",
+            "age": "under_16",
+            "parental_consent": "1",
+            **token(newsletter),
+        },
     )
     assert ConsentEvent.objects.get().details["parental_consent"] is True
 

@@ -1,7 +1,10 @@
 """Public consent pages: sign up (with double opt-in), confirm, unsubscribe (also RFC 8058
 one-click), and a preferences page reached through a link sent to the address."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
@@ -9,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 
+from waarborg.center.limits import within
 from waarborg.consent import actions, links
 from waarborg.consent.actions import ConsentError, Evidence
 from waarborg.consent.models import Action, ConsentPurpose, ConsentState, KeyKind
@@ -33,6 +37,29 @@ def _render(request, organisation, template, language, status=200, **context):
     return response
 
 
+FORM_SALT = "consent-signup-form"
+FORM_AGE = timedelta(days=1)
+
+
+def form_token(purpose):
+    """A signed token in the sign-up form, in place of the CSRF cookie: embedded in another
+    site's frame the browser sends Waarborg no cookie (SameSite), so the form carries its own
+    proof that it was loaded from Waarborg for this purpose, in the last day."""
+    return signing.dumps({"p": purpose.pk}, salt=FORM_SALT)
+
+
+def _form_token_valid(purpose, token):
+    try:
+        return signing.loads(token, salt=FORM_SALT, max_age=FORM_AGE).get("p") == purpose.pk
+    except (signing.BadSignature, AttributeError):
+        return False
+
+
+def _too_many(request, organisation, language):
+    return _render(request, organisation, "center/requests/too_many.html", language, status=429)
+
+
+@csrf_exempt  # the signed form token is the check, also in a cross-site frame
 @xframe_options_exempt  # the form may be embedded in the organisation's own site
 def subscribe(request, slug, key):
     organisation = get_object_or_404(Organisation, slug=slug)
@@ -47,10 +74,15 @@ def subscribe(request, slug, key):
         "wording": purpose.current_version().wording,
         "values": request.POST,
         "page": request.POST.get("page") or request.META.get("HTTP_REFERER", ""),
+        "form_token": form_token(purpose),
     }
     if request.method == "POST":
+        if not within(request, "consent-signup", request.POST.get("email", "")):
+            return _too_many(request, organisation, language)
         with translation.override(language):
             try:
+                if not _form_token_valid(purpose, request.POST.get("form_token", "")):
+                    raise ConsentError(_("This form has expired. Load the page again."))
                 if not request.POST.get("agree"):
                     raise ConsentError(_("Tick the box to agree."))
                 actions.subscribe(
@@ -92,6 +124,8 @@ def confirm(request, slug, token):
     purpose, language = _purpose_of(organisation, data["p"]), data.get("l", "nl")
     done = False
     if request.method == "POST":
+        if not within(request, "consent-confirm", data["k"], per_ip=(30, 60)):
+            return _too_many(request, organisation, language)
         actions.confirm(
             purpose, data["k"], evidence=Evidence.from_request(request), language=language
         )
@@ -147,6 +181,8 @@ def preferences(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     language = _language(request)
     if request.method == "POST":
+        if not within(request, "consent-preferences", request.POST.get("email", "")):
+            return _too_many(request, organisation, language)
         with translation.override(language):
             try:
                 actions.request_preferences(

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from waarborg.consent.actions import truncate_ip
+from waarborg.core.clients import client_ip
 from waarborg.core.models import Organisation
 from waarborg.requests import actions
 from waarborg.requests.actions import ID_SALT, VERIFY_SALT, RequestError
@@ -31,7 +32,7 @@ def _language(request):
 
 
 def _ip(request):
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
 
 
 def _render(request, organisation, template, language, status=200, **context):

@@ -159,9 +159,10 @@ class Evidence:
 
     @classmethod
     def from_request(cls, request, page=""):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        from waarborg.core.clients import client_ip
+
         return cls(
-            ip=truncate_ip(forwarded or request.META.get("REMOTE_ADDR", "")),
+            ip=truncate_ip(client_ip(request)),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             page=(page or request.META.get("HTTP_REFERER", ""))[:500],
         )
