@@ -54,9 +54,11 @@ def test_sign_up_in_a_cross_site_frame(page, site, live_server):
     cookies_sent = []
     page.on(
         "request",
-        lambda request: cookies_sent.append(request.headers.get("cookie"))
-        if "/subscribe/" in request.url and request.method == "POST"
-        else None,
+        lambda request: (
+            cookies_sent.append(request.headers.get("cookie"))
+            if "/subscribe/" in request.url and request.method == "POST"
+            else None
+        ),
     )
     page.goto(site)
     frame = page.frame_locator("#signup")

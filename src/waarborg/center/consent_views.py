@@ -105,6 +105,12 @@ def subscribe(request, slug, key):
     )
 
 
+def _link_evidence(request, token):
+    """The proof of a step taken through an e-mailed link: the page without the link's id (a
+    credential, and in links sent before, the address)."""
+    return Evidence.from_request(request, page=request.path.replace(token, "…"))
+
+
 def _purpose_of(organisation, purpose_id):
     return get_object_or_404(ConsentPurpose, pk=purpose_id, organisation=organisation)
 
@@ -127,7 +133,7 @@ def confirm(request, slug, token):
         if not within(request, "consent-confirm", data["k"], per_ip=(30, 60)):
             return _too_many(request, organisation, language)
         actions.confirm(
-            purpose, data["k"], evidence=Evidence.from_request(request), language=language
+            purpose, data["k"], evidence=_link_evidence(request, token), language=language
         )
         done = True
     return _render(
@@ -149,7 +155,7 @@ def unsubscribe(request, slug, token):
     except links.LinkError:
         return _link_expired(request, organisation)
     purpose = _purpose_of(organisation, data["p"])
-    evidence = Evidence.from_request(request)
+    evidence = _link_evidence(request, token)
     if request.method == "POST":
         one_click = request.POST.get("List-Unsubscribe") == "One-Click"
         actions.unsubscribe(purpose, data["k"], evidence=evidence, one_click=one_click)
@@ -210,7 +216,7 @@ def preferences_page(request, slug, token):
     if data["o"] != organisation.pk:
         raise Http404
     key, language = data["k"], data.get("l", "nl")
-    evidence = Evidence.from_request(request)
+    evidence = _link_evidence(request, token)
     if request.method == "POST":
         if request.POST.get("object_all"):
             actions.object_to_direct_marketing(organisation, key, source="form", evidence=evidence)

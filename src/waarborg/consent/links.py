@@ -1,27 +1,66 @@
-"""Signed links of the consent ledger: double opt-in (7 days), preferences (1 day), and
-unsubscribe links that keep working as long as the message that carried them (no expiry)."""
+"""Links of the consent ledger: double opt-in (7 days), preferences (1 day), and unsubscribe
+links that keep working as long as the message that carried them (no expiry, RFC 8058).
 
+A link carries an opaque random id (`LinkToken`, stored hashed), never the address. Links sent
+before carried the address in a signed token; they keep working (read_* accepts both), but no
+new one is made."""
+
+import hashlib
+import secrets
 from datetime import timedelta
 
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
+from waarborg.core.crypto import decrypt_text, encrypt_text
 from waarborg.core.emails import absolute_url
 
 CONFIRM_AGE = timedelta(days=7)
 PREFERENCES_AGE = timedelta(days=1)
+ENCRYPTION = "consent-link"  # the purpose its key is derived for
 
 
 class LinkError(Exception):
     pass
 
 
-def _sign(salt, data, timed=True):
-    signer = signing.TimestampSigner(salt=salt) if timed else signing.Signer(salt=salt)
-    return signer.sign_object(data, compress=True)
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _read(salt, token, max_age=None):
+def _new(kind, organisation_id, key, *, purpose=None, language="nl", age=None, keep=False):
+    from waarborg.consent.models import LinkToken
+
+    token = secrets.token_urlsafe(24)
+    LinkToken.objects.create(
+        organisation_id=organisation_id,
+        purpose=purpose,
+        kind=kind,
+        token_hash=_hash(token),
+        token_encrypted=encrypt_text(token, ENCRYPTION) if keep else "",
+        person_key=key,
+        language=language,
+        expires_at=timezone.now() + age if age else None,
+    )
+    return token
+
+
+def _find(kind, token):
+    """The LinkToken of an opaque id, or LinkError (unknown, expired, another kind)."""
+    from waarborg.consent.models import LinkToken
+
+    found = LinkToken.objects.filter(kind=kind, token_hash=_hash(token)).first()
+    if found is None or (found.expires_at and found.expires_at < timezone.now()):
+        raise LinkError("unknown or expired link")
+    return found
+
+
+def _signed(token):
+    return ":" in token  # the signed tokens of links sent before (value:signature)
+
+
+def _read_signed(salt, token, max_age=None):
     try:
         if max_age is None:
             return signing.Signer(salt=salt).unsign_object(token)
@@ -31,27 +70,48 @@ def _read(salt, token, max_age=None):
 
 
 def confirm_token(purpose, key, language):
-    return _sign("consent-confirm", {"p": purpose.pk, "k": key, "l": language})
+    return _new(
+        "confirm", purpose.organisation_id, key, purpose=purpose, language=language, age=CONFIRM_AGE
+    )
 
 
 def read_confirm(token):
-    return _read("consent-confirm", token, CONFIRM_AGE)
+    if _signed(token):
+        return _read_signed("consent-confirm", token, CONFIRM_AGE)
+    found = _find("confirm", token)
+    return {"p": found.purpose_id, "k": found.person_key, "l": found.language}
 
 
 def unsubscribe_token(purpose, key):
-    return _sign("consent-unsubscribe", {"p": purpose.pk, "k": key}, timed=False)
+    """The person's one unsubscribe link for this purpose, made once and given again."""
+    from waarborg.consent.models import LinkToken
+
+    known = (
+        LinkToken.objects.filter(kind="unsubscribe", purpose=purpose, person_key=key)
+        .exclude(token_encrypted="")
+        .first()
+    )
+    if known is not None:
+        return decrypt_text(known.token_encrypted, ENCRYPTION)
+    return _new("unsubscribe", purpose.organisation_id, key, purpose=purpose, keep=True)
 
 
 def read_unsubscribe(token):
-    return _read("consent-unsubscribe", token)
+    if _signed(token):
+        return _read_signed("consent-unsubscribe", token)
+    found = _find("unsubscribe", token)
+    return {"p": found.purpose_id, "k": found.person_key}
 
 
 def preferences_token(organisation, key, language):
-    return _sign("consent-preferences", {"o": organisation.pk, "k": key, "l": language})
+    return _new("preferences", organisation.pk, key, language=language, age=PREFERENCES_AGE)
 
 
 def read_preferences(token):
-    return _read("consent-preferences", token, PREFERENCES_AGE)
+    if _signed(token):
+        return _read_signed("consent-preferences", token, PREFERENCES_AGE)
+    found = _find("preferences", token)
+    return {"o": found.organisation_id, "k": found.person_key, "l": found.language}
 
 
 def unsubscribe_url(purpose, key):
@@ -64,7 +124,5 @@ def unsubscribe_url(purpose, key):
 def unsubscribe_headers(purpose, key):
     """RFC 2369 and RFC 8058 headers for a message about `purpose` to `key`: mail clients show
     an unsubscribe button, and one POST to the link withdraws, with no further page."""
-    return {
-        "List-Unsubscribe": f"<{unsubscribe_url(purpose, key)}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
+    url = unsubscribe_url(purpose, key)
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

@@ -282,3 +282,33 @@ class Suppression(models.Model):
 
     def __str__(self):
         return f"{self.key_hash[:12]}… {self.reason}"
+
+
+class LinkToken(models.Model):
+    """The opaque id in an e-mailed link (double opt-in, unsubscribe, preferences): random,
+    stored only as its SHA-256, so a link carries no address and a copy of the database no
+    working link. The address it stands for stays here, in Waarborg."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("confirmation")
+        UNSUBSCRIBE = "unsubscribe", _("unsubscribe")
+        PREFERENCES = "preferences", _("preferences")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    purpose = models.ForeignKey(
+        ConsentPurpose, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    # unsubscribe links are given again as they were (one per person and purpose, for good)
+    token_encrypted = models.TextField(blank=True)
+    person_key = models.CharField(max_length=254)
+    language = models.CharField(max_length=5, default="nl")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)  # empty: never
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "purpose", "person_key"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.token_hash[:12]}…"
