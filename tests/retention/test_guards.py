@@ -28,10 +28,11 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SCHEMA = [
     "CREATE TABLE client (id INTEGER PRIMARY KEY, name VARCHAR(100), email VARCHAR(100),"
     " created DATE, end_date DATE)",
+    # real foreign keys: PostgreSQL and MariaDB refuse to delete a client that rows refer to
     "CREATE TABLE document (id INTEGER PRIMARY KEY, client_id INTEGER, title VARCHAR(100),"
-    " created DATE)",
+    " created DATE, FOREIGN KEY (client_id) REFERENCES client (id))",
     "CREATE TABLE invoice (id INTEGER PRIMARY KEY, client_id INTEGER, invoice_date DATE,"
-    " amount DECIMAL(10,2), afgeschermd BOOLEAN)",
+    " amount DECIMAL(10,2), afgeschermd BOOLEAN, FOREIGN KEY (client_id) REFERENCES client (id))",
     # three current clients (no end date) and one who left three years ago
     "INSERT INTO client VALUES (1, 'Anna', 'anna@example.nl', '2015-01-01', NULL),"
     " (2, 'Bert', 'bert@example.nl', '2016-01-01', NULL),"
@@ -89,7 +90,7 @@ BINDINGS = {
 }
 
 
-def annotation(client, document, invoice=None):
+def annotation(client, document, invoice=None, with_invoices=False):
     def collection(name, retention):
         text = f"      - name: {name}\n"
         if retention:
@@ -102,7 +103,7 @@ def annotation(client, document, invoice=None):
         "dataset:\n  - fides_key: firm\n    collections:\n"
         + collection("client", client)
         + collection("document", document)
-        + collection("invoice", invoice)
+        + (collection("invoice", invoice) if invoice or with_invoices else "")
     )
 
 
@@ -168,7 +169,8 @@ def plan_counts(organisation):
 
 @pytest.mark.parametrize("binding", BINDINGS)
 def test_an_open_end_is_never_due_whichever_way_the_rule_is_bound(organisation, firm, binding):
-    url, bind, _run = firm
+    url, bind, run_sql = firm
+    run_sql(["DELETE FROM invoice"])  # the issue's case: clients and their documents
     bind(annotation(*BINDINGS[binding]))
     with at(2026, 12, 1):
         plan = plan_counts(organisation)
@@ -187,6 +189,7 @@ def test_empty_text_and_garbage_are_no_end_date_on_sqlite(organisation, sqlite_f
     url, bind, run_sql = sqlite_firm
     run_sql(
         [
+            "DELETE FROM invoice",
             "UPDATE client SET end_date = '' WHERE id = 1",
             "UPDATE client SET end_date = 'onbekend' WHERE id = 2",
             "UPDATE client SET end_date = '0000-00-00' WHERE id = 3",
@@ -203,6 +206,7 @@ def test_empty_text_and_garbage_are_no_end_date_on_sqlite(organisation, sqlite_f
 
 def test_rows_without_any_date_are_counted_and_kept(organisation, firm):
     url, bind, run_sql = firm
+    run_sql(["DELETE FROM invoice", "DELETE FROM document"])  # nothing refers to the clients
     run_sql(["UPDATE client SET created = NULL WHERE id = 2"])
     rule(organisation, "leads-1y", "P1Y", "last_contact")
     bind(annotation("{rule: leads-1y, activity: [client.created]}", None))
@@ -332,7 +336,9 @@ def test_a_rule_that_takes_most_of_a_table_waits_for_a_person(
             )
     assert run.status == RetentionRun.Status.DONE
     assert ids(url, "document") == list(range(1, 10))  # the large rule was skipped ...
-    assert ids(url, "client") == [1, 2, 3]  # ... the others ran
+    client = next(item for item in run.items if item["collection"] == "client")
+    assert "needs_confirmation" not in client and "error" not in client  # ... the others ran
+    assert ids(url, "client") == [1, 2, 3, 4]  # (Dirk stays: his documents and invoices do)
     skipped = [i for i in run.items if i.get("needs_confirmation")]
     assert [i["collection"] for i in skipped] == ["document"]
     officers = {m.to[0] for m in mail.outbox}
@@ -410,3 +416,43 @@ def test_a_run_whose_process_died_resumes_and_keeps_the_evidence_of_both_attempt
     assert run.rows() == 8  # before the crash and after: none counted twice
     assert [i["rows"] for i in run.items if i.get("interrupted")] == [gone]
     assert AuditEntry.objects.filter(action="retention.resume").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_sweep_outside_any_test_transaction_audits_each_rule(organisation, sqlite_firm):
+    """As the command, the worker and the page run it: no transaction around the run."""
+    url, bind, _run = sqlite_firm
+    bind(annotation(*BINDINGS["column and parent date"]))
+    with at(2026, 12, 1):
+        call_command("retention_sweep", "--commit", "--confirm", "--language", "en")
+    run = RetentionRun.objects.get()
+    assert run.status == RetentionRun.Status.DONE, run.error
+    assert ids(url, "client") == [1, 2, 3]
+    audited = AuditEntry.objects.filter(action="retention.item")
+    assert sorted(entry.new["rows"] for entry in audited) == [1, 2]
+    assert AuditEntry.objects.filter(action="retention.sweep").count() == 1
+
+
+def test_a_client_whose_invoices_must_stay_is_kept_and_nothing_trips(organisation, firm):
+    """Clients 2 years after the end, invoices 7 years after their financial year: the
+    departed client stays while his newer invoice must be kept."""
+    url, bind, _run = firm
+    rule(organisation, "fiscal-7y", "P7Y", "end_of_fiscal_year", bound="minimum")
+    bind(
+        annotation(
+            "{rule: clients-2y, column: end_date}",
+            "{rule: clients-2y, activity: [client.end_date]}",
+            "{rule: fiscal-7y, column: invoice_date}",
+        )
+    )
+    with at(2026, 12, 1):
+        client = plan_counts(organisation)[("client", 1)]
+        assert client.count == 0 and client.referenced == 1  # Dirk: his 2022 invoice stays
+        run = confirmed_run(organisation)
+    assert run.status == RetentionRun.Status.DONE, run.error  # no foreign key tripped
+    assert ids(url, "client") == [1, 2, 3, 4]
+    assert ids(url, "document") == [1, 2, 3, 4, 7, 8]  # his documents went
+    assert ids(url, "invoice") == [2, 4]  # the 2015 invoices went
+    with at(2031, 1, 2):  # 2022's seven years have passed: now the client goes too
+        confirmed_run(organisation)
+    assert ids(url, "client") == [1, 2, 3]

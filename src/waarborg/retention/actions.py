@@ -107,15 +107,17 @@ def execute_run(run, now=None, report=None):
     attempt = (run.progress or {}).get("attempt", 0) + 1
     earlier = _earlier_attempt(run) if resumed else []
     run.items = earlier
-    run.save(update_fields=["status", "started_at", "items"])
-    if resumed:
-        record_entry(
-            organisation,
-            actor=run.actor,
-            action="retention.resume",
-            obj=run,
-            new={"attempt": attempt, "rows_before": sum(i.get("rows", 0) for i in earlier)},
-        )
+    with transaction.atomic():
+        run.save(update_fields=["status", "started_at", "items"])
+        if resumed:
+            rows_before = sum(item.get("rows", 0) for item in earlier)
+            record_entry(
+                organisation,
+                actor=run.actor,
+                action="retention.resume",
+                obj=run,
+                new={"attempt": attempt, "rows_before": rows_before},
+            )
     report = report or (lambda text: None)
     errors = []
     items = build_plan(organisation, now)
@@ -204,7 +206,7 @@ def _carry_out(run, item, now, report):
     if item.kind == "source":
         if not item.count:
             return evidence
-        label = f"{item.system.key}.{item.collection} ({item.rule.key})"
+        label = f"{item.label} ({item.rule})"
 
         def on_batch(rows):
             run.progress["current"] = {
@@ -234,13 +236,15 @@ def _carry_out(run, item, now, report):
         run.progress.pop("current", None)
         report(f"{label}: {evidence['rows']:,}")
         if evidence["rows"]:
-            record_entry(
-                run.organisation,
-                actor=run.actor,
-                action="retention.item",
-                obj=run,
-                new={k: evidence.get(k) for k in ("key", "action", "rows", "cutoff", "due")},
-            )
+            with transaction.atomic():  # the rows are gone: say so now, not at the run's end
+                run.save(update_fields=["items", "progress"])
+                record_entry(
+                    run.organisation,
+                    actor=run.actor,
+                    action="retention.item",
+                    obj=run,
+                    new={k: evidence.get(k) for k in ("key", "action", "rows", "cutoff", "due")},
+                )
     elif item.kind == "review":
         task = ensure_review_task(item.system, item.rule, now.date())
         evidence["review_task"] = task.pk

@@ -18,6 +18,7 @@ class SettingsForm(forms.Form):
             )
         self.fields["max_share"] = forms.IntegerField(
             label=_("Largest share of a table the sweep takes without asking (%)"),
+            required=False,  # left out: the share stays as it is
             min_value=1,
             max_value=100,
             initial=current.max_share if current else 50,

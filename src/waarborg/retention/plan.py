@@ -49,6 +49,7 @@ class PlanItem:
     total: int | None = None  # rows in the table
     no_date: int = 0  # rows without any date of the rule: never due, for a person to decide
     open: int = 0  # rows whose end date is empty: not ended
+    referenced: int = 0  # due by date, kept while rows that stay refer to them
     examples: list = field(default_factory=list)  # keys of a few rows that would go
     stage: int | None = None  # the number of an earlier stage; None: the rule's own period
     stages: int = 1  # how many stages the rule has
@@ -114,6 +115,7 @@ class PlanItem:
             "total": self.total,
             "no_date": self.no_date,
             "open": self.open,
+            "referenced": self.referenced,
             "examples": self.examples,
             "oldest": self.oldest,
             "newest": self.newest,
@@ -170,7 +172,34 @@ def _due(dataset, collection, spec, rules, now, seen=()):
                     parent_due.action = "delete"  # only its dates are asked
                     due.parents.append(parent_due)
                     break
+    if rule.bound == RetentionRule.Bound.MAXIMUM and action in DESTRUCTIVE:
+        for column, until, _key in minimum_holds(dataset, collection, rules, now):
+            due.guards.append((column, until))
+    if action == "delete":
+        due.children = _staying_children(dataset, collection, rules, now, (*seen, collection))
     return due
+
+
+def _staying_children(dataset, collection, rules, now, seen):
+    """[(child collection, [its deleting Dues])]: a row is deleted only when no row that
+    references it stays (an invoice kept 7 years keeps its client), so no foreign key trips
+    and no kept row loses what it refers to. Children go first; those not due stay."""
+    children = []
+    for child, parent in sorted(dataset.foreign_keys()):
+        if parent != collection or child == collection or child in seen:
+            continue
+        dues = []
+        for spec in dataset.collections[child].retention or []:
+            if spec["rule"] not in rules:
+                continue
+            try:
+                found = _due(dataset, child, spec, rules, now, seen)
+            except ValueError:
+                continue
+            if found.action == "delete":
+                dues.append(found)
+        children.append((child, dues))
+    return children
 
 
 def _source_items(organisation, now):
@@ -218,9 +247,7 @@ def _source_item(source, dataset, collection, spec, rules, now):
         ) % {"action": item.action}
         return item
     if rule.bound == RetentionRule.Bound.MAXIMUM and item.action in DESTRUCTIVE:
-        for column, until, key in minimum_holds(dataset, collection.name, rules, now):
-            item.due.guards.append((column, until))
-            item.guards.append(key)
+        item.guards = [key for _c, _u, key in minimum_holds(dataset, collection.name, rules, now)]
     return item
 
 
@@ -245,6 +272,7 @@ def count_item(item):
     found = sweep.summary(item.source.url, dataset, item.due)
     item.count, item.oldest, item.newest = found.count, found.oldest, found.newest
     item.total, item.no_date, item.open = found.total, found.no_date, found.open
+    item.referenced = found.referenced
     item.examples = found.examples
     if item.action == "restrict" and not dataset.collections[item.collection].restrict:
         item.recorded = _recorded_keys(item.source, item.collection)

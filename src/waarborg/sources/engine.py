@@ -769,6 +769,31 @@ def column_info(conn, dataset, collection):
     return info
 
 
+_reference_cache = {}
+
+
+def referencing_tables(conn, dataset, collection):
+    """[(table, column there, column here)]: the live schema's foreign keys of other tables
+    that point at `collection` (one column each), cached like `column_info`. Retention reads
+    them so that a row that the database keeps referenced is never deleted, even when the
+    annotation does not know the referring table."""
+    key = (str(conn.engine.url), dataset.schema, collection)
+    cached = _reference_cache.get(key)
+    now = _time.monotonic()
+    if cached and now - cached[0] < _COLUMN_CACHE_SECONDS:
+        return cached[1]
+    inspector = sa.inspect(conn)
+    found = []
+    for table in inspector.get_table_names(schema=dataset.schema):
+        for fk in inspector.get_foreign_keys(table, schema=dataset.schema):
+            if fk.get("referred_table") != collection or table == collection:
+                continue
+            if len(fk["constrained_columns"]) == 1 and len(fk["referred_columns"]) == 1:
+                found.append((table, fk["constrained_columns"][0], fk["referred_columns"][0]))
+    _reference_cache[key] = (now, found)
+    return found
+
+
 def _default_masking(info):
     """No strategy given: empty the column, or where it may not be empty, a keyed hash of text;
     a key column that must hold a number is kept (its row is anonymous once the rest is)."""

@@ -29,6 +29,7 @@ from waarborg.sources.engine import (
     _chunks,
     column_info,
     jsonable,
+    referencing_tables,
     sqlite_moment,
     transaction,
 )
@@ -52,6 +53,8 @@ class Due:
     guards: list = field(default_factory=list)  # [(column, cutoff)]: statutory minimums
     kinds: dict = field(default_factory=dict)  # "table.column" -> END or EVENT (default)
     parents: list = field(default_factory=list)  # [Due] of parent collections rows follow
+    children: list = field(default_factory=list)  # [(collection, [Due])]: rows kept while
+    # a row referring to them stays (one that none of the Dues deletes)
 
     def kind(self, table, column):
         return self.kinds.get(f"{table}.{column}", EVENT)
@@ -73,6 +76,7 @@ class Summary:
     total: int = 0  # rows in the table
     no_date: int = 0  # rows without any real date: never due, a person decides
     open: int = 0  # rows whose end date is empty: not ended, so not due
+    referenced: int = 0  # due by date, but kept while rows that stay refer to them
     examples: list = field(default_factory=list)  # keys of a few rows that would go
 
     @property
@@ -250,11 +254,43 @@ class Sql:
             params += valid_params
         return (" AND ".join(ands), params) if ands else ("", [])
 
-    def where(self, upper=None, inclusive=False, lower=None):
+    def staying(self):
+        """([SQL], params): no row that stays refers to this one (for a delete)."""
+        q, t = self.q, self.t
+        parts, params = [], []
+        for child, dues in self.due.children:
+            c = self._alias("c")
+            mine, theirs = self._join(child)
+            link = f"{c}.{q(theirs)} = {t}{q(mine)}"
+            for due in dues:
+                inner = Sql(self.conn, self.dataset, due, alias=c, depth=self.depth + 1)
+                inner_where, inner_params = inner.where()
+                link += f" AND NOT COALESCE(({inner_where}), FALSE)"
+                params += inner_params
+            table = Table(self.conn, self.dataset, child).name
+            parts.append(f"NOT EXISTS (SELECT 1 FROM {table} {c} WHERE {link})")
+        known = {child for child, _dues in self.due.children}
+        for table, theirs, mine in referencing_tables(self.conn, self.dataset, self.due.collection):
+            if table in known:
+                continue
+            r = self._alias("r")
+            name = self.table.quote(table)
+            if self.dataset.schema:
+                name = f"{self.table.quote(self.dataset.schema)}.{name}"
+            parts.append(
+                f"NOT EXISTS (SELECT 1 FROM {name} {r} WHERE {r}.{q(theirs)} = {t}{q(mine)})"
+            )
+        return parts, params
+
+    def where(self, upper=None, inclusive=False, lower=None, children=True):
         """(SQL, params) of the due rows: their dates (see `dated`), statutory minimums ended,
-        and not handled yet."""
+        no row that stays refers to them (a delete), and not handled yet."""
         q, mark, t = self.q, self.mark, self.t
         parts, params = self.dated(upper, inclusive, lower)
+        if children and self.due.action == "delete":
+            staying, staying_params = self.staying()
+            parts += staying
+            params += staying_params
         for column, cutoff in self.due.guards:
             # a minimum counts from the row's own date; a row without one stays
             valid, valid_params = self.valid(f"{t}{q(column)}")
@@ -371,6 +407,10 @@ def summary(url, dataset, due):
                     f"SELECT COUNT(*) FROM {name} WHERE {has} AND NOT ({ended})",
                     [*has_params, *ended_params],
                 ).fetchone()[0]
+        if due.action == "delete":
+            by_date, by_date_params = sql.where(children=False)
+            dated = run(f"SELECT COUNT(*) FROM {name} WHERE {by_date}", by_date_params)
+            found.referenced = dated.fetchone()[0] - found.count
         if found.count and sql.spec.primary_key and not sql.record:
             found.examples = sql.keys(limit=EXAMPLES)
     return found
