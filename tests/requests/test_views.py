@@ -224,7 +224,9 @@ def test_own_letter_wording_is_used(firm, client_for, privacy_officer, committed
     assert outbox[-1].body.startswith("Hallo Piet Pieters, klik http")
     settings_page = officer.get("/requests/settings/").content.decode()
     assert "eigen tekst" in settings_page
-    officer.post("/requests/letters/acknowledgement/nl/", {"subject": "", "body": ""})
+    empty = officer.post("/requests/letters/acknowledgement/nl/", {"subject": "x", "body": " "})
+    assert empty.status_code == 200 and LetterTemplate.objects.get().body.startswith("Hallo")
+    officer.post("/requests/letters/acknowledgement/nl/", {"restore": "1"})
     assert not LetterTemplate.objects.exists()
 
 

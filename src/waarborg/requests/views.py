@@ -479,24 +479,37 @@ def settings_page(request):
 
 @role_required(Role.PRIVACY_OFFICER)
 def letter_edit(request, key, language):
+    """Edit a letter's wording: preview it with sample data, save it (checked), or restore the
+    shipped text."""
     if key not in letters.LETTERS or language not in ("nl", "en"):
         raise Http404
     subject, body = letters.texts(request.organisation, key, language)
     form = LetterForm(request.POST or None, initial={"subject": subject, "body": body})
+    preview = None
+    if request.method == "POST" and "restore" in request.POST:
+        actions.restore_letter(request.organisation, actor=request.user, key=key, language=language)
+        messages.success(request, _("The shipped text is restored."))
+        return redirect("requests:letter_edit", key=key, language=language)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_letter(
-                request.organisation,
-                actor=request.user,
-                key=key,
-                language=language,
-                **form.cleaned_data,
-            )
+            if "preview" in request.POST:
+                preview = actions.preview_letter(
+                    request.organisation, key=key, language=language, **form.cleaned_data
+                )
+            else:
+                actions.save_letter(
+                    request.organisation,
+                    actor=request.user,
+                    key=key,
+                    language=language,
+                    **form.cleaned_data,
+                )
         except RequestError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The letter is saved."))
-            return redirect("requests:settings")
+            if preview is None:
+                messages.success(request, _("The letter is saved."))
+                return redirect("requests:settings")
     shipped_subject, shipped_body = letters.shipped(key, language)
     return render(
         request,
@@ -507,6 +520,12 @@ def letter_edit(request, key, language):
             "language": language,
             "label": letters.LETTERS[key],
             "shipped": f"{shipped_subject}\n{shipped_body}",
+            "preview": preview,
+            "placeholders": letters.declared(key),
+            "required": letters.required(key),
+            "own": LetterTemplate.objects.filter(
+                organisation=request.organisation, key=key, language=language
+            ).exists(),
         },
     )
 

@@ -109,6 +109,8 @@ from waarborg.requests.actions.tasks import (  # noqa: F401
     update_task,
 )
 from waarborg.requests.actions.wording import (  # noqa: F401
+    preview_letter,
+    restore_letter,
     save_letter,
     save_settings,
 )

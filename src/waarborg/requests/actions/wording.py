@@ -1,6 +1,7 @@
 """An organisation's own wording of letters, and its request settings."""
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from waarborg.audit.actions import record_entry
@@ -12,26 +13,15 @@ from waarborg.requests.models import (
 
 
 def save_letter(organisation, *, actor, key, language, subject, body):
-    """Keep an organisation's own wording of a letter; empty text restores the shipped one."""
+    """Keep an organisation's own wording of a letter. Refused: an empty subject or text, a
+    template outside the sandbox, an undeclared placeholder, or a required one missing."""
     if key not in letters.LETTERS or language not in ("nl", "en"):
         raise RequestError(_("Unknown letter."))
+    try:
+        letters.check_letter(key, subject, body)
+    except letters.LetterError as error:
+        raise RequestError(_("The text is not a valid template: %s") % error) from error
     with transaction.atomic():
-        if not (subject or "").strip() and not (body or "").strip():
-            LetterTemplate.objects.filter(
-                organisation=organisation, key=key, language=language
-            ).delete()
-            record_entry(
-                organisation,
-                actor=actor,
-                action="request.letter_reset",
-                new={"letter": key, "language": language},
-            )
-            return None
-        for text in (subject, body):
-            try:
-                letters.check_template(text)
-            except letters.LetterError as error:
-                raise RequestError(_("The text is not a valid template: %s") % error) from error
         letter, _created = LetterTemplate.objects.update_or_create(
             organisation=organisation,
             key=key,
@@ -45,6 +35,38 @@ def save_letter(organisation, *, actor, key, language, subject, body):
             new={"letter": key, "language": language},
         )
     return letter
+
+
+def restore_letter(organisation, *, actor, key, language):
+    """Go back to the shipped text of a letter."""
+    if key not in letters.LETTERS or language not in ("nl", "en"):
+        raise RequestError(_("Unknown letter."))
+    with transaction.atomic():
+        LetterTemplate.objects.filter(
+            organisation=organisation, key=key, language=language
+        ).delete()
+        record_entry(
+            organisation,
+            actor=actor,
+            action="request.letter_reset",
+            new={"letter": key, "language": language},
+        )
+
+
+def preview_letter(organisation, *, key, language, subject, body):
+    """(subject, body) of a wording rendered with sample data, for the edit page."""
+    from waarborg.requests.samples import sample_context
+
+    try:
+        letters.check_letter(key, subject, body)
+    except letters.LetterError as error:
+        raise RequestError(_("The text is not a valid template: %s") % error) from error
+    context = {
+        **sample_context(key, language),
+        "organisation": letters.organisation_data(organisation),
+    }
+    with translation.override(language):
+        return letters.fill(key, subject, body, context)
 
 
 def save_settings(organisation, *, actor, **values):
