@@ -421,7 +421,8 @@ def test_a_run_whose_process_died_resumes_and_keeps_the_evidence_of_both_attempt
 @pytest.mark.django_db(transaction=True)
 def test_a_committed_sweep_outside_any_test_transaction_audits_each_rule(organisation, sqlite_firm):
     """As the command, the worker and the page run it: no transaction around the run."""
-    url, bind, _run = sqlite_firm
+    url, bind, run_sql = sqlite_firm
+    run_sql(["DELETE FROM invoice"])
     bind(annotation(*BINDINGS["column and parent date"]))
     with at(2026, 12, 1):
         call_command("retention_sweep", "--commit", "--confirm", "--language", "en")

@@ -120,6 +120,9 @@ class PlanItem:
             "oldest": self.oldest,
             "newest": self.newest,
             "guards": self.guards,
+            "note": self.note,
+            "label": str(self.label),
+            "rule_name": str(self.rule) if self.rule else "",
         }
 
 

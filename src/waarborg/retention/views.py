@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.models import Role
-from waarborg.register.models import RetentionRule
+from waarborg.register.models import RetentionRule, System
 from waarborg.retention import actions
 from waarborg.retention.forms import ReviewForm, SettingsForm
 from waarborg.retention.models import BuiltinKind, RetentionRun, ReviewTask
@@ -56,8 +56,14 @@ def run_detail(request, pk):
     run = get_for_org(RetentionRun, request.organisation, pk=pk)
     names = {rule.key: str(rule) for rule in scoped(RetentionRule, request.organisation)}
     names.update({kind.value: kind.label for kind in BuiltinKind})
+    systems = {system.key: str(system) for system in scoped(System, request.organisation)}
     items = [
-        {**item, "rule_name": names.get(item.get("rule"), item.get("rule"))} for item in run.items
+        {
+            **item,
+            "rule_name": names.get(item.get("rule"), item.get("rule")),
+            "system_name": systems.get(item.get("system"), item.get("system")),
+        }
+        for item in run.items
     ]
     return render(request, "retention/run.html", {"run": run, "items": items})
 

@@ -400,11 +400,17 @@ def summary(url, dataset, due):
         if due.column and due.kind(due.collection, due.column) == END:
             found.open = undated  # an empty end date: it has not ended
         else:
+            # an empty end date means "not ended" whatever the other dates say; only rows
+            # with every end date filled in (or none in the rule) and no date at all are
+            # "no date"
             found.no_date = undated
             ended, ended_params = sql.ended()
             if ended:
                 found.open = run(
-                    f"SELECT COUNT(*) FROM {name} WHERE {has} AND NOT ({ended})",
+                    f"SELECT COUNT(*) FROM {name} WHERE NOT ({ended})", ended_params
+                ).fetchone()[0]
+                found.no_date = run(
+                    f"SELECT COUNT(*) FROM {name} WHERE NOT {has} AND {ended}",
                     [*has_params, *ended_params],
                 ).fetchone()[0]
         if due.action == "delete":

@@ -34,3 +34,16 @@ def run_trigger(code):
         "test": _("a test"),
     }
     return labels.get(code, code)
+
+
+@register.filter
+def skip_reason(item):
+    """Why a run's item was skipped, in the reader's language (the run stores the numbers)."""
+    share = item.get("share_skipped")
+    if not share:
+        return item.get("skipped", "")
+    text = _(
+        "not run: it would take %(count)s of the %(total)s rows of the table (%(share)s%%); "
+        "a person must confirm it first"
+    )
+    return text % share

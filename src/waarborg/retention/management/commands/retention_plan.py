@@ -23,14 +23,16 @@ def print_plan(stdout, items, large=()):
         head = f"  {item.label}  [{rule}]"
         if item.problem:
             problems += 1
-            stdout.write(f"{head}  -- {_('error')}: {item.problem}")
+            error = _("error")
+            stdout.write(f"{head}  -- {error}: {item.problem}")
             continue
         if item.note:
             stdout.write(f"{head}  {item.note}")
             continue
         if item.kind == "review":
             state = _("review due") if item.count else _("reviewed")
-            stdout.write(f"{head}  {state}: {_('delete by hand, then confirm')}")
+            todo = _("delete by hand, then confirm")
+            stdout.write(f"{head}  {state}: {todo}")
             continue
         parts = [
             ngettext("%(action)s %(count)s row", "%(action)s %(count)s rows", item.count or 0)
@@ -50,6 +52,12 @@ def print_plan(stdout, items, large=()):
             parts.append(_("%(count)s without a date (never taken)") % {"count": item.no_date})
         if item.open:
             parts.append(_("%(count)s not ended") % {"count": item.open})
+        if item.referenced:
+            parts.append(
+                _("%(count)s kept while rows that stay refer to them") % {"count": item.referenced}
+            )
+        if item.stages > 1:
+            parts.append(_("stage %(n)s of %(of)s") % {"n": item.stage_number, "of": item.stages})
         if item.examples:
             parts.append(
                 _("for example %(keys)s") % {"keys": ", ".join(str(k) for k in item.examples)}

@@ -1,11 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from waarborg.register.management.commands._org import find_organisation, organisation_option
 from waarborg.retention import actions
 from waarborg.retention.management.commands.retention_plan import language_option, print_plan
 from waarborg.retention.models import RetentionRun
+from waarborg.retention.templatetags.retention import skip_reason
 
 
 class Command(BaseCommand):
@@ -38,13 +40,18 @@ class Command(BaseCommand):
             )
             run = actions.execute_run(run, report=lambda line: self.stdout.write("  " + line))
             self.stdout.write(
-                _("run #%(number)s: %(status)s, %(rows)s row(s)")
+                ngettext(
+                    "run #%(number)s: %(status)s, %(rows)s row",
+                    "run #%(number)s: %(status)s, %(rows)s rows",
+                    run.rows(),
+                )
                 % {"number": run.pk, "status": run.get_status_display(), "rows": f"{run.rows():,}"}
             )
             skipped = [item for item in run.items if item.get("needs_confirmation")]
             if skipped:
                 self.stdout.write(_("Skipped, run again with --confirm if this is right:"))
                 for item in skipped:
-                    self.stdout.write(f"  {item['system']}.{item['collection']}: {item['skipped']}")
+                    where = item.get("label") or f"{item['system']} · {item['collection']}"
+                    self.stdout.write(f"  {where}: {skip_reason(item)}")
             if run.status == RetentionRun.Status.FAILED:
                 raise CommandError(run.error)
