@@ -11,7 +11,7 @@ import ipaddress
 import json
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -570,21 +570,19 @@ def prepare_subscribers(rows):
         given = (row.get("date") or row.get("consent_date") or "").strip()
         occurred = None
         if given:
-            from django.utils.dateparse import parse_date, parse_datetime
+            from waarborg.core.inputs import InputError, parse_day_or_moment
 
-            moment = parse_datetime(given) or parse_date(given)
-            if moment is None:
+            try:
+                occurred = parse_day_or_moment(given, _("row %(row)s") % {"row": number})
+            except InputError as error:
+                problems.append(str(error))
+                continue
+            if occurred > timezone.now() + timedelta(days=1):
                 problems.append(
-                    _("row %(row)s: not a date: %(value)s") % {"row": number, "value": given}
+                    _("row %(row)s: the date lies in the future: %(value)s")
+                    % {"row": number, "value": given}
                 )
                 continue
-            occurred = (
-                moment
-                if hasattr(moment, "hour")
-                else timezone.datetime(moment.year, moment.month, moment.day)
-            )
-            if timezone.is_naive(occurred):
-                occurred = timezone.make_aware(occurred)
         prepared.append((key, kind, occurred, row))
     if problems:
         raise ConsentError("\n".join(problems))

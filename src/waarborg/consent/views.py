@@ -1,5 +1,3 @@
-import csv
-import io
 import json
 
 from django.contrib import messages
@@ -15,6 +13,7 @@ from waarborg.consent import actions, proof
 from waarborg.consent.actions import ConsentError
 from waarborg.consent.forms import ApiKeyForm, ImportForm, PersonForm, PurposeForm
 from waarborg.consent.models import ConsentPurpose, ConsentState
+from waarborg.core import inputs
 from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.models import Role
 from waarborg.jobs.imports import start_consent_import
@@ -79,14 +78,10 @@ def purpose_import(request, key):
     purpose = get_for_org(ConsentPurpose, request.organisation, key=key)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["file"].read().decode("utf-8-sig", errors="replace")
-        rows = [
-            {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-            for row in csv.DictReader(io.StringIO(text))
-        ]
         try:
+            rows = inputs.csv_dicts(inputs.read_upload(form.cleaned_data["file"]))
             outcome = start_consent_import(purpose, rows, actor=request.user)
-        except ConsentError as error:
+        except (ConsentError, inputs.InputError) as error:
             for line in str(error).splitlines():
                 form.add_error(None, line)
         else:

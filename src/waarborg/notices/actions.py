@@ -160,14 +160,19 @@ def parse_recipients(text, default_language):
 
     Returns [(email, language)] without duplicates; raises PublishError listing every bad line.
     """
-    import csv
-    import io
 
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
     found, problems = {}, []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    from waarborg.core.inputs import InputError, csv_rows
+
+    try:
+        lines = csv_rows(text)
+    except InputError as error:
+        message = _("The address list was not accepted; nothing was sent.")
+        raise PublishError(message, [Problem("error", str(error))]) from None
+    for number, row in enumerate(lines, start=1):
         cells = [cell.strip() for cell in row]
         if not cells or not any(cells) or cells[0].lower() in ("email", "e-mail", "e-mailadres"):
             continue

@@ -75,6 +75,17 @@ class ChangeNoticeForm(forms.Form):
                 numbers[0],
             )
 
+    def clean_csv_file(self):
+        from waarborg.core.inputs import MAX_CSV_BYTES
+
+        upload = self.cleaned_data.get("csv_file")
+        if upload and upload.size > MAX_CSV_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large: at most %(mb)s MB.")
+                % {"mb": MAX_CSV_BYTES // (1024 * 1024)}
+            )
+        return upload
+
     def address_text(self):
         upload = self.cleaned_data.get("csv_file")
         text = self.cleaned_data.get("addresses", "")

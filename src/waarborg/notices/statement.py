@@ -251,7 +251,11 @@ def render(statement, template="notices/statement.html"):
 
 
 def render_markdown(statement):
+    """The statement as Markdown. HTML in the register's texts is escaped: a site that puts
+    this Markdown into its pages must not run markup typed into Waarborg (the template itself
+    has no <, > or &)."""
     text = render(statement, "notices/statement.md")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     # Templates leave runs of blank lines where optional parts fall away.
     lines, blank = [], False
     for line in text.splitlines():

@@ -99,19 +99,71 @@ def export_register(organisation):
 # --- reading -------------------------------------------------------------------------------
 
 
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ALIASES = 200
+MAX_DEPTH = 40
+MAX_NODES = 1_000_000  # values built, counting each use of an alias anew
+
+
+def _check_limits(text):
+    """Refuse, from the event stream alone (nothing is built yet, nothing locked), a file that
+    is too large, too deep or has too many aliases: a few hundred bytes of nested aliases
+    would otherwise expand to gigabytes."""
+    if len(text) > MAX_BYTES:
+        raise RegisterFileError(
+            [_("the file is larger than %(mb)s MB") % {"mb": MAX_BYTES // (1024 * 1024)}]
+        )
+    aliases = depth = 0
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise RegisterFileError(
+                        [_line(event, _("more than %(n)s aliases (*name)") % {"n": MAX_ALIASES})]
+                    )
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise RegisterFileError(
+                        [_line(event, _("nested more than %(n)s levels deep") % {"n": MAX_DEPTH})]
+                    )
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
 def load_with_lines(text):
     """Parse YAML into plain data and a map from path (tuple of keys/indexes) to line number.
 
-    Duplicate keys in a mapping are an error (PyYAML would silently keep the last one).
+    Duplicate keys in a mapping are an error (PyYAML would silently keep the last one). Size,
+    depth and aliases are limited (`_check_limits`), and so are the values built.
     """
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     lines = {}
+    budget = [MAX_NODES]
+    try:
+        _check_limits(text)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    except yaml.YAMLError:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # the parse below says why
     try:
         node = loader.get_single_node()
         if node is None:
             return None, lines
 
         def build(node, path):
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise RegisterFileError(
+                    [
+                        _line(
+                            node, _("the file expands to more than %(n)s values") % {"n": MAX_NODES}
+                        )
+                    ]
+                )
             lines[path] = node.start_mark.line + 1
             if isinstance(node, yaml.MappingNode):
                 result = {}
