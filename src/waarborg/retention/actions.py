@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from waarborg.audit.actions import record_entry
 from waarborg.audit.models import AuditAnchor, AuditEntry
 from waarborg.core.dates import parse_duration
+from waarborg.jobs.worker import checkpoint
 from waarborg.retention.models import (
     BUILTIN_DEFAULTS,
     BuiltinKind,
@@ -125,6 +126,7 @@ def execute_run(run, now=None, report=None):
     run.progress = {"items": len(items), "done": 0, "rows": 0, "attempt": attempt}
     skipped = []
     for index, item in enumerate(items):
+        checkpoint()  # a worker asked to stop stops here; the run resumes when taken up again
         seen = run.confirmed.get(item.key)
         if item.key in large and (seen is None or item.count > seen):
             run.items.append(_skip(item))
@@ -143,7 +145,18 @@ def execute_run(run, now=None, report=None):
     run.error = "\n".join(errors)
     run.finished_at = timezone.now()
     with transaction.atomic():
-        run.save(update_fields=["status", "error", "finished_at", "items", "progress"])
+        # only the attempt that moves the run from running to its end writes the audit entry:
+        # two workers that both took the run up cannot end it twice
+        ended = RetentionRun.objects.filter(pk=run.pk, status=RetentionRun.Status.RUNNING).update(
+            status=run.status,
+            error=run.error,
+            finished_at=run.finished_at,
+            items=run.items,
+            progress=run.progress,
+        )
+        if not ended:
+            run.refresh_from_db()
+            return run
         record_entry(
             organisation,
             actor=run.actor,
@@ -225,6 +238,7 @@ def _carry_out(run, item, now, report):
             }  # fmt: skip
             run.save(update_fields=["progress"])
             report(f"{label}: {rows:,} / {item.count:,}")
+            checkpoint()  # between two committed batches
 
         try:
             if item.due.action == "restrict" and _by_record(item):
