@@ -92,6 +92,8 @@ def request_form(request, slug):
                                 "description",
                                 "direct_marketing",
                                 "language",
+                                "transmit_to",
+                                "transmit_email",
                             )
                         },
                     )

@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from waarborg.core.models import Term, TermKind
 from waarborg.core.taxonomy import terms_for
+from waarborg.register.models import ProcessingActivity
 from waarborg.requests.models import (
     Channel,
     ClaimedDecision,
     Kind,
     RefusalGround,
     RequestSettings,
+    RestrictionGround,
     TaskOutcome,
 )
 
@@ -43,6 +45,14 @@ class IntakeForm(forms.Form):
         required=False,
     )
     language = forms.ChoiceField(label=_("Language of our answer"), choices=settings.LANGUAGES)
+    transmit_to = forms.CharField(
+        label=_("Data portability: send my data directly to (organisation, optional)"),
+        max_length=200,
+        required=False,
+    )
+    transmit_email = forms.EmailField(
+        label=_("Its e-mail address for the transfer"), required=False
+    )
 
 
 class StaffIntakeForm(forms.Form):
@@ -90,10 +100,29 @@ class StaffIntakeForm(forms.Form):
     original = forms.FileField(
         label=_("The original (e-mail, scan of the letter, call note)"), required=False
     )
+    restriction_ground = forms.ChoiceField(
+        label=_("Restriction: the ground (Art. 18(1))"),
+        choices=[("", "—"), *RestrictionGround.choices],
+        required=False,
+    )
+    activities = forms.ModelMultipleChoiceField(
+        label=_("Objection: the processing objected to"),
+        queryset=ProcessingActivity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Empty: every processing on Art. 6(1)(e) or (f) of these groups."),
+    )
+    transmit_to = forms.CharField(
+        label=_("Portability: transmit directly to (controller)"), max_length=200, required=False
+    )
+    transmit_email = forms.EmailField(label=_("That controller's e-mail address"), required=False)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject_groups"].queryset = terms_for(organisation, TermKind.DATA_SUBJECT)
+        self.fields["activities"].queryset = ProcessingActivity.objects.filter(
+            organisation=organisation
+        ).order_by("key")
         self.fields["language"].initial = organisation.default_language
 
 
@@ -189,6 +218,17 @@ class RectifyForm(forms.Form):
         if not changes:
             raise forms.ValidationError(_("Give at least one correction."))
         return changes
+
+
+class LiftForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the restriction lifted?"), max_length=500)
+
+
+class NotFeasibleForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why direct transmission is not technically feasible (the person reads it)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class WaiveForm(forms.Form):

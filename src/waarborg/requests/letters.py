@@ -38,6 +38,10 @@ LETTERS = {
         "To a recipient: rectification, erasure or restriction (Art. 19)"
     ),
     "reminder": gettext_lazy("Daily reminder to staff"),
+    "restriction_lifting": gettext_lazy("To the person: a restriction will be lifted (Art. 18(3))"),
+    "portability_transmission": gettext_lazy(
+        "To the controller the person named: the data, transmitted directly (Art. 20(2))"
+    ),
 }
 
 # The variables every letter may use (see _context in actions/common.py).
@@ -79,6 +83,11 @@ SPEC = {
     "routes": ((), ("authority",)),
     "recipient_notice": (("action", "done", "note"), ("reference", "action")),
     "reminder": (("items",), ("items",)),
+    "restriction_lifting": (("systems", "restriction_ground"), ("systems",)),
+    "portability_transmission": (
+        ("controller", "link", "link_valid_until"),
+        ("link", "link_valid_until"),
+    ),
 }
 
 

@@ -72,6 +72,27 @@ class RefusalGround(models.TextChoices):
     EXCESSIVE = "excessive", _("Excessive, in particular repetitive (Art. 12(5))")
     IDENTITY = "identity", _("Identity not established (Art. 12(6))")
     EXEMPTION = "exemption", _("An exemption applies (Art. 17(3), 23 GDPR; UAVG art. 41)")
+    COMPELLING = (
+        "compelling",
+        _("Compelling legitimate grounds that override the person's interests (Art. 21(1))"),
+    )
+    LEGAL_CLAIMS = (
+        "legal_claims",
+        _("Needed for the establishment, exercise or defence of legal claims (Art. 21(1))"),
+    )
+
+
+# Grounds only an objection under Art. 21(1) can be refused on.
+OBJECTION_GROUNDS = (RefusalGround.COMPELLING, RefusalGround.LEGAL_CLAIMS)
+# Legal bases an Art. 21(1) objection applies to: Art. 6(1)(e) and (f).
+OBJECTABLE_BASES = ("public_task", "legitimate_interests")
+
+
+class RestrictionGround(models.TextChoices):
+    ACCURACY = "accuracy", _("The accuracy is contested (Art. 18(1)(a))")
+    UNLAWFUL = "unlawful", _("Unlawful, but the person wants it kept (Art. 18(1)(b))")
+    LEGAL_CLAIMS = "legal_claims", _("The person needs it for legal claims (Art. 18(1)(c))")
+    OBJECTION = "objection", _("An objection is pending (Art. 18(1)(d))")
 
 
 class RequestSettings(models.Model):
@@ -95,6 +116,11 @@ class RequestSettings(models.Model):
         _("days after closure that uploads and packages are deleted"), default=30
     )
     max_upload_mb = models.PositiveSmallIntegerField(_("largest upload (MB)"), default=20)
+    restrict_on_objection = models.BooleanField(
+        _("an objection restricts the processing concerned at once, pending the decision"),
+        default=False,
+        help_text=_("Art. 18(1)(d): set it when the privacy statement promises it."),
+    )
     copies_to_known_address = models.BooleanField(
         _("copies only to a known address, otherwise an identity check"),
         default=False,
@@ -131,6 +157,29 @@ class SubjectRequest(models.Model):
     kvk_number = models.CharField(_("KvK number"), max_length=20, blank=True)
     company_address = models.TextField(_("company address"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    restriction_ground = models.CharField(
+        _("ground for the restriction"),
+        max_length=15,
+        choices=RestrictionGround.choices,
+        blank=True,
+    )
+    activities = models.ManyToManyField(
+        "register.ProcessingActivity",
+        blank=True,
+        related_name="+",
+        verbose_name=_("processing objected to"),
+    )
+    restricted_pending_at = models.DateTimeField(
+        _("restricted pending the decision"), null=True, blank=True
+    )
+    transmit_to = models.CharField(
+        _("transmit directly to (controller)"), max_length=200, blank=True
+    )
+    transmit_email = models.EmailField(_("that controller's e-mail address"), blank=True)
+    transmitted_at = models.DateTimeField(_("transmitted"), null=True, blank=True)
+    transmission_not_feasible = models.TextField(
+        _("direct transmission not technically feasible, because"), blank=True
+    )
     direct_marketing = models.BooleanField(
         _("objection to direct marketing"),
         default=False,
@@ -299,6 +348,10 @@ class RequestTask(models.Model):
     outcome = models.CharField(_("outcome"), max_length=15, choices=TaskOutcome.choices, blank=True)
     outcome_reason = models.TextField(_("reason"), blank=True)
     waiver_reason = models.TextField(_("reason for the waiver"), blank=True)
+    # Lifting a restriction (Art. 18(3)): the person is told first, then it is lifted.
+    lift_announced_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
     # What an automatic run found or did: rows per table, evidence, held data with reasons.
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)

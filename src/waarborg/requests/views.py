@@ -26,7 +26,9 @@ from waarborg.requests.forms import (
     ForwardForm,
     IdentityCheckForm,
     LetterForm,
+    LiftForm,
     NoteForm,
+    NotFeasibleForm,
     RectifyForm,
     RefuseForm,
     SettingsForm,
@@ -124,6 +126,10 @@ def new(request):
                 company_name=data["company_name"],
                 kvk_number=data["kvk_number"],
                 company_address=data["company_address"],
+                restriction_ground=data["restriction_ground"],
+                activities=data["activities"],
+                transmit_to=data["transmit_to"],
+                transmit_email=data["transmit_email"],
             )
         except RequestError as error:
             form.add_error(None, str(error))
@@ -177,6 +183,9 @@ def detail(request, pk):
         "workers": users,
         "task_outcomes": TaskOutcome.choices,
         "waive_form": WaiveForm(),
+        "lift_form": LiftForm(),
+        "not_feasible_form": NotFeasibleForm(),
+        "liftable": {t.pk for t in actions.liftable(subject_request)},
         "has_controllers": _controllers(request.organisation).exists(),
         "Kind": Kind,
         "TaskKind": TaskKind,
@@ -371,6 +380,30 @@ def waive_all(request, subject_request):
     data = _form_or_error(WaiveForm(request.POST))
     actions.waive_open_tasks(subject_request, actor=request.user, reason=data["reason"])
     return _("The open tasks are waived.")
+
+
+@request_action(Role.PRIVACY_OFFICER)
+def lift_announce(request, subject_request, task_pk):
+    task = _task(subject_request, task_pk)
+    actions.announce_lifting(task, actor=request.user)
+    return _sent_or_ready(
+        subject_request, _("The person is told that the restriction will be lifted.")
+    )
+
+
+@request_action(Role.PRIVACY_OFFICER)
+def lift(request, subject_request, task_pk):
+    task = _task(subject_request, task_pk)
+    data = _form_or_error(LiftForm(request.POST))
+    actions.lift_restriction(task, actor=request.user, reason=data["reason"])
+    return _("The restriction is lifted.")
+
+
+@request_action(Role.PRIVACY_OFFICER)
+def not_feasible(request, subject_request):
+    data = _form_or_error(NotFeasibleForm(request.POST))
+    actions.record_not_feasible(subject_request, actor=request.user, reason=data["reason"])
+    return _("Recorded; the answer tells the person and the package goes to them.")
 
 
 @request_action(Role.HANDLER)

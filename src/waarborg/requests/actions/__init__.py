@@ -88,6 +88,15 @@ from waarborg.requests.actions.reminders import (  # noqa: F401
     attention,
     send_reminders,
 )
+from waarborg.requests.actions.rights import (  # noqa: F401
+    announce_lifting,
+    check_refusal,
+    lift_restriction,
+    liftable,
+    record_not_feasible,
+    restrict_pending_objection,
+    transmit,
+)
 from waarborg.requests.actions.tasks import (  # noqa: F401
     _complete_task,
     _jsonable_result,

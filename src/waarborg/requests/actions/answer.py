@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from waarborg.audit.actions import record_entry
 from waarborg.core.crypto import keyed_hash
+from waarborg.core.fields import translated
 from waarborg.requests import letters, statements
 from waarborg.requests.actions.common import (
     RequestError,
@@ -18,7 +19,8 @@ from waarborg.requests.actions.files import build_package, download_link
 from waarborg.requests.actions.identifiers import known_address, pending_decision
 from waarborg.requests.actions.intake import email_verified
 from waarborg.requests.actions.outcomes import unresolved_tasks
-from waarborg.requests.actions.tasks import open_tasks
+from waarborg.requests.actions.rights import check_refusal, transmit
+from waarborg.requests.actions.tasks import concerned_activities, open_tasks
 from waarborg.requests.models import (
     FileKind,
     Kind,
@@ -71,6 +73,20 @@ def _answer_context(subject_request, note, partly):
     return context
 
 
+def _stopped_activities(subject_request):
+    """The activities an objection stopped: those concerned whose systems' tasks are done."""
+    done = {
+        task.system_id
+        for task in subject_request.tasks.filter(kind=TaskKind.SYSTEM, outcome=TaskOutcome.DONE)
+    }
+    language = subject_request.language
+    return [
+        translated(activity.name, language)
+        for activity in concerned_activities(subject_request)
+        if {system.pk for system in activity.systems.all()} & done
+    ]
+
+
 def _routes(subject_request):
     """The complaint and court routes (Art. 12(4)): a heading and its paragraph."""
     heading, text = letters.render(
@@ -118,9 +134,20 @@ def send_answer(subject_request, *, actor, note="", partly=False):
         if package is None or package.is_expired():
             package = build_package(subject_request, actor=actor)
     context = _answer_context(subject_request, note, partly)
-    if package is not None and subject_request.email:
+    direct = (
+        subject_request.kind == Kind.PORTABILITY
+        and subject_request.transmit_to
+        and subject_request.transmit_email
+        and not subject_request.transmission_not_feasible
+    )
+    if direct:
+        context["transmitted_to"] = subject_request.transmit_to
+    elif package is not None and subject_request.email:
         context["link"] = download_link(package)
         context["link_valid_until"] = local_date(subject_request.organisation, package.expires_at)
+    context["not_feasible"] = subject_request.transmission_not_feasible
+    if subject_request.kind == Kind.OBJECTION:
+        context["activities"] = _stopped_activities(subject_request)
     with transaction.atomic():
         subject_request.status = Status.ANSWERED
         subject_request.outcome = Outcome.PARTLY if partly else Outcome.GRANTED
@@ -134,6 +161,8 @@ def send_answer(subject_request, *, actor, note="", partly=False):
             obj=subject_request,
             new={"outcome": subject_request.outcome, "held": len(context["held"])},
         )
+        if direct:
+            transmit(subject_request, package, actor=actor)
         _mail_person(subject_request, f"answer_{subject_request.kind}", **context)
     return subject_request
 
@@ -144,6 +173,7 @@ def refuse_request(subject_request, *, actor, ground, reasons, partly=False):
         raise RequestError(_("This request is no longer open."))
     if ground not in RefusalGround.values:
         raise RequestError(_("Choose the ground for the refusal."))
+    check_refusal(subject_request, ground)
     reasons = (reasons or "").strip()
     if not reasons:
         raise RequestError(_("A refusal needs its reasons; the person is told them."))

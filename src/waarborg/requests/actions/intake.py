@@ -72,6 +72,10 @@ def create_request(
     company_name="",
     kvk_number="",
     company_address="",
+    restriction_ground="",
+    activities=(),
+    transmit_to="",
+    transmit_email="",
 ):
     """Take in a request (Art. 12 GDPR), give it a reference and its due date, and send the
     acknowledgement with a verification link to the given address.
@@ -91,6 +95,16 @@ def create_request(
             raise RequestError(_("This is not an e-mail address: %s") % email) from error
     elif channel in ("web", "api"):
         raise RequestError(_("An e-mail address is needed."))
+    transmit_email = (transmit_email or "").strip().lower()
+    if transmit_email:
+        try:
+            validate_email(transmit_email)
+        except ValidationError as error:
+            raise RequestError(_("This is not an e-mail address: %s") % transmit_email) from error
+    if kind == Kind.PORTABILITY and bool(transmit_email) != bool((transmit_to or "").strip()):
+        raise RequestError(
+            _("For direct transmission, give the controller's name and its e-mail address.")
+        )
     postal_address = (postal_address or "").strip()
     if (
         channel == "letter"
@@ -125,6 +139,11 @@ def create_request(
                     company_name=(company_name or "").strip()[:200],
                     kvk_number=(kvk_number or "").strip()[:20],
                     company_address=(company_address or "").strip(),
+                    restriction_ground=restriction_ground if kind == Kind.RESTRICTION else "",
+                    transmit_to=(transmit_to or "").strip()[:200]
+                    if kind == Kind.PORTABILITY
+                    else "",
+                    transmit_email=transmit_email if kind == Kind.PORTABILITY else "",
                     description=(description or "").strip(),
                     direct_marketing=bool(direct_marketing) and kind == Kind.OBJECTION,
                     received_at=received_at,
@@ -133,6 +152,8 @@ def create_request(
                 subject_request.save()
                 if subject_groups:
                     subject_request.subject_groups.set(subject_groups)
+                if activities and kind == Kind.OBJECTION:
+                    subject_request.activities.set(activities)
                 if original is not None:
                     _store_file(
                         subject_request, FileKind.ORIGINAL, original, actor_text=actor_label(actor)

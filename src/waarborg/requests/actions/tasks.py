@@ -25,6 +25,7 @@ from waarborg.requests.actions.files import _store_file
 from waarborg.requests.actions.identifiers import identities_for_task, verified_identities
 from waarborg.requests.actions.outcomes import automatic_outcome, check_outcome
 from waarborg.requests.models import (
+    OBJECTABLE_BASES,
     FileKind,
     Kind,
     RequestTask,
@@ -52,6 +53,16 @@ def concerned_activities(subject_request):
         if groups and own_groups and not own_groups & groups:
             continue
         chosen.append(activity)
+    if subject_request.kind == Kind.OBJECTION:
+        # only the processing objected to: the activities named, else those on Art. 6(1)(e)
+        # or (f) (a direct-marketing objection is carried out in the consent ledger)
+        named = set(subject_request.activities.values_list("pk", flat=True))
+        if named:
+            chosen = [a for a in chosen if a.pk in named]
+        elif subject_request.direct_marketing:
+            chosen = []
+        else:
+            chosen = [a for a in chosen if a.legal_basis in OBJECTABLE_BASES]
     return chosen
 
 
@@ -69,7 +80,9 @@ def relevant_systems(subject_request):
             if a.legal_basis in PORTABLE_BASES and a.source == ProcessingActivity.Source.DIRECT
         ]
     chosen = {system.pk: system for activity in own for system in activity.systems.all()}
-    if subject_request.kind != Kind.PORTABILITY:
+    # systems outside every activity only when no group was chosen: a rectification of a
+    # phone number of one group makes tasks for that group's systems, not for all of them
+    if subject_request.kind not in (Kind.PORTABILITY, Kind.OBJECTION) and not groups:
         systems = (
             System.objects.filter(organisation=subject_request.organisation)
             .exclude(status=RegisterStatus.RETIRED)

@@ -1,0 +1,194 @@
+"""The rights in full: lifting a restriction (Art. 18(3): the person is told first), an
+objection restricting the processing concerned at once (Art. 18(1)(d)) and its refusal grounds
+(Art. 21(1); a direct-marketing objection is never refused, Art. 21(2)-(3)), and direct
+transmission of portable data to the controller the person names (Art. 20(2))."""
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from waarborg.audit.actions import record_entry
+from waarborg.requests import letters, statements
+from waarborg.requests.actions.common import RequestError, _context, _mail_person
+from waarborg.requests.models import (
+    OBJECTION_GROUNDS,
+    Kind,
+    RestrictionGround,
+    TaskKind,
+    TaskOutcome,
+    TaskStatus,
+)
+
+
+def _restricted(task):
+    request_kind = task.request.kind
+    return (
+        task.kind == TaskKind.SYSTEM
+        and task.status == TaskStatus.DONE
+        and (
+            task.outcome == TaskOutcome.RESTRICTED
+            or (request_kind == Kind.RESTRICTION and task.outcome == TaskOutcome.DONE)
+        )
+        or task.result.get("pending_restriction")
+    )
+
+
+def liftable(subject_request):
+    """System tasks whose restriction is in force (not lifted)."""
+    return [
+        task
+        for task in subject_request.tasks.filter(kind=TaskKind.SYSTEM).select_related("system")
+        if _restricted(task) and task.lifted_at is None
+    ]
+
+
+def announce_lifting(task, *, actor):
+    """Tell the person that the restriction in this system will be lifted (Art. 18(3)), by
+    e-mail or by a letter to post; lifting is possible only after this."""
+    subject_request = task.request
+    if subject_request.purged_at or not subject_request.name or subject_request.identity_hash:
+        raise RequestError(_("The person can no longer be told: the request keeps no identity."))
+    if not _restricted(task) or task.lifted_at:
+        raise RequestError(_("This task has no restriction in force."))
+    with transaction.atomic():
+        task.lift_announced_at = timezone.now()
+        task.save(update_fields=["lift_announced_at"])
+        record_entry(
+            subject_request.organisation,
+            actor=actor,
+            action="request.restriction_lift_announced",
+            obj=subject_request,
+            new={"task": task.pk, "system": task.system.key if task.system else task.title},
+        )
+        with translation.override(subject_request.language):
+            ground = str(subject_request.get_restriction_ground_display())
+        _mail_person(
+            subject_request,
+            "restriction_lifting",
+            systems=[statements.task_name(task, subject_request.language)],
+            restriction_ground=ground if subject_request.restriction_ground else "",
+        )
+    return task
+
+
+def lift_restriction(task, *, actor, reason):
+    """Lift the restriction in one system, after the person was told (audited)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RequestError(_("Say why the restriction is lifted."))
+    if task.lift_announced_at is None:
+        raise RequestError(_("Tell the person first that the restriction will be lifted."))
+    if task.lifted_at:
+        raise RequestError(_("This restriction is already lifted."))
+    with transaction.atomic():
+        task.lifted_at = timezone.now()
+        task.lift_reason = reason
+        task.save(update_fields=["lifted_at", "lift_reason"])
+        record_entry(
+            task.request.organisation,
+            actor=actor,
+            action="request.restriction_lifted",
+            obj=task.request,
+            new={
+                "task": task.pk,
+                "system": task.system.key if task.system else task.title,
+                "reason": reason,
+                "announced_at": task.lift_announced_at,
+            },
+        )
+    return task
+
+
+def restrict_pending_objection(subject_request, tasks, *, actor):
+    """An objection under Art. 21(1) restricts the processing concerned at once, pending the
+    decision (Art. 18(1)(d)), where the organisation promises it. Each system task is marked
+    restricted pending the decision; the audit names the activities."""
+    if subject_request.kind != Kind.OBJECTION or subject_request.direct_marketing:
+        return
+    system_tasks = [t for t in tasks if t.kind == TaskKind.SYSTEM]
+    if not system_tasks:
+        return
+    subject_request.restriction_ground = RestrictionGround.OBJECTION
+    subject_request.restricted_pending_at = timezone.now()
+    subject_request.save(update_fields=["restriction_ground", "restricted_pending_at"])
+    for task in system_tasks:
+        task.result = {**task.result, "pending_restriction": True}
+        task.instructions = _(
+            "Restricted at once, pending the decision on the objection (Art. 18(1)(d))."
+        ) + ("\n" + task.instructions if task.instructions else "")
+        task.save(update_fields=["result", "instructions"])
+    from waarborg.requests.actions.tasks import concerned_activities
+
+    record_entry(
+        subject_request.organisation,
+        actor=actor,
+        action="request.restricted_pending",
+        obj=subject_request,
+        new={
+            "activities": [a.key for a in concerned_activities(subject_request)],
+            "systems": [t.system.key for t in system_tasks if t.system],
+        },
+    )
+
+
+def check_refusal(subject_request, ground):
+    """Art. 21: a direct-marketing objection is never refused; an Art. 21(1) objection only on
+    compelling legitimate grounds or legal claims (or the grounds of Art. 12)."""
+    if subject_request.kind == Kind.OBJECTION and subject_request.direct_marketing:
+        raise RequestError(
+            _("An objection to direct marketing can never be refused (Art. 21(2) and (3)).")
+        )
+    if ground in OBJECTION_GROUNDS and subject_request.kind != Kind.OBJECTION:
+        raise RequestError(_("This ground is for refusing an objection only."))
+
+
+def transmit(subject_request, package, *, actor):
+    """Art. 20(2): send the controller the person named (and only it) an expiring link to the
+    package, and record it."""
+    from waarborg.requests.actions.common import local_date
+    from waarborg.requests.actions.files import download_link
+
+    context = _context(
+        subject_request,
+        controller=subject_request.transmit_to,
+        link=download_link(package),
+        link_valid_until=local_date(subject_request.organisation, package.expires_at),
+    )
+    address = subject_request.transmit_email
+    organisation = subject_request.organisation
+    language = subject_request.language
+    subject_request.transmitted_at = timezone.now()
+    subject_request.save(update_fields=["transmitted_at"])
+    record_entry(
+        organisation,
+        actor=actor,
+        action="request.transmitted",
+        obj=subject_request,
+        new={"controller": subject_request.transmit_to, "to": address},
+    )
+    transaction.on_commit(
+        lambda: letters.send(
+            organisation, "portability_transmission", language, context, to=address
+        )
+    )
+
+
+def record_not_feasible(subject_request, *, actor, reason):
+    """Direct transmission is not technically feasible: the reason is kept and the person told
+    it in the answer, and the package goes to the person instead."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RequestError(_("Say why direct transmission is not technically feasible."))
+    if not subject_request.transmit_to:
+        raise RequestError(_("The person did not ask for direct transmission."))
+    with transaction.atomic():
+        subject_request.transmission_not_feasible = reason
+        subject_request.save(update_fields=["transmission_not_feasible"])
+        record_entry(
+            subject_request.organisation,
+            actor=actor,
+            action="request.transmission_not_feasible",
+            obj=subject_request,
+            new={"reason": reason},
+        )
+    return subject_request
