@@ -258,3 +258,30 @@ def build_requests(firm, owner, users):
         description="Wil niet meer gebeld worden over onderhoudsacties.",
         received_at=now - timedelta(days=1),
     )
+    # a letter without an e-mail address: every letter goes by post, printed as PDF
+    request_actions.create_request(
+        firm,
+        actor=handler,
+        kind="restriction",
+        channel="letter",
+        name="Kees Bakker",
+        postal_address="Kanaalweg 8\n3526 KL Utrecht",
+        customer_number="K-1007",
+        restriction_ground="accuracy",
+        language="nl",
+        description="Mijn factuuradres klopt niet; gebruik mijn gegevens niet tot het is opgelost.",
+        received_at=now - timedelta(days=3),
+    )
+    # portability straight to the new supplier the customer names (Art. 20(2))
+    request_actions.create_request(
+        firm,
+        actor=None,
+        kind="portability",
+        channel="web",
+        name="Sanne Jansen",
+        email="klant12@example.nl",
+        language="en",
+        transmit_to="Nieuwe Installateur B.V.",
+        transmit_email="overstap@nieuwe-installateur.example",
+        received_at=now - timedelta(hours=5),
+    )

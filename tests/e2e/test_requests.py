@@ -131,3 +131,51 @@ def test_access_request_from_form_to_download(
     page.goto(_link(answer, "/download/") + "rapport.html")
     assert "Uw persoonsgegevens" in page.locator("h1").inner_text()
     assert email in page.content()
+
+
+def test_postal_request_from_intake_to_the_printed_answer(
+    browser, live_server, settings, organisation, owner, handler, privacy_officer
+):
+    """A letter without an e-mail address: a handler enters it, every letter is a PDF to print,
+    and the answer is recorded as posted only when staff confirm it."""
+    settings.BASE_URL = live_server.url
+    demo.build_register(organisation, owner)
+    base = live_server.url
+    context, page = _login(browser, base, handler)
+    page.goto(base + "/requests/new/")
+    page.select_option("select[name=kind]", "access")
+    page.select_option("select[name=channel]", "letter")
+    page.fill("input[name=name]", "Els Brief")
+    page.fill("textarea[name=postal_address]", "Dorpsstraat 12\n3991 AB Houten")
+    page.fill("input[name=customer_number]", "K-1001")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/requests/*/")
+    subject_request = SubjectRequest.objects.get(name="Els Brief")
+    table = page.locator("#person-letters")
+    assert "nog niet verstuurd" in table.inner_text()
+    assert "per post verstuurd op" not in page.content()
+    ack = subject_request.letters.get(key="acknowledgement")
+    pdf = page.request.get(f"{base}/requests/{subject_request.pk}/letters/{ack.pk}.pdf")
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    page.fill("textarea[name=note], input[name=note]", "Handtekening komt overeen met dossier")
+    page.check("input[name=identifiers][value=customer_number]")
+    page.click("form[action$='/verify/'] button[type=submit]")
+    page.wait_for_selector("text=Geverifieerde kenmerken")
+    context.close()
+    for task in subject_request.tasks.filter(status=TaskStatus.OPEN):
+        actions.update_task(task, actor=handler, outcome="nothing_found")
+
+    context, page = _login(browser, base, privacy_officer)
+    page.goto(f"{base}/requests/{subject_request.pk}/")
+    page.click("form[action$='/answer/'] button[type=submit]")
+    page.wait_for_selector("text=staat klaar om te printen")
+    answer = subject_request.letters.get(key="answer_access")
+    pdf = page.request.get(f"{base}/requests/{subject_request.pk}/letters/{answer.pk}.pdf")
+    assert pdf.ok and pdf.body().startswith(b"%PDF") and len(pdf.body()) > 5000
+    for _letter in subject_request.letters.all():
+        page.locator("#person-letters button").first.click()
+        page.wait_for_load_state()
+    assert page.locator("#person-letters").inner_text().count("per post verstuurd op") == 2
+    page.click("form[action$='/close/'] button[type=submit]")
+    page.wait_for_selector("text=Gesloten")
+    context.close()

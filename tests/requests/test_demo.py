@@ -97,7 +97,12 @@ def test_demo_has_requests_in_several_states(demo_firm):
     staff.force_login(owner)
     page = staff.get("/requests/").content.decode()
     assert "te laat" in page
-    assert SubjectRequest.objects.filter(organisation=demo_firm).count() == 4
+    assert SubjectRequest.objects.filter(organisation=demo_firm).count() == 6
+    postal = SubjectRequest.objects.get(organisation=demo_firm, name="Kees Bakker")
+    assert postal.restriction_ground == "accuracy"
+    assert [letter.waits_for_post for letter in postal.letters.all()] == [True]
+    portability = SubjectRequest.objects.get(organisation=demo_firm, kind="portability")
+    assert portability.transmit_email == "overstap@nieuwe-installateur.example"
     erasure = SubjectRequest.objects.get(organisation=demo_firm, kind="erasure")
     assert erasure.tasks.filter(system__key="webshop", automatic=True).exists()
     # the client work is forwarded, not searched
