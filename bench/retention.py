@@ -22,6 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("WAARBORG_DATA_DIR", str(Path(__file__).parent / ".data"))
 os.environ.setdefault("WAARBORG_SECRET_KEY", "bench-" + "x" * 60)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waarborg.settings")
+# the benchmark databases are sources; their folder is one an operator would allow
+os.environ.setdefault("WAARBORG_SOURCE_SQLITE_DIRS", str(Path(__file__).parent / ".data"))
 
 import django  # noqa: E402
 
