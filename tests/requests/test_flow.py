@@ -501,12 +501,27 @@ def test_id_copy_is_deleted_after_the_check(firm, committed, outbox, privacy_off
     stored = RequestFile.objects.get(request=subject_request, kind=FileKind.ID_COPY)
     assert b"fake" not in bytes(stored.data)
     assert stored.content() == b"\xff\xd8fake"
+    assert "identiteit" in stored.purpose or "identity" in stored.purpose
+    # a business requester sends more: a KvK extract and a representative's mandate
+    for kind in ("kvk", "mandate"):
+        sent = client.post(
+            path_of(link),
+            {"kind": kind, "document": _file(f"{kind}.pdf", b"%PDF", "application/pdf")},
+        )
+        assert sent.status_code == 200
+    kinds = set(RequestFile.objects.filter(request=subject_request).values_list("kind", flat=True))
+    assert kinds == {"id_copy", "kvk", "mandate"}
     actions.check_id_copy(subject_request, actor=privacy_officer, accepted=True, note="klopt")
     subject_request.refresh_from_db()
     assert subject_request.verification == Verification.ID_DOCUMENT
-    assert not RequestFile.objects.filter(kind=FileKind.ID_COPY).exists()
+    assert not RequestFile.objects.filter(request=subject_request).exists()
     entry = AuditEntry.objects.get(organisation=firm, action="request.id_checked")
-    assert entry.new == {"accepted": True, "note": "klopt", "file_deleted": True}
+    assert entry.new == {
+        "accepted": True,
+        "note": "klopt",
+        "file_deleted": True,
+        "kinds": ["id_copy", "kvk", "mandate"],
+    }
     assert client.get(path_of(link)).status_code == 400  # verified: the upload link is done
 
 

@@ -162,7 +162,11 @@ def id_upload(request, slug, token):
         form = IdUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                actions.upload_id_copy(subject_request, form.cleaned_data["document"])
+                actions.upload_id_copy(
+                    subject_request,
+                    form.cleaned_data["document"],
+                    form.cleaned_data["kind"] or "id_copy",
+                )
             except RequestError as error:
                 form.add_error(None, str(error))
             else:

@@ -300,4 +300,14 @@ class LetterForm(forms.Form):
 
 
 class IdUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What is the document?"),
+        choices=[
+            ("id_copy", _("A copy of my identity document (BSN and photo masked)")),
+            ("kvk", _("An extract of the KvK (for a company)")),
+            ("mandate", _("A mandate: I act for someone else")),
+        ],
+        initial="id_copy",
+        required=False,
+    )
     document = forms.FileField(label=_("Copy of your identity document"))

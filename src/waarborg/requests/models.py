@@ -380,6 +380,21 @@ class FileKind(models.TextChoices):
     ID_COPY = "id_copy", _("Copy of an identity document")
     PACKAGE = "package", _("Answer package")
     LETTER = "letter", _("Letter")
+    KVK = "kvk", _("Extract of the KvK (trade register)")
+    MANDATE = "mandate", _("A representative's mandate")
+
+
+# Documents that establish who asks: each kept only until staff have checked it.
+IDENTITY_DOCUMENTS = (FileKind.ID_COPY, FileKind.KVK, FileKind.MANDATE)
+DOCUMENT_PURPOSES = {
+    FileKind.ID_COPY: _("to establish the person's identity (Art. 12(6)); deleted after the check"),
+    FileKind.KVK: _(
+        "to establish that the company exists and who may represent it; deleted after the check"
+    ),
+    FileKind.MANDATE: _(
+        "to establish that the representative may act for the person; deleted after the check"
+    ),
+}
 
 
 class RequestFile(models.Model):
@@ -396,6 +411,7 @@ class RequestFile(models.Model):
     size = models.PositiveIntegerField()
     data = models.BinaryField()
     uploaded_by = models.CharField(max_length=254, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     downloads = models.PositiveIntegerField(default=0)

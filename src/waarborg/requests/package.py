@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from waarborg.core.dates import period_in_words
 from waarborg.core.fields import translated
 from waarborg.core.taxonomy import TermIndex
 from waarborg.register.ropa import legal_basis_label, transfer_text
@@ -38,7 +39,7 @@ def _activity_info(activity, index, language):
             for p in activity.recipients.all()
         ],
         "retention": [
-            f"{translated(rule.name, language)} ({rule.duration}, {rule.get_trigger_display()})"
+            f"{translated(rule.name, language)}: {period_in_words(rule.duration, rule.trigger)}"
             for rule in activity.retention_rules.all()
         ],
         "retention_note": translated(activity.retention_note, language),
@@ -69,7 +70,17 @@ def _system_data(subject_request, language):
                 }
             )
         files = [f for f in task.files.all() if f.kind == FileKind.RESULT]
-        result.append({"name": name, "key": key, "tables": tables, "files": files})
+        note = task.notes.strip() if task.notes_for_person else ""
+        result.append(
+            {
+                "name": name,
+                "key": key,
+                "tables": tables,
+                "files": files,
+                "note": note,
+                "outcome": task.outcome,
+            }
+        )
     return result
 
 

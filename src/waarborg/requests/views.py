@@ -38,6 +38,7 @@ from waarborg.requests.forms import (
     WaiveForm,
 )
 from waarborg.requests.models import (
+    IDENTITY_DOCUMENTS,
     OPEN_STATUSES,
     FileKind,
     Kind,
@@ -162,7 +163,8 @@ def detail(request, pk):
         "tasks": tasks,
         "files": files,
         "package": next((f for f in files if f.kind == FileKind.PACKAGE), None),
-        "id_copy": next((f for f in files if f.kind == FileKind.ID_COPY), None),
+        "id_copy": next((f for f in files if f.kind in IDENTITY_DOCUMENTS), None),
+        "documents": [f for f in files if f.kind in IDENTITY_DOCUMENTS],
         "open_tasks": [t for t in tasks if t.is_open],
         "today": actions.local_date(request.organisation, timezone.now()),
         "verify_form": VerifyForm(),

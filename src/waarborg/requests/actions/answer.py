@@ -22,6 +22,7 @@ from waarborg.requests.actions.outcomes import unresolved_tasks
 from waarborg.requests.actions.rights import check_refusal, transmit
 from waarborg.requests.actions.tasks import concerned_activities, open_tasks
 from waarborg.requests.models import (
+    IDENTITY_DOCUMENTS,
     FileKind,
     Kind,
     LetterChannel,
@@ -261,7 +262,7 @@ def close_request(subject_request, *, actor):
             subject_request.postal_address = subject_request.company_address = ""
             fields += ["postal_address", "company_address"]
         subject_request.save(update_fields=fields)
-        RequestFile.objects.filter(request=subject_request, kind=FileKind.ID_COPY).delete()
+        RequestFile.objects.filter(request=subject_request, kind__in=IDENTITY_DOCUMENTS).delete()
         record_entry(
             subject_request.organisation,
             actor=actor,

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from waarborg.audit.actions import record_entry
@@ -18,6 +18,8 @@ from waarborg.requests.actions.identifiers import verified_for
 from waarborg.requests.actions.rights import restrict_pending_objection
 from waarborg.requests.actions.tasks import _run_ledger_task, create_tasks
 from waarborg.requests.models import (
+    DOCUMENT_PURPOSES,
+    IDENTITY_DOCUMENTS,
     FileKind,
     RequestFile,
     Status,
@@ -144,27 +146,36 @@ def request_id_copy(subject_request, *, actor, note=""):
         )
 
 
-def upload_id_copy(subject_request, upload):
-    """Keep the person's ID copy, encrypted, until staff have checked it."""
+def upload_id_copy(subject_request, upload, kind=FileKind.ID_COPY):
+    """Keep a document the person sends to establish who asks (an ID copy, a KvK extract, a
+    representative's mandate), encrypted, with its purpose, until staff have checked it."""
     if subject_request.id_requested_at is None or subject_request.is_verified:
         raise RequestError(_("No identity document was asked for this request."))
+    if kind not in IDENTITY_DOCUMENTS:
+        raise RequestError(_("Choose what the document is."))
     with transaction.atomic():
-        RequestFile.objects.filter(request=subject_request, kind=FileKind.ID_COPY).delete()
-        _store_file(subject_request, FileKind.ID_COPY, upload, actor_text="data subject")
+        RequestFile.objects.filter(request=subject_request, kind=kind).delete()
+        stored = _store_file(subject_request, kind, upload, actor_text="data subject")
+        with translation.override(subject_request.organisation.default_language):
+            stored.purpose = str(DOCUMENT_PURPOSES[kind])[:200]
+        stored.save(update_fields=["purpose"])
         record_entry(
             subject_request.organisation,
             actor=None,
             action="request.id_uploaded",
             obj=subject_request,
+            new={"kind": kind},
         )
+    return stored
 
 
 def check_id_copy(subject_request, *, actor, accepted, note=""):
-    """Decide on the ID copy and delete it at once: the audit keeps the fact, not the file."""
+    """Decide on the documents sent (ID copy, KvK extract, mandate) and delete every one at
+    once: the audit keeps the fact, not the files."""
     with transaction.atomic():
-        deleted, _rows = RequestFile.objects.filter(
-            request=subject_request, kind=FileKind.ID_COPY
-        ).delete()
+        documents = RequestFile.objects.filter(request=subject_request, kind__in=IDENTITY_DOCUMENTS)
+        kinds = sorted(set(documents.values_list("kind", flat=True)))
+        deleted, _rows = documents.delete()
         if not deleted:
             raise RequestError(_("There is no ID copy to check."))
         record_entry(
@@ -172,7 +183,7 @@ def check_id_copy(subject_request, *, actor, accepted, note=""):
             actor=actor,
             action="request.id_checked",
             obj=subject_request,
-            new={"accepted": bool(accepted), "note": note, "file_deleted": True},
+            new={"accepted": bool(accepted), "note": note, "file_deleted": True, "kinds": kinds},
         )
         if accepted:
             return verify_request(
