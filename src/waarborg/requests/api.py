@@ -16,6 +16,7 @@ from waarborg.requests.models import (
     Kind,
     RequestTask,
     SubjectRequest,
+    TaskOutcome,
     TaskStatus,
     Verification,
 )
@@ -46,6 +47,7 @@ class TaskOut(Schema):
     party: str | None
     automatic: bool
     status: str
+    outcome: str
     notes: str
     completed_at: datetime | None
 
@@ -70,6 +72,10 @@ class RequestOut(Schema):
 
 class TaskIn(Schema):
     status: Literal[tuple(TaskStatus.values)] | None = None
+    outcome: Literal[("", *TaskOutcome.values)] | None = Field(
+        None, description="how the task ended; empty reopens it"
+    )
+    reason: str | None = Field(None, description="needed for legal_hold and not_applicable")
     notes: str | None = None
 
 
@@ -111,6 +117,7 @@ def _task_out(task):
         "party": task.party.key if task.party else None,
         "automatic": task.automatic,
         "status": task.status,
+        "outcome": task.outcome,
         "notes": task.notes,
         "completed_at": task.completed_at,
     }
@@ -187,7 +194,14 @@ def update_task(request, reference: str, task_id: int, payload: TaskIn):
     if task is None:
         raise HttpError(404, _("The request has no task %s.") % task_id)
     try:
-        actions.update_task(task, actor=None, status=payload.status, notes=payload.notes)
+        actions.update_task(
+            task,
+            actor=None,
+            status=payload.status,
+            outcome=payload.outcome,
+            reason=payload.reason,
+            notes=payload.notes,
+        )
     except RequestError as error:
         raise HttpError(400, str(error)) from error
     return _task_out(task)
