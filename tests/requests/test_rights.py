@@ -149,7 +149,9 @@ def test_an_objection_21_1_refusal_has_its_grounds(
     access = _new(firm, committed, Kind.ACCESS)
     with pytest.raises(RequestError):
         actions.refuse_request(access, actor=privacy_officer, ground="compelling", reasons="x")
+    actions.save_settings(firm, actor=privacy_officer, restrict_on_objection=True)
     objection = _new(firm, committed, Kind.OBJECTION)
+    assert objection.restricted_pending_at is not None
     actions.waive_open_tasks(objection, actor=privacy_officer, reason="bezwaar afgewezen")
     with committed():
         actions.refuse_request(
@@ -159,6 +161,13 @@ def test_an_objection_21_1_refusal_has_its_grounds(
             reasons="Camerabeelden zijn nodig voor de veiligheid van het personeel.",
         )
     assert "dwingende gerechtvaardigde" in outbox[-1].body.lower()
+    # refused: the restriction pending the decision is offered for lifting, the person told first
+    pending = actions.liftable(objection)
+    assert pending
+    with committed():
+        actions.announce_lifting(pending[0], actor=privacy_officer)
+    actions.lift_restriction(pending[0], actor=privacy_officer, reason="bezwaar afgewezen")
+    assert "opheffen" in outbox[-1].body
 
 
 def test_an_objection_restricts_at_once_and_names_only_its_activities(
@@ -180,6 +189,7 @@ def test_an_objection_restricts_at_once_and_names_only_its_activities(
         actions.send_answer(subject_request, actor=privacy_officer)
     body = outbox[-1].body
     assert "Telefonie" in body or "elephon" in body
+    assert actions.liftable(subject_request) == []  # upheld: stopped for good, not lifted
     for other in ("Facturering", "Klantadministratie", "Boekhouding", "Webwinkel"):
         assert other not in body
     # without named activities: only those on Art. 6(1)(e) or (f)

@@ -29,7 +29,13 @@ def _restricted(task):
             task.outcome == TaskOutcome.RESTRICTED
             or (request_kind == Kind.RESTRICTION and task.outcome == TaskOutcome.DONE)
         )
-        or task.result.get("pending_restriction")
+        # restricted pending an objection: offered for lifting once the objection is decided
+        # against the person (an upheld objection stops the processing for good)
+        or (
+            task.result.get("pending_restriction")
+            and task.outcome != TaskOutcome.DONE
+            and not task.is_open
+        )
     )
 
 
