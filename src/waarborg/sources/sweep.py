@@ -214,45 +214,37 @@ class Sql:
             params += inner_params
         return parts, params
 
-    def has_date(self):
-        """(SQL, params): the row has at least one real date of the rule."""
+    def _real_dates(self, dates, related):
+        """([SQL], params): per date, that it is real; for a date in another table, `related`
+        ("some" or "every") says which related rows must have a real one."""
         q, t = self.q, self.t
-        ors, params = [], []
-        for table, column in self.due.dates():
+        tests, params = [], []
+        for table, column in dates:
             if table == self.due.collection:
                 valid, valid_params = self.valid(f"{t}{q(column)}")
-                ors.append(valid)
+                tests.append(valid)
             else:
                 other, mine, theirs = self._other(table)
-                h = self._alias("h")
-                valid, valid_params = self.valid(f"{h}.{q(column)}")
-                ors.append(
-                    f"EXISTS (SELECT 1 FROM {other} {h} WHERE {h}.{q(theirs)} = {t}{q(mine)}"
-                    f" AND {valid})"
-                )
+                a = self._alias("h")
+                valid, valid_params = self.valid(f"{a}.{q(column)}")
+                link = f"SELECT 1 FROM {other} {a} WHERE {a}.{q(theirs)} = {t}{q(mine)}"
+                if related == "some":
+                    tests.append(f"EXISTS ({link} AND {valid})")
+                else:
+                    tests.append(f"NOT EXISTS ({link} AND NOT {valid})")
             params += valid_params
-        return "(" + " OR ".join(ors) + ")", params
+        return tests, params
+
+    def has_date(self):
+        """(SQL, params): the row has at least one real date of the rule."""
+        tests, params = self._real_dates(self.due.dates(), "some")
+        return "(" + " OR ".join(tests) + ")", params
 
     def ended(self):
         """(SQL, params) that every end date of the rule is filled in; ("", []) without any."""
-        q, t = self.q, self.t
-        ands, params = [], []
-        for table, column in self.due.dates():
-            if self.due.kind(table, column) != END:
-                continue
-            if table == self.due.collection:
-                valid, valid_params = self.valid(f"{t}{q(column)}")
-                ands.append(valid)
-            else:
-                other, mine, theirs = self._other(table)
-                e = self._alias("e")
-                valid, valid_params = self.valid(f"{e}.{q(column)}")
-                ands.append(
-                    f"NOT EXISTS (SELECT 1 FROM {other} {e} WHERE {e}.{q(theirs)} = "
-                    f"{t}{q(mine)} AND NOT {valid})"
-                )
-            params += valid_params
-        return (" AND ".join(ands), params) if ands else ("", [])
+        ends = [(t, c) for t, c in self.due.dates() if self.due.kind(t, c) == END]
+        tests, params = self._real_dates(ends, "every")
+        return (" AND ".join(tests), params) if tests else ("", [])
 
     def staying(self):
         """([SQL], params): no row that stays refers to this one (for a delete)."""
