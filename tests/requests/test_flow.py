@@ -357,6 +357,21 @@ def test_rectification_and_restriction(firm, shop, committed, outbox, privacy_of
         actions.send_answer(restrict, actor=privacy_officer)
     assert "restriction" in outbox[-1].subject
 
+    def blocked():
+        found = engine.access(shop.url, shop.dataset(), {"email": [DEMO_CUSTOMER["email"]]})
+        return [row["geblokkeerd"] for row in engine.records(found["klant"])]
+
+    assert all(blocked())  # the flag column is set in the shop's database
+    # lifting (Art. 18(3)): the person is told first, then the flag is cleared there too
+    webshop = restrict.tasks.get(system__key="webshop")
+    with committed():
+        actions.announce_lifting(webshop, actor=privacy_officer)
+    webshop.refresh_from_db()
+    actions.lift_restriction(webshop, actor=privacy_officer, reason="accuracy established")
+    assert not any(blocked())
+    lifted = AuditEntry.objects.filter(action="request.restriction_lifted").latest("pk")
+    assert lifted.new["database"]["klant"] == 1
+
 
 def test_direct_marketing_objection_takes_effect_at_once(
     firm, owner, committed, outbox, privacy_officer

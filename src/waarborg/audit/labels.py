@@ -71,6 +71,10 @@ LABELS = {
     "source.erase_dry_run": _("Erasure tried (dry run)"),
     "source.rectify": _("Person's data corrected in a database"),
     "source.restrict": _("Person's data restricted in a database"),
+    "source.unrestrict": _("Restriction lifted in a database"),
+    "request.restriction_lift_announced": _("Person told the restriction will be lifted"),
+    "request.restriction_lifted": _("Restriction lifted"),
+    "request.restricted_pending": _("Restricted pending the objection"),
 }
 
 

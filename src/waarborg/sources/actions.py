@@ -199,3 +199,28 @@ def restrict_person(source, identities, *, actor, reason="", only=None):
             new={"reason": reason, "identities": sorted(identities), "evidence": summary},
         )
     return evidence
+
+
+def lift_person(source, identities, *, actor, reason, restricted_for=""):
+    """Lift the person's restriction in the source (Art. 18(3) GDPR, after they were told):
+    the flag column where the annotation names one, and Waarborg's restriction records made
+    for `restricted_for` (the request's reference)."""
+    identities = clean_identities(identities)
+    if not identities:
+        raise SourceError(_("Give at least one identity to look for"))
+    evidence = engine.unrestrict(source.url, source.dataset(), identities)
+    with transaction.atomic():
+        if restricted_for:
+            lifted = RestrictionRecord.objects.filter(
+                source=source, reason=restricted_for[:300], lifted_at__isnull=True
+            ).update(lifted_at=timezone.now())
+            if lifted:
+                evidence["records"] = {"action": "lifted", "rows": lifted}
+        record_entry(
+            source.organisation,
+            actor=actor,
+            action="source.unrestrict",
+            obj=source,
+            new={"reason": reason, "identities": sorted(identities), "evidence": evidence},
+        )
+    return evidence

@@ -1025,6 +1025,32 @@ def rectify(url, dataset, identities, changes):
     return evidence
 
 
+def unrestrict(url, dataset, identities, only=None):
+    """Lift the restriction of the person's rows where the annotation names a flag column
+    (Art. 18(3) GDPR: after the person was told): a flag of True becomes False, any other flag
+    value is cleared to NULL. Rows restricted by Waarborg's own record are lifted there."""
+    plan = make_plan(dataset, identities)
+    evidence = {}
+    with transaction(url) as conn:
+        found = walk(conn, dataset, plan, identities, lambda collection: [])
+        for collection in plan.order:
+            item, spec = found[collection], dataset.collections[collection]
+            if not item.conditions or not spec.restrict:
+                continue
+            if only is not None and collection not in only:
+                continue
+            table = Table(conn, dataset, collection)
+            flag, value = spec.restrict["column"], spec.restrict["value"]
+            cleared = (table.mark, [False]) if value is True else ("NULL", [])
+            rows = table.update(
+                item.conditions,
+                {flag: cleared},
+                (f"{table.quote(flag)} = {table.mark}", [value]),
+            )
+            evidence[collection] = {"action": "lifted", "column": flag, "rows": rows}
+    return evidence
+
+
 def restrict(url, dataset, identities, only=None):
     """Mark the person's rows as restricted (Art. 18 GDPR).
 

@@ -86,6 +86,7 @@ def lift_restriction(task, *, actor, reason):
         raise RequestError(_("Tell the person first that the restriction will be lifted."))
     if task.lifted_at:
         raise RequestError(_("This restriction is already lifted."))
+    lifted = _lift_in_source(task, actor, reason)
     with transaction.atomic():
         task.lifted_at = timezone.now()
         task.lift_reason = reason
@@ -100,9 +101,35 @@ def lift_restriction(task, *, actor, reason):
                 "system": task.system.key if task.system else task.title,
                 "reason": reason,
                 "announced_at": task.lift_announced_at,
+                "database": lifted,
             },
         )
     return task
+
+
+def _lift_in_source(task, actor, reason):
+    """Where the system has a database connection, lift the restriction there too; else the
+    task's instructions say to do it by hand. Returns the rows lifted per table."""
+    from waarborg.requests.actions.identifiers import identities_for_task
+    from waarborg.requests.actions.tasks import _source_of
+    from waarborg.sources import actions as source_actions
+    from waarborg.sources.engine import SourceError
+
+    source = _source_of(task.system) if task.system else None
+    if source is None:
+        return {}
+    try:
+        identities, _check = identities_for_task(task, source, actor=actor)
+        evidence = source_actions.lift_person(
+            source,
+            identities,
+            actor=actor,
+            reason=reason,
+            restricted_for=task.request.reference,
+        )
+    except SourceError as error:
+        raise RequestError(str(error)) from error
+    return {table: entry["rows"] for table, entry in evidence.items()}
 
 
 def restrict_pending_objection(subject_request, tasks, *, actor):
