@@ -16,6 +16,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 CASES = {"count": 0}
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI application closes old database connections at the end of each request, as
+    it should in production; inside a test that would close the test's own transaction (on
+    PostgreSQL). Django's test client switches this off the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def api_key(organisation, owner):
     consent_actions.save_purpose(

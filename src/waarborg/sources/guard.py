@@ -302,13 +302,32 @@ def not_own_server(dbapi_connection):
             )
 
 
+LIBPQ_OPTIONS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "options",
+                 "application_name", "connect_timeout", "target_session_attrs", "passfile",
+                 "service", "gssencmode", "channel_binding"}  # fmt: skip
+
+
 def _own_servers():
     """The identity of each PostgreSQL server Waarborg itself uses, asked anew each time (a
-    restart or a fail-over changes the start time)."""
+    restart or a fail-over changes the start time). Asked over a connection of its own, made
+    from the connection settings: never through (nor inside a transaction of) Django's."""
+    import psycopg
+
     found = []
     for alias in connections:
-        connection = connections[alias]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                found.append(server_identity(cursor))
+        conf = connections[alias].settings_dict
+        if not conf["ENGINE"].endswith("postgresql"):
+            continue
+        params = {
+            "dbname": conf.get("NAME"),
+            "user": conf.get("USER"),
+            "password": conf.get("PASSWORD"),
+            "host": conf.get("HOST"),
+            "port": conf.get("PORT"),
+        }
+        params = {key: value for key, value in params.items() if value}
+        params.update({k: v for k, v in (conf.get("OPTIONS") or {}).items() if k in LIBPQ_OPTIONS})
+        params.setdefault("connect_timeout", 5)
+        with psycopg.connect(**params, autocommit=True) as conn, conn.cursor() as cursor:
+            found.append(server_identity(cursor))
     return found
