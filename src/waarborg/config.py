@@ -256,7 +256,16 @@ def source_sqlite_dirs(environ=os.environ):
 def source_hosts(environ=os.environ):
     """Hosts a network source may be on (WAARBORG_SOURCE_HOSTS): names (db.example.nl),
     domains (*.example.nl), addresses and networks (10.0.0.5, 10.1.0.0/16). Empty: any host."""
-    name = "WAARBORG_SOURCE_HOSTS"
+    return _host_rules("WAARBORG_SOURCE_HOSTS", environ)
+
+
+def scan_hosts(environ=os.environ):
+    """Hosts the cookie scan may visit besides public ones (WAARBORG_SCAN_HOSTS), written as
+    for WAARBORG_SOURCE_HOSTS: names, *.domains, addresses and networks. Empty: public only."""
+    return _host_rules("WAARBORG_SCAN_HOSTS", environ)
+
+
+def _host_rules(name, environ):
     rules = []
     for item in _list(name, environ):
         try:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "waarborg.consent",
     "waarborg.requests",
     "waarborg.checks",
+    "waarborg.cookies",
     "waarborg.api",
     "waarborg.center",
 ]
@@ -120,6 +121,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SOURCE_SQLITE_DIRS = config.source_sqlite_dirs()
 SOURCE_HOSTS = config.source_hosts()
 SOURCE_SAME_CLUSTER = config.boolean("WAARBORG_SOURCE_SAME_CLUSTER")
+# Hosts the cookie scan may visit besides public addresses (cookies/guard.py).
+SCAN_HOSTS = config.scan_hosts()
 # Reverse proxies whose X-Forwarded-For names the client (core/clients.py).
 TRUSTED_PROXIES = config.trusted_proxies()
 

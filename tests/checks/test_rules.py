@@ -79,6 +79,8 @@ def operations(**values):
         "overdue_reviews": [],
         "last_run": None,
         "published": None,
+        "cookie_scans": [],
+        "banner_categories": set(),
     }
     base.update(values)
     ops = SimpleNamespace(**base)
@@ -116,6 +118,12 @@ def request(**values):
         "answered_at": None,
         "assignee_id": None,
     }
+    base.update(values)
+    return base
+
+
+def cookie_scan(**values):
+    base = {"scan": 7, "website": "https://www.firma.example/", "finished_at": None, "banner_found": True, "before_choice": [], "categories": [], "unknown": [], "hosts": []}  # fmt: skip
     base.update(values)
     return base
 
@@ -541,6 +549,14 @@ CASES = [
         register([activity(**ANALYTICS, recipients=["host"])]),
         None,
     ),
+    (
+        "cookies.third_party_not_named",
+        register(parties=[party()]),
+        register(parties=[party(web_domains=["youtube.com"])]),
+        operations(
+            cookie_scans=[cookie_scan(hosts=[{"host": "www.youtube.com", "passes": ["accepted"]}])]
+        ),
+    ),
 ]
 
 OPERATION_CASES = [
@@ -564,6 +580,24 @@ OPERATION_CASES = [
         register([activity(**ANALYTICS)]),
         operations(consent_purposes=[BANNER]),
         operations(consent_purposes=[{**BANNER, "mechanism": "opt_out"}]),
+    ),
+    (
+        "cookies.set_before_choice",
+        BASE,
+        operations(cookie_scans=[cookie_scan(before_choice=[{"name": "_ga", "kind": "cookie", "category": "analytics", "passes": ["first", "accepted"], "platform": "Google Analytics"}])]),
+        operations(cookie_scans=[cookie_scan()]),
+    ),
+    (
+        "cookies.category_not_asked",
+        BASE,
+        operations(cookie_scans=[cookie_scan(categories=["analytics", "marketing"])], banner_categories={"analytics"}),
+        operations(cookie_scans=[cookie_scan(categories=["analytics", "marketing"])], banner_categories={"analytics", "marketing"}),
+    ),
+    (
+        "cookies.unknown",
+        BASE,
+        operations(cookie_scans=[cookie_scan(unknown=["shop_pref"])]),
+        operations(cookie_scans=[cookie_scan()]),
     ),
     (
         "request.overdue",

@@ -101,7 +101,9 @@ def test_banner_reject_change_and_reask(
     assert page.locator(".wb-banner").count() == 0  # the choice holds
 
     page.click("[data-waarborg-consent]")  # the visitor reopens and changes it
-    page.click(".wb-settings")
+    # reopened, the banner shows the current choice at once
+    assert page.locator(".wb-current").is_visible()
+    assert not page.is_checked("input[data-key=statistiek]")
     page.check("input[data-key=statistiek]")
     page.click(".wb-save")
     wait_for_events(4, page)

@@ -53,8 +53,10 @@ def banner_js(request, slug):
     language = request.GET.get("lang")
     language = language if language in LANGUAGES else organisation.default_language
     purposes = cookie_purposes(organisation)
+    scanned = _scan_facts(organisation, language)
     with translation.override(language):
         config = {
+            "consentMode": scanned["consent_mode"],
             "language": language,
             "revision": revision(purposes),
             "endpoint": request.build_absolute_uri(reverse("center:banner_consent", args=[slug])),
@@ -70,6 +72,12 @@ def banner_js(request, slug):
                         max(p.versions.all(), key=lambda v: v.number).wording, language
                     ),
                     "required": p.mechanism == Mechanism.NOTICE,
+                    "category": p.cookie_category or p.key,
+                    "cookies": scanned["cookies"].get(
+                        p.cookie_category
+                        or ("necessary" if p.mechanism == Mechanism.NOTICE else ""),
+                        [],
+                    ),
                 }
                 for p in purposes
             ],
@@ -84,6 +92,9 @@ def banner_js(request, slug):
                 "settings": _("Choose"),
                 "save": _("Save my choice"),
                 "statement": _("Privacy statement"),
+                "current": _("Your current choice is ticked."),
+                "cookies": _("Cookies"),
+                "stays": _("stays"),
             },
         }
     body = "window.__waarborgBanner = " + json.dumps(config, ensure_ascii=False) + ";\n" + _script()
@@ -98,6 +109,24 @@ def banner_js(request, slug):
     response["Cache-Control"] = "no-cache"
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _scan_facts(organisation, language):
+    """The cookies the latest scans found, per category, for the banner's lists, and whether
+    the banner sends Google Consent Mode signals."""
+    from waarborg.cookies import actions as cookie_actions
+    from waarborg.cookies import report
+
+    per_category = {}
+    for row in report.rows(organisation, cookie_actions.latest_scans(organisation), language):
+        if row["kind"] == "cookie":
+            per_category.setdefault(row["category"], []).append(
+                {"name": row["name"], "party": row["party"], "stays": row["retention"]}
+            )
+    return {
+        "cookies": per_category,
+        "consent_mode": cookie_actions.settings_for(organisation).consent_mode,
+    }
 
 
 _purposes_cache = {}

@@ -100,6 +100,20 @@ class Operations:
             .first()
         )
 
+    @cached_property
+    def cookie_scans(self):
+        """The facts of the newest finished scan of each website (see cookies/report.py)."""
+        from waarborg.cookies.actions import latest_scans
+        from waarborg.cookies.report import scan_facts
+
+        return scan_facts(latest_scans(self.organisation))
+
+    @cached_property
+    def banner_categories(self):
+        from waarborg.cookies.actions import banner_categories
+
+        return banner_categories(self.organisation)
+
     def url(self, kind, key):
         """The page where an operational object is fixed; None for register objects."""
         names = {
@@ -107,6 +121,7 @@ class Operations:
             "consent": ("consent:purpose_edit", {"key": key}),
             "retention": ("retention:overview", {}),
             "statement": ("notices:overview", {}),
+            "cookies": ("cookies:scan", {"pk": key}),
         }
         if kind not in names:
             return None

@@ -96,6 +96,7 @@ PURPOSE_FIELDS = [
     "channel",
     "mechanism",
     "direct_marketing",
+    "cookie_category",
     "consumers",
     "active",
 ]

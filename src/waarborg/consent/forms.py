@@ -27,6 +27,7 @@ class PurposeForm(forms.ModelForm):
             "channel",
             "mechanism",
             "direct_marketing",
+            "cookie_category",
             "consumers",
             "active",
         ]

@@ -33,6 +33,15 @@ class Mechanism(models.TextChoices):
     NOTICE = "notice", _("notice only")
 
 
+class CookieCategory(models.TextChoices):
+    """What kind of cookies a banner purpose covers, as the cookie scan classifies them."""
+
+    NECESSARY = "necessary", _("strictly necessary")
+    FUNCTIONAL = "functional", _("functional")
+    ANALYTICS = "analytics", _("analytics")
+    MARKETING = "marketing", _("marketing")
+
+
 class ConsentPurpose(models.Model):
     """Something a person can agree to or object to: “Nieuwsbrief”, “Telefonische acties”,
     “Advertentiecookies”. Its wording is versioned; each version is hashed (Art. 7(1))."""
@@ -54,6 +63,16 @@ class ConsentPurpose(models.Model):
         _("direct marketing"),
         default=False,
         help_text=_("An objection to direct marketing stops every such purpose at once."),
+    )
+    cookie_category = models.CharField(
+        _("cookie category"),
+        max_length=12,
+        choices=CookieCategory.choices,
+        blank=True,
+        help_text=_(
+            "For a cookie purpose: the scanned cookies it covers. Scripts tagged "
+            'data-waarborg-category="analytics" run only after consent to such a purpose.'
+        ),
     )
     consumers = models.BooleanField(
         _("aimed at consumers"),

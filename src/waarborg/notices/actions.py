@@ -64,7 +64,15 @@ def check(snapshot, index):
 
 
 def current_snapshot(organisation):
-    return register_data(organisation)
+    """The register's data, and the cookies the latest scans of the organisation's websites
+    found (the statement's cookie table)."""
+    from waarborg.cookies.report import snapshot_rows
+
+    data = register_data(organisation)
+    cookies = snapshot_rows(organisation)
+    if cookies:
+        data["cookies"] = cookies
+    return data
 
 
 def preview(organisation, language, snapshot, index):

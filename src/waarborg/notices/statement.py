@@ -63,6 +63,7 @@ class Statement:
     cookie_activities: list
     processor_for_clients: bool
     retention_rows: list = field(default_factory=list)
+    cookie_rows: list = field(default_factory=list)
 
 
 class Labels:
@@ -242,6 +243,16 @@ def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass 
         cookie_activities=[a for a in activities if a.cookies],
         processor_for_clients=any(item["role"] == "processor" for item in active),
         retention_rows=[(a.name, a.retention) for a in activities],
+        cookie_rows=[
+            {
+                "name": row["name"],
+                **{
+                    name: translated(row[name], language)
+                    for name in ("kind_label", "category_label", "purpose", "party", "retention")
+                },
+            }
+            for row in snapshot.get("cookies", [])
+        ],
     )
 
 

@@ -1,5 +1,7 @@
 """Staff forms for register items, built from the same schema as the YAML file."""
 
+import re
+
 from django import forms
 from django.forms.models import fields_for_model
 from django.utils.text import slugify
@@ -10,7 +12,7 @@ from waarborg.core.fields import TranslatedFormField, translated
 from waarborg.core.models import TermKind
 from waarborg.core.taxonomy import terms_for
 from waarborg.register.models import ProcessingActivity, Status
-from waarborg.register.schema import KINDS, canonical, check_stages
+from waarborg.register.schema import KINDS, canonical, check_domains, check_stages
 
 # Short help per field in plain language, citing the article it comes from.
 HELP = {
@@ -79,6 +81,22 @@ HELP = {
 TERM_FIELDS = {"term", "terms", "countries"}
 
 
+class DomainsField(forms.CharField):
+    """A party's web domains, one per line or separated by commas."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        domains = [d.strip() for d in re.split(r"[\s,]+", value or "") if d.strip()]
+        error = check_domains(domains)
+        if error:
+            raise forms.ValidationError(error)
+        return domains
+
+
 class StagesField(forms.CharField):
     """A retention rule's earlier stages, one line each: period, counted from, action
     ("P0D end_of_relationship restrict")."""
@@ -132,9 +150,10 @@ class ItemForm(forms.Form):
             ],
         )
         for spec in self.kind.fields:
-            if spec.type == "stages":
+            if spec.type in ("stages", "domains"):
                 model_field = self.kind.model._meta.get_field(spec.name)
-                model_fields[spec.name] = StagesField(
+                field_class = StagesField if spec.type == "stages" else DomainsField
+                model_fields[spec.name] = field_class(
                     label=model_field.verbose_name, help_text=model_field.help_text
                 )
             field = model_fields.get(spec.name) or self._relation_field(spec)

@@ -157,6 +157,15 @@ class Party(RegisterItem):
         _("agreement document or link"), max_length=500, blank=True
     )
     agreement_review_on = models.DateField(_("agreement review date"), null=True, blank=True)
+    web_domains = models.JSONField(
+        _("web domains"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The domains its servers use (google-analytics.com, youtube.com): the cookie scan "
+            "matches the hosts a website contacts to the parties that receive data."
+        ),
+    )
     dpf_checked_on = models.DateField(
         _("certified under the EU-US Data Privacy Framework, checked on"),
         null=True,

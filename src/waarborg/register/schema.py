@@ -30,7 +30,8 @@ DURATION_RE = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # text translated choice term terms countries ref refs date duration bool stages
+    type: str  # text translated choice term terms countries domains ref refs date duration bool
+    # stages
     required: bool = False
     term_kind: str = ""
     ref_kind: str = ""
@@ -105,6 +106,7 @@ KINDS = {
             Field("agreement_document", "text"),
             Field("agreement_review_on", "date"),
             Field("dpf_checked_on", "date"),
+            Field("web_domains", "domains"),
             Field("sub_processors", "refs", ref_kind="parties"),
         ],
     ),
@@ -176,7 +178,7 @@ def model_field(kind, name):
 @functools.cache
 def default_of(kind, spec):
     """The value a field has when the YAML leaves it out (kept per kind and field)."""
-    if spec.type in ("terms", "refs", "countries"):
+    if spec.type in ("terms", "refs", "countries", "domains"):
         return []
     if spec.type == "translated":
         return {}
@@ -198,6 +200,8 @@ def canonical(kind, values):
             value = sorted(value or [])
         elif spec.type == "countries":
             value = list(dict.fromkeys(value or []))
+        elif spec.type == "domains":
+            value = sorted({d.strip().lower().rstrip(".") for d in value or [] if d.strip()})
         elif spec.type in ("text", "duration", "key") and isinstance(value, str):
             value = value.strip()
         elif value is None and spec.type not in ("ref", "date"):
@@ -319,6 +323,21 @@ def _check_value(kind, spec, value, terms, keys):  # noqa: C901 (one branch per 
             return _("must be true or false")
     elif spec.type == "stages":
         return check_stages(value)
+    elif spec.type == "domains":
+        return check_domains(value)
+    return None
+
+
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def check_domains(value):
+    """A party's web domains: a list of host names such as google-analytics.com."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return _("must be a list of domains such as google-analytics.com")
+    for item in value:
+        if not DOMAIN_RE.match(item.strip().lower().rstrip(".")):
+            return _("%(value)r is not a domain such as google-analytics.com") % {"value": item}
     return None
 
 

@@ -2,7 +2,12 @@
    Embed: <script src="https://WAARBORG/c/SLUG/banner.js" defer></script>
    Reopen: any element with data-waarborg-consent, or window.waarborgConsent.open().
    Read: window.waarborgConsent.get() -> {category: true/false}; the page also receives a
-   "waarborg:consent" event on document whenever the choice is made or changed. */
+   "waarborg:consent" event on document whenever the choice is made or changed.
+   Block: <script type="text/plain" data-waarborg-category="analytics" src="..."> and
+   <iframe data-waarborg-category="marketing" data-src="..."> run only after consent to a
+   purpose of that category, and stop when it is withdrawn (frames are emptied; the page is
+   reloaded when a script that already ran loses its consent, and that category's cookies
+   found by the scan are removed). Google Consent Mode v2 signals when the organisation sets it. */
 (function () {
   "use strict";
   var config = window.__waarborgBanner;
@@ -44,6 +49,80 @@
 
   var t = config.text;
   var root = null;
+  var ran = {}; // categories whose scripts ran on this page
+
+  // Google Consent Mode v2: denied by default, updated with every choice.
+  function gtag() { window.dataLayer.push(arguments); }
+  if (config.consentMode) {
+    window.dataLayer = window.dataLayer || [];
+    gtag("consent", "default", { ad_storage: "denied", ad_user_data: "denied",
+      ad_personalization: "denied", analytics_storage: "denied", functionality_storage: "denied",
+      personalization_storage: "denied", security_storage: "granted", wait_for_update: 500 });
+  }
+
+  function allowed(choices) {
+    // category -> true when a purpose of that category may be used
+    var result = { necessary: true };
+    config.categories.forEach(function (c) {
+      if (c.required || (choices && choices[c.key] === true)) { result[c.category] = true; result[c.key] = true; }
+    });
+    return result;
+  }
+
+  function signal(choices) {
+    if (!config.consentMode) { return; }
+    var ok = allowed(choices);
+    var state = function (yes) { return yes ? "granted" : "denied"; };
+    gtag("consent", "update", { ad_storage: state(ok.marketing), ad_user_data: state(ok.marketing),
+      ad_personalization: state(ok.marketing), analytics_storage: state(ok.analytics),
+      functionality_storage: state(ok.functional), personalization_storage: state(ok.functional) });
+  }
+
+  function activate(choices) {
+    var ok = allowed(choices);
+    var reload = false;
+    document.querySelectorAll("script[data-waarborg-category]").forEach(function (old) {
+      var category = old.getAttribute("data-waarborg-category");
+      if (!ok[category] || old.getAttribute("type") !== "text/plain") { return; }
+      var script = document.createElement("script");
+      for (var i = 0; i < old.attributes.length; i++) {
+        var a = old.attributes[i];
+        if (a.name !== "type" && a.name !== "data-src") { script.setAttribute(a.name, a.value); }
+      }
+      script.setAttribute("type", old.getAttribute("data-type") || "text/javascript");
+      if (old.getAttribute("data-src")) { script.src = old.getAttribute("data-src"); }
+      else { script.text = old.text; }
+      script.setAttribute("data-waarborg-ran", "");
+      ran[category] = true;
+      old.parentNode.replaceChild(script, old);
+    });
+    document.querySelectorAll("iframe[data-waarborg-category][data-src]").forEach(function (frame) {
+      var yes = ok[frame.getAttribute("data-waarborg-category")];
+      var src = frame.getAttribute("data-src");
+      if (yes && frame.getAttribute("src") !== src) { frame.setAttribute("src", src); }
+      if (!yes && frame.getAttribute("src") && frame.getAttribute("src") !== "about:blank") {
+        frame.setAttribute("src", "about:blank");
+      }
+    });
+    Object.keys(ran).forEach(function (category) { if (!ok[category]) { reload = true; } });
+    return reload;
+  }
+
+  function forget(choices) {
+    // the first-party cookies the scan found for categories no longer allowed
+    var ok = allowed(choices);
+    config.categories.forEach(function (c) {
+      if (ok[c.category]) { return; }
+      (c.cookies || []).forEach(function (cookie) {
+        var labels = location.hostname.split(".");
+        var domains = ["", location.hostname];
+        if (labels.length > 2) { domains.push(labels.slice(-2).join(".")); }
+        domains.forEach(function (domain) {
+          document.cookie = cookie.name + "=; Max-Age=0; Path=/" + (domain ? "; Domain=" + domain : "");
+        });
+      });
+    });
+  }
 
   function choose(choices) {
     var previous = read();
@@ -58,6 +137,9 @@
         .catch(function () {});
     } catch (e) { /* old browsers: the choice still holds locally */ }
     close();
+    signal(choices);
+    forget(choices);
+    if (activate(choices)) { location.reload(); return; }
     document.dispatchEvent(new CustomEvent("waarborg:consent", { detail: choices }));
   }
 
@@ -78,7 +160,9 @@
                        "aria-labelledby": "wb-banner-title", lang: config.language });
     root.appendChild(el("h2", { id: "wb-banner-title" }, t.title));
     root.appendChild(el("p", {}, t.intro));
-    var list = el("div", { "class": "wb-categories", hidden: "" });
+    var chosen = current && current.rev === config.revision;
+    if (chosen) { root.appendChild(el("p", { "class": "wb-current" }, t.current)); }
+    var list = el("div", chosen ? { "class": "wb-categories" } : { "class": "wb-categories", hidden: "" });
     config.categories.forEach(function (c) {
       var label = el("label", { "class": "wb-category" });
       var box = el("input", { type: "checkbox", name: c.key, "data-key": c.key });
@@ -88,13 +172,24 @@
       label.appendChild(el("strong", {}, " " + c.name));
       label.appendChild(el("span", {}, " " + c.wording));
       list.appendChild(label);
+      if (c.cookies && c.cookies.length) {
+        var details = el("details", { "class": "wb-cookies" });
+        details.appendChild(el("summary", {}, t.cookies + " (" + c.cookies.length + ")"));
+        var items = el("ul", {});
+        c.cookies.forEach(function (cookie) {
+          items.appendChild(el("li", {}, cookie.name + " · " + cookie.party + " · " + t.stays + " " + cookie.stays));
+        });
+        details.appendChild(items);
+        list.appendChild(details);
+      }
     });
     root.appendChild(list);
     var buttons = el("div", { "class": "wb-buttons" });
     var reject = el("button", { type: "button", "class": "wb-reject" }, t.reject);
     var accept = el("button", { type: "button", "class": "wb-accept" }, t.accept);
     var settings = el("button", { type: "button", "class": "wb-settings" }, t.settings);
-    var save = el("button", { type: "button", "class": "wb-save", hidden: "" }, t.save);
+    var save = el("button", chosen ? { type: "button", "class": "wb-save" } : { type: "button", "class": "wb-save", hidden: "" }, t.save);
+    if (chosen) { settings.setAttribute("hidden", ""); }
     reject.addEventListener("click", function () { choose(all(false)); });
     accept.addEventListener("click", function () { choose(all(true)); });
     settings.addEventListener("click", function () {
@@ -112,7 +207,8 @@
       root.appendChild(el("p", { "class": "wb-more" })).appendChild(
         el("a", { href: config.statement }, t.statement));
     }
-    document.body.appendChild(root);
+    // First in the page, so the keyboard reaches the banner before the content.
+    document.body.insertBefore(root, document.body.firstChild);
   }
 
   function get() {
@@ -128,7 +224,9 @@
   function start() {
     var stylesheet = el("link", { rel: "stylesheet", href: config.stylesheet });
     document.head.appendChild(stylesheet);
-    if (!get()) { open(); } // no choice yet, or the wording changed: ask (again)
+    var choices = get();
+    if (choices) { signal(choices); activate(choices); }
+    else { open(); } // no choice yet, or the wording changed: ask (again)
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
   else { start(); }

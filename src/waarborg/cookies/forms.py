@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from waarborg.consent.models import CookieCategory
+from waarborg.cookies.models import CookieOverride, CookieSettings, Website
+from waarborg.core.fields import TranslatedFormField
+
+
+class WebsiteForm(forms.ModelForm):
+    url = forms.URLField(label=_("start address"), max_length=500, assume_scheme="https")
+    sitemap_url = forms.URLField(
+        label=_("sitemap"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Website
+        fields = ["url", "sitemap_url", "page_limit", "monthly"]
+        help_texts = {
+            "url": _("The page the scan starts at, e.g. https://www.example.nl/."),
+            "sitemap_url": _("Optional: the pages listed there are visited too."),
+        }
+
+    def clean_page_limit(self):
+        value = self.cleaned_data["page_limit"]
+        if not 1 <= value <= 200:
+            raise forms.ValidationError(_("The page limit is between 1 and 200."))
+        return value
+
+
+class OverrideForm(forms.ModelForm):
+    category = forms.ChoiceField(label=_("Category"), choices=CookieCategory.choices)
+    purpose = TranslatedFormField(label=_("Purpose"), required=False)
+
+    class Meta:
+        model = CookieOverride
+        fields = ["name", "category", "purpose", "exempt"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("exempt") and cleaned.get("category") != "analytics":
+            self.add_error("exempt", _("Only analytics cookies can meet the AP's conditions."))
+        return cleaned
+
+    def validate_unique(self):
+        """An existing override of the name is replaced, not refused."""
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = CookieSettings
+        fields = ["consent_mode"]
