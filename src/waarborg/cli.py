@@ -126,6 +126,21 @@ def run_server(host, port, workers):
     Server().run()
 
 
+def serve_folder(folder, host, port):
+    """Serve a folder of static files in a thread of this process (the demo's website)."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer((host, port), partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def cmd_serve(args):
     setup_django(args.data_dir)
     if _pending_migrations():
@@ -149,6 +164,11 @@ def cmd_demo(args):
     os.environ["WAARBORG_EMAIL_URL"] = "console://"
     os.environ.setdefault("WAARBORG_BASE_URL", f"http://{args.host}:{args.port}")
     os.environ.setdefault("WAARBORG_SOURCE_SQLITE_DIRS", str(demo_dir / "sources"))
+    # The demo firm's own website, for the cookie scan: served on the next port, on loopback,
+    # which the scan may visit here only because the demo allows it.
+    site_url = f"http://{args.host}:{args.port + 1}/index.html"
+    os.environ["WAARBORG_DEMO_SITE_URL"] = site_url
+    os.environ.setdefault("WAARBORG_SCAN_HOSTS", args.host)
     setup_django(demo_dir)
     from waarborg import demo
 
@@ -157,10 +177,15 @@ def cmd_demo(args):
     logins = demo.build()
     from django.conf import settings
 
+    site = demo.write_website(
+        demo_dir / "site", f"{settings.BASE_URL}/c/{demo.FIRM['slug']}/banner.js"
+    )
+
     print("\nWaarborg demo is ready.")
     print(f"  Open:      {settings.BASE_URL}/")
     for email, password, role in logins:
         print(f"  Log in:    {email}  /  {password}   ({role})")
+    print(f"  Website:   {site_url}  (the firm's own site, for the cookie scan; files in {site})")
     print("  E-mail is printed here instead of sent; a worker runs alongside for background")
     print("  work (change notices, retention sweeps, request reminders). Stop with Ctrl+C.\n")
     if args.no_serve:
@@ -175,6 +200,7 @@ def cmd_demo(args):
             str(demo_dir),
         ]
     )
+    serve_folder(site, args.host, args.port + 1)
     try:
         run_server(args.host, args.port, args.workers)
     finally:
@@ -335,6 +361,10 @@ GROUPS = {
     "consent": {
         "verify": "Check the hash chain of the consent ledger; exit 1 naming a changed event.",
         "history": "Print one person's consent history as JSON, with the wording agreed to.",
+    },
+    "cookies": {
+        "scan": "Scan the organisation's websites now (three passes in Chromium) and print what "
+        "is set before a choice; exit 1 when something is.",
     },
     "retention": {
         "plan": "Show what retention would delete, anonymise or restrict now (changes nothing).",
