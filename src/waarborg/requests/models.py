@@ -480,18 +480,3 @@ class RequestLetter(models.Model):
     @property
     def waits_for_post(self):
         return self.channel == LetterChannel.POST and self.sent_on is None
-
-
-class Attempt(models.Model):
-    """One counted attempt at a public page, for rate limits per IP address and per e-mail
-    address (both stored as keyed hashes). Old rows are removed as new ones are counted."""
-
-    scope = models.CharField(max_length=40)
-    key_hash = models.CharField(max_length=64)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [models.Index(fields=["scope", "key_hash", "at"])]
-
-    def __str__(self):
-        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"
