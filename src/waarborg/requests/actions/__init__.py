@@ -63,8 +63,11 @@ from waarborg.requests.actions.identity import (  # noqa: F401
     _person_link,
     _read,
     check_id_copy,
+    link_for,
+    link_spent,
     request_from_token,
     request_id_copy,
+    spend_link,
     upload_id_copy,
     verify_request,
 )

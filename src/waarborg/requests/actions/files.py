@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from waarborg.audit.actions import actor_label, record_entry
+from waarborg.core import links
 from waarborg.core.crypto import encrypt_bytes
 from waarborg.core.emails import absolute_url
 from waarborg.core.models import Organisation
@@ -20,6 +21,7 @@ from waarborg.requests.models import (
     FileKind,
     Kind,
     RequestFile,
+    RequestLink,
     SubjectRequest,
 )
 
@@ -62,18 +64,37 @@ def _store_file(
 
 
 def download_link(package):
-    token = signing.dumps({"f": package.pk}, salt=DOWNLOAD_SALT)
+    """The link to a package: an opaque id (core/links.py) that works until the package
+    expires, for as many downloads as the person needs until then."""
+    token, _row = links.mint(
+        RequestLink,
+        organisation=package.organisation,
+        request=package.request,
+        kind=RequestLink.Kind.DOWNLOAD,
+        package=package,
+        expires_at=package.expires_at,
+    )
     return absolute_url(reverse("center:request_download", args=[package.organisation.slug, token]))
 
 
 def package_from_token(organisation, token):
-    """The request whose package a download link is for, or None when invalid or expired."""
-    try:
-        data = signing.loads(token, salt=DOWNLOAD_SALT)
-    except signing.BadSignature:
+    """The package a download link is for, or None when invalid, expired, replaced or for
+    another organisation. Links signed before links were opaque are read until the package
+    they name expires."""
+    if links.is_signed(token):
+        try:
+            package_id = signing.loads(token, salt=DOWNLOAD_SALT).get("f")
+        except (signing.BadSignature, AttributeError):
+            return None
+    else:
+        link = links.find(
+            RequestLink, token, organisation=organisation, kind=RequestLink.Kind.DOWNLOAD
+        )
+        package_id = link.package_id if link else None
+    if package_id is None:
         return None
     package = RequestFile.objects.filter(
-        organisation=organisation, pk=data.get("f"), kind=FileKind.PACKAGE
+        organisation=organisation, pk=package_id, kind=FileKind.PACKAGE
     ).first()
     if package is None or package.is_expired():
         return None
@@ -152,7 +173,8 @@ def purge_files(now=None):
         if not ids:
             continue
         with transaction.atomic():
-            count, _rows = RequestFile.objects.filter(pk__in=ids).delete()
+            _total, rows = RequestFile.objects.filter(pk__in=ids).delete()  # links go too
+            count = rows.get(RequestFile._meta.label, 0)
             SubjectRequest.objects.filter(
                 organisation=organisation, closed_at__lte=cutoff, purged_at__isnull=True
             ).update(purged_at=now)
