@@ -1,5 +1,6 @@
 """Background work of requests: every morning the deadline reminders and the deletion of
-expired packages and of files of closed requests; the task schedules its next run itself."""
+expired packages, of files of closed requests and of expired links; the task schedules its next
+run itself."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ def next_morning(now=None):
 def daily_requests():
     try:
         actions.purge_files()
+        actions.prune_links()
         actions.send_reminders()
     finally:
         schedule_daily(force=True)

@@ -45,6 +45,7 @@ from waarborg.requests.actions.files import (  # noqa: F401
     download_link,
     open_file,
     package_from_token,
+    prune_links,
     purge_files,
     record_download,
 )

@@ -215,10 +215,24 @@ def refuse_request(subject_request, *, actor, ground, reasons, partly=False):
     return subject_request
 
 
+def _erase_links(subject_request):
+    """Delete the links of the person of an erasure request (see close_request); how many.
+    Only verified identifiers count: a claimed address may be someone else's."""
+    from waarborg.consent.links import erase_links
+    from waarborg.requests.actions.tasks import _person_keys
+
+    _total, rows = subject_request.links.all().delete()
+    own = sum(rows.values())
+    keys = [key for key, _kind in _person_keys(subject_request)]
+    return own + erase_links(subject_request.organisation, keys)
+
+
 def close_request(subject_request, *, actor):
     """Close the request, keeping a minimal record (Art. 5(1)(c), (e) GDPR).
 
-    After an erasure the identity is replaced by a keyed hash; ID copies go at once, other
+    After an erasure the identity is replaced by a keyed hash and the person's links go: the
+    request's own, and every consent-ledger link (confirmation, preferences, unsubscribe) made
+    for a verified address or number of theirs, since each holds it; ID copies go at once, other
     files when the organisation's purge period after closure ends."""
     if subject_request.status == Status.CLOSED:
         return subject_request
@@ -239,7 +253,9 @@ def close_request(subject_request, *, actor):
         subject_request.status = Status.CLOSED
         subject_request.closed_at = timezone.now()
         fields = ["status", "closed_at"]
+        links_erased = 0
         if subject_request.kind == Kind.ERASURE:
+            links_erased = _erase_links(subject_request)
             subject_request.identity_hash = keyed_hash(
                 f"{subject_request.email}|{subject_request.phone}|{subject_request.name}",
                 "request-identity",
@@ -271,6 +287,7 @@ def close_request(subject_request, *, actor):
             new={
                 "outcome": subject_request.outcome,
                 "identity_hashed": bool(subject_request.identity_hash),
+                **({"links_erased": links_erased} if links_erased else {}),
             },
         )
     return subject_request

@@ -156,6 +156,11 @@ def record_download(package, *, ip=""):
         )
 
 
+def prune_links(now=None):
+    """Delete the links (verification, upload, download) that have expired; how many."""
+    return links.prune(RequestLink, now)
+
+
 def purge_files(now=None):
     """Delete expired packages, and every file of requests closed longer ago than the
     organisation's purge period. Idempotent; the audit records what went."""
