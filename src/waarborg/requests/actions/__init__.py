@@ -47,6 +47,7 @@ from waarborg.requests.actions.files import (  # noqa: F401
     package_from_token,
     prune_links,
     purge_files,
+    queue_package,
     record_download,
 )
 from waarborg.requests.actions.identifiers import (  # noqa: F401

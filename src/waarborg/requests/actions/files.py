@@ -131,6 +131,18 @@ def build_package(subject_request, *, actor):
     return stored
 
 
+def queue_package(subject_request, *, actor):
+    """Have the worker build the package (a large one takes long): after the commit, as a job
+    that survives its worker's death (see tasks.make_package)."""
+    from waarborg.requests.tasks import make_package
+
+    if subject_request.kind not in (Kind.ACCESS, Kind.PORTABILITY):
+        raise RequestError(_("Only access and portability requests have a package."))
+    queued_at = timezone.now().isoformat()
+    actor_id = actor.pk if actor is not None else None
+    transaction.on_commit(lambda: make_package.enqueue(subject_request.pk, actor_id, queued_at))
+
+
 def open_file(stored, *, actor):
     """A request's file decrypted for staff; every opening is audited."""
     with transaction.atomic():
