@@ -430,6 +430,9 @@ def task_notify(request, subject_request, task_pk):
 
 @request_action(Role.PRIVACY_OFFICER)
 def build(request, subject_request):
+    if actions.package_is_large(subject_request):
+        actions.queue_package(subject_request, actor=request.user)
+        return _("The package is large: the worker is making it. Reload this page in a while.")
     actions.build_package(subject_request, actor=request.user)
     return _("The package is made; check it before you send the answer.")
 

@@ -45,6 +45,7 @@ from waarborg.requests.actions.files import (  # noqa: F401
     download_link,
     open_file,
     package_from_token,
+    package_is_large,
     prune_links,
     purge_files,
     queue_package,

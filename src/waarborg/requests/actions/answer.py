@@ -15,7 +15,7 @@ from waarborg.requests.actions.common import (
     local_date,
     settings_for,
 )
-from waarborg.requests.actions.files import build_package, download_link
+from waarborg.requests.actions.files import build_package, download_link, package_is_large
 from waarborg.requests.actions.identifiers import known_address, pending_decision
 from waarborg.requests.actions.intake import email_verified
 from waarborg.requests.actions.outcomes import unresolved_tasks
@@ -133,6 +133,13 @@ def send_answer(subject_request, *, actor, note="", partly=False):
             )
         package = RequestFile.objects.filter(request=subject_request, kind=FileKind.PACKAGE).first()
         if package is None or package.is_expired():
+            if package_is_large(subject_request):
+                raise RequestError(
+                    _(
+                        "This package is large: make it first (the worker builds it in the "
+                        "background), then send the answer."
+                    )
+                )
             package = build_package(subject_request, actor=actor)
     context = _answer_context(subject_request, note, partly)
     direct = (

@@ -131,6 +131,21 @@ def build_package(subject_request, *, actor):
     return stored
 
 
+LARGE_PACKAGE_ROWS = 20_000  # rows found over every system: the worker builds the package
+
+
+def package_is_large(subject_request):
+    """Whether the package would take long to build: then it is built by the worker."""
+    from waarborg.requests.models import TaskKind, TaskStatus
+
+    rows = 0
+    tasks = subject_request.tasks.filter(kind=TaskKind.SYSTEM, status=TaskStatus.DONE)
+    for result in tasks.values_list("result", flat=True):
+        for item in ((result or {}).get("found") or {}).values():
+            rows += len(item.get("rows") or [])
+    return rows > LARGE_PACKAGE_ROWS
+
+
 def queue_package(subject_request, *, actor):
     """Have the worker build the package (a large one takes long): after the commit, as a job
     that survives its worker's death (see tasks.make_package)."""
