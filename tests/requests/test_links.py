@@ -7,9 +7,13 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.core import signing
 from django.test import Client
+from django.utils import timezone
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from waarborg.audit.models import AuditEntry
 from waarborg.core.links import token_hash
@@ -35,6 +39,40 @@ def _new(firm, committed, email=DEMO_CUSTOMER["email"], kind=Kind.ACCESS):
         return actions.create_request(
             firm, actor=None, kind=kind, channel="web", name="Jan de Jong", email=email
         )
+
+
+@pytest.fixture
+def firm_with_links(organisation):
+    """An organisation with a verification link and a download link handed out; the property
+    test only looks links up, so its examples share it."""
+    subject_request = actions.create_request(
+        organisation, actor=None, kind=Kind.ACCESS, channel="web", name="Jan", email="j@x.nl"
+    )
+    verify_token, _row = mint_link(subject_request, RequestLink.Kind.VERIFY)
+    package = actions._store_file(
+        subject_request,
+        FileKind.PACKAGE,
+        b"PK",
+        actor_text="test",
+        name="p.zip",
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    download_token, _row = mint_link(subject_request, RequestLink.Kind.DOWNLOAD, package)
+    return organisation, {"verify": verify_token, "download": download_token}
+
+
+def mint_link(subject_request, kind, package=None):
+    from waarborg.core.links import mint
+
+    return mint(
+        RequestLink,
+        age=timedelta(days=1),
+        organisation=subject_request.organisation,
+        request=subject_request,
+        kind=kind,
+        package=package,
+        address_tag=_address_tag(subject_request),
+    )
 
 
 def _token(link):
@@ -203,3 +241,45 @@ def test_a_download_link_signed_the_old_way_still_works(
     assert Client().get(f"/c/{firm.slug}/download/{forged}/").status_code == 400
     with time_machine.travel(package.expires_at + timedelta(minutes=1)):
         assert Client().get(f"/c/{firm.slug}/download/{token}/").status_code == 400
+
+
+def test_the_id_upload_link_is_opaque_and_for_its_request_only(
+    firm, other_organisation, committed, outbox, privacy_officer
+):
+    subject_request = _new(firm, committed)
+    verify_token = _token(link_in(outbox[-1], "/request/verify/"))
+    with committed():
+        actions.request_id_copy(subject_request, actor=privacy_officer)
+    link = link_in(outbox[-1], "/request/id/")
+    token = _token(link)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", token)
+    assert RequestLink.objects.get(token_hash=token_hash(token)).kind == "id_upload"
+    assert Client().get(path_of(link)).status_code == 200
+    assert Client().get(f"/c/{other_organisation.slug}/request/id/{token}/").status_code == 400
+    assert Client().post(f"/c/{firm.slug}/request/verify/{token}/").status_code == 400
+    assert Client().get(f"/c/{firm.slug}/request/id/{verify_token}/").status_code == 400
+    old = signing.dumps(
+        {"r": subject_request.pk, "a": _address_tag(subject_request)}, salt=actions.ID_SALT
+    )
+    assert Client().get(f"/c/{firm.slug}/request/id/{old}/").status_code == 200
+    # once the identity is established the upload link is of no use any more
+    actions.verify_request(
+        subject_request,
+        actor=privacy_officer,
+        method=Verification.STAFF,
+        identifiers=["email"],
+        note="bekende klant",
+    )
+    assert Client().get(path_of(link)).status_code == 400
+
+
+@given(token=st.text(min_size=1, max_size=80).filter(lambda t: "/" not in t))
+def test_no_made_up_token_opens_a_request_or_a_package(token, firm_with_links):
+    """Whatever the text, only a token that was handed out opens anything."""
+    organisation, handed_out = firm_with_links
+    assert actions.request_from_token(organisation, handed_out["verify"], actions.VERIFY_SALT)
+    assert actions.package_from_token(organisation, handed_out["download"])
+    assume(token not in handed_out.values())
+    for salt in (actions.VERIFY_SALT, actions.ID_SALT):
+        assert actions.request_from_token(organisation, token, salt) is None
+    assert actions.package_from_token(organisation, token) is None
