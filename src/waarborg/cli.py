@@ -217,7 +217,7 @@ def cmd_worker(args):
 
     from waarborg.audit.tasks import schedule_witness
     from waarborg.checks.tasks import schedule_nightly as schedule_checks
-    from waarborg.consent.tasks import schedule_sealing
+    from waarborg.consent.tasks import schedule_pruning, schedule_sealing
     from waarborg.cookies.tasks import schedule_monthly as schedule_scans
     from waarborg.jobs.supervisor import supervise
     from waarborg.jobs.worker import configure_logging, retry_locked
@@ -228,13 +228,15 @@ def cmd_worker(args):
     # the nightly retention sweep; deadline reminders and deletion of expired request files at
     # 08:00; consent events not yet sealed into their chain by a writer; the daily witness of
     # the chain heads (when WAARBORG_AUDIT_WITNESS is set); the nightly checks and their digest;
-    # the websites whose monthly cookie scan is due
+    # the deletion of expired consent links at night; the websites whose monthly cookie scan
+    # is due
     for schedule in (
         schedule_nightly,
         schedule_daily,
         schedule_sealing,
         schedule_witness,
         schedule_checks,
+        schedule_pruning,
         schedule_scans,
     ):
         retry_locked(schedule, "scheduling the periodic work")

@@ -122,3 +122,38 @@ def test_subscribe_sends_the_confirmation_and_links_are_handed_out(
     ).json()
     assert link["url"].startswith(settings.BASE_URL + "/c/firma-een-bv/unsubscribe/")
     assert link["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_api_sign_ups_are_limited_per_address(
+    client, key_for, newsletter, other_organisation, other_owner, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from waarborg.consent import actions as consent_actions
+
+    key = key_for("handler")
+    body = {"purpose": "newsletter", "email": "Lisa@example.nl"}
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [post(client, "subscribe", key, body).status_code for _ in range(4)]
+    assert answers == [202, 202, 202, 429]
+    assert len(mail.outbox) == 3
+    refused = post(client, "subscribe", key, {**body, "email": "lisa@EXAMPLE.nl"})
+    assert refused.status_code == 429 and "over een uur" in refused.json()["detail"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            post(client, "subscribe", key, {**body, "email": "piet@example.nl"}).status_code == 202
+        )
+    # another organisation's sign-ups of the same address are counted apart
+    consent_actions.save_purpose(
+        other_organisation,
+        actor=other_owner,
+        key="newsletter",
+        name={"nl": "Nieuwsbrief"},
+        channel="email",
+        mechanism="opt_in",
+        wording={"nl": "Ja."},
+    )
+    other_key = create_key(other_organisation, actor=other_owner, name="b", role="handler")[1]
+    assert post(client, "subscribe", other_key, body).status_code == 202
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "429" in schema["paths"]["/api/v1/consent/subscribe"]["post"]["responses"]

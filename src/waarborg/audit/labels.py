@@ -5,6 +5,8 @@ import json
 
 from django.utils.translation import gettext_lazy as _
 
+from waarborg.core.masking import mask_values
+
 LABELS = {
     "api.key_add": _("API key added"),
     "api.key_revoke": _("API key revoked"),
@@ -88,7 +90,11 @@ def action_label(code):
 
 
 def readable(values):
-    """Old or new values as indented JSON a person can read (accents as they are)."""
+    """Old or new values as indented JSON a person can read (accents as they are), with any
+    password in a URL hidden: entries written before URLs were masked keep it (the chain
+    covers them as written), so it is hidden where they are shown."""
     if values is None:
         return "—"
-    return json.dumps(values, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    return json.dumps(
+        mask_values(values), indent=2, ensure_ascii=False, sort_keys=True, default=str
+    )

@@ -9,6 +9,7 @@ from waarborg.audit.labels import action_label, readable
 from waarborg.audit.models import AuditEntry
 from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.dates import format_moment
+from waarborg.core.masking import mask_text
 from waarborg.core.models import Role
 from waarborg.core.spreadsheets import staff_csv
 
@@ -98,7 +99,7 @@ def export(request):
                     entry.actor_label,
                     action_label(entry.action),
                     entry.action,
-                    entry.object_repr,
+                    mask_text(entry.object_repr),
                     readable(entry.old) if entry.old is not None else "",
                     readable(entry.new) if entry.new is not None else "",
                     entry.hash,

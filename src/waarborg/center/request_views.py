@@ -129,7 +129,10 @@ def verify(request, slug, token):
         minutes=VERIFY_PER_ADDRESS[1],
     ):
         return _too_many(request, organisation, language)
-    done = subject_request.is_verified and actions.email_verified(subject_request)
+    # a link that verified is spent: clicked again it shows that, and verifies nothing again
+    done = actions.link_spent(organisation, token) or (
+        subject_request.is_verified and actions.email_verified(subject_request)
+    )
     if request.method == "POST" and not done:
         actions.verify_request(
             subject_request,
@@ -137,6 +140,7 @@ def verify(request, slug, token):
             method=Verification.EMAIL_LINK,
             note=_("link clicked from %s") % truncate_ip(_ip(request)),
         )
+        actions.spend_link(organisation, token)
         subject_request.refresh_from_db()
         done = True
     return _render(

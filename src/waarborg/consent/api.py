@@ -11,6 +11,7 @@ from waarborg.api.api import require
 from waarborg.consent import actions, links
 from waarborg.consent.actions import ConsentError, Evidence
 from waarborg.consent.models import Action, ConsentPurpose, ConsentState, Source
+from waarborg.core.limits import allow
 from waarborg.core.models import Role
 
 router = Router(tags=["consent"])
@@ -165,12 +166,28 @@ class LinkOut(Schema):
     headers: dict
 
 
-@router.post("/subscribe", response={202: dict})
+# (attempts, minutes) per address and organisation: the calls come from the organisation's own
+# server, one IP for everyone, so only the address is counted
+API_SIGNUP_PER_ADDRESS = (3, 60)
+
+
+@router.post(
+    "/subscribe",
+    response={202: dict},
+    openapi_extra={
+        "responses": {"429": {"description": "Too many sign-ups for this address in the last hour"}}
+    },
+)
 def subscribe(request, payload: SubscribeIn):
     """Sign someone up from your own form: the double opt-in e-mail goes out; the consent counts
-    once the person confirms. The answer is the same for new and known addresses."""
+    once the person confirms. The answer is the same for new and known addresses; at most three
+    an hour for one address (429 after that: no e-mail goes out)."""
     require(request, Role.HANDLER)
     purpose = _purpose(request, payload.purpose)
+    limit, minutes = API_SIGNUP_PER_ADDRESS
+    key = f"{purpose.organisation_id}:{payload.email.strip().lower()}"
+    if not allow("api-signup-address", key, limit=limit, minutes=minutes):
+        raise HttpError(429, _("Too many sign-ups for this address: try again in an hour."))
     evidence = Evidence(
         ip=actions.truncate_ip(payload.ip), user_agent=payload.user_agent, page=payload.page
     )

@@ -1,18 +1,16 @@
 """Links of the consent ledger: double opt-in (7 days), preferences (1 day), and unsubscribe
 links that keep working as long as the message that carried them (no expiry, RFC 8058).
 
-A link carries an opaque random id (`LinkToken`, stored hashed), never the address. Links sent
-before carried the address in a signed token; they keep working (read_* accepts both), but no
-new one is made."""
+A link carries an opaque random id (`LinkToken`, stored hashed; see core/links.py), never the
+address. Links sent before carried the address in a signed token; they keep working (read_*
+accepts both), but no new one is made."""
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
 
+from waarborg.core import links
 from waarborg.core.crypto import decrypt_text, encrypt_text
 from waarborg.core.emails import absolute_url
 
@@ -25,24 +23,21 @@ class LinkError(Exception):
     pass
 
 
-def _hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _new(kind, organisation_id, key, *, purpose=None, language="nl", age=None, keep=False):
     from waarborg.consent.models import LinkToken
 
-    token = secrets.token_urlsafe(24)
-    LinkToken.objects.create(
+    token, row = links.mint(
+        LinkToken,
+        age=age,
         organisation_id=organisation_id,
         purpose=purpose,
         kind=kind,
-        token_hash=_hash(token),
-        token_encrypted=encrypt_text(token, ENCRYPTION) if keep else "",
         person_key=key,
         language=language,
-        expires_at=timezone.now() + age if age else None,
     )
+    if keep:
+        row.token_encrypted = encrypt_text(token, ENCRYPTION)
+        row.save(update_fields=["token_encrypted"])
     return token
 
 
@@ -50,14 +45,13 @@ def _find(kind, token):
     """The LinkToken of an opaque id, or LinkError (unknown, expired, another kind)."""
     from waarborg.consent.models import LinkToken
 
-    found = LinkToken.objects.filter(kind=kind, token_hash=_hash(token)).first()
-    if found is None or (found.expires_at and found.expires_at < timezone.now()):
+    found = links.find(LinkToken, token, kind=kind)
+    if found is None:
         raise LinkError("unknown or expired link")
     return found
 
 
-def _signed(token):
-    return ":" in token  # the signed tokens of links sent before (value:signature)
+_signed = links.is_signed  # the signed tokens of links sent before (value:signature)
 
 
 def _read_signed(salt, token, max_age=None):
@@ -126,3 +120,24 @@ def unsubscribe_headers(purpose, key):
     an unsubscribe button, and one POST to the link withdraws, with no further page."""
     url = unsubscribe_url(purpose, key)
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def prune_links(now=None):
+    """Delete the links that have expired (confirmations, preferences); unsubscribe links do
+    not expire. Run every night by the worker."""
+    from waarborg.consent.models import LinkToken
+
+    return links.prune(LinkToken, now)
+
+
+def erase_links(organisation, keys):
+    """Delete every link of these people (their addresses or numbers) in this organisation, their
+    unsubscribe links too: the person's data is erased, and a link row holds their address.
+    Returns how many; the caller audits it."""
+    from waarborg.consent.models import LinkToken
+
+    keys = [key for key in keys if key]
+    if not keys:
+        return 0
+    count, _rows = LinkToken.objects.filter(organisation=organisation, person_key__in=keys).delete()
+    return count

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from waarborg.core.fields import TranslatedTextField, translated
-from waarborg.core.models import Organisation
+from waarborg.core.models import OpaqueToken, Organisation
 from waarborg.register.models import ProcessingActivity
 
 GENESIS_HASH = "0" * 64
@@ -303,10 +303,10 @@ class Suppression(models.Model):
         return f"{self.key_hash[:12]}… {self.reason}"
 
 
-class LinkToken(models.Model):
-    """The opaque id in an e-mailed link (double opt-in, unsubscribe, preferences): random,
-    stored only as its SHA-256, so a link carries no address and a copy of the database no
-    working link. The address it stands for stays here, in Waarborg."""
+class LinkToken(OpaqueToken):
+    """The opaque id in an e-mailed link (double opt-in, unsubscribe, preferences; see
+    core/links.py). The address it stands for stays here, in Waarborg, until the person's data
+    is erased."""
 
     class Kind(models.TextChoices):
         CONFIRM = "confirm", _("confirmation")
@@ -318,13 +318,10 @@ class LinkToken(models.Model):
         ConsentPurpose, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
     # unsubscribe links are given again as they were (one per person and purpose, for good)
     token_encrypted = models.TextField(blank=True)
     person_key = models.CharField(max_length=254)
     language = models.CharField(max_length=5, default="nl")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)  # empty: never
 
     class Meta:
         indexes = [models.Index(fields=["kind", "purpose", "person_key"])]

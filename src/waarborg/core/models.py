@@ -3,6 +3,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 kvk_validator = RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits."))
@@ -222,3 +223,34 @@ class Term(models.Model):
     @property
     def outside_eea(self):
         return self.kind == TermKind.COUNTRY and self.adequacy != Adequacy.EEA
+
+
+class Attempt(models.Model):
+    """One counted attempt at a form, for rate limits per IP address and per e-mail address
+    (both stored as keyed hashes; see core/limits.py). Old rows go as new ones are counted."""
+
+    scope = models.CharField(max_length=40)
+    key_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key_hash", "at"])]
+
+    def __str__(self):
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"
+
+
+class OpaqueToken(models.Model):
+    """The opaque id in an e-mailed link: random, stored only as its SHA-256, so a link carries
+    no address, name or number, and a copy of the database no working link. Each app keeps its
+    own table of them (see core/links.py for making, finding and pruning them)."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)  # empty: never
+
+    class Meta:
+        abstract = True
+
+    def is_expired(self, now=None):
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())

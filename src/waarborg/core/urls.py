@@ -21,7 +21,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="core/password_reset.html",
             email_template_name="core/emails/password_reset.txt",
             subject_template_name="core/emails/password_reset_subject.txt",

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,22 @@ from waarborg.audit.models import AuditEntry
 from waarborg.core import actions
 from waarborg.core.access import SESSION_KEY, get_for_org, role_required, scoped
 from waarborg.core.forms import AccountForm, InvitationForm, OrganisationForm, RoleForm
+from waarborg.core.limits import within
 from waarborg.core.models import Invitation, Membership, Role, User
+
+# (attempts, minutes): staff invite few people an hour, and an address needs one invitation
+INVITE_PER_IP = (30, 60)
+INVITE_PER_ADDRESS = (3, 60)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, limited per client IP and per address it is asked for (known or not:
+    the same answer for both, so the limit tells nothing about accounts)."""
+
+    def form_valid(self, form):
+        if not within(self.request, "password-reset", form.cleaned_data["email"]):
+            return render(self.request, "core/too_many.html", status=429)
+        return super().form_valid(form)
 
 
 @role_required(Role.VIEWER)
@@ -99,6 +115,15 @@ def invite(request):
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
+        return redirect("core:members")
+    if not within(
+        request,
+        "invite",
+        form.cleaned_data["email"],
+        per_ip=INVITE_PER_IP,
+        per_address=INVITE_PER_ADDRESS,
+    ):
+        messages.error(request, _("Too many invitations: please wait an hour and try again."))
         return redirect("core:members")
     try:
         actions.invite_member(request.organisation, actor=request.user, **form.cleaned_data)

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from waarborg.core.models import Organisation, Term
+from waarborg.core.models import OpaqueToken, Organisation, Term
 from waarborg.register.models import Party, System
 
 FILE_PURPOSE = "request-file"
@@ -482,16 +482,25 @@ class RequestLetter(models.Model):
         return self.channel == LetterChannel.POST and self.sent_on is None
 
 
-class Attempt(models.Model):
-    """One counted attempt at a public page, for rate limits per IP address and per e-mail
-    address (both stored as keyed hashes). Old rows are removed as new ones are counted."""
+class RequestLink(OpaqueToken):
+    """The opaque id in a link e-mailed about a request: the verification of the address, the
+    upload of an ID copy, the download of a package (see core/links.py). A verification link
+    is spent once it verified; the others work until they expire."""
 
-    scope = models.CharField(max_length=40)
-    key_hash = models.CharField(max_length=64)
-    at = models.DateTimeField(default=timezone.now)
+    class Kind(models.TextChoices):
+        VERIFY = "verify", _("verification")
+        ID_UPLOAD = "id_upload", _("ID upload")
+        DOWNLOAD = "download", _("download")
 
-    class Meta:
-        indexes = [models.Index(fields=["scope", "key_hash", "at"])]
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    package = models.ForeignKey(
+        "RequestFile", on_delete=models.CASCADE, null=True, blank=True, related_name="links"
+    )
+    # a keyed tag of the address the link was sent to: changing the address voids the link
+    address_tag = models.CharField(max_length=12, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
-        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.kind} {self.token_hash[:12]}…"

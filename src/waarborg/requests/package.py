@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from waarborg.core.dates import period_in_words
 from waarborg.core.fields import translated
 from waarborg.core.taxonomy import TermIndex
+from waarborg.jobs.worker import checkpoint, progress
 from waarborg.register.ropa import legal_basis_label, transfer_text
 from waarborg.requests.models import FileKind, Kind, TaskKind, TaskStatus
 
@@ -121,11 +122,24 @@ def _csv(item):
 
 
 def build(subject_request):
-    """The package as ZIP bytes."""
+    """The package as ZIP bytes.
+
+    Built in memory and kept in one commit by the caller, so work cut off leaves nothing
+    behind; in a worker it may stop at a checkpoint between two items (tables and files), and
+    the job builds it again from the start (see tasks.make_package)."""
     language = subject_request.language
     buffer = io.BytesIO()
     combined = {"reference": subject_request.reference, "systems": {}}
     systems = _system_data(subject_request, language)
+    total = sum(len(system["tables"]) + len(system["files"]) for system in systems)
+    done = 0
+
+    def item_done():
+        nonlocal done
+        done += 1
+        progress(done, total)
+        checkpoint()
+
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         if subject_request.kind == Kind.ACCESS:
             html = render_report(subject_request, systems)
@@ -148,8 +162,10 @@ def build(subject_request):
                     json.dumps(records, ensure_ascii=False, indent=2),
                 )
                 archive.writestr(f"{system['key']}/{table['name']}.csv", _csv(table))
+                item_done()
             for stored in system["files"]:
                 archive.writestr(f"{system['key']}/{stored.name}", stored.content())
+                item_done()
             combined["systems"][system["key"]] = {
                 "name": system["name"],
                 "tables": tables,

@@ -1,5 +1,6 @@
 """Background work of requests: every morning the deadline reminders and the deletion of
-expired packages and of files of closed requests; the task schedules its next run itself."""
+expired packages, of files of closed requests and of expired links; the task schedules its next
+run itself."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ def next_morning(now=None):
 def daily_requests():
     try:
         actions.purge_files()
+        actions.prune_links()
         actions.send_reminders()
     finally:
         schedule_daily(force=True)
@@ -37,3 +39,24 @@ def schedule_daily(force=False):
     if waiting.exists() and not force:
         return None
     return daily_requests.using(run_after=next_morning()).enqueue()
+
+
+@task()
+def make_package(request_id, actor_id=None, queued_at=None):
+    """Build a request's package in the worker. Taken up again after its worker died, it
+    builds again from the start (nothing of a cut-off build was kept), unless the package of
+    this job was already committed: then it is done, and no second package or entry is made."""
+    from django.contrib.auth import get_user_model
+
+    from waarborg.requests.models import FileKind, RequestFile, SubjectRequest
+
+    subject_request = SubjectRequest.objects.select_related("organisation").get(pk=request_id)
+    if queued_at is not None:
+        since = datetime.fromisoformat(queued_at)
+        made = RequestFile.objects.filter(
+            request=subject_request, kind=FileKind.PACKAGE, created_at__gte=since
+        )
+        if made.exists():
+            return made.first().pk
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    return actions.build_package(subject_request, actor=actor).pk

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from waarborg.core.access import get_for_org, role_required, scoped
+from waarborg.core.limits import within
 from waarborg.core.models import Role
 from waarborg.register.models import Party
 from waarborg.requests import actions, letters, package, post
@@ -298,6 +299,8 @@ def identity_check(request, subject_request):
 
 @request_action(Role.HANDLER)
 def resend(request, subject_request):
+    if not within(request, "resend-verification", subject_request.email, per_address=(5, 60)):
+        raise RequestError(_("Too many attempts: please wait an hour and try again."))
     actions.resend_verification(subject_request, actor=request.user)
     return _("The verification link is sent again.")
 
@@ -427,6 +430,9 @@ def task_notify(request, subject_request, task_pk):
 
 @request_action(Role.PRIVACY_OFFICER)
 def build(request, subject_request):
+    if actions.package_is_large(subject_request):
+        actions.queue_package(subject_request, actor=request.user)
+        return _("The package is large: the worker is making it. Reload this page in a while.")
     actions.build_package(subject_request, actor=request.user)
     return _("The package is made; check it before you send the answer.")
 

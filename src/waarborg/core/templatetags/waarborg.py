@@ -2,8 +2,15 @@ from django import template
 
 from waarborg.core.dates import format_day, format_moment, humanise_duration
 from waarborg.core.fields import translated
+from waarborg.core.masking import mask_text
 
 register = template.Library()
+
+
+@register.filter
+def masked(value):
+    """Text with any password in a URL in it hidden (old audit entries hold some)."""
+    return mask_text(value)
 
 
 @register.filter

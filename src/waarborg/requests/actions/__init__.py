@@ -45,7 +45,10 @@ from waarborg.requests.actions.files import (  # noqa: F401
     download_link,
     open_file,
     package_from_token,
+    package_is_large,
+    prune_links,
     purge_files,
+    queue_package,
     record_download,
 )
 from waarborg.requests.actions.identifiers import (  # noqa: F401
@@ -63,8 +66,11 @@ from waarborg.requests.actions.identity import (  # noqa: F401
     _person_link,
     _read,
     check_id_copy,
+    link_for,
+    link_spent,
     request_from_token,
     request_id_copy,
+    spend_link,
     upload_id_copy,
     verify_request,
 )

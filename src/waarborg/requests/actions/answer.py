@@ -15,7 +15,7 @@ from waarborg.requests.actions.common import (
     local_date,
     settings_for,
 )
-from waarborg.requests.actions.files import build_package, download_link
+from waarborg.requests.actions.files import build_package, download_link, package_is_large
 from waarborg.requests.actions.identifiers import known_address, pending_decision
 from waarborg.requests.actions.intake import email_verified
 from waarborg.requests.actions.outcomes import unresolved_tasks
@@ -133,6 +133,13 @@ def send_answer(subject_request, *, actor, note="", partly=False):
             )
         package = RequestFile.objects.filter(request=subject_request, kind=FileKind.PACKAGE).first()
         if package is None or package.is_expired():
+            if package_is_large(subject_request):
+                raise RequestError(
+                    _(
+                        "This package is large: make it first (the worker builds it in the "
+                        "background), then send the answer."
+                    )
+                )
             package = build_package(subject_request, actor=actor)
     context = _answer_context(subject_request, note, partly)
     direct = (
@@ -215,10 +222,24 @@ def refuse_request(subject_request, *, actor, ground, reasons, partly=False):
     return subject_request
 
 
+def _erase_links(subject_request):
+    """Delete the links of the person of an erasure request (see close_request); how many.
+    Only verified identifiers count: a claimed address may be someone else's."""
+    from waarborg.consent.links import erase_links
+    from waarborg.requests.actions.tasks import _person_keys
+
+    _total, rows = subject_request.links.all().delete()
+    own = sum(rows.values())
+    keys = [key for key, _kind in _person_keys(subject_request)]
+    return own + erase_links(subject_request.organisation, keys)
+
+
 def close_request(subject_request, *, actor):
     """Close the request, keeping a minimal record (Art. 5(1)(c), (e) GDPR).
 
-    After an erasure the identity is replaced by a keyed hash; ID copies go at once, other
+    After an erasure the identity is replaced by a keyed hash and the person's links go: the
+    request's own, and every consent-ledger link (confirmation, preferences, unsubscribe) made
+    for a verified address or number of theirs, since each holds it; ID copies go at once, other
     files when the organisation's purge period after closure ends."""
     if subject_request.status == Status.CLOSED:
         return subject_request
@@ -239,7 +260,9 @@ def close_request(subject_request, *, actor):
         subject_request.status = Status.CLOSED
         subject_request.closed_at = timezone.now()
         fields = ["status", "closed_at"]
+        links_erased = 0
         if subject_request.kind == Kind.ERASURE:
+            links_erased = _erase_links(subject_request)
             subject_request.identity_hash = keyed_hash(
                 f"{subject_request.email}|{subject_request.phone}|{subject_request.name}",
                 "request-identity",
@@ -271,6 +294,7 @@ def close_request(subject_request, *, actor):
             new={
                 "outcome": subject_request.outcome,
                 "identity_hashed": bool(subject_request.identity_hash),
+                **({"links_erased": links_erased} if links_erased else {}),
             },
         )
     return subject_request

@@ -1,7 +1,6 @@
 """What every step of a request shares: its settings, dates, letters to the person, rate limits
 and the errors the steps raise."""
 
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -10,14 +9,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from waarborg.core.crypto import keyed_hash
+from waarborg.core.limits import allow  # noqa: F401 (importable from requests.actions)
 from waarborg.core.models import Membership, Role
 from waarborg.requests import deadline, letters
-from waarborg.requests.models import (
-    Attempt,
-    Kind,
-    RequestSettings,
-)
+from waarborg.requests.models import Kind, RequestSettings
 
 VERIFY_SALT = "waarborg.requests.verify"
 ID_SALT = "waarborg.requests.id-copy"
@@ -116,21 +111,6 @@ def letter_text(subject_request, key, **extra):
         subject_request.language,
         _context(subject_request, **extra),
     )
-
-
-def allow(scope, key, *, limit, minutes):
-    """Count one attempt of `key` (an IP or an address) in `scope`; False when over the limit.
-
-    Counted in the database, so every web process shares the same limits."""
-    key_hash = keyed_hash(key.lower(), "rate-limit")
-    since = timezone.now() - timedelta(minutes=minutes)
-    with transaction.atomic():
-        Attempt.objects.filter(scope=scope, key_hash=key_hash, at__lt=since).delete()
-        count = Attempt.objects.filter(scope=scope, key_hash=key_hash).count()
-        if count >= limit:
-            return False
-        Attempt.objects.create(scope=scope, key_hash=key_hash)
-    return True
 
 
 def _check_handler(organisation, user):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from waarborg.audit.actions import actor_label, record_entry
+from waarborg.core import links
 from waarborg.core.crypto import encrypt_bytes
 from waarborg.core.emails import absolute_url
 from waarborg.core.models import Organisation
@@ -20,6 +21,7 @@ from waarborg.requests.models import (
     FileKind,
     Kind,
     RequestFile,
+    RequestLink,
     SubjectRequest,
 )
 
@@ -62,18 +64,37 @@ def _store_file(
 
 
 def download_link(package):
-    token = signing.dumps({"f": package.pk}, salt=DOWNLOAD_SALT)
+    """The link to a package: an opaque id (core/links.py) that works until the package
+    expires, for as many downloads as the person needs until then."""
+    token, _row = links.mint(
+        RequestLink,
+        organisation=package.organisation,
+        request=package.request,
+        kind=RequestLink.Kind.DOWNLOAD,
+        package=package,
+        expires_at=package.expires_at,
+    )
     return absolute_url(reverse("center:request_download", args=[package.organisation.slug, token]))
 
 
 def package_from_token(organisation, token):
-    """The request whose package a download link is for, or None when invalid or expired."""
-    try:
-        data = signing.loads(token, salt=DOWNLOAD_SALT)
-    except signing.BadSignature:
+    """The package a download link is for, or None when invalid, expired, replaced or for
+    another organisation. Links signed before links were opaque are read until the package
+    they name expires."""
+    if links.is_signed(token):
+        try:
+            package_id = signing.loads(token, salt=DOWNLOAD_SALT).get("f")
+        except (signing.BadSignature, AttributeError):
+            return None
+    else:
+        link = links.find(
+            RequestLink, token, organisation=organisation, kind=RequestLink.Kind.DOWNLOAD
+        )
+        package_id = link.package_id if link else None
+    if package_id is None:
         return None
     package = RequestFile.objects.filter(
-        organisation=organisation, pk=data.get("f"), kind=FileKind.PACKAGE
+        organisation=organisation, pk=package_id, kind=FileKind.PACKAGE
     ).first()
     if package is None or package.is_expired():
         return None
@@ -110,6 +131,33 @@ def build_package(subject_request, *, actor):
     return stored
 
 
+LARGE_PACKAGE_ROWS = 20_000  # rows found over every system: the worker builds the package
+
+
+def package_is_large(subject_request):
+    """Whether the package would take long to build: then it is built by the worker."""
+    from waarborg.requests.models import TaskKind, TaskStatus
+
+    rows = 0
+    tasks = subject_request.tasks.filter(kind=TaskKind.SYSTEM, status=TaskStatus.DONE)
+    for result in tasks.values_list("result", flat=True):
+        for item in ((result or {}).get("found") or {}).values():
+            rows += len(item.get("rows") or [])
+    return rows > LARGE_PACKAGE_ROWS
+
+
+def queue_package(subject_request, *, actor):
+    """Have the worker build the package (a large one takes long): after the commit, as a job
+    that survives its worker's death (see tasks.make_package)."""
+    from waarborg.requests.tasks import make_package
+
+    if subject_request.kind not in (Kind.ACCESS, Kind.PORTABILITY):
+        raise RequestError(_("Only access and portability requests have a package."))
+    queued_at = timezone.now().isoformat()
+    actor_id = actor.pk if actor is not None else None
+    transaction.on_commit(lambda: make_package.enqueue(subject_request.pk, actor_id, queued_at))
+
+
 def open_file(stored, *, actor):
     """A request's file decrypted for staff; every opening is audited."""
     with transaction.atomic():
@@ -135,6 +183,11 @@ def record_download(package, *, ip=""):
         )
 
 
+def prune_links(now=None):
+    """Delete the links (verification, upload, download) that have expired; how many."""
+    return links.prune(RequestLink, now)
+
+
 def purge_files(now=None):
     """Delete expired packages, and every file of requests closed longer ago than the
     organisation's purge period. Idempotent; the audit records what went."""
@@ -152,7 +205,8 @@ def purge_files(now=None):
         if not ids:
             continue
         with transaction.atomic():
-            count, _rows = RequestFile.objects.filter(pk__in=ids).delete()
+            _total, rows = RequestFile.objects.filter(pk__in=ids).delete()  # links go too
+            count = rows.get(RequestFile._meta.label, 0)
             SubjectRequest.objects.filter(
                 organisation=organisation, closed_at__lte=cutoff, purged_at__isnull=True
             ).update(purged_at=now)

@@ -10,9 +10,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from waarborg.audit.actions import record_entry
+from waarborg.core import links
 from waarborg.core.crypto import keyed_hash
 from waarborg.core.emails import absolute_url
-from waarborg.requests.actions.common import ID_SALT, RequestError, _due, _mail_person, settings_for
+from waarborg.requests.actions.common import (
+    ID_SALT,
+    VERIFY_SALT,
+    RequestError,
+    _due,
+    _mail_person,
+    settings_for,
+)
 from waarborg.requests.actions.files import _store_file
 from waarborg.requests.actions.identifiers import verified_for
 from waarborg.requests.actions.rights import restrict_pending_objection
@@ -22,6 +30,7 @@ from waarborg.requests.models import (
     IDENTITY_DOCUMENTS,
     FileKind,
     RequestFile,
+    RequestLink,
     Status,
     SubjectRequest,
     TaskKind,
@@ -34,11 +43,23 @@ def _address_tag(subject_request):
     return keyed_hash(subject_request.email, "request-address")[:12]
 
 
+_KIND_OF = {VERIFY_SALT: RequestLink.Kind.VERIFY, ID_SALT: RequestLink.Kind.ID_UPLOAD}
+
+
 def _person_link(subject_request, salt, url_name, request_settings):
-    """(link, last valid day) of a signed link for the person: verification or ID upload."""
-    token = signing.dumps({"r": subject_request.pk, "a": _address_tag(subject_request)}, salt=salt)
+    """(link, last valid day) of a link for the person, verification or ID upload: an opaque
+    id (core/links.py) that works for the organisation's verification period."""
+    age = timedelta(days=request_settings.verification_days)
+    token, _row = links.mint(
+        RequestLink,
+        age=age,
+        organisation=subject_request.organisation,
+        request=subject_request,
+        kind=_KIND_OF[salt],
+        address_tag=_address_tag(subject_request),
+    )
     path = reverse(url_name, args=[subject_request.organisation.slug, token])
-    valid_until = timezone.localdate() + timedelta(days=request_settings.verification_days)
+    valid_until = timezone.localdate() + age
     return absolute_url(path), valid_until
 
 
@@ -49,17 +70,55 @@ def _read(token, salt, days):
         return None
 
 
-def request_from_token(organisation, token, salt):
-    """The request a verification or ID-upload link is for, or None if the link is invalid,
-    expired, for another organisation or for an address no longer on the request."""
-    days = settings_for(organisation).verification_days
-    data = _read(token, salt, days)
+def _from_signed(organisation, token, salt):
+    """A link signed before links were opaque: read while it is valid, never made again."""
+    data = _read(token, salt, settings_for(organisation).verification_days)
     if not data:
         return None
     found = SubjectRequest.objects.filter(organisation=organisation, pk=data.get("r")).first()
-    if found is None or data.get("a") != _address_tag(found) or found.purged_at:
+    if found is None or data.get("a") != _address_tag(found):
         return None
     return found
+
+
+def link_for(organisation, token, salt):
+    """The RequestLink of an opaque verification or ID-upload link, or None."""
+    link = links.find(RequestLink, token, organisation=organisation, kind=_KIND_OF[salt])
+    if link is None or link.address_tag != _address_tag(link.request):
+        return None
+    return link
+
+
+def request_from_token(organisation, token, salt):
+    """The request a verification or ID-upload link is for, or None if the link is invalid,
+    expired, for another organisation or for an address no longer on the request."""
+    if links.is_signed(token):
+        found = _from_signed(organisation, token, salt)
+    else:
+        link = link_for(organisation, token, salt)
+        found = link.request if link else None
+    if found is None or found.purged_at:
+        return None
+    return found
+
+
+def spend_link(organisation, token):
+    """Mark a verification link used (it verified); a used one verifies nothing again."""
+    if not links.is_signed(token):
+        RequestLink.objects.filter(
+            organisation=organisation, token_hash=links.token_hash(token), used_at__isnull=True
+        ).update(used_at=timezone.now())
+
+
+def link_spent(organisation, token):
+    return (
+        not links.is_signed(token)
+        and RequestLink.objects.filter(
+            organisation=organisation,
+            token_hash=links.token_hash(token),
+            used_at__isnull=False,
+        ).exists()
+    )
 
 
 def verify_request(subject_request, *, actor, method, note="", identifiers=None):
