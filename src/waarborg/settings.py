@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "waarborg.consent",
     "waarborg.requests",
     "waarborg.checks",
+    "waarborg.dpia",
     "waarborg.api",
     "waarborg.center",
 ]

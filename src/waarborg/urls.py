@@ -13,6 +13,7 @@ urlpatterns = [
     path("sources/", include("waarborg.sources.urls")),
     path("statement/", include("waarborg.notices.urls")),
     path("checks/", include("waarborg.checks.urls")),
+    path("dpia/", include("waarborg.dpia.urls")),
     path("jobs/", include("waarborg.jobs.urls")),
     path("c/", include("waarborg.center.urls")),
     # The dashboard (`core:dashboard`) is the to-do list of the checks; core names no domain app.

@@ -44,7 +44,6 @@ HELP = {
     "automated_decisions": _(
         "Decisions made by a computer alone that affect people significantly (Art. 22)."
     ),
-    "dpia": _("A data protection impact assessment is needed for high-risk processing (Art. 35)."),
     "requirement": _(
         "Whether people must provide the data, and what happens if they do not (Art. 13(2)(e))."
     ),
@@ -77,6 +76,8 @@ HELP = {
 }
 
 TERM_FIELDS = {"term", "terms", "countries"}
+# Set by the DPIA screening and sign-off, not by hand: the form keeps what is stored.
+DERIVED = {"dpia", "dpia_screened_on", "dpia_reason", "dpia_done_on"}
 
 
 class StagesField(forms.CharField):
@@ -132,6 +133,8 @@ class ItemForm(forms.Form):
             ],
         )
         for spec in self.kind.fields:
+            if spec.name in DERIVED:
+                continue
             if spec.type == "stages":
                 model_field = self.kind.model._meta.get_field(spec.name)
                 model_fields[spec.name] = StagesField(
@@ -189,6 +192,10 @@ class ItemForm(forms.Form):
     def data_for_register(self):
         values = {}
         for spec in self.kind.fields:
+            if spec.name in DERIVED:
+                if spec.name in self.initial:
+                    values[spec.name] = self.initial[spec.name]
+                continue
             value = self.cleaned_data.get(spec.name)
             if spec.type in ("ref", "term") and value == "":
                 value = None if spec.type == "ref" else ""

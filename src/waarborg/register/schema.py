@@ -150,6 +150,8 @@ KINDS = {
             Field("automated_decisions", "bool"),
             Field("automated_decisions_detail", "translated"),
             Field("dpia", "choice"),
+            Field("dpia_screened_on", "date"),
+            Field("dpia_reason", "translated"),
             Field("dpia_done_on", "date"),
             Field("requirement", "choice"),
             Field("requirement_consequence", "translated"),
