@@ -43,6 +43,14 @@ class ScreeningForm(forms.Form):
             for c in getattr(self.lists, which)
         ]
 
+    @property
+    def ap_rows(self):
+        return self.rows("ap")
+
+    @property
+    def wp248_rows(self):
+        return self.rows("wp248")
+
     def answers(self):
         return {c.id: self.cleaned_data[field_name(c)] for c in self.lists.all}
 
