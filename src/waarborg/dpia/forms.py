@@ -201,12 +201,16 @@ class SignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     consulted_on = forms.DateField(
-        label=_("AP consulted on"), required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("AP consulted on"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs=DATE),
     )
     signed_by = forms.CharField(label=_("Signed by"), max_length=200)
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs=DATE))
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=forms.DateInput(format="%Y-%m-%d", attrs=DATE)
+    )
     review_on = forms.DateField(
         label=_("Review date"),
-        widget=forms.DateInput(attrs=DATE),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs=DATE),
         help_text=_("When the DPIA is looked at again; at the latest when the processing changes."),
     )
