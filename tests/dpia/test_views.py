@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from tests.dpia.conftest import make_activity
@@ -244,3 +246,50 @@ def test_overview_colours_activities_by_outcome(client_for, viewer, owner, organ
     page = client_for(viewer).get(reverse("dpia:overview")).content.decode()
     assert "<svg" in page and "#f6d2cf" in page and "!!" in page  # colour and symbol
     assert 'data-outcome="needed"' in page
+
+
+TEXT = st.text(max_size=40)
+SCALE_TEXT = st.one_of(st.sampled_from(["1", "2", "3", "4"]), TEXT)
+
+
+@settings(max_examples=25)
+@given(
+    risk=st.fixed_dictionaries(
+        {
+            "kind": st.one_of(st.sampled_from(["access", "change", "other"]), TEXT),
+            "title": TEXT,
+            "severity": SCALE_TEXT,
+            "likelihood": SCALE_TEXT,
+            "residual_severity": SCALE_TEXT,
+            "residual_likelihood": SCALE_TEXT,
+            "measures": st.lists(TEXT, max_size=2),
+        }
+    ),
+    sign=st.fixed_dictionaries(
+        {
+            "advice": TEXT,
+            "decision": st.one_of(st.sampled_from(["accept", "change", "consult"]), TEXT),
+            "signed_by": TEXT,
+            "signed_on": st.one_of(st.sampled_from(["2026-12-01", ""]), TEXT),
+            "review_on": st.one_of(st.sampled_from(["2027-12-01", "2026-01-01"]), TEXT),
+        }
+    ),
+)
+def test_bad_input_never_fails_and_refused_input_changes_nothing(
+    client_for, owner, assessment, risk, sign
+):
+    client = client_for(owner)
+    before = assessment.risks.count()
+    response = client.post(reverse("dpia:risk_add", args=[assessment.pk]), risk)
+    assert response.status_code in (200, 302, 400)  # 400: control characters are refused
+    if response.status_code != 302:
+        assert assessment.risks.count() == before
+    response = client.post(reverse("dpia:sign", args=[assessment.pk]), sign)
+    assert response.status_code in (200, 302, 400)
+    assessment.refresh_from_db()
+    if response.status_code != 302:
+        assert not assessment.is_signed
+    else:
+        actions.save_assessment(
+            assessment, actor=owner, title="Weer concept", description={}, necessity={}
+        )
