@@ -293,3 +293,30 @@ def test_bad_input_never_fails_and_refused_input_changes_nothing(
         actions.save_assessment(
             assessment, actor=owner, title="Weer concept", description={}, necessity={}
         )
+
+
+def test_the_register_form_keeps_the_screening_and_cannot_forge_it(client_for, owner, camera):
+    actions.screen_activity(camera, actor=owner, answers={"wp248.sensitive": True})
+    client = client_for(owner)
+    url = reverse("register:edit", args=["activities", camera.key])
+    form = client.get(url).content.decode()
+    assert 'name="dpia"' not in form and 'name="dpia_reason_0"' not in form
+    data = {
+        "key": camera.key,
+        "name_0": "Camera's in de winkel",
+        "status": "active",
+        "role": "controller",
+        "purpose_0": "Diefstal voorkomen en incidenten onderzoeken",
+        "legal_basis": "legitimate_interests",
+        "data_subjects": ["customer"],
+        "data_categories": ["user.content.self_image.camera"],
+        "source": "direct",
+        "requirement": "none",
+        "dpia": "done",  # forged: only a signature sets "done"
+        "dpia_done_on": "2026-01-01",
+    }
+    assert client.post(url, data).status_code == 302
+    camera.refresh_from_db()
+    assert camera.purpose["nl"].endswith("onderzoeken")
+    assert camera.dpia == "advisable" and camera.dpia_done_on is None
+    assert camera.dpia_screened_on is not None and camera.dpia_reason["en"]
