@@ -320,3 +320,28 @@ def test_the_register_form_keeps_the_screening_and_cannot_forge_it(client_for, o
     assert camera.purpose["nl"].endswith("onderzoeken")
     assert camera.dpia == "advisable" and camera.dpia_done_on is None
     assert camera.dpia_screened_on is not None and camera.dpia_reason["en"]
+
+
+def test_overview_says_when_a_signed_dpia_needs_review(
+    client_for, owner, organisation, camera, assessment
+):
+    from waarborg.register import actions as register_actions
+    from waarborg.register.schema import current_data
+
+    actions.sign_assessment(
+        assessment,
+        actor=owner,
+        **{
+            **SIGN,
+            "signed_on": datetime.date(2026, 12, 1),
+            "review_on": datetime.date(2027, 12, 1),
+        },
+    )
+    client = client_for(owner)
+    assert "herziening nodig" not in client.get(reverse("dpia:overview")).content.decode()
+    camera.refresh_from_db()
+    data = {**current_data("activities", camera), "purpose": {"nl": "Ook de parkeerplaats"}}
+    register_actions.save_item("activities", organisation, data, actor=owner, instance=camera)
+    assert "herziening nodig" in client.get(reverse("dpia:overview")).content.decode()
+    page = client.get(reverse("dpia:detail", args=[assessment.pk])).content.decode()
+    assert "Herziening nodig" in page

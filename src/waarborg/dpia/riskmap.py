@@ -24,7 +24,7 @@ def risk_map(risks, *, after=False, title=""):
         f'width="{size_w}" height="{size_h}" role="img" aria-labelledby="t{int(after)}" '
         'font-family="DejaVu Sans, Arial, sans-serif" font-size="11">',
         f'<title id="t{int(after)}">{escape(title)}</title>',
-        '<defs><pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" '
+        f'<defs><pattern id="hatch{int(after)}" width="8" height="8" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="8" stroke="#b0413e" '
         'stroke-width="1.2" opacity="0.35"/></pattern></defs>',
         f'<text x="{LEFT}" y="16" font-weight="bold" font-size="13">{escape(title)}</text>',
@@ -50,7 +50,8 @@ def risk_map(risks, *, after=False, title=""):
             )
             if cell_level == HIGH:
                 parts.append(
-                    f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="url(#hatch)"/>'
+                    f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" '
+                    f'fill="url(#hatch{int(after)})"/>'
                 )
             parts.append(
                 f'<text x="{x + 4}" y="{y + 12}" font-size="9" fill="#3a4150">'
