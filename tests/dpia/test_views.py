@@ -345,3 +345,10 @@ def test_overview_says_when_a_signed_dpia_needs_review(
     assert "herziening nodig" in client.get(reverse("dpia:overview")).content.decode()
     page = client.get(reverse("dpia:detail", args=[assessment.pk])).content.decode()
     assert "Herziening nodig" in page
+
+
+def test_the_register_list_shows_each_activitys_outcome(client_for, viewer, owner, camera):
+    actions.screen_activity(camera, actor=owner, answers={})
+    page = client_for(viewer).get(reverse("register:list", args=["activities"])).content.decode()
+    assert 'class="dpia dpia-not_needed"' in page and "Niet nodig" in page
+    assert reverse("dpia:screen", args=[camera.key]) in page
