@@ -33,6 +33,7 @@ def test_camera_screened_needed_and_signed_with_two_risks_and_a_measure(demo_fir
     assert screening.outcome == "needed"
     page = anna.get(reverse("dpia:screen", args=[camera.key])).content.decode()
     assert "Cameratoezicht" in page and "Stelselmatige monitoring" in page
+    assert "screen hem opnieuw" not in page  # adding the DPIA's measure is no reason to
     assert "lijst van de AP" in camera.dpia_reason["nl"]
     assert "camera surveillance" in camera.dpia_reason["en"].lower()
     (assessment,) = Assessment.objects.filter(organisation=demo_firm)

@@ -141,3 +141,41 @@ def test_screening_keeps_every_answer_given(camera, owner):
     camera.refresh_from_db()
     assert camera.dpia == "not_needed"
     assert [s.outcome for s in camera.screenings.all()] == ["not_needed", "advisable"]
+
+
+def test_a_screening_goes_stale_when_what_it_rests_on_changes(organisation, camera, owner):
+    from waarborg.register import actions as register_actions
+    from waarborg.register.schema import current_data
+
+    screening = actions.screen_activity(
+        camera, actor=owner, answers={"ap.camera_surveillance": True}
+    )
+    assert not screening.is_stale()
+    register_actions.save_item(
+        "security_measures",
+        organisation,
+        {"key": "slot", "name": {"nl": "Slot"}, "kind": "technical"},
+        actor=owner,
+    )
+    camera.refresh_from_db()
+    data = current_data("activities", camera)
+    register_actions.save_item(
+        "activities",
+        organisation,
+        {**data, "security_measures": ["slot"]},
+        actor=owner,
+        instance=camera,
+    )
+    screening.refresh_from_db()
+    assert not screening.is_stale()  # a measure does not change the answers
+    camera.refresh_from_db()
+    data = current_data("activities", camera)
+    register_actions.save_item(
+        "activities",
+        organisation,
+        {**data, "data_subjects": ["customer", "employee"]},
+        actor=owner,
+        instance=camera,
+    )
+    screening.refresh_from_db()
+    assert screening.is_stale()

@@ -47,6 +47,7 @@ def screen_activity(activity, *, actor, answers, note="", today=None):
         organisation=activity.organisation,
         activity=activity,
         activity_version=activity.version,
+        basis=criteria.basis(activity),
         answers=answers,
         note=note.strip(),
         outcome=outcome,

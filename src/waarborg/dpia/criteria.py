@@ -7,6 +7,8 @@ makes it advisable; none, not needed.
 """
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -119,6 +121,34 @@ def prefill(activity):
     if "user.health_and_medical.genetic" in codes:
         found["ap.genetic_data"] = labels["user.health_and_medical.genetic"]
     return found
+
+
+# What a screening does not depend on: the measures taken, review dates, the DPIA fields.
+NOT_SCREENED_FIELDS = {
+    "security_measures",
+    "reviewed_at",
+    "status",
+    "dpia",
+    "dpia_screened_on",
+    "dpia_reason",
+    "dpia_done_on",
+}
+
+
+def basis(activity):
+    """A fingerprint of what a screening of `activity` rests on (its register entry without
+    measures, review date and DPIA fields): a different one means screen it again."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from waarborg.register.schema import current_data
+
+    data = {
+        k: v
+        for k, v in current_data("activities", activity).items()
+        if k not in NOT_SCREENED_FIELDS
+    }
+    text = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def outcome(answers):

@@ -24,6 +24,7 @@ class Screening(models.Model):
         ProcessingActivity, on_delete=models.CASCADE, related_name="screenings"
     )
     activity_version = models.PositiveIntegerField()
+    basis = models.CharField(max_length=20)  # criteria.basis() of the activity when screened
     answers = models.JSONField(default=dict)  # {criterion id: bool}
     note = models.TextField(_("note"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
@@ -38,6 +39,12 @@ class Screening(models.Model):
 
     def __str__(self):
         return f"{self.activity.key}: {self.outcome}"
+
+    def is_stale(self):
+        """The activity changed since in what the screening rests on."""
+        from waarborg.dpia.criteria import basis
+
+        return basis(self.activity) != self.basis
 
 
 class Assessment(models.Model):
