@@ -264,3 +264,11 @@ def test_risk_levels_are_symmetric_and_grow(severity, likelihood):
         min(severity, likelihood) >= 3
         or (max(severity, likelihood) == 4 and min(severity, likelihood) >= 2)
     )
+
+
+def test_a_signed_version_is_not_signed_over(assessment, owner):
+    actions.save_risk(assessment, actor=owner, **risk_values())
+    actions.sign_assessment(assessment, actor=owner, **sign_values())
+    with pytest.raises(actions.DpiaError):
+        actions.sign_assessment(assessment, actor=owner, **sign_values(signed_by="Iemand anders"))
+    assert assessment.versions.get().signed_by == "Olga Owner"

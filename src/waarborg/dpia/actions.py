@@ -267,6 +267,10 @@ def sign_assessment(assessment, *, actor, advice, advice_by, decision, decision_
     processing changes. The signed document is kept as a version; the activities are marked
     "done" and their versions remembered, so that a later change marks the DPIA for review.
     """
+    if assessment.is_signed:
+        raise DpiaError(
+            {"": _("This version is signed already; a change starts the next version.")}
+        )
     errors = {}
     risks = list(assessment.risks.all())
     if not risks:
