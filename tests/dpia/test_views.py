@@ -352,3 +352,20 @@ def test_the_register_list_shows_each_activitys_outcome(client_for, viewer, owne
     page = client_for(viewer).get(reverse("register:list", args=["activities"])).content.decode()
     assert 'class="dpia dpia-not_needed"' in page and "Niet nodig" in page
     assert reverse("dpia:screen", args=[camera.key]) in page
+
+
+def test_the_overview_offers_a_dpia_for_what_needs_one(client_for, owner, organisation, camera):
+    make_activity(organisation, owner, key="mail", data_categories=["user.contact.email"])
+    client = client_for(owner)
+    assert "Een DPIA beginnen" not in client.get(reverse("dpia:overview")).content.decode()
+    actions.screen_activity(camera, actor=owner, answers={"wp248.sensitive": True})
+    page = client.get(reverse("dpia:overview")).content.decode()
+    assert 'name="activities" value="camera"' in page
+    assert 'name="activities" value="mail"' not in page
+    # any screened activity can still get one, from its screening page
+    mail = camera.__class__.objects.get(organisation=organisation, key="mail")
+    actions.screen_activity(mail, actor=owner, answers={})
+    screen = client.get(reverse("dpia:screen", args=["mail"])).content.decode()
+    assert 'name="activities" value="mail"' in screen
+    assert client.post(reverse("dpia:start"), {"activities": ["mail"]}).status_code == 302
+    assert Assessment.objects.get().activities.get().key == "mail"

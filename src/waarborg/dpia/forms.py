@@ -63,10 +63,14 @@ class StartForm(forms.Form):
         help_text=_("One activity, or a group of similar activities with similar risks."),
     )
 
-    def __init__(self, organisation, *args, **kwargs):
+    def __init__(self, organisation, *args, needing=False, **kwargs):
+        """`needing`: offer only the activities whose screening says a DPIA is needed or
+        advisable (the overview's form; any activity can be started from its screening)."""
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         rows = scoped(ProcessingActivity, organisation).exclude(status=Status.RETIRED)
+        if needing:
+            rows = rows.filter(dpia__in=["needed", "advisable"])
         self.fields["activities"].choices = [
             (a.key, translated(a.name) or a.key) for a in rows.order_by("key")
         ]

@@ -51,7 +51,7 @@ def overview(request):
             "activities": activities,
             "chart": mark_safe(chart),  # noqa: S308 (built from escaped parts)
             "assessments": assessments,
-            "start_form": StartForm(organisation),
+            "start_form": StartForm(organisation, needing=True),
             "lists": criteria.load(),
         },
     )
