@@ -272,3 +272,19 @@ def test_a_signed_version_is_not_signed_over(assessment, owner):
     with pytest.raises(actions.DpiaError):
         actions.sign_assessment(assessment, actor=owner, **sign_values(signed_by="Iemand anders"))
     assert assessment.versions.get().signed_by == "Olga Owner"
+
+
+def test_unknown_parts_and_kinds_are_not_stored(assessment, owner):
+    actions.save_assessment(
+        assessment,
+        actor=owner,
+        title="Camera",
+        description={"purposes": "Diefstal", "made_up": "x"},
+        necessity={"rights": "Via het privacyportaal", "other": "y"},
+    )
+    assessment.refresh_from_db()
+    assert assessment.description == {"purposes": "Diefstal"}
+    assert assessment.necessity == {"rights": "Via het privacyportaal"}
+    with pytest.raises(actions.DpiaError) as error:
+        actions.save_risk(assessment, actor=owner, **risk_values(kind="meteorite"))
+    assert "kind" in error.value.errors and not assessment.risks.exists()

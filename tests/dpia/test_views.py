@@ -204,6 +204,7 @@ def test_exports_in_both_languages(client_for, viewer, assessment):
     assert "dpia-" in pdf["Content-Disposition"]
     assert client.get(reverse("dpia:export", args=[assessment.pk, "doc"])).status_code == 404
     assert client.get(url + "?version=3").status_code == 404
+    assert client.get(url + "?version=een").status_code == 404
 
 
 def test_a_signed_version_exports_as_it_was_signed(client_for, owner, assessment):

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from waarborg.audit.actions import actor_label, json_ready, record_entry
 from waarborg.dpia import criteria
-from waarborg.dpia.document import NECESSITY_QUESTIONS, document_data, prefill
+from waarborg.dpia.document import (
+    DESCRIPTION_PARTS,
+    NECESSITY_QUESTIONS,
+    document_data,
+    prefill,
+)
 from waarborg.dpia.models import HIGH, Assessment, AssessmentVersion, Risk, Screening
 from waarborg.register import actions as register_actions
 from waarborg.register.models import ProcessingActivity
@@ -145,7 +150,10 @@ def save_assessment(assessment, *, actor, title, description, necessity):
     _reopen(assessment, actor)
     old = {"title": assessment.title, **assessment.description, **assessment.necessity}
     assessment.title = title
-    assessment.description = {k: v.strip() for k, v in description.items() if v and v.strip()}
+    parts = {name for name, _label in DESCRIPTION_PARTS}
+    assessment.description = {
+        k: v.strip() for k, v in description.items() if k in parts and v and v.strip()
+    }
     names = {name for name, _label, _question in NECESSITY_QUESTIONS}
     assessment.necessity = {
         k: v.strip() for k, v in necessity.items() if k in names and v and v.strip()
@@ -199,6 +207,8 @@ def save_risk(assessment, *, actor, risk=None, measures=(), **values):
             raise DpiaError({name: _("Choose a value from 1 to 4.")})
     if not (values.get("title") or "").strip():
         raise DpiaError({"title": _("Give the risk a title.")})
+    if values.get("kind") not in Risk.Kind.values:
+        raise DpiaError({"kind": _("Choose a kind of risk.")})
     _reopen(assessment, actor)
     old = _risk_data(risk) if risk is not None else None
     risk = risk or Risk(assessment=assessment)

@@ -250,8 +250,9 @@ def export(request, pk, fmt):
         language = "nl"
     snapshot = None
     if request.GET.get("version"):
+        number = request.GET["version"]
         version = AssessmentVersion.objects.filter(
-            assessment=assessment, version=request.GET["version"]
+            assessment=assessment, version=int(number) if number.isdigit() else -1
         ).first()
         if version is None:
             raise Http404
