@@ -179,3 +179,21 @@ def test_a_screening_goes_stale_when_what_it_rests_on_changes(organisation, came
     )
     screening.refresh_from_db()
     assert screening.is_stale()
+
+
+def test_a_register_file_without_the_dpia_fields_keeps_the_screening(organisation, camera, owner):
+    from waarborg.register.yamlio import export_register, import_register
+
+    before = export_register(organisation)  # exported while not screened: no dpia fields
+    actions.screen_activity(camera, actor=owner, answers={"ap.camera_surveillance": True})
+    import_register(
+        organisation, before.replace("Diefstal voorkomen", "Diefstal tegengaan"), actor=owner
+    )
+    camera.refresh_from_db()
+    assert camera.purpose["nl"] == "Diefstal tegengaan"
+    assert camera.dpia == "needed" and camera.dpia_screened_on is not None
+    # a file that states them is followed, like any other field
+    stated = export_register(organisation).replace("dpia: needed", "dpia: not_needed")
+    import_register(organisation, stated, actor=owner)
+    camera.refresh_from_db()
+    assert camera.dpia == "not_needed"

@@ -10,7 +10,7 @@ from waarborg.core.fields import TranslatedFormField, translated
 from waarborg.core.models import TermKind
 from waarborg.core.taxonomy import terms_for
 from waarborg.register.models import ProcessingActivity, Status
-from waarborg.register.schema import KINDS, canonical, check_stages
+from waarborg.register.schema import DPIA_FIELDS, KINDS, canonical, check_stages
 
 # Short help per field in plain language, citing the article it comes from.
 HELP = {
@@ -77,7 +77,7 @@ HELP = {
 
 TERM_FIELDS = {"term", "terms", "countries"}
 # Set by the DPIA screening and sign-off, not by hand: the form keeps what is stored.
-DERIVED = {"dpia", "dpia_screened_on", "dpia_reason", "dpia_done_on"}
+DERIVED = set(DPIA_FIELDS)
 
 
 class StagesField(forms.CharField):

@@ -159,6 +159,9 @@ KINDS = {
         ],
     ),
 }
+# An activity's DPIA fields, set by the screening and the sign-off (waarborg.dpia): the staff
+# form keeps them, and a register file that has none of them leaves them as they are.
+DPIA_FIELDS = ("dpia", "dpia_screened_on", "dpia_reason", "dpia_done_on")
 # Items may refer only to kinds earlier in this order (and parties to parties).
 ORDER = list(KINDS)
 for _kind, _label, _plural in [
