@@ -33,6 +33,8 @@ def test_camera_screened_needed_and_signed_with_two_risks_and_a_measure(demo_fir
     assert screening.outcome == "needed"
     page = anna.get(reverse("dpia:screen", args=[camera.key])).content.decode()
     assert "Cameratoezicht" in page and "Stelselmatige monitoring" in page
+    assert 'data-screening="needed">Nodig<' in page  # the screening's own outcome
+    assert 'data-outcome="done"' in page  # and the register's: the DPIA is done
     assert "screen hem opnieuw" not in page  # adding the DPIA's measure is no reason to
     assert "lijst van de AP" in camera.dpia_reason["nl"]
     assert "camera surveillance" in camera.dpia_reason["en"].lower()
