@@ -56,6 +56,7 @@ def test_screening_page_shows_the_lists_and_the_registers_suggestions(client_for
     assert "Uit het register" in page and "Camerabeelden" in page
     box = re.search(r'<input[^>]*name="ap-camera_surveillance"[^>]*>', page).group(0)
     assert "checked" in box  # prefilled from the camera images in the register
+    assert "disabled" in box  # a viewer reads
     box = re.search(r'<input[^>]*name="wp248-evaluation"[^>]*>', page).group(0)
     assert "checked" not in box
     assert "Screening opslaan" not in page  # a viewer reads, does not save

@@ -68,8 +68,12 @@ def screen(request, key):
     else:
         initial = {field_name(c): c.id in suggestions for c in criteria.load().all}
     form = ScreeningForm(request.POST or None, initial=initial, suggestions=suggestions)
+    can_edit = request.membership.has_role(Role.PRIVACY_OFFICER)
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST":
-        if not request.membership.has_role(Role.PRIVACY_OFFICER):
+        if not can_edit:
             raise PermissionDenied
         if form.is_valid():
             actions.screen_activity(
@@ -85,7 +89,7 @@ def screen(request, key):
             "form": form,
             "last": last,
             "assessments": activity.assessments.all(),
-            "can_edit": request.membership.has_role(Role.PRIVACY_OFFICER),
+            "can_edit": can_edit,
         },
     )
 
