@@ -58,7 +58,9 @@ def risk_map(risks, *, after=False, title=""):
                 f"{escape(str(LEVEL_LABELS[cell_level]))}</text>"
             )
             names = cells.get((severity, likelihood), [])
-            for position, name in enumerate(names[:6]):
+            if len(names) > 6:  # the rest as a count, so that no risk leaves the picture
+                names = [*names[:5], f"+{len(names) - 5}"]
+            for position, name in enumerate(names):
                 cx = x + 16 + (position % 2) * 30
                 cy = y + 28 + (position // 2) * 14
                 parts.append(
