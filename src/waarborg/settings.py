@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "waarborg.requests",
     "waarborg.checks",
     "waarborg.cookies",
+    "waarborg.dpia",
     "waarborg.api",
     "waarborg.center",
 ]

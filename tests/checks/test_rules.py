@@ -81,6 +81,7 @@ def operations(**values):
         "published": None,
         "cookie_scans": [],
         "banner_categories": set(),
+        "dpias": [],
     }
     base.update(values)
     ops = SimpleNamespace(**base)
@@ -163,6 +164,25 @@ BANNER = {
     "activity__key": "stats",
 }
 BASE = register()
+SCREENED = {"dpia_screened_on": datetime.date(2026, 11, 2)}
+
+
+def dpia(**values):
+    base = {
+        "pk": 7,
+        "title": "Camera",
+        "status": "signed",
+        "version": 1,
+        "signed_on": datetime.date(2026, 6, 1),
+        "review_on": datetime.date(2027, 6, 1),
+        "decision": "accept",
+        "residual_high": False,
+        "signed_versions": {"customers": 3},
+        "activities": {"customers": 3},
+    }
+    base.update(values)
+    return base
+
 
 # (rule, the register where it fires, the register where it does not, practice)
 CASES = [
@@ -516,6 +536,28 @@ CASES = [
     ),
     ("statement.no_activity", register([]), BASE, None),
     (
+        "dpia.not_screened",
+        register([activity(), activity(key="old", dpia="not_needed")]),
+        register(
+            [
+                activity(dpia="not_needed", **SCREENED),
+                activity(key="payroll", role="processor", controller="host"),
+            ]
+        ),
+        None,
+    ),
+    (
+        "dpia.needed_not_signed",
+        register([activity(dpia="needed", **SCREENED)]),
+        register(
+            [
+                activity(dpia="done", dpia_done_on=TODAY, **SCREENED),
+                activity(key="b", dpia="advisable", **SCREENED),
+            ]
+        ),
+        None,
+    ),
+    (
         "activity.source_not_named",
         register([activity(source="indirect")]),
         register([activity(source="indirect", source_detail={"nl": "Van de KvK"})]),
@@ -560,6 +602,24 @@ CASES = [
 ]
 
 OPERATION_CASES = [
+    (
+        "dpia.review_overdue",
+        BASE,
+        operations(dpias=[dpia(review_on=datetime.date(2026, 11, 30))]),
+        operations(dpias=[dpia(), dpia(status="draft", review_on=datetime.date(2026, 1, 1))]),
+    ),
+    (
+        "dpia.activity_changed",
+        BASE,
+        operations(dpias=[dpia(activities={"customers": 4})]),
+        operations(dpias=[dpia(), dpia(status="draft", activities={"customers": 4})]),
+    ),
+    (
+        "dpia.high_residual_risk",
+        BASE,
+        operations(dpias=[dpia(residual_high=True, decision="change")]),
+        operations(dpias=[dpia(residual_high=True, decision="consult"), dpia()]),
+    ),
     (
         "consent.no_ledger_purpose",
         register([activity(legal_basis="consent")]),

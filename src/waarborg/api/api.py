@@ -108,7 +108,7 @@ def check_moments(view):
 api = WaarborgAPI(
     title="Waarborg API",
     version="1",
-    description="Privacy operations: consent ledger and data subject requests.",
+    description="Privacy operations: consent ledger, data subject requests and DPIA screening.",
     auth=KeyAuth(),
     docs_url=None,  # the schema is published; no third-party documentation assets are loaded
     urls_namespace="api",
@@ -117,11 +117,13 @@ api = WaarborgAPI(
 
 def _mount():
     from waarborg.consent.api import router as consent_router
+    from waarborg.dpia.api import router as dpia_router
     from waarborg.requests.api import router as requests_router
 
     api.add_decorator(check_moments)
     api.add_router("/consent/", consent_router)
     api.add_router("/requests/", requests_router)
+    api.add_router("/dpia/", dpia_router)
 
 
 _mount()

@@ -38,6 +38,7 @@ AREAS = {
     "transfers": _("Transfers"),
     "marketing": _("Consent and marketing"),
     "cookies": _("Cookies"),
+    "dpia": _("DPIA"),
     "requests": _("Requests"),
     "security": _("Security"),
     "statement": _("Privacy statement"),

@@ -91,6 +91,28 @@ class Operations:
         )
 
     @cached_property
+    def dpias(self):
+        """The DPIAs as the rules read them: status, dates, residual risk, activity versions."""
+        from waarborg.dpia.models import Assessment
+
+        rows = scoped(Assessment, self.organisation).prefetch_related("activities", "risks")
+        return [
+            {
+                "pk": row.pk,
+                "title": row.title,
+                "status": row.status,
+                "version": row.version,
+                "signed_on": row.signed_on,
+                "review_on": row.review_on,
+                "decision": row.decision,
+                "residual_high": row.residual_high(),
+                "signed_versions": row.activity_versions,
+                "activities": {a.key: a.version for a in row.activities.all()},
+            }
+            for row in rows
+        ]
+
+    @cached_property
     def published(self):
         """The newest published version (one language: all share a snapshot), or None."""
         return (
@@ -122,6 +144,7 @@ class Operations:
             "retention": ("retention:overview", {}),
             "statement": ("notices:overview", {}),
             "cookies": ("cookies:scan", {"pk": key}),
+            "dpia": ("dpia:detail", {"pk": key}),
         }
         if kind not in names:
             return None

@@ -12,7 +12,7 @@ from waarborg.core.fields import TranslatedFormField, translated
 from waarborg.core.models import TermKind
 from waarborg.core.taxonomy import terms_for
 from waarborg.register.models import ProcessingActivity, Status
-from waarborg.register.schema import KINDS, canonical, check_domains, check_stages
+from waarborg.register.schema import DPIA_FIELDS, KINDS, canonical, check_domains, check_stages
 
 # Short help per field in plain language, citing the article it comes from.
 HELP = {
@@ -46,7 +46,6 @@ HELP = {
     "automated_decisions": _(
         "Decisions made by a computer alone that affect people significantly (Art. 22)."
     ),
-    "dpia": _("A data protection impact assessment is needed for high-risk processing (Art. 35)."),
     "requirement": _(
         "Whether people must provide the data, and what happens if they do not (Art. 13(2)(e))."
     ),
@@ -79,6 +78,8 @@ HELP = {
 }
 
 TERM_FIELDS = {"term", "terms", "countries"}
+# Set by the DPIA screening and sign-off, not by hand: the form keeps what is stored.
+DERIVED = set(DPIA_FIELDS)
 
 
 class DomainsField(forms.CharField):
@@ -150,6 +151,8 @@ class ItemForm(forms.Form):
             ],
         )
         for spec in self.kind.fields:
+            if spec.name in DERIVED:
+                continue
             if spec.type in ("stages", "domains"):
                 model_field = self.kind.model._meta.get_field(spec.name)
                 field_class = StagesField if spec.type == "stages" else DomainsField
@@ -208,6 +211,10 @@ class ItemForm(forms.Form):
     def data_for_register(self):
         values = {}
         for spec in self.kind.fields:
+            if spec.name in DERIVED:
+                if spec.name in self.initial:
+                    values[spec.name] = self.initial[spec.name]
+                continue
             value = self.cleaned_data.get(spec.name)
             if spec.type in ("ref", "term") and value == "":
                 value = None if spec.type == "ref" else ""

@@ -242,7 +242,10 @@ class ProcessingActivity(RegisterItem):
         BOTH = "both", _("Both")
 
     class Dpia(models.TextChoices):
+        # Driven by the DPIA app's screening and sign-off (waarborg.dpia).
+        NOT_SCREENED = "not_screened", _("Not screened")
         NOT_NEEDED = "not_needed", _("Not needed")
+        ADVISABLE = "advisable", _("Advisable")
         NEEDED = "needed", _("Needed, not done yet")
         DONE = "done", _("Done")
 
@@ -297,7 +300,11 @@ class ProcessingActivity(RegisterItem):
     automated_decisions_detail = TranslatedTextField(
         _("automated decisions explained"), multiline=True
     )
-    dpia = models.CharField(_("DPIA"), max_length=12, choices=Dpia.choices, default=Dpia.NOT_NEEDED)
+    dpia = models.CharField(
+        _("DPIA"), max_length=12, choices=Dpia.choices, default=Dpia.NOT_SCREENED
+    )
+    dpia_screened_on = models.DateField(_("DPIA screening on"), null=True, blank=True)
+    dpia_reason = TranslatedTextField(_("DPIA screening outcome explained"), multiline=True)
     dpia_done_on = models.DateField(_("DPIA done on"), null=True, blank=True)
     requirement = models.CharField(
         _("providing the data is"),

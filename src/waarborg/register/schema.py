@@ -152,6 +152,8 @@ KINDS = {
             Field("automated_decisions", "bool"),
             Field("automated_decisions_detail", "translated"),
             Field("dpia", "choice"),
+            Field("dpia_screened_on", "date"),
+            Field("dpia_reason", "translated"),
             Field("dpia_done_on", "date"),
             Field("requirement", "choice"),
             Field("requirement_consequence", "translated"),
@@ -159,6 +161,9 @@ KINDS = {
         ],
     ),
 }
+# An activity's DPIA fields, set by the screening and the sign-off (waarborg.dpia): the staff
+# form keeps them, and a register file that has none of them leaves them as they are.
+DPIA_FIELDS = ("dpia", "dpia_screened_on", "dpia_reason", "dpia_done_on")
 # Items may refer only to kinds earlier in this order (and parties to parties).
 ORDER = list(KINDS)
 for _kind, _label, _plural in [

@@ -19,7 +19,15 @@ from waarborg.core.models import OPEN_KINDS, Adequacy, Organisation, Term
 from waarborg.core.taxonomy import TermIndex
 from waarborg.register.actions import Resolver, add_term, write_item
 from waarborg.register.models import Status
-from waarborg.register.schema import KINDS, ORDER, check_item, current_data, prefetch, to_data
+from waarborg.register.schema import (
+    DPIA_FIELDS,
+    KINDS,
+    ORDER,
+    check_item,
+    current_data,
+    prefetch,
+    to_data,
+)
 
 FORMAT_VERSION = 1
 TOP_KEYS = ["waarborg", "organisation", "terms", *ORDER]
@@ -421,6 +429,10 @@ def plan_import(organisation, text, merge=False):
         _order_parties(data["parties"], problems)
     if problems.items:
         raise RegisterFileError(problems.items)
+    for item in data.get("activities") or []:
+        old = current["activities"].get(item["key"])
+        if old is not None and not any(field in item for field in DPIA_FIELDS):
+            item.update({f: old[f] for f in DPIA_FIELDS if f in old})
     for name in ORDER:
         wanted = {item["key"]: item for item in data.get(name) or []}
         for key, item in sorted(wanted.items()):

@@ -3,6 +3,7 @@
 from waarborg.checks.rules import (  # noqa: F401
     activities,
     cookies,
+    dpia,
     marketing,
     operations,
     organisation,
