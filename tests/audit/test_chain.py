@@ -83,7 +83,7 @@ def test_verify_command_exit_codes(organisation, capsys):
     assert exit_info.value.code == 1
     captured = capsys.readouterr()
     assert f"entry #1 (id {entry.pk})" in captured.err
-    assert "FAILED firma-een-bv" in captured.out
+    assert "MISLUKT firma-een-bv" in captured.out
 
 
 def test_audit_list_filters(client_for, owner, organisation, handler):
