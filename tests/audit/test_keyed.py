@@ -23,6 +23,16 @@ from waarborg.core import actions as core_actions
 upgrade = importlib.import_module("waarborg.audit.migrations.0005_key_the_chains")
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Problems are asserted in English here; the Dutch wording is covered by the catalogue
+    (and by tests/core/test_languages.py)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _entries(organisation):
     return list(AuditEntry.objects.filter(organisation=organisation).order_by("seq"))
 
@@ -303,16 +313,16 @@ def test_dropping_the_newest_entries_fails_against_the_witness(organisation, own
 def test_verify_command_with_a_witness(organisation, owner, tmp_path, capsys):
     witness = tmp_path / "heads.jsonl"
     call_command("audit_witness", "--to", str(witness))
-    assert "1 kop(pen) van ketens geschreven" in capsys.readouterr().out
+    assert "1 chain head(s) written" in capsys.readouterr().out
     call_command("audit_verify", "--witness", str(witness))
-    assert "ok getuige" in capsys.readouterr().out
+    assert "ok witness" in capsys.readouterr().out
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE organisation_id = %s", [organisation.pk])
     with pytest.raises(SystemExit) as exit_info:
         call_command("audit_verify", "--witness", str(witness))
     assert exit_info.value.code == 1
     assert "the entry is missing" in capsys.readouterr().err
-    with pytest.raises(Exception, match="is niet te lezen"):
+    with pytest.raises(Exception, match="cannot be read"):
         call_command("audit_verify", "--witness", str(tmp_path / "nothing-here"))
 
 

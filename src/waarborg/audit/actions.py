@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from waarborg.audit.chains import key_for_append, verify_rows
 from waarborg.audit.models import GENESIS_HASH, AuditEntry, ChainAnchor
@@ -86,7 +87,9 @@ class ChainProblem:
     reason: str
 
     def __str__(self):
-        where = f"entry #{self.seq}" + (f" (id {self.entry_id})" if self.entry_id else "")
+        where = _("entry #%(seq)s") % {"seq": self.seq} + (
+            f" (id {self.entry_id})" if self.entry_id else ""
+        )
         return f"{self.organisation.slug}: {where}: {self.reason}"
 
 

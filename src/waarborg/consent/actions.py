@@ -532,7 +532,7 @@ def verify_ledger(organisation):
     missing events."""
     seal(organisation.pk)
     events = ConsentEvent.objects.filter(organisation=organisation, seq__isnull=False)
-    found = verify_rows(organisation.pk, "consent", events, noun="event", nouns="events")
+    found = verify_rows(organisation.pk, "consent", events, noun=_("event"), nouns=_("events"))
     problems = [(problem.seq, problem.reason) for problem in found]
     expected = (events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     head = ChainHead.objects.filter(organisation=organisation).first()
