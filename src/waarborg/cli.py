@@ -356,7 +356,17 @@ def cmd_group(args):
         rest = ["--language", args.language, *rest]
     translation.activate(language)
     # the command's own parser, named as it is typed: `waarborg register import --help`
-    command.run_from_argv(["waarborg", f"{args.command} {args.subcommand}", *rest])
+    try:
+        command.run_from_argv(["waarborg", f"{args.command} {args.subcommand}", *rest])
+    except SystemExit as done:
+        if done.code == 0 and ({"-h", "--help"} & set(rest)):
+            print(
+                "\nWaarborg's own options, anywhere on the line:\n"
+                "  --data-dir DIR        the data directory\n"
+                "  --language {nl,en}    the language of the output (default: the "
+                "organisation's)"
+            )
+        raise
     return EXIT_OK
 
 

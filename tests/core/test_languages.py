@@ -127,3 +127,4 @@ def test_the_command_line_speaks_one_language_per_run(tmp_path):
     shown = waarborg(tmp_path, "register", "import", "--help")
     assert shown.returncode == 0 and "usage: waarborg register import" in shown.stdout
     assert "--dry-run" in shown.stdout  # the command's own options
+    assert "--language {nl,en}" in shown.stdout and "--data-dir" in shown.stdout
