@@ -56,6 +56,7 @@ def test_create_read_update_and_retire_a_party(client, key_for, organisation):
     assert party.agreement_signed_on.isoformat() == "2025-01-01"
     entry = AuditEntry.objects.filter(organisation=organisation).order_by("-seq").first()
     assert entry.action == "register.party.created"
+    assert entry.actor is None and entry.actor_label.startswith("API: tool privacy_officer (wb_")
 
     changed = call(client, "patch", f"{BASE}/parties/mailer", key, {"locations": ["NL", "DE"]})
     assert changed.status_code == 200, changed.content
@@ -89,6 +90,7 @@ def test_an_activity_refers_to_items_and_keeps_versions(client, key_for, organis
     assert answer.json()["recipients"] == ["mailer"] and answer.json()["version"] == 2
     row = ProcessingActivity.objects.get(organisation=organisation, key="newsletter")
     assert row.versions.get().snapshot.get("recipients") is None
+    assert row.versions.get().changed_by.startswith("API: tool owner")
 
 
 @pytest.mark.parametrize(

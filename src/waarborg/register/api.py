@@ -112,7 +112,7 @@ def _get(request, kind_name, key):
 def _save(request, kind_name, data, instance=None):
     try:
         row = actions.save_item(
-            kind_name, request.organisation, data, actor=None, instance=instance
+            kind_name, request.organisation, data, actor=request.api_key, instance=instance
         )
     except actions.RegisterError as error:
         _refused(error.errors)
@@ -179,7 +179,7 @@ def _routes(kind_name):  # noqa: C901 (one route per verb)
     def retire(request, key: str):
         """Retire the item: it leaves the statement and the checks, its history stays."""
         require(request, Role.PRIVACY_OFFICER)
-        actions.retire_item(kind_name, _get(request, kind_name, key), actor=None)
+        actions.retire_item(kind_name, _get(request, kind_name, key), actor=request.api_key)
         return Status(204, None)
 
     noun = {"activities": "processing activity", "parties": "party"}.get(kind_name, label[:-1])
