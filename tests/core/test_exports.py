@@ -106,3 +106,24 @@ def test_a_persons_own_package_data_is_never_escaped():
     assert (
         package_csv(table).splitlines()[1] == '"=HYPERLINK(""http://x"",""klik"")",+31 6 1234 5678'
     )
+
+
+def test_the_ropa_workbook_holds_no_formula(organisation, owner):
+    from waarborg.register import ropa
+    from waarborg.register.actions import save_item
+
+    save_item(
+        "security_measures",
+        organisation,
+        {"key": "m", "name": {"nl": "=SUM(A1:A9)"}, "kind": "technical"},
+        actor=owner,
+    )
+    workbook = load_workbook(io.BytesIO(ropa.to_xlsx(organisation)))
+    found = [
+        cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value == "=SUM(A1:A9)"
+    ]
+    assert found and all(cell.data_type == "s" for cell in found)
