@@ -119,13 +119,22 @@ def _save(request, kind_name, data, instance=None):
     return _out(kind_name, prefetch(KINDS[kind_name], type(row).objects.filter(pk=row.pk))[0])
 
 
-def _routes(kind_name):  # noqa: C901 (one route per verb)
+def _routes(kind_name):
     kind = KINDS[kind_name]
     body, out = _schema(kind, "In"), _schema(kind, "Out")
     path = "/" + kind_name.replace("_", "-")
     label = kind_name.replace("_", " ")
+    noun = {"activities": "processing activity", "parties": "party"}.get(kind_name, label[:-1])
 
-    @router.get(path, response=list[out], exclude_none=True, operation_id=f"list_{kind_name}")
+    def about(verb, summary, description=None):
+        return {
+            "exclude_none": True,
+            "operation_id": f"{verb}_{kind_name}",
+            "summary": summary,
+            "description": description,
+        }
+
+    @router.get(path, response=list[out], **about("list", f"The {label}", "`status` filters."))
     def list_items(request, status: Literal["all", *ItemStatus.values] = "all"):
         require(request, Role.VIEWER)
         rows = scoped(kind.model, request.organisation)
@@ -133,12 +142,16 @@ def _routes(kind_name):  # noqa: C901 (one route per verb)
             rows = rows.filter(status=status)
         return [_out(kind_name, row) for row in prefetch(kind, rows)]
 
-    @router.post(path, response={201: out}, exclude_none=True, operation_id=f"create_{kind_name}")
+    @router.post(
+        path,
+        response={201: out},
+        **about("create", f"Add a {noun}", "Checked as the YAML import checks it (422 if not)."),
+    )
     def create(request, payload: body):
         require(request, Role.PRIVACY_OFFICER)
         return Status(201, _save(request, kind_name, _data(payload)))
 
-    @router.get(path + "/{key}", response=out, exclude_none=True, operation_id=f"read_{kind_name}")
+    @router.get(path + "/{key}", response=out, **about("read", f"One {noun} by its key"))
     def read(request, key: str):
         require(request, Role.VIEWER)
         return _out(
@@ -152,19 +165,29 @@ def _routes(kind_name):  # noqa: C901 (one route per verb)
         )
 
     @router.put(
-        path + "/{key}", response=out, exclude_none=True, operation_id=f"replace_{kind_name}"
+        path + "/{key}",
+        response=out,
+        **about(
+            "replace",
+            f"Replace a {noun}",
+            "The whole item, as in the YAML file: a field left out takes its default.",
+        ),
     )
     def replace(request, key: str, payload: body):
-        """The whole item, as in the YAML file: a field left out takes its default."""
         require(request, Role.PRIVACY_OFFICER)
         row = _get(request, kind_name, key)
         return _save(request, kind_name, {"key": key, **_data(payload)}, instance=row)
 
     @router.patch(
-        path + "/{key}", response=out, exclude_none=True, operation_id=f"update_{kind_name}"
+        path + "/{key}",
+        response=out,
+        **about(
+            "update",
+            f"Change a {noun}",
+            "Only the fields given change; null removes a field's value.",
+        ),
     )
     def update(request, key: str, payload: body):
-        """Only the fields given change; null removes a field's value."""
         require(request, Role.PRIVACY_OFFICER)
         row = _get(request, kind_name, key)
         data = current_data(kind_name, row)
@@ -175,20 +198,20 @@ def _routes(kind_name):  # noqa: C901 (one route per verb)
                 data[name] = value
         return _save(request, kind_name, data, instance=row)
 
-    @router.delete(path + "/{key}", response={204: None}, operation_id=f"retire_{kind_name}")
+    @router.delete(
+        path + "/{key}",
+        response={204: None},
+        **about(
+            "retire",
+            f"Retire a {noun}",
+            "It leaves the statement and the checks; its history stays (the register keeps "
+            "its account, Art. 5(2) GDPR).",
+        ),
+    )
     def retire(request, key: str):
-        """Retire the item: it leaves the statement and the checks, its history stays."""
         require(request, Role.PRIVACY_OFFICER)
         actions.retire_item(kind_name, _get(request, kind_name, key), actor=request.api_key)
         return Status(204, None)
-
-    noun = {"activities": "processing activity", "parties": "party"}.get(kind_name, label[:-1])
-    for view, summary in [
-        (list_items, f"The {label}; `status` filters."),
-        (create, f"Add a {noun}, checked as the YAML import checks it."),
-        (read, f"One {noun} by its key."),
-    ]:
-        view.__doc__ = summary
 
 
 for _name in KINDS:
