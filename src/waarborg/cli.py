@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+LANGUAGES = ("nl", "en")
 
 
 class UsageError(Exception):
@@ -376,13 +377,70 @@ GROUPS = {
 
 
 def cmd_group(args):
+    """`waarborg GROUP SUB ARGS...`: the management command GROUP_SUB with its own options,
+    in one language for the whole run."""
     setup_django(args.data_dir)
-    from django.core.management import execute_from_command_line
+    from django.core.management import get_commands, load_command_class
+    from django.utils import translation
 
-    execute_from_command_line(
-        [f"waarborg {args.command}", f"{args.command}_{args.subcommand}", *args.passthrough]
-    )
+    name = f"{args.command}_{args.subcommand}"
+    command = load_command_class(get_commands()[name], name)
+    rest = list(args.passthrough)
+    language = run_language(args.language, rest)
+    if args.language and _takes_language(command):
+        rest = ["--language", args.language, *rest]
+    translation.activate(language)
+    # the command's own parser, named as it is typed: `waarborg register import --help`
+    try:
+        command.run_from_argv(["waarborg", f"{args.command} {args.subcommand}", *rest])
+    except SystemExit as done:
+        if done.code == 0 and ({"-h", "--help"} & set(rest)):
+            print(
+                "\nWaarborg's own options, anywhere on the line:\n"
+                "  --data-dir DIR        the data directory\n"
+                "  --language {nl,en}    the language of the output (default: the "
+                "organisation's)"
+            )
+        raise
     return EXIT_OK
+
+
+def _takes_language(command):
+    parser = command.create_parser("waarborg", "command")
+    return "--language" in parser._option_string_actions
+
+
+def _option_value(argv, name):
+    """The value of `--name VALUE` or `--name=VALUE` in an argument list, or None."""
+    for position, item in enumerate(argv):
+        if item == name and position + 1 < len(argv):
+            return argv[position + 1]
+        if item.startswith(f"{name}="):
+            return item.split("=", 1)[1]
+    return None
+
+
+def run_language(explicit, argv):
+    """The language of a run: --language, else the default language of the organisation the
+    command works on (--org, or the only one), else Waarborg's default (Dutch)."""
+    from django.conf import settings
+    from django.db import DatabaseError
+
+    if explicit:
+        return explicit
+    from waarborg.core.models import Organisation
+
+    slug = _option_value(argv, "--org")
+    try:
+        if slug:
+            organisation = Organisation.objects.filter(slug=slug).first()
+        else:
+            found = list(Organisation.objects.all()[:2])
+            organisation = found[0] if len(found) == 1 else None
+    except DatabaseError:
+        organisation = None
+    language = getattr(organisation, "default_language", "") or settings.LANGUAGE_CODE
+    return language if language in LANGUAGES else settings.LANGUAGE_CODE
 
 
 def build_parser():
@@ -467,44 +525,52 @@ def build_parser():
         sub = commands.add_parser(group, help=f"{group} commands", description=f"{group} commands")
         choices = sub.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
         for name, help_text in subcommands.items():
-            choice = choices.add_parser(
-                name,
-                help=help_text,
-                description=f"{help_text} Its options: waarborg {group} {name} -- --help.",
-            )
+            choice = choices.add_parser(name, help=help_text, description=help_text)
             choice.add_argument("--data-dir", help="data directory")
+            choice.add_argument(
+                "--language",
+                choices=LANGUAGES,
+                help="the language of the output (default: the organisation's)",
+            )
         sub.set_defaults(func=cmd_group)
     return parser
 
 
 PASSTHROUGH = ("worker", "manage", "check")
+OWN_OPTIONS = ("--data-dir", "--language")  # of the `waarborg` command itself, anywhere
 
 
 def parse(argv):
-    """Parse the command line; `worker`, `manage` and the groups hand their options to Django."""
+    """Parse the command line. `worker`, `manage`, `check` and the groups' subcommands hand
+    their arguments and options to the command itself, written the ordinary way
+    (`waarborg register import FILE --org X`; a `--` before them is allowed, never needed);
+    `--data-dir` and `--language` are Waarborg's own, wherever they stand, and `--help` after a
+    subcommand shows the command's own options."""
     argv = list(sys.argv[1:] if argv is None else argv)
     passthrough = []
-    head = (
-        2 if argv[:1] and argv[0] in GROUPS and len(argv) > 1 and argv[1] in GROUPS[argv[0]] else 1
-    )
-    if (
-        argv
-        and (argv[0] in PASSTHROUGH or head == 2)
-        and argv[head : head + 1]
-        not in (
-            ["-h"],
-            ["--help"],
-        )
-    ):
-        own, rest = argv[:head], argv[head:]
-        while rest[:1] == ["--data-dir"] or (rest and rest[0].startswith("--data-dir=")):
-            take = 1 if "=" in rest[0] else 2
-            own, rest = own + rest[:take], rest[take:]
-        if rest[:1] == ["--"]:
-            rest = rest[1:]
+    is_group = argv[:1] and argv[0] in GROUPS and len(argv) > 1 and argv[1] in GROUPS[argv[0]]
+    head = 2 if is_group else 1
+    passes = argv and (argv[0] in PASSTHROUGH or is_group)
+    if passes and (is_group or argv[head : head + 1] not in (["-h"], ["--help"])):
+        own, rest = argv[:head], []
+        tail = argv[head:]
+        if tail[:1] == ["--"]:
+            tail = tail[1:]
+        index = 0
+        while index < len(tail):
+            item = tail[index]
+            name = item.split("=", 1)[0]
+            if name in OWN_OPTIONS and (is_group or name == "--data-dir"):
+                take = 1 if "=" in item else 2
+                own += tail[index : index + take]
+                index += take
+                continue
+            rest.append(item)
+            index += 1
         argv, passthrough = own, rest
     args = build_parser().parse_args(argv)
     args.passthrough = passthrough
+    args.language = getattr(args, "language", None)
     return args
 
 

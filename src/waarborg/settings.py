@@ -98,6 +98,7 @@ INVITATION_MAX_AGE = 60 * 60 * 24 * 7  # an invitation link works for a week
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["waarborg.formats"]  # English dates in British style
 LANGUAGE_COOKIE_NAME = "waarborg_language"
 TIME_ZONE = config.time_zone()
 USE_I18N = True

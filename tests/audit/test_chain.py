@@ -55,7 +55,7 @@ def test_a_hand_edited_entry_is_found_and_named(organisation, owner):
     _raw_update(entry, "object_repr", "Someone else")
     problems = verify_chain(organisation)
     assert [(p.seq, p.entry_id) for p in problems] == [(1, entry.pk)]
-    assert "edited" in str(problems[0])
+    assert "bewerkt" in str(problems[0])
 
 
 def test_an_edited_json_value_is_found(organisation):
@@ -70,7 +70,7 @@ def test_a_deleted_entry_is_found(organisation, owner, handler):
         cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [doomed.pk])
     problems = verify_chain(organisation)
     assert problems and problems[0].seq == 2
-    assert "deleted" in problems[0].reason
+    assert "verwijderd" in problems[0].reason
 
 
 def test_verify_command_exit_codes(organisation, capsys):
@@ -82,8 +82,8 @@ def test_verify_command_exit_codes(organisation, capsys):
         call_command("audit_verify")
     assert exit_info.value.code == 1
     captured = capsys.readouterr()
-    assert f"entry #1 (id {entry.pk})" in captured.err
-    assert "FAILED firma-een-bv" in captured.out
+    assert f"vermelding #1 (id {entry.pk})" in captured.err
+    assert "MISLUKT firma-een-bv" in captured.out
 
 
 def test_audit_list_filters(client_for, owner, organisation, handler):
@@ -140,7 +140,7 @@ def test_cli_verify_fails_on_tampering(tmp_path):
         db.execute("UPDATE audit_auditentry SET actor_label = 'intruder' WHERE seq = 2")
     bad = subprocess.run([*waarborg, "audit", "verify"], env=env, capture_output=True, text=True)
     assert bad.returncode == 1
-    assert "proef-bv: entry #2" in bad.stderr
+    assert "proef-bv: vermelding #2" in bad.stderr
 
 
 def test_the_trail_reads_in_words_and_exports_for_excel(client_for, owner, organisation, viewer):

@@ -23,6 +23,16 @@ from waarborg.core import actions as core_actions
 upgrade = importlib.import_module("waarborg.audit.migrations.0005_key_the_chains")
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Problems are asserted in English here; the Dutch wording is covered by the catalogue
+    (and by tests/core/test_languages.py)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _entries(organisation):
     return list(AuditEntry.objects.filter(organisation=organisation).order_by("seq"))
 

@@ -242,7 +242,7 @@ def test_yaml_upload_previews_then_imports(client_for, owner, started):
         reverse("register:import"), {"file": SimpleUploadedFile("r.yaml", text.encode())}
     )
     assert preview.status_code == 200
-    assert "update retention_rules/telephony-5m: duration" in preview.content.decode()
+    assert "wijzigen retention_rules/telephony-5m: duration" in preview.content.decode()
     assert "P5M" in export_register(started)
     done = client.post(reverse("register:import"), {"text": text, "confirm": "1"})
     assert done.status_code == 302

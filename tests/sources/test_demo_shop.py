@@ -121,7 +121,7 @@ def test_commands_annotate_check_connect_find_erase(organisation, shop, tmp_path
     draft = tmp_path / "draft.yaml"
     call_command("source_annotate", url, output=str(draft))
     call_command("source_check", str(draft), url=url)
-    assert "0 error(s)" in capsys.readouterr().out
+    assert "0 fout(en)" in capsys.readouterr().out
     call_command(
         "source_connect",
         org=organisation.slug,
@@ -132,15 +132,15 @@ def test_commands_annotate_check_connect_find_erase(organisation, shop, tmp_path
     call_command("source_find", org=organisation.slug, system="shop", email=[EMAIL])
     assert '"Jan de Jong"' in capsys.readouterr().out
     call_command("source_erase", org=organisation.slug, system="shop", email=[EMAIL])
-    assert "dry run" in capsys.readouterr().out and EMAIL in all_text(shop)
+    assert "proefdraai" in capsys.readouterr().out and EMAIL in all_text(shop)
     call_command("source_erase", org=organisation.slug, system="shop", email=[EMAIL], commit=True)
     assert EMAIL not in all_text(shop)
     bad = tmp_path / "bad.yaml"
     bad.write_text(demo_shop.ANNOTATION.read_text().replace("name: plaats", "name: woonplaats"))
-    with pytest.raises(CommandError, match="annotation does not match"):
+    with pytest.raises(CommandError, match="annotatie klopt niet"):
         call_command("source_check", str(bad), url=url)
     assert "De tabel adres heeft geen kolom woonplaats" in capsys.readouterr().out
     System.objects.create(organisation=organisation, key="other", name={"nl": "Ander"})
-    with pytest.raises(CommandError, match="has no database"):
+    with pytest.raises(CommandError, match="heeft geen database"):
         call_command("source_find", org=organisation.slug, system="other", email=[EMAIL])
     assert SqlSource.objects.count() == 1

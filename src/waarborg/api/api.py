@@ -108,7 +108,10 @@ def check_moments(view):
 api = WaarborgAPI(
     title="Waarborg API",
     version="1",
-    description="Privacy operations: consent ledger, data subject requests and DPIA screening.",
+    description=(
+        "Privacy operations: the register, the published statement, the consent ledger, "
+        "data subject requests and DPIA screening."
+    ),
     auth=KeyAuth(),
     docs_url=None,  # the schema is published; no third-party documentation assets are loaded
     urls_namespace="api",
@@ -118,12 +121,16 @@ api = WaarborgAPI(
 def _mount():
     from waarborg.consent.api import router as consent_router
     from waarborg.dpia.api import router as dpia_router
+    from waarborg.notices.api import router as notices_router
+    from waarborg.register.api import router as register_router
     from waarborg.requests.api import router as requests_router
 
     api.add_decorator(check_moments)
     api.add_router("/consent/", consent_router)
     api.add_router("/requests/", requests_router)
     api.add_router("/dpia/", dpia_router)
+    api.add_router("/register/", register_router)
+    api.add_router("/statement/", notices_router)
 
 
 _mount()

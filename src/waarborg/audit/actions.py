@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from waarborg.audit.chains import key_for_append, verify_rows
 from waarborg.audit.models import GENESIS_HASH, AuditEntry, ChainAnchor
@@ -26,8 +27,12 @@ def json_ready(values):
 
 
 def actor_label(actor):
+    """Who did it, as the trail keeps it: a user by address and id, a program by its API key
+    (name and the key's public part), or the system."""
     if actor is None:
         return SYSTEM_ACTOR
+    if not hasattr(actor, "email"):  # an API key of the organisation (api.models.ApiKey)
+        return f"API: {actor}"
     return f"{actor.email} (#{actor.pk})"
 
 
@@ -63,7 +68,7 @@ def record_entry(organisation, *, actor, action, obj=None, old=None, new=None):
         organisation=organisation,
         seq=seq,
         created_at=timezone.now(),
-        actor=actor,
+        actor=actor if hasattr(actor, "email") else None,
         actor_label=actor_label(actor),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
@@ -86,7 +91,9 @@ class ChainProblem:
     reason: str
 
     def __str__(self):
-        where = f"entry #{self.seq}" + (f" (id {self.entry_id})" if self.entry_id else "")
+        where = _("entry #%(seq)s") % {"seq": self.seq} + (
+            f" (id {self.entry_id})" if self.entry_id else ""
+        )
         return f"{self.organisation.slug}: {where}: {self.reason}"
 
 

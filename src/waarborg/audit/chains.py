@@ -9,6 +9,7 @@ write an anchor that lets entries disappear. Anchors are described on `ChainAnch
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from waarborg.audit.keys import current_key, key_by_id
 from waarborg.audit.models import GENESIS_HASH, ChainAnchor
@@ -83,29 +84,51 @@ def check_anchors(anchors):
     problems = []
     expected, prev_mac, prev_seq, starts = 1, GENESIS_HASH, 0, 0
     for anchor in anchors:
-        name = f"anchor {anchor.number}"
+        number = {"number": anchor.number}
         if anchor.number != expected:
             problems.append(
-                Problem(anchor.seq, None, f"anchors {expected} to {anchor.number - 1} are missing")
+                Problem(
+                    anchor.seq,
+                    None,
+                    _("anchors %(first)s to %(last)s are missing")
+                    % {"first": expected, "last": anchor.number - 1},
+                )
             )
         elif anchor.prev_mac != prev_mac:
-            problems.append(Problem(anchor.seq, None, f"{name} does not follow the one before"))
+            problems.append(
+                Problem(
+                    anchor.seq, None, _("anchor %(number)s does not follow the one before") % number
+                )
+            )
         key = key_by_id(anchor.key_id)
         if key is None:
             problems.append(
-                Problem(anchor.seq, None, f"{name}: its key {anchor.key_id} is not available")
+                Problem(
+                    anchor.seq,
+                    None,
+                    _("anchor %(number)s: its key %(key)s is not available")
+                    % {**number, "key": anchor.key_id},
+                )
             )
         elif key.mac(anchor.canonical()) != anchor.mac:
-            problems.append(Problem(anchor.seq, None, f"{name} was forged or edited"))
+            problems.append(
+                Problem(anchor.seq, None, _("anchor %(number)s was forged or edited") % number)
+            )
         if anchor.kind not in ChainAnchor.KINDS or anchor.seq < prev_seq:
-            problems.append(Problem(anchor.seq, None, f"{name} is out of place"))
+            problems.append(
+                Problem(anchor.seq, None, _("anchor %(number)s is out of place") % number)
+            )
         if anchor.kind in STARTS:
             starts += 1
         elif anchor.kind == "rotation" and not starts:
-            problems.append(Problem(anchor.seq, None, f"{name} re-keys a chain never started"))
+            problems.append(
+                Problem(
+                    anchor.seq, None, _("anchor %(number)s re-keys a chain never started") % number
+                )
+            )
         expected, prev_mac, prev_seq = anchor.number + 1, anchor.mac, anchor.seq
     if starts > 1:
-        problems.append(Problem(0, None, "the chain was started more than once"))
+        problems.append(Problem(0, None, _("the chain was started more than once")))
     return problems
 
 
@@ -129,9 +152,11 @@ class Keys:
         return key_by_id(self.anchors[self.index].key_id) or self.MISSING
 
 
-def verify_rows(organisation_id, chain, rows, *, noun="entry", nouns="entries"):
+def verify_rows(organisation_id, chain, rows, *, noun=None, nouns=None):
     """Walk `rows` (a queryset of one organisation's chain, with seq, prev_hash, hash and
-    compute_hash(key)) against its anchors; return the problems, empty when intact."""
+    compute_hash(key)) against its anchors; return the problems (in the active language),
+    empty when intact. `noun` and `nouns` name a row: "entry" and "entries" unless given."""
+    noun, nouns = noun or _("entry"), nouns or _("entries")
     anchors = list(
         ChainAnchor.objects.filter(organisation_id=organisation_id, chain=chain).order_by("number")
     )
@@ -145,29 +170,44 @@ def verify_rows(organisation_id, chain, rows, *, noun="entry", nouns="entries"):
     heads = {a.seq: a for a in anchors if a.kind in ("upgrade", "rotation")}
     keys = Keys(anchors)
     if not any(a.kind in STARTS for a in anchors) and rows.exists():
-        problems.append(Problem(0, None, "the chain has no keyed start: its anchors were removed"))
+        problems.append(
+            Problem(0, None, _("the chain has no keyed start: its anchors were removed"))
+        )
     missing_key_reported, last_seq = False, start - 1
     for row in rows.filter(seq__gte=start).order_by("seq").iterator(chunk_size=2000):
         if row.seq != expected:
             problems.append(
                 Problem(
-                    expected, None, f"missing: {nouns} {expected} to {row.seq - 1} were deleted"
+                    expected,
+                    None,
+                    _("missing: %(nouns)s %(first)s to %(last)s were deleted")
+                    % {"nouns": nouns, "first": expected, "last": row.seq - 1},
                 )
             )
         elif row.prev_hash != prev_hash:
-            problems.append(Problem(row.seq, row.pk, f"does not follow the previous {noun}"))
+            problems.append(
+                Problem(
+                    row.seq, row.pk, _("does not follow the previous %(noun)s") % {"noun": noun}
+                )
+            )
         key = keys.at(row.seq)
         if key is Keys.MISSING:
             if not missing_key_reported:
                 problems.append(
-                    Problem(row.seq, row.pk, "cannot be checked: its key is not available")
+                    Problem(row.seq, row.pk, _("cannot be checked: its key is not available"))
                 )
                 missing_key_reported = True
         elif row.compute_hash(key) != row.hash:
-            problems.append(Problem(row.seq, row.pk, "edited after it was written"))
+            problems.append(Problem(row.seq, row.pk, _("edited after it was written")))
         anchor = heads.get(row.seq)
         if anchor is not None and anchor.head_hash != row.hash:
-            problems.append(Problem(row.seq, row.pk, f"does not match anchor {anchor.number}"))
+            problems.append(
+                Problem(
+                    row.seq,
+                    row.pk,
+                    _("does not match anchor %(number)s") % {"number": anchor.number},
+                )
+            )
         expected, prev_hash, last_seq = row.seq + 1, row.hash, row.seq
     for anchor in heads.values():
         if anchor.seq > last_seq:
@@ -175,8 +215,17 @@ def verify_rows(organisation_id, chain, rows, *, noun="entry", nouns="entries"):
                 Problem(
                     last_seq + 1,
                     None,
-                    f"missing: {nouns} {last_seq + 1} to {anchor.seq} were deleted "
-                    f"(anchor {anchor.number} stands on {noun} {anchor.seq})",
+                    _(
+                        "missing: %(nouns)s %(first)s to %(last)s were deleted (anchor "
+                        "%(number)s stands on %(noun)s %(last)s)"
+                    )
+                    % {
+                        "nouns": nouns,
+                        "first": last_seq + 1,
+                        "last": anchor.seq,
+                        "number": anchor.number,
+                        "noun": noun,
+                    },
                 )
             )
     return problems

@@ -1,6 +1,6 @@
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.dates import format_moment
 from waarborg.core.masking import mask_text
 from waarborg.core.models import Role
-from waarborg.core.spreadsheets import staff_csv
+from waarborg.core.spreadsheets import export_response
 
 
 class AuditFilterForm(forms.Form):
@@ -69,8 +69,8 @@ def entry_detail(request, seq):
 
 
 @role_required(Role.VIEWER)
-def export(request):
-    """The entries that match the filters, as CSV for Dutch Excel."""
+def export(request, fmt="csv"):
+    """The entries that match the filters, as CSV for Dutch Excel or as XLSX."""
     form = AuditFilterForm(request.GET or None)
     entries = scoped(AuditEntry, request.organisation).order_by("seq")
     if form.is_valid():
@@ -109,7 +109,8 @@ def export(request):
         )
         for entry in entries.iterator()
     )
-    response = HttpResponse(staff_csv(headers, rows), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+    response = export_response(fmt, headers, rows, f"audit-{stamp}", title=_("Audit trail"))
+    if response is None:
+        raise Http404
     return response

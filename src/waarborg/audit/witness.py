@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from waarborg.audit.models import AuditEntry, ChainAnchor
 from waarborg.core.models import Organisation
@@ -116,14 +117,19 @@ def check_witness(text, only=None):
             seq, hash_, at = int(record["seq"]), str(record["hash"]), record.get("at", "")
             model = rows[chain]
         except (ValueError, KeyError, TypeError):
-            problems.append(f"witness line {number}: not a witnessed head")
+            problems.append(_("witness line %s: not a witnessed head") % number)
             continue
         if only and slug != only:
             continue
-        where = f"{slug}: {chain} #{seq} (witnessed {at})"
+        where = _("%(org)s: %(chain)s #%(seq)s (witnessed %(at)s)") % {
+            "org": slug,
+            "chain": chain,
+            "seq": seq,
+            "at": at,
+        }
         organisation = organisations.get(slug)
         if organisation is None:
-            problems.append(f"{where}: the organisation is gone")
+            problems.append(_("%s: the organisation is gone") % where)
             continue
         found = (
             model.objects.filter(organisation=organisation, seq=seq)
@@ -133,11 +139,11 @@ def check_witness(text, only=None):
         if found == hash_:
             continue
         if found is not None:
-            problems.append(f"{where}: the entry was rewritten")
+            problems.append(_("%s: the entry was rewritten") % where)
             continue
         pruned = ChainAnchor.objects.filter(
             organisation=organisation, chain=chain, kind="prune", seq__gte=seq
         ).exists()
         if not pruned:
-            problems.append(f"{where}: the entry is missing")
+            problems.append(_("%s: the entry is missing") % where)
     return problems

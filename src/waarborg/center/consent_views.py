@@ -15,10 +15,12 @@ from django.views.decorators.csrf import csrf_exempt
 from waarborg.center.limits import within
 from waarborg.consent import actions, links
 from waarborg.consent.actions import ConsentError, Evidence
+from waarborg.consent.mailing import ADDRESS_FIELDS, NAME_FIELDS, asked_fields, field_labels
 from waarborg.consent.models import Action, ConsentPurpose, ConsentState, KeyKind
 from waarborg.core.models import Organisation
 
 LANGUAGES = dict(settings.LANGUAGES)
+CONTACT_FIELDS = NAME_FIELDS + ADDRESS_FIELDS
 
 
 def _language(request):
@@ -76,6 +78,14 @@ def subscribe(request, slug, key):
         "page": request.POST.get("page") or request.META.get("HTTP_REFERER", ""),
         "form_token": form_token(purpose),
     }
+    with translation.override(language):
+        labels = field_labels()
+        context["contact_fields"] = [
+            {"name": name, "label": labels[name], "required": required, "value": ""}
+            for name, required in asked_fields(purpose)
+        ]
+    for field in context["contact_fields"]:
+        field["value"] = request.POST.get(field["name"], "")
     if request.method == "POST":
         if not within(request, "consent-signup", request.POST.get("email", "")):
             return _too_many(request, organisation, language)
@@ -92,6 +102,7 @@ def subscribe(request, slug, key):
                     evidence=Evidence.from_request(request, page=request.POST.get("page", "")),
                     age=request.POST.get("age") or None,
                     parental_consent=bool(request.POST.get("parental_consent")),
+                    contact={name: request.POST.get(name, "") for name in CONTACT_FIELDS},
                 )
             except ConsentError as error:
                 context["error"] = str(error)

@@ -98,6 +98,8 @@ PURPOSE_FIELDS = [
     "direct_marketing",
     "cookie_category",
     "consumers",
+    "asks_name",
+    "asks_address",
     "active",
 ]
 
@@ -531,7 +533,7 @@ def verify_ledger(organisation):
     missing events."""
     seal(organisation.pk)
     events = ConsentEvent.objects.filter(organisation=organisation, seq__isnull=False)
-    found = verify_rows(organisation.pk, "consent", events, noun="event", nouns="events")
+    found = verify_rows(organisation.pk, "consent", events, noun=_("event"), nouns=_("events"))
     problems = [(problem.seq, problem.reason) for problem in found]
     expected = (events.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     head = ChainHead.objects.filter(organisation=organisation).first()
@@ -619,19 +621,28 @@ def import_prepared(purpose, prepared, *, actor):
 AGE_ADULT, AGE_CHILD = "16_or_over", "under_16"
 
 
-def subscribe(purpose, email, *, language, evidence, age=None, parental_consent=False):
+def subscribe(
+    purpose, email, *, language, evidence, age=None, parental_consent=False, contact=None
+):
     """Sign up for an e-mail purpose: a grant that waits for the double opt-in link.
+
+    The name and postal address, where the purpose asks for them, are kept with the grant
+    (its proof says what the person gave); `consent.mailing.clean_contact` checks them.
 
     For purposes aimed at consumers the age is asked: under 16 needs a parent's consent
     (Art. 8 GDPR; UAVG art. 5), which is recorded with the event, or the sign-up is refused.
     The same message goes out whether the address is new or known (nothing is revealed).
     """
     from waarborg.consent import emails
+    from waarborg.consent.mailing import clean_contact
 
     key, kind = person_key(email, KeyKind.EMAIL)
     details = {"language": language}
     if not purpose.active or purpose.channel != "email":
         raise ConsentError(_("This purpose takes no sign-ups by e-mail."))
+    given = clean_contact(purpose, contact or {})
+    if given:
+        details["contact"] = given
     if purpose.consumers:
         if age not in (AGE_ADULT, AGE_CHILD):
             raise ConsentError(_("Please say whether you are 16 or older."))

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from waarborg.api.api import require
 from waarborg.consent import actions, links
 from waarborg.consent.actions import ConsentError, Evidence
+from waarborg.consent.mailing import ADDRESS_FIELDS, NAME_FIELDS
 from waarborg.consent.models import Action, ConsentPurpose, ConsentState, Source
 from waarborg.core.limits import allow
 from waarborg.core.models import Role
@@ -159,6 +160,12 @@ class SubscribeIn(Schema):
     page: str = Field("", max_length=500)
     age: Literal["16_or_over", "under_16"] | None = None
     parental_consent: bool = False
+    first_name: str = Field("", max_length=200, description="where the purpose asks for it")
+    last_name: str = Field("", max_length=200)
+    street: str = Field("", max_length=200, description="street and number")
+    postcode: str = Field("", max_length=200)
+    city: str = Field("", max_length=200)
+    country: str = Field("", max_length=200, description="two-letter code; default NL")
 
 
 class LinkOut(Schema):
@@ -199,6 +206,7 @@ def subscribe(request, payload: SubscribeIn):
             evidence=evidence,
             age=payload.age,
             parental_consent=payload.parental_consent,
+            contact={name: getattr(payload, name) for name in NAME_FIELDS + ADDRESS_FIELDS},
         )
     except ConsentError as error:
         raise HttpError(400, str(error)) from error

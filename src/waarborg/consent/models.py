@@ -42,6 +42,12 @@ class CookieCategory(models.TextChoices):
     MARKETING = "marketing", _("marketing")
 
 
+class Asked(models.TextChoices):
+    NO = "no", _("not asked")
+    OPTIONAL = "optional", _("asked, optional")
+    REQUIRED = "required", _("asked, required")
+
+
 class ConsentPurpose(models.Model):
     """Something a person can agree to or object to: “Nieuwsbrief”, “Telefonische acties”,
     “Advertentiecookies”. Its wording is versioned; each version is hashed (Art. 7(1))."""
@@ -78,6 +84,16 @@ class ConsentPurpose(models.Model):
         _("aimed at consumers"),
         default=False,
         help_text=_("Sign-up asks for the age: under 16 needs a parent's consent."),
+    )
+    asks_name = models.CharField(
+        _("sign-up asks for the name"), max_length=10, choices=Asked.choices, default=Asked.NO
+    )
+    asks_address = models.CharField(
+        _("sign-up asks for the postal address"),
+        max_length=10,
+        choices=Asked.choices,
+        default=Asked.NO,
+        help_text=_("Only where the purpose needs it, e.g. a magazine sent by post."),
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -135,6 +151,7 @@ class Source(models.TextChoices):
     STAFF = "staff", _("staff")
     IMPORT = "import", _("import")
     API = "api", _("API")
+    MAILING_SERVICE = "mailing_service", _("mailing service")
 
 
 class KeyKind(models.TextChoices):
@@ -328,3 +345,33 @@ class LinkToken(OpaqueToken):
 
     def __str__(self):
         return f"{self.kind} {self.token_hash[:12]}…"
+
+
+class MailingHook(models.Model):
+    """A webhook address given to a mailing service (Mailchimp, Laposta) for one purpose: its
+    unsubscribes and complaints become withdrawals here. The secret is the last part of the
+    address; only its SHA-256 is kept, and the address is shown once, when it is made."""
+
+    class Service(models.TextChoices):
+        MAILCHIMP = "mailchimp", "Mailchimp"
+        LAPOSTA = "laposta", "Laposta"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    purpose = models.ForeignKey(ConsentPurpose, on_delete=models.CASCADE, related_name="hooks")
+    service = models.CharField(_("mailing service"), max_length=10, choices=Service.choices)
+    list_id = models.CharField(
+        _("list id"),
+        max_length=100,
+        blank=True,
+        help_text=_("The service's id of the list; events of other lists are ignored."),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_service_display()} · {self.purpose.key}"

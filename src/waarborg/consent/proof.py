@@ -1,6 +1,7 @@
 """A person's consent history as exportable proof (JSON and CSV)."""
 
 from waarborg.consent.actions import history, person_key
+from waarborg.consent.mailing import contact_text
 from waarborg.core.spreadsheets import staff_csv
 
 COLUMNS = [
@@ -16,6 +17,8 @@ COLUMNS = [
     "ip",
     "user_agent",
     "page",
+    "name",
+    "address",
     "actor",
     "event_hash",
 ]
@@ -24,6 +27,7 @@ COLUMNS = [
 def history_rows(organisation, key):
     for event in history(organisation, key):
         version = event.version
+        name, address = contact_text(event.details.get("contact"))
         yield {
             "seq": event.seq,
             "occurred_at": event.occurred_at.isoformat(),
@@ -37,6 +41,8 @@ def history_rows(organisation, key):
             "ip": event.ip,
             "user_agent": event.user_agent,
             "page": event.page,
+            "name": name,
+            "address": address,
             "actor": event.actor_label,
             "event_hash": event.hash,
         }

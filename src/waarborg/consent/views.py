@@ -2,16 +2,18 @@ import json
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from waarborg.api import actions as api_actions
 from waarborg.api.models import ApiKey
-from waarborg.consent import actions, proof
+from waarborg.consent import actions, mailing, proof
 from waarborg.consent.actions import ConsentError
-from waarborg.consent.forms import ApiKeyForm, ImportForm, PersonForm, PurposeForm
+from waarborg.consent.forms import ApiKeyForm, HookForm, ImportForm, PersonForm, PurposeForm
 from waarborg.consent.models import ConsentPurpose, ConsentState
 from waarborg.core import inputs
 from waarborg.core.access import get_for_org, role_required, scoped
@@ -69,8 +71,74 @@ def purpose_edit(request, key):
         done = _save_purpose(request, form, instance=purpose)
         if done:
             return done
-    context = {"form": form, "purpose": purpose, "versions": purpose.versions.order_by("-number")}
+    context = {
+        "form": form,
+        "purpose": purpose,
+        "versions": purpose.versions.order_by("-number"),
+        "hooks": purpose.hooks.filter(revoked_at__isnull=True),
+        "hook_form": HookForm(),
+    }
     return render(request, "consent/purpose_form.html", context)
+
+
+@require_POST
+@role_required(Role.PRIVACY_OFFICER)
+def hook_add(request, key):
+    """A webhook address for a mailing service; shown once."""
+    purpose = get_for_org(ConsentPurpose, request.organisation, key=key)
+    form = HookForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+        return redirect("consent:purpose_edit", key=key)
+    _hook, token = mailing.create_hook(purpose, actor=request.user, **form.cleaned_data)
+    url = request.build_absolute_uri(reverse("consent:hook", args=[token]))
+    context = {"purpose": purpose, "hook_url": url, "service": form.cleaned_data["service"]}
+    return render(request, "consent/hook_added.html", context)
+
+
+@require_POST
+@role_required(Role.PRIVACY_OFFICER)
+def hook_revoke(request, key, pk):
+    purpose = get_for_org(ConsentPurpose, request.organisation, key=key)
+    hook = get_object_or_404(purpose.hooks, pk=pk, revoked_at__isnull=True)
+    mailing.revoke_hook(hook, actor=request.user)
+    messages.success(request, _("The webhook address no longer works."))
+    return redirect("consent:purpose_edit", key=key)
+
+
+@csrf_exempt  # a mailing service posts here; the secret in the address is the check
+def hook(request, token):
+    """Mailchimp and Laposta post their events here. An unknown or revoked address is 404,
+    a body that is not the service's payload 400, and nothing is recorded then."""
+    found = mailing.find_hook(token)
+    if found is None:
+        raise Http404
+    if request.method in ("GET", "HEAD"):
+        return HttpResponse("ok", content_type="text/plain")  # Mailchimp checks the address
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    try:
+        if found.service == "mailchimp":
+            withdrawals = mailing.mailchimp_withdrawals(request.POST)
+        else:
+            withdrawals = mailing.laposta_withdrawals(request.body)
+    except mailing.PayloadError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    recorded = mailing.receive(found, withdrawals)
+    return JsonResponse({"withdrawals": recorded})
+
+
+@role_required(Role.HANDLER)
+def may_contact_export(request, key, service):
+    """Everyone who may be e-mailed for the purpose, as the mailing service imports it."""
+    purpose = get_for_org(ConsentPurpose, request.organisation, key=key)
+    if service not in mailing.COLUMNS:
+        raise Http404
+    body = mailing.may_contact_csv(purpose, service)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    name = f"{purpose.key}-{service}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @role_required(Role.PRIVACY_OFFICER)
@@ -107,6 +175,10 @@ def person(request):
             context["events"] = list(
                 actions.history(request.organisation, form.cleaned_data["key"])
             )
+            for event in context["events"]:
+                event.contact_name, event.contact_address = mailing.contact_text(
+                    event.details.get("contact")
+                )
             context["key"] = form.cleaned_data["key"]
         except ConsentError as error:
             form.add_error("key", str(error))

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from waarborg.core.access import scoped
 from waarborg.core.fields import translated
 from waarborg.core.models import Adequacy, TermKind
-from waarborg.core.spreadsheets import staff_csv
+from waarborg.core.spreadsheets import staff_csv, text_cell
 from waarborg.core.taxonomy import TermIndex
 from waarborg.register.models import (
     Party,
@@ -263,7 +263,7 @@ def to_xlsx(organisation, language="nl"):
             for row in rows:
                 cells = []
                 for header in headers:
-                    cell = WriteOnlyCell(sheet, value=row.get(header, ""))
+                    cell = text_cell(WriteOnlyCell(sheet, value=row.get(header, "")))
                     cell._style = style
                     cells.append(cell)
                 sheet.append(cells)
@@ -273,7 +273,7 @@ def to_xlsx(organisation, language="nl"):
 
 
 def _cell(sheet, cell_class, value, style):
-    cell = cell_class(sheet, value=value)
+    cell = text_cell(cell_class(sheet, value=value))
     cell.style = style
     return cell
 

@@ -221,13 +221,20 @@ class Plan:
 
     def lines(self):
         out = []
+        verbs = {"create": _("create"), "update": _("update"), "retire": _("retire")}
         if self.organisation_changes:
-            out.append(f"update organisation: {', '.join(self.organisation_changes)}")
-        out += [f"add term {kind} {code}" for kind, code in self.new_terms]
+            out.append(
+                _("update organisation: %(fields)s")
+                % {"fields": ", ".join(self.organisation_changes)}
+            )
+        out += [
+            _("add term %(kind)s %(code)s") % {"kind": kind, "code": code}
+            for kind, code in self.new_terms
+        ]
         for kind, key, change, fields in self.changes:
             detail = f": {', '.join(fields)}" if change == "update" and fields else ""
-            out.append(f"{change} {kind}/{key}{detail}")
-        return out or ["no changes"]
+            out.append(f"{verbs[change]} {kind}/{key}{detail}")
+        return out or [_("no changes")]
 
 
 class _Problems:

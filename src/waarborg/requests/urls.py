@@ -1,12 +1,13 @@
 from django.urls import path
 
-from waarborg.requests import views
+from waarborg.requests import exports, views
 
 app_name = "requests"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("new/", views.new, name="new"),
+    path("export.<str:fmt>", exports.export, name="export"),
     path("settings/", views.settings_page, name="settings"),
     path("letters/<slug:key>/<str:language>/", views.letter_edit, name="letter_edit"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from waarborg.audit.actions import verify_chain
 from waarborg.audit.models import AuditEntry
@@ -24,14 +25,16 @@ class Command(BaseCommand):
         if org:
             organisations = organisations.filter(slug=org)
             if not organisations.exists():
-                raise CommandError(f"no organisation with short name {org!r}", returncode=2)
+                raise CommandError(_("no organisation with short name %r") % org, returncode=2)
         witnessed = None
         if witness:
             try:
                 witnessed = Path(witness).read_text(errors="replace")
             except OSError as error:
                 raise CommandError(
-                    f"--witness {witness!r} cannot be read: {error.strerror}", returncode=2
+                    _("--witness %(file)r cannot be read: %(error)s")
+                    % {"file": witness, "error": error.strerror},
+                    returncode=2,
                 ) from error
         failed = False
         for organisation in organisations:
@@ -43,20 +46,30 @@ class Command(BaseCommand):
                 .first()
             )
             for problem in problems:
-                self.stderr.write(f"TAMPERED {problem}")
+                self.stderr.write(_("TAMPERED %s") % problem)
             failed = failed or bool(problems)
-            state = "FAILED" if problems else "ok"
+            state = _("FAILED") if problems else _("ok")
             if head:
-                self.stdout.write(f"{state} {organisation.slug}: {head[0]} entries, head {head[1]}")
+                self.stdout.write(
+                    _("%(state)s %(org)s: %(count)s entries, head %(hash)s")
+                    % {"state": state, "org": organisation.slug, "count": head[0], "hash": head[1]}
+                )
             else:
-                self.stdout.write(f"{state} {organisation.slug}: no entries")
+                self.stdout.write(
+                    _("%(state)s %(org)s: no entries") % {"state": state, "org": organisation.slug}
+                )
         if witnessed is not None:
             problems = check_witness(witnessed, only=org)
             for problem in problems:
-                self.stderr.write(f"TAMPERED {problem}")
+                self.stderr.write(_("TAMPERED %s") % problem)
             failed = failed or bool(problems)
             self.stdout.write(
-                f"{'FAILED' if problems else 'ok'} witness {witness}: {len(problems)} problem(s)"
+                _("%(state)s witness %(file)s: %(count)s problem(s)")
+                % {
+                    "state": _("FAILED") if problems else _("ok"),
+                    "file": witness,
+                    "count": len(problems),
+                }
             )
         if failed:
             raise SystemExit(1)

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from waarborg.audit.witness import configured_target, is_address, write_witness
 
@@ -18,8 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args, to=None, **options):
         target = to or configured_target()
         if not target:
-            raise CommandError("give --to FILE or ADDRESS, or set WAARBORG_AUDIT_WITNESS", 2)
+            raise CommandError(_("give --to FILE or ADDRESS, or set WAARBORG_AUDIT_WITNESS"), 2)
         if not is_address(target) and target.endswith("/"):
-            raise CommandError(f"--to {target!r} is a directory; name a file", returncode=2)
+            raise CommandError(_("--to %r is a directory; name a file") % target, returncode=2)
         records = write_witness(target)
-        self.stdout.write(f"{len(records)} chain head(s) written to {target}")
+        self.stdout.write(
+            _("%(count)s chain head(s) written to %(target)s")
+            % {"count": len(records), "target": target}
+        )

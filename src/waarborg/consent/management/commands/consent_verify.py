@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from waarborg.consent.actions import verify_ledger
 from waarborg.consent.models import ChainHead
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         if org:
             organisations = organisations.filter(slug=org)
             if not organisations:
-                raise CommandError(f"no organisation with short name {org!r}", returncode=2)
+                raise CommandError(_("no organisation with short name %r") % org, returncode=2)
         failed = False
         for organisation in organisations:
             problems = verify_ledger(organisation)
@@ -24,9 +25,15 @@ class Command(BaseCommand):
             if problems:
                 failed = True
                 for seq, reason in problems:
-                    self.stdout.write(f"FAIL {organisation.slug}: event #{seq}: {reason}")
+                    self.stdout.write(
+                        _("FAILED %(org)s: event #%(seq)s: %(reason)s")
+                        % {"org": organisation.slug, "seq": seq, "reason": reason}
+                    )
             else:
                 seq, digest = (head.seq, head.hash) if head else (0, "-")
-                self.stdout.write(f"ok {organisation.slug}: {seq} events, head {digest}")
+                self.stdout.write(
+                    _("ok %(org)s: %(count)s events, head %(hash)s")
+                    % {"org": organisation.slug, "count": seq, "hash": digest}
+                )
         if failed:
-            raise CommandError("the consent ledger was changed")
+            raise CommandError(_("the consent ledger was changed"))

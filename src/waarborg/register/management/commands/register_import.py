@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from waarborg.register.management.commands._org import find_organisation, organisation_option
 from waarborg.register.yamlio import RegisterFileError, import_register
@@ -29,9 +30,9 @@ class Command(BaseCommand):
         except RegisterFileError as error:
             for problem in error.problems:
                 self.stderr.write(f"{file}: {problem}")
-            self.stderr.write("Nothing was changed.")
+            self.stderr.write(_("Nothing was changed."))
             raise SystemExit(2) from error
         for line in plan.lines():
             self.stdout.write(line)
         if dry_run:
-            self.stdout.write("Dry run: nothing was changed.")
+            self.stdout.write(_("Dry run: nothing was changed."))

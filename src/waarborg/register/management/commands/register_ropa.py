@@ -1,6 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from waarborg.register import ropa
 from waarborg.register.management.commands._org import find_organisation, organisation_option
@@ -23,14 +24,14 @@ class Command(BaseCommand):
             content = FORMATS[format](organisation, language or organisation.default_language)
         except ropa.PdfUnavailable as error:
             raise CommandError(
-                f"PDF needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 ({error})"
+                _("PDF needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0 (%s)") % error
             ) from error
         if output:
             mode = "wb" if isinstance(content, bytes) else "w"
             with open(output, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as handle:
                 handle.write(content)
-            self.stdout.write(f"Wrote {output}")
+            self.stdout.write(_("Wrote %s") % output)
         elif isinstance(content, bytes):
-            raise CommandError(f"--output is required for {format}", returncode=2)
+            raise CommandError(_("--output is required for %s") % format, returncode=2)
         else:
             sys.stdout.write(content)

@@ -4,6 +4,8 @@ import json
 import sys
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from waarborg.register.management.commands._org import find_organisation, organisation_option
 from waarborg.register.models import System
@@ -41,7 +43,7 @@ def identities(options):
     for item in options["identity"]:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise CommandError(f"--identity needs NAME=VALUE, not {item!r}", returncode=2)
+            raise CommandError(_("--identity needs NAME=VALUE, not %r") % item, returncode=2)
         found.setdefault(name.strip(), []).append(value)
     return found
 
@@ -51,7 +53,9 @@ def find_system(options):
     system = System.objects.filter(organisation=organisation, key=options["system"]).first()
     if system is None:
         raise CommandError(
-            f"{organisation.slug} has no system with key {options['system']!r}", returncode=2
+            _("%(org)s has no system with key %(key)r")
+            % {"org": organisation.slug, "key": options["system"]},
+            returncode=2,
         )
     return organisation, system
 
@@ -61,8 +65,8 @@ def find_source(options):
     source = SqlSource.objects.filter(system=system).first()
     if source is None:
         raise CommandError(
-            f"the system {system.key!r} has no database; connect one with `waarborg source "
-            "connect`",
+            _("the system %r has no database; connect one with `waarborg source connect`")
+            % system.key,
             returncode=2,
         )
     return source
@@ -70,7 +74,9 @@ def find_source(options):
 
 def fail(error):
     if isinstance(error, AnnotationError):
-        raise CommandError("the annotation cannot be used:\n  " + "\n  ".join(error.problems))
+        raise CommandError(
+            _("the annotation cannot be used:") + "\n  " + "\n  ".join(error.problems)
+        )
     raise CommandError(str(error))
 
 
@@ -84,7 +90,8 @@ def print_evidence(stdout, evidence):
         details = ", ".join(
             f"{key}={value}" for key, value in entry.items() if key not in ("action", "rows")
         )
-        stdout.write(f"  {table}: {entry['action']} {entry['rows']} row(s)  {details}".rstrip())
+        rows = ngettext("%(count)s row", "%(count)s rows", entry["rows"]) % {"count": entry["rows"]}
+        stdout.write(f"  {table}: {entry['action']} {rows}  {details}".rstrip())
 
 
 ERRORS = (SourceError, AnnotationError)

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from waarborg.sources.introspect import annotate
 from waarborg.sources.management.commands._source import ERRORS, fail
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         if output:
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(text)
-            self.stderr.write(f"wrote {output}: review every 'guessed' line before connecting it")
+            self.stderr.write(
+                _("wrote %s: review every 'guessed' line before connecting it") % output
+            )
         else:
             self.stdout.write(text, ending="")

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from waarborg.register.management.commands._org import organisation_option
 from waarborg.sources import actions, introspect
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         try:
             if system:
                 if annotation or url:
-                    raise CommandError("give either --system or a file with --url", returncode=2)
+                    raise CommandError(_("give either --system or a file with --url"), returncode=2)
                 source = find_source({"system": system, **options})
                 problems = actions.check_source(source, actor=None)
             elif annotation and url:
@@ -30,16 +31,20 @@ class Command(BaseCommand):
                     dataset = parse(handle.read())
                 problems = introspect.check(url, dataset)
             else:
-                raise CommandError("give a file with --url, or --system", returncode=2)
+                raise CommandError(_("give a file with --url, or --system"), returncode=2)
         except ERRORS as error:
             fail(error)
         except OSError as error:
             raise CommandError(str(error), returncode=2) from error
         for problem in problems:
-            self.stdout.write(f"{problem.level}: {problem.message}")
+            level = _("error") if problem.level == "error" else _("warning")
+            self.stdout.write(f"{level}: {problem.message}")
             if problem.fix:
-                self.stdout.write(f"    fix: {problem.fix}")
+                self.stdout.write("    " + _("fix: %s") % problem.fix)
         errors = sum(problem.level == "error" for problem in problems)
-        self.stdout.write(f"{errors} error(s), {len(problems) - errors} warning(s)")
+        self.stdout.write(
+            _("%(errors)s error(s), %(warnings)s warning(s)")
+            % {"errors": errors, "warnings": len(problems) - errors}
+        )
         if errors:
-            raise CommandError("the annotation does not match the database")
+            raise CommandError(_("the annotation does not match the database"))

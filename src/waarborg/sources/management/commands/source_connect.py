@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from waarborg.sources import actions
 from waarborg.sources.management.commands._source import (
@@ -31,5 +32,7 @@ class Command(BaseCommand):
         except ERRORS as error:
             fail(error)
         for problem in source.problems:
-            self.stdout.write(f"warning: {problem['message']}")
-        self.stdout.write(f"connected {system.key} to {source.url_display}")
+            self.stdout.write(_("warning: %s") % problem["message"])
+        self.stdout.write(
+            _("connected %(system)s to %(url)s") % {"system": system.key, "url": source.url_display}
+        )

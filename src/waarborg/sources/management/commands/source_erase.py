@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from waarborg.sources import actions
 from waarborg.sources.management.commands._source import (
@@ -34,5 +35,5 @@ class Command(BaseCommand):
             )
         except ERRORS as error:
             fail(error)
-        self.stdout.write("erased:" if commit else "would erase (dry run; add --commit):")
+        self.stdout.write(_("erased:") if commit else _("would erase (dry run; add --commit):"))
         print_evidence(self.stdout, evidence)

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from waarborg.sources import actions
 from waarborg.sources.management.commands._source import (
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         for item in options["set"]:
             target, sep, value = item.partition("=")
             if not sep or "." not in target:
-                raise CommandError(f"--set needs TABLE.COLUMN=VALUE, not {item!r}", returncode=2)
+                raise CommandError(_("--set needs TABLE.COLUMN=VALUE, not %r") % item, returncode=2)
             changes[target.strip()] = value
         source = find_source(options)
         try:
