@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from waarborg.core.clients import client_ip
 from waarborg.core.crypto import decrypt_text, encrypt_text
@@ -34,6 +35,13 @@ def has_second_factor(user):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _(
+            "Too many failed sign-in attempts: this address is locked for a while. Try again later."
+        ),
+    }
+
     def is_open_for_signup(self, request):
         return False  # staff accounts come from an invitation or `waarborg init`
 

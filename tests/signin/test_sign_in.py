@@ -1,0 +1,230 @@
+"""Staff sign-in as a person goes through it: password, the second factor the organisation
+requires (set up on the first sign-in), recovery codes, the lock after ten wrong passwords, the
+audit trail, and sessions that end after a while without use."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import PASSWORD, make_user
+from tests.core.test_headers import assert_strict
+from tests.signin.totp import totp_code
+from waarborg.audit.labels import LABELS, action_label
+from waarborg.audit.models import AuditEntry
+from waarborg.core import actions as core_actions
+from waarborg.signin import actions
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def sign_in(client, email, password=PASSWORD, ip="203.0.113.7"):
+    return client.post(
+        reverse("core:login"), {"login": email, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def trail(organisation, *codes):
+    entries = AuditEntry.objects.filter(organisation=organisation).order_by("seq")
+    return [entry for entry in entries if not codes or entry.action in codes]
+
+
+def test_a_new_owner_is_asked_to_set_up_totp_on_first_sign_in(
+    client, db, django_capture_on_commit_callbacks
+):
+    owner = make_user("nieuw@firma.example", "Nieuwe Eigenaar")
+    organisation = core_actions.create_organisation(actor=owner, owner=owner, name="Nieuw B.V.")
+    assert organisation.mfa_required  # on for every new organisation
+
+    response = sign_in(client, owner.email)
+    assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
+    # Nothing else opens until it is done.
+    for name in ["core:dashboard", "core:members", "audit:list", "signin:security"]:
+        assert client.get(reverse(name)).url == reverse("mfa_activate_totp")
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    assert_strict(page)
+    html = page.content.decode()
+    assert "<script>" not in html
+    secret = re.search(r"\b([A-Z2-7]{32})\b", html).group(1)
+
+    wrong = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
+    assert wrong.status_code == 200
+    assert client.get(reverse("core:dashboard")).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert done.status_code == 302
+    assert client.get(reverse("core:dashboard")).status_code == 200
+    kinds = [entry.new["kind"] for entry in trail(organisation, "signin.mfa_added")]
+    assert kinds == ["totp", "recovery_codes"]
+    # The secret is kept encrypted, never as typed into the app.
+    from allauth.mfa.models import Authenticator
+
+    stored = Authenticator.objects.get(user=owner, type="totp").data["secret"]
+    assert secret not in str(stored)
+
+
+def test_the_next_sign_in_asks_for_the_code(client, owner, organisation):
+    actions.activate_totp(owner, secret=SECRET)
+    response = sign_in(client, owner.email)
+    assert response.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    page = client.get(reverse("mfa_authenticate"))
+    assert_strict(page)
+    assert client.post(reverse("mfa_authenticate"), {"code": "123456"}).status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert [e.new["ip"] for e in trail(organisation, "signin.mfa_failed")] == ["127.0.0.1"]
+    done = client.post(reverse("mfa_authenticate"), {"code": totp_code(SECRET)})
+    assert done.status_code == 302 and done.url == reverse("core:dashboard")
+    assert client.get(reverse("core:dashboard")).status_code == 200
+    signed_in = trail(organisation, "signin.succeeded")[-1]
+    assert signed_in.actor == owner and signed_in.new["method"] == "password+mfa"
+    assert signed_in.new["ip"] == "127.0.0.1"  # the request that completed it
+
+
+def test_a_recovery_code_stands_in_for_the_app_once(owner, organisation):
+    codes = actions.activate_totp(owner, secret=SECRET)
+    assert len(codes) == 10
+    first = Client()
+    sign_in(first, owner.email)
+    assert first.post(reverse("mfa_authenticate"), {"code": codes[0]}).status_code == 302
+    again = Client()
+    sign_in(again, owner.email)
+    assert again.post(reverse("mfa_authenticate"), {"code": codes[0]}).status_code == 200
+    assert "_auth_user_id" not in again.session
+
+
+def test_ten_wrong_passwords_lock_the_address_for_a_while(owner, organisation):
+    organisation.mfa_required = False
+    organisation.save()
+    client = Client()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for attempt in range(settings.SIGNIN_FAILURES_PER_ADDRESS):
+            page = sign_in(client, owner.email, "wrong-" + str(attempt), ip=f"198.51.100.{attempt}")
+            assert page.status_code == 200 and "_auth_user_id" not in client.session
+        # The right password no longer opens it, from any address.
+        locked = sign_in(client, owner.email, ip="192.0.2.99")
+        assert locked.status_code == 200 and "_auth_user_id" not in client.session
+        assert "Te veel mislukte inlogpogingen" in locked.content.decode()
+        sign_in(client, owner.email, ip="192.0.2.99")
+        # Another address is not locked by it.
+        other = make_user("ander@firma.example")
+        core_actions.add_member(organisation, actor=owner, user=other, role="viewer")
+        assert sign_in(Client(), other.email).status_code == 302
+
+        failed = trail(organisation, "signin.failed")
+        assert len(failed) == settings.SIGNIN_FAILURES_PER_ADDRESS
+        assert failed[0].new == {"email": owner.email, "ip": "198.51.100.0"}
+        assert failed[0].actor is None and failed[0].object_id == str(owner.pk)
+        assert len(trail(organisation, "signin.locked")) == 1  # once, not per refused try
+
+        clock.shift(timedelta(minutes=settings.SIGNIN_LOCK_MINUTES + 1))
+        assert sign_in(client, owner.email).status_code == 302
+        assert client.get(reverse("core:dashboard")).status_code == 200
+
+
+def test_one_ip_address_may_not_try_every_account(db, organisation):
+    limit = settings.SIGNIN_FAILURES_PER_IP
+    for attempt in range(limit):
+        sign_in(Client(), f"gok{attempt}@firma.example", "wrong", ip="198.51.100.66")
+    victim = make_user("slachtoffer@firma.example")
+    refused = sign_in(Client(), victim.email, ip="198.51.100.66")
+    assert refused.status_code == 429
+    assert "Te veel pogingen" in refused.content.decode()
+    assert_strict(refused)
+    assert sign_in(Client(), victim.email, ip="198.51.100.67").status_code == 302
+
+
+def test_failed_attempts_of_unknown_addresses_write_nowhere(client, organisation):
+    before = AuditEntry.objects.count()
+    page = sign_in(client, "niemand@nergens.example", "wrong")
+    assert page.status_code == 200
+    assert AuditEntry.objects.count() == before
+
+
+def test_sign_ins_of_a_member_of_two_organisations_are_in_both_trails(
+    client, owner, organisation, other_owner, other_organisation
+):
+    organisation.mfa_required = other_organisation.mfa_required = False
+    organisation.save()
+    other_organisation.save()
+    core_actions.add_member(other_organisation, actor=other_owner, user=owner, role="viewer")
+    sign_in(client, owner.email, "wrong")
+    sign_in(client, owner.email)
+    for org in (organisation, other_organisation):
+        assert [e.action for e in trail(org, "signin.failed", "signin.succeeded")] == [
+            "signin.failed",
+            "signin.succeeded",
+        ]
+    # Another organisation's member's failures stay out of this trail.
+    sign_in(Client(), other_owner.email, "wrong")
+    assert len(trail(organisation, "signin.failed")) == 1
+
+
+def test_a_session_ends_after_the_idle_minutes(client, owner, organisation):
+    organisation.mfa_required = False
+    organisation.save()
+    idle = settings.SESSION_COOKIE_AGE
+    assert idle == 30 * 60  # WAARBORG_SESSION_IDLE_MINUTES, default 30
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        sign_in(client, owner.email)
+        clock.shift(timedelta(seconds=idle - 60))
+        assert client.get(reverse("core:dashboard")).status_code == 200  # moves the end on
+        clock.shift(timedelta(seconds=idle - 60))
+        assert client.get(reverse("core:dashboard")).status_code == 200
+        clock.shift(timedelta(seconds=idle + 1))
+        response = client.get(reverse("core:dashboard"))
+        assert response.status_code == 302 and response.url.startswith(reverse("core:login"))
+
+
+def test_nobody_signs_up_on_their_own(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "zelf@x.example", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    from waarborg.core.models import User
+
+    assert not User.objects.filter(email="zelf@x.example").exists()
+
+
+def test_the_sign_in_page_in_both_languages(client, db):
+    page = client.get(reverse("core:login"))
+    assert_strict(page)
+    html = page.content.decode()
+    assert "<h1>Inloggen</h1>" in html and "Inloggen met een passkey" in html
+    assert "<script>" not in html and " style=" not in html
+    client.post(reverse("set_language"), {"language": "en"})
+    html = client.get(reverse("core:login")).content.decode()
+    assert "<h1>Log in</h1>" in html and "Log in with a passkey" in html
+
+
+def test_every_new_action_code_has_a_label():
+    codes = [
+        "core.password_reset",
+        *(f"signin.{name}" for name in ["succeeded", "failed", "locked", "mfa_failed"]),
+        *actions.MFA_ACTIONS.values(),
+        "signin.password_changed",
+        "signin.provider_set",
+        "signin.provider_removed",
+    ]
+    for code in codes:
+        assert code in LABELS
+    from django.utils import translation
+
+    with translation.override("nl"):
+        assert action_label("signin.failed") == "Inloggen mislukt (verkeerd wachtwoord)"
+
+
+@pytest.mark.parametrize("minutes", ["0", "x", "99999"])
+def test_idle_minutes_must_be_sensible(minutes):
+    from waarborg import config
+
+    with pytest.raises(config.ConfigError):
+        config.session_idle_minutes({"WAARBORG_SESSION_IDLE_MINUTES": minutes})
+    assert config.session_idle_minutes({"WAARBORG_SESSION_IDLE_MINUTES": "5"}) == 5
