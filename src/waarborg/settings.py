@@ -168,8 +168,8 @@ MFA_ADAPTER = "waarborg.signin.adapters.MultiFactorAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Waarborg"
-# Passkeys need a secure origin; http://localhost counts as one only for the demo and tests.
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = BASE_URL.startswith("http://localhost")
+# Passkeys need a secure origin: https, or http://localhost (the demo and tests); the origin is
+# always checked (MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN stays off).
 SOCIALACCOUNT_ADAPTER = "waarborg.signin.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
