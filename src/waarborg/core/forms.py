@@ -32,6 +32,11 @@ class OrganisationForm(forms.ModelForm):
             "supervisory_authority": _("Where people can complain (Art. 77 GDPR)."),
         }
 
+    def __init__(self, *args, owner=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not owner:  # how members sign in is for an owner to decide
+            del self.fields["mfa_required"]
+
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))

@@ -66,7 +66,11 @@ def organisation_create(request):
 @role_required(Role.PRIVACY_OFFICER)
 def organisation_edit(request):
     organisation = request.organisation
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=organisation,
+        owner=request.membership.has_role(Role.OWNER),
+    )
     if request.method == "POST" and form.is_valid():
         # A ModelForm writes onto its instance; the action saves and audits the change.
         organisation.refresh_from_db()
