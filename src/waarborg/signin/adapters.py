@@ -129,7 +129,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 name=str(row),
                 client_id=row.client_id,
                 secret=row.secret,
-                settings={"server_url": row.issuer},
+                # The ID token carries the address; PKCE binds the code to this browser.
+                settings={
+                    "server_url": row.issuer,
+                    "fetch_userinfo": False,
+                    "oauth_pkce_enabled": True,
+                },
             )
             for row in rows
         ]
