@@ -57,8 +57,7 @@ def test_add_a_passkey_and_sign_in_with_it(page, live_server, owner, organisatio
     page.fill("input[name=name]", "Laptop")
     page.check("input[name=passwordless]")
     page.click("#mfa_webauthn_add")
-    page.wait_for_url("**/accounts/2fa/**")
-    page.wait_for_load_state()
+    page.locator("ul.messages", has_text="Passkey toegevoegd.").wait_for()
     assert len(_credentials(authenticator)) == 1
     assert _credentials(authenticator)[0]["isResidentCredential"] is True
     added = AuditEntry.objects.filter(organisation=organisation, action="signin.mfa_added")

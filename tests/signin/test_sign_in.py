@@ -122,6 +122,12 @@ def test_ten_wrong_passwords_lock_the_address_for_a_while(owner, organisation):
         assert failed[0].new == {"email": owner.email, "ip": "198.51.100.0"}
         assert failed[0].actor is None and failed[0].object_id == str(owner.pk)
         assert len(trail(organisation, "signin.locked")) == 1  # once, not per refused try
+        # The owner reads them in the audit trail, in words.
+        reader = Client()
+        reader.force_login(other)
+        page = reader.get(reverse("audit:list")).content.decode()
+        assert page.count("Inloggen mislukt (verkeerd wachtwoord)") == 10
+        assert "Inloggen geblokkeerd na te veel verkeerde wachtwoorden" in page
 
         clock.shift(timedelta(minutes=settings.SIGNIN_LOCK_MINUTES + 1))
         assert sign_in(client, owner.email).status_code == 302
