@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth's list of passkeys
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks",

@@ -234,3 +234,35 @@ def test_idle_minutes_must_be_sensible(minutes):
     with pytest.raises(config.ConfigError):
         config.session_idle_minutes({"WAARBORG_SESSION_IDLE_MINUTES": minutes})
     assert config.session_idle_minutes({"WAARBORG_SESSION_IDLE_MINUTES": "5"}) == 5
+
+
+def _inline_scripts(html):
+    """<script> elements that would run inline: neither a file (src) nor JSON data."""
+    tags = re.findall(r"<script\b[^>]*>", html)
+    return [tag for tag in tags if "src=" not in tag and "application/json" not in tag]
+
+
+def test_allauths_pages_keep_the_strict_policy(client_for, owner, organisation):
+    actions.activate_totp(owner, secret=SECRET)
+    client = client_for(owner)
+    from allauth.account.internal.flows.login import record_authentication  # a fresh sign-in
+
+    names = ["mfa_index", "mfa_add_webauthn", "mfa_list_webauthn", "account_change_password"]
+    for name in names:
+        request_page = client.get(reverse(name))
+        if request_page.status_code == 302:  # asks to confirm the password first
+            assert request_page.url.startswith(reverse("account_reauthenticate"))
+            request_page = client.get(request_page.url)
+        assert request_page.status_code == 200, name
+        assert_strict(request_page)
+        html = request_page.content.decode()
+        assert _inline_scripts(html) == [], name
+        assert " style=" not in html and 'class="topbar"' in html, name
+    assert record_authentication  # the internal flow the invitation view uses still exists
+
+
+def test_the_security_page(client_for, owner, organisation, loner):
+    page = client_for(owner).get(reverse("signin:security")).content.decode()
+    assert "Firma Een B.V. verplicht elk lid tot een tweede factor." in page
+    assert "U logt alleen met een wachtwoord in." in page
+    assert client_for(loner).get(reverse("signin:security")).status_code == 200
