@@ -266,3 +266,24 @@ def test_the_security_page(client_for, owner, organisation, loner):
     assert "Firma Een B.V. verplicht elk lid tot een tweede factor." in page
     assert "U logt alleen met een wachtwoord in." in page
     assert client_for(loner).get(reverse("signin:security")).status_code == 200
+
+
+def test_visitors_of_the_privacy_center_get_no_session(client, organisation):
+    # Sessions are saved on every request (the idle timeout), but only sessions with content.
+    response = client.get(reverse("center:request", args=[organisation.slug]))
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def test_before_the_set_up_nothing_can_be_changed_either(client, owner, organisation):
+    sign_in(client, owner.email)
+    count = AuditEntry.objects.count()
+    response = client.post(reverse("core:invite"), {"email": "x@firma.example", "role": "viewer"})
+    assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
+    api = client.get("/api/v1/openapi.json")
+    assert api.status_code == 302
+    # Only the sign-in events themselves were written.
+    assert AuditEntry.objects.count() == count
+    # Signing out still works.
+    assert client.post(reverse("core:logout")).status_code == 302
+    assert "_auth_user_id" not in client.session

@@ -59,5 +59,7 @@ class IdentityProvider(models.Model):
 
     def covers(self, email):
         """Whether `email` is an address of one of this provider's domains."""
-        domain = (email or "").rpartition("@")[2].strip().lower()
-        return bool(domain) and domain in self.domains
+        local, at, domain = (email or "").strip().lower().partition("@")
+        if not (local and at and domain) or "@" in domain:
+            return False  # not one address: a bare domain, or two @ signs
+        return domain in self.domains
