@@ -287,3 +287,8 @@ def test_before_the_set_up_nothing_can_be_changed_either(client, owner, organisa
     # Signing out still works.
     assert client.post(reverse("core:logout")).status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_allauths_own_texts_in_waarborgs_dutch(client_for, owner, organisation):
+    page = client_for(owner).get(reverse("account_logout")).content.decode()
+    assert "Weet u zeker dat u wilt uitloggen?" in page and "Weet je" not in page
