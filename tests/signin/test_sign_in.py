@@ -292,3 +292,28 @@ def test_before_the_set_up_nothing_can_be_changed_either(client, owner, organisa
 def test_allauths_own_texts_in_waarborgs_dutch(client_for, owner, organisation):
     page = client_for(owner).get(reverse("account_logout")).content.decode()
     assert "Weet u zeker dat u wilt uitloggen?" in page and "Weet je" not in page
+
+
+def test_the_address_is_typed_in_any_case(client, owner, organisation):
+    organisation.mfa_required = False
+    organisation.save()
+    assert sign_in(client, "  Owner@FIRMA.example ").status_code == 302
+    assert client.get(reverse("core:dashboard")).status_code == 200
+
+
+def test_a_changed_password_is_audited(
+    client, owner, organisation, django_capture_on_commit_callbacks
+):
+    organisation.mfa_required = False
+    organisation.save()
+    sign_in(client, owner.email)
+    new = "een-ander-lang-wachtwoord"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_change_password"),
+            {"oldpassword": PASSWORD, "password1": new, "password2": new},
+        )
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.check_password(new)
+    assert [e.actor for e in trail(organisation, "signin.password_changed")] == [owner]
