@@ -153,6 +153,7 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # a second factor or password changed: the member is told
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # Ten wrong passwords for one address lock it for fifteen minutes; one address (IP) may try
 # thirty times in fifteen minutes, whatever the accounts.

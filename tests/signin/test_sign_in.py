@@ -35,7 +35,7 @@ def trail(organisation, *codes):
 
 
 def test_a_new_owner_is_asked_to_set_up_totp_on_first_sign_in(
-    client, db, django_capture_on_commit_callbacks
+    client, db, django_capture_on_commit_callbacks, smtp_server
 ):
     owner = make_user("nieuw@firma.example", "Nieuwe Eigenaar")
     organisation = core_actions.create_organisation(actor=owner, owner=owner, name="Nieuw B.V.")
@@ -62,6 +62,15 @@ def test_a_new_owner_is_asked_to_set_up_totp_on_first_sign_in(
     assert client.get(reverse("core:dashboard")).status_code == 200
     kinds = [entry.new["kind"] for entry in trail(organisation, "signin.mfa_added")]
     assert kinds == ["totp", "recovery_codes"]
+    # The member is told by e-mail: a second factor set up by someone who learnt the password
+    # first would not go unnoticed.
+    [message] = smtp_server.messages
+    assert message["To"] == owner.email
+    assert message["Subject"] == "Waarborg: een wijziging in hoe u inlogt"
+    body = message.get_content()
+    assert "Er is een authenticator-app ingesteld om mee in te loggen." in body
+    assert "203.0.113.7" not in body and "127.0.0.1" in body
+    assert "http://127.0.0.1:8000/password/reset/" in body
     # The secret is kept encrypted, never as typed into the app.
     from allauth.mfa.models import Authenticator
 
@@ -317,3 +326,7 @@ def test_a_changed_password_is_audited(
     owner.refresh_from_db()
     assert owner.check_password(new)
     assert [e.actor for e in trail(organisation, "signin.password_changed")] == [owner]
+    from django.core import mail
+
+    assert [m.to for m in mail.outbox] == [[owner.email]]
+    assert "Het wachtwoord is gewijzigd." in mail.outbox[0].body

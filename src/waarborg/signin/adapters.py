@@ -59,6 +59,18 @@ class AccountAdapter(DefaultAccountAdapter):
                 actions.record_lock(email, ip=client_ip(request))
             raise
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """Changes to signing in are mailed in Waarborg's words (signin/emails.py); allauth's
+        other notifications (e-mail address changes) do not occur here."""
+        from waarborg.signin.emails import CHANGES, send_sign_in_change
+
+        from allauth.core import context as allauth_context
+
+        request = self.request or allauth_context.request
+        if template_prefix in CHANGES:
+            ip = client_ip(request) if request is not None else ""
+            send_sign_in_change(user, change=template_prefix, ip=ip)
+
     def authentication_failed(self, request, **credentials):
         actions.record_failed_sign_in(credentials.get("email", ""), ip=client_ip(request))
 
