@@ -62,9 +62,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_notification_mail(self, template_prefix, user, context=None, email=None):
         """Changes to signing in are mailed in Waarborg's words (signin/emails.py); allauth's
         other notifications (e-mail address changes) do not occur here."""
-        from waarborg.signin.emails import CHANGES, send_sign_in_change
-
         from allauth.core import context as allauth_context
+
+        from waarborg.signin.emails import CHANGES, send_sign_in_change
 
         request = self.request or allauth_context.request
         if template_prefix in CHANGES:
