@@ -330,3 +330,9 @@ def test_a_changed_password_is_audited(
 
     assert [m.to for m in mail.outbox] == [[owner.email]]
     assert "Het wachtwoord is gewijzigd." in mail.outbox[0].body
+
+
+def test_a_very_long_address_is_throttled_like_any_other(client, db):
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 3) + ".example"
+    for _ in range(settings.SIGNIN_FAILURES_PER_ADDRESS + 2):
+        assert sign_in(client, email, "wrong").status_code == 200

@@ -2,6 +2,7 @@
 address a request comes from, what a sign-in writes to the audit trail, whether a second factor
 must be set up first, and which organisation's provider an address signs in with."""
 
+import hashlib
 import time
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -54,7 +55,8 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             email = credentials.get("email", "")
             # One entry per lock, not one per refused try: the trail must not be floodable.
-            lock_key = f"signin-lock-recorded:{email.lower()}"
+            digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+            lock_key = f"signin-lock-recorded:{digest}"  # short, whatever was typed
             if cache.add(lock_key, 1, timeout=60 * settings.SIGNIN_LOCK_MINUTES):
                 actions.record_lock(email, ip=client_ip(request))
             raise
