@@ -336,3 +336,19 @@ def test_a_very_long_address_is_throttled_like_any_other(client, db):
     email = "a" * 60 + "@" + ".".join(["b" * 60] * 3) + ".example"
     for _ in range(settings.SIGNIN_FAILURES_PER_ADDRESS + 2):
         assert sign_in(client, email, "wrong").status_code == 200
+
+
+def test_the_last_app_stays_while_the_organisation_requires_it(client, owner, organisation):
+    from allauth.mfa.models import Authenticator
+
+    actions.activate_totp(owner, secret=SECRET)
+    sign_in(client, owner.email)
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(SECRET)})
+    refused = client.post(reverse("mfa_deactivate_totp"))
+    assert refused.status_code == 200
+    assert "Uw organisatie verplicht een tweede factor" in refused.content.decode()
+    assert Authenticator.objects.filter(user=owner, type="totp").exists()
+    organisation.mfa_required = False
+    organisation.save()
+    assert client.post(reverse("mfa_deactivate_totp")).status_code == 302
+    assert not Authenticator.objects.filter(user=owner, type="totp").exists()

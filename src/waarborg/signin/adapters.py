@@ -113,6 +113,29 @@ class MultiFactorAdapter(DefaultMFAAdapter):
     def _get_site_name(self):
         return "Waarborg"
 
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "Your organisation requires a second factor: add a passkey before you remove the "
+            "authenticator app."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator):
+        """The last authenticator app stays while an organisation of the member requires one
+        (a passkey may take its place)."""
+        from allauth.mfa.models import Authenticator
+
+        user = authenticator.user
+        if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+            return True
+        if not second_factor_required(user):
+            return True
+        others = Authenticator.objects.filter(
+            user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).exclude(pk=authenticator.pk)
+        return others.exists()
+
 
 def _claims(extra_data):
     """The claims of an OpenID Connect sign-in, from the ID token and any user info."""
