@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -184,8 +185,17 @@ def cmd_demo(args):
 
     print("\nWaarborg demo is ready.")
     print(f"  Open:      {settings.BASE_URL}/")
-    for email, password, role in logins:
+    for email, password, role, codes in logins:
         print(f"  Log in:    {email}  /  {password}   ({role})")
+        if codes:
+            indent = " " * 13
+            print(f"{indent}then the code of an authenticator app with the key")
+            print(f"{indent}{demo.DEMO_TOTP_SECRET} (or run `waarborg demo-code`),")
+            print(f"{indent}or a recovery code: {', '.join(codes[:3])}")
+        else:
+            print(
+                "             then set up an authenticator app or a passkey: the firm requires one"
+            )
     print(f"  Website:   {site_url}  (the firm's own site, for the cookie scan; files in {site})")
     print("  E-mail is printed here instead of sent; a worker runs alongside for background")
     print("  work (change notices, retention sweeps, request reminders). Stop with Ctrl+C.\n")
@@ -207,6 +217,25 @@ def cmd_demo(args):
     finally:
         worker.terminate()
         worker.wait(timeout=10)
+    return EXIT_OK
+
+
+def cmd_demo_code(args):
+    """The code the demo owner's authenticator app shows now (RFC 6238), for trying the demo
+    without an app: the key is the demo's own, printed by `waarborg demo`."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+
+    setup_django(args.data_dir)
+    from waarborg.demo import DEMO_TOTP_SECRET
+
+    key = base64.b32decode(DEMO_TOTP_SECRET)
+    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    print(f"{value % 1_000_000:06d}")
     return EXIT_OK
 
 
@@ -486,6 +515,11 @@ def build_parser():
     )
     server_options(demo)
     demo.add_argument("--no-serve", action="store_true", help="build the demo, do not serve it")
+    command(
+        "demo-code",
+        cmd_demo_code,
+        "Print the code of the demo owner's authenticator app, valid for 30 seconds.",
+    )
 
     command(
         "worker",

@@ -293,3 +293,30 @@ def trusted_proxies(environ=os.environ):
         except ValueError:
             _fail(name, item, "use IP addresses or networks (10.0.0.0/8), comma-separated")
     return networks
+
+
+def caches(environ=os.environ):
+    """Django's CACHES: Redis when WAARBORG_REDIS_URL is set (redis://127.0.0.1:6379/0), else a
+    table in Waarborg's own database. The cache holds sign-in throttling, so it must be shared
+    by every server process: a per-process memory cache would let each process count alone."""
+    url = environ.get("WAARBORG_REDIS_URL", "").strip()
+    if url:
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            _fail("WAARBORG_REDIS_URL", url, "use redis://HOST:PORT/DB")
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    else:
+        backend = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "waarborg_cache",
+        }
+    return {"default": {**backend, "KEY_PREFIX": "waarborg"}}
+
+
+def session_idle_minutes(environ=os.environ):
+    """Minutes without a request after which a staff session ends (WAARBORG_SESSION_IDLE_MINUTES,
+    default 30)."""
+    name = "WAARBORG_SESSION_IDLE_MINUTES"
+    raw = environ.get(name, "").strip() or "30"
+    if not raw.isdigit() or not 1 <= int(raw) <= 60 * 24:
+        _fail(name, raw, "use a whole number of minutes from 1 to 1440")
+    return int(raw)

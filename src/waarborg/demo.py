@@ -25,6 +25,9 @@ RECIPIENTS = {
 }
 
 DEMO_PASSWORD = "demo-waarborg"  # noqa: S105 (printed on the console on purpose)
+# The owner's authenticator app: the demo firm requires a second factor of every member, as
+# every new organisation does. Printed on the console, like the password.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPWAARBORGDEMO2345"  # noqa: S105
 
 FIRM = {
     "name": "Van Dijk Installatietechniek B.V.",
@@ -56,7 +59,11 @@ PEOPLE = [
 
 
 def build():
-    """Create the demo organisations and logins; return (e-mail, password, role) per login."""
+    """Create the demo organisations and logins; return (e-mail, password, role, recovery
+    codes) per login: the owner has an authenticator app (DEMO_TOTP_SECRET) and recovery
+    codes, the others set up theirs on signing in."""
+    from waarborg.signin.actions import activate_totp
+
     users = {
         email: actions.create_user(email=email, password=DEMO_PASSWORD, name=name)
         for email, name, _ in PEOPLE
@@ -74,7 +81,11 @@ def build():
     build_requests(firm, owner, users)
     build_website(firm, owner)
     build_dpia(firm, owner)
-    return [(email, DEMO_PASSWORD, role.label) for email, _, role in PEOPLE]
+    codes = activate_totp(owner, secret=DEMO_TOTP_SECRET)
+    return [
+        (email, DEMO_PASSWORD, role.label, codes if users[email] == owner else [])
+        for email, _, role in PEOPLE
+    ]
 
 
 def build_register(firm, owner):

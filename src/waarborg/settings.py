@@ -28,11 +28,19 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth's list of passkeys
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
     "waarborg.core",
+    # Before allauth: its pages render with our templates (signin/templates/).
+    "waarborg.signin",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "waarborg.jobs",
     "waarborg.audit",
     "waarborg.register",
@@ -57,7 +65,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "waarborg.core.access.ActiveOrganisationMiddleware",
+    "waarborg.signin.middleware.RequireMultiFactor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "waarborg.core.middleware.SecurityHeadersMiddleware",
@@ -88,6 +98,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",  # sessions made before allauth, and tests
 ]
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
@@ -130,8 +144,52 @@ TRUSTED_PROXIES = config.trusted_proxies()
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# A shared cache (sign-in throttling): the database, or Redis with WAARBORG_REDIS_URL.
+CACHES = config.caches()
+
+# Staff sign-in (django-allauth, see docs/sign-in.md): e-mail and password, then a second
+# factor (TOTP with recovery codes, or a passkey); Entra ID / Google Workspace per organisation.
+ACCOUNT_ADAPTER = "waarborg.signin.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_FORMS = {"login": "waarborg.signin.forms.LoginForm"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # a second factor or password changed: the member is told
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Ten wrong passwords for one address lock it for fifteen minutes; one address (IP) may try
+# thirty times in fifteen minutes, whatever the accounts.
+SIGNIN_FAILURES_PER_ADDRESS = 10
+SIGNIN_FAILURES_PER_IP = 30
+SIGNIN_LOCK_MINUTES = 15
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{SIGNIN_FAILURES_PER_IP}/{SIGNIN_LOCK_MINUTES}m/ip,"
+        f"{SIGNIN_FAILURES_PER_ADDRESS}/{SIGNIN_LOCK_MINUTES}m/key"
+    ),
+}
+MFA_ADAPTER = "waarborg.signin.adapters.MultiFactorAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Waarborg"
+# Passkeys need a secure origin: https, or http://localhost (the demo and tests); the origin is
+# always checked (MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN stays off).
+SOCIALACCOUNT_ADAPTER = "waarborg.signin.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# A session ends after WAARBORG_SESSION_IDLE_MINUTES without a request: every request moves
+# the end on (the session is saved each time).
+SESSION_COOKIE_AGE = 60 * config.session_idle_minutes()
+SESSION_SAVE_EVERY_REQUEST = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from waarborg.checks.views import todo
+from waarborg.signin.urls import allauth_urlpatterns
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("dpia/", include("waarborg.dpia.urls")),
     path("jobs/", include("waarborg.jobs.urls")),
     path("c/", include("waarborg.center.urls")),
+    *allauth_urlpatterns,
+    path("", include("waarborg.signin.urls")),
     # The dashboard (`core:dashboard`) is the to-do list of the checks; core names no domain app.
     path("", todo),
     path("", include("waarborg.core.urls")),

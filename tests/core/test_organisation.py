@@ -25,6 +25,32 @@ def test_privacy_officer_edits_details_with_audit(client_for, privacy_officer, o
     assert entry.new == {"kvk_number": "87654321", "privacy_email": "privacy@firma.example"}
 
 
+def test_only_an_owner_sets_whether_every_member_needs_a_second_factor(
+    client_for, privacy_officer, owner, organisation
+):
+    data = {
+        "name": "Firma Een B.V.",
+        "kvk_number": "12345678",
+        "country": "NL",
+        "supervisory_authority": "Autoriteit Persoonsgegevens",
+        "default_language": "nl",
+        "time_zone": "Europe/Amsterdam",
+    }
+    officer = client_for(privacy_officer)
+    assert "mfa_required" not in officer.get(reverse("core:organisation_edit")).content.decode()
+    officer.post(reverse("core:organisation_edit"), {**data, "mfa_required": ""})
+    organisation.refresh_from_db()
+    assert organisation.mfa_required
+    page = client_for(owner).get(reverse("core:organisation_edit")).content.decode()
+    assert 'name="mfa_required"' in page and "checked" in page
+    client_for(owner).post(reverse("core:organisation_edit"), data)  # the box unticked
+    organisation.refresh_from_db()
+    assert not organisation.mfa_required
+    entry = AuditEntry.objects.filter(organisation=organisation).order_by("-seq").first()
+    assert entry.actor == owner
+    assert entry.old == {"mfa_required": True} and entry.new == {"mfa_required": False}
+
+
 def test_invalid_details_rerender_with_message_and_change_nothing(client_for, owner, organisation):
     count = AuditEntry.objects.count()
     response = client_for(owner).post(

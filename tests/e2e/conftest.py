@@ -1,5 +1,7 @@
 """Headless Chromium from Debian, driven by Playwright. A missing browser fails, never skips."""
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -40,3 +42,24 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+def sign_in(page, base, user, password=None):
+    """Sign `user` in through the real pages: e-mail and password, then the code of the
+    authenticator app the organisation requires (set up for the user here, as the member
+    would have done on their first sign-in)."""
+    from allauth.mfa.models import Authenticator
+
+    from tests.conftest import PASSWORD
+    from tests.signin.totp import totp_code
+    from waarborg.signin.actions import activate_totp
+
+    secret = base64.b32encode(hashlib.sha1(user.email.encode()).digest()).decode()  # noqa: S324
+    if not Authenticator.objects.filter(user=user, type="totp").exists():
+        activate_totp(user, secret=secret)
+    page.goto(base + "/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", password or PASSWORD)
+    page.click("main form button[type=submit]")
+    page.fill("input[name=code]", totp_code(secret))
+    page.click("main form button[type=submit]")

@@ -3,8 +3,8 @@ measure, signs it and downloads the PDF."""
 
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.dpia.conftest import make_activity
+from tests.e2e.conftest import sign_in
 from waarborg.dpia.models import Assessment
 from waarborg.register.models import ProcessingActivity, SecurityMeasure
 
@@ -32,10 +32,7 @@ def test_from_screening_to_a_signed_pdf(page, live_server, privacy_officer, orga
         name={"nl": "Cameratoezicht showroom", "en": "Showroom cameras"},
     )
     base = live_server.url
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", privacy_officer.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
+    sign_in(page, base, privacy_officer)
 
     page.goto(base + "/dpia/")
     assert "Niet gescreend" in page.content()

@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 from waarborg.register.models import ProcessingActivity
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -13,10 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_record_a_newsletter_and_export(page, live_server, privacy_officer, organisation, tmp_path):
     base = live_server.url
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", privacy_officer.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
+    sign_in(page, base, privacy_officer)
 
     # Kept until unsubscribing.
     page.goto(base + "/register/retention_rules/new/")

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 from waarborg import demo
 from waarborg.register.models import System
 from waarborg.requests import actions
@@ -27,10 +27,7 @@ def _login(browser, base, user):
     context = browser.new_context(locale="nl-NL", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
+    sign_in(page, base, user)
     return context, page
 
 

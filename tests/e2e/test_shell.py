@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 from waarborg.core import actions
 from waarborg.core.models import Role
 
@@ -16,9 +16,7 @@ def test_login_switch_organisation_and_language(
 
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "Inloggen"
-    page.fill("input[name=username]", owner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
+    sign_in(page, live_server.url, owner)
     # The first organisation by name is active: there this user only reads.
     assert page.locator("h1").inner_text() == "Ander B.V."
     assert "U werkt hier als Meelezer." in page.content()

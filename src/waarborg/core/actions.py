@@ -226,3 +226,14 @@ def remove_member(membership, *, actor):
 def create_user(*, email, password, name=""):
     """A new staff login. Not audited per organisation: it joins one through an audited action."""
     return get_user_model().objects.create_user(email=email, password=password, name=name)
+
+
+@transaction.atomic
+def reset_password(user, *, password):
+    """A new password from an e-mailed reset link: written to the trail of each organisation
+    the person is a member of."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    for organisation in Organisation.objects.filter(memberships__user=user).order_by("pk"):
+        record_entry(organisation, actor=user, action="core.password_reset", obj=user)
+    return user

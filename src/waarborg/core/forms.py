@@ -1,16 +1,17 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from waarborg.core.actions import ORGANISATION_FIELDS
+from waarborg.core.actions import ORGANISATION_FIELDS, reset_password
 from waarborg.core.models import Organisation, Role
 
 
-class LoginForm(AuthenticationForm):
-    username = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True})
-    )
+class AuditedSetPasswordForm(SetPasswordForm):
+    """The new password of an e-mailed reset link, set through the audited action."""
+
+    def save(self, commit=True):
+        return reset_password(self.user, password=self.cleaned_data["new_password1"])
 
 
 class OrganisationForm(forms.ModelForm):
@@ -18,7 +19,8 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ORGANISATION_FIELDS
+        # The sign-in setting is the organisation's, but no part of its register (YAML).
+        fields = [*ORGANISATION_FIELDS, "mfa_required"]
         help_texts = {
             "name": _("As registered with the Chamber of Commerce (KvK)."),
             "kvk_number": _("Shown in the privacy statement (Art. 13(1)(a) GDPR)."),
@@ -29,6 +31,11 @@ class OrganisationForm(forms.ModelForm):
             "representative": _("Only for organisations established outside the EU (Art. 27)."),
             "supervisory_authority": _("Where people can complain (Art. 77 GDPR)."),
         }
+
+    def __init__(self, *args, owner=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not owner:  # how members sign in is for an owner to decide
+            del self.fields["mfa_required"]
 
 
 class InvitationForm(forms.Form):

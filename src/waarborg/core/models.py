@@ -79,6 +79,16 @@ class Organisation(models.Model):
         _("default language"), max_length=5, choices=settings.LANGUAGES, default="nl"
     )
     time_zone = models.CharField(_("time zone"), max_length=60, default="Europe/Amsterdam")
+    # On for every new organisation: a member without a second factor is sent to set one up
+    # on signing in (waarborg/signin). Organisations from before the setting start with it off.
+    mfa_required = models.BooleanField(
+        _("MFA required for every member"),
+        default=True,
+        help_text=_(
+            "Members sign in with a second factor: an authenticator app or a passkey. "
+            "A member without one is asked to set it up when signing in."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -1,24 +1,18 @@
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from waarborg.core import views
-from waarborg.core.forms import LoginForm
+from waarborg.core.forms import AuditedSetPasswordForm
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="core/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing in and out is allauth's (waarborg/signin), at the addresses staff know.
+    path("login/", allauth_views.login, name="login"),
+    path("logout/", allauth_views.logout, name="logout"),
     path(
         "password/reset/",
         views.PasswordResetView.as_view(
@@ -40,6 +34,7 @@ urlpatterns = [
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             template_name="core/password_reset_confirm.html",
+            form_class=AuditedSetPasswordForm,
             success_url=reverse_lazy("core:password_reset_complete"),
         ),
         name="password_reset_confirm",

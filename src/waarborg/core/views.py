@@ -1,5 +1,6 @@
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.utils import perform_login
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -81,7 +82,11 @@ def organisation_create(request):
 @role_required(Role.PRIVACY_OFFICER)
 def organisation_edit(request):
     organisation = request.organisation
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=organisation,
+        owner=request.membership.has_role(Role.OWNER),
+    )
     if request.method == "POST" and form.is_valid():
         # A ModelForm writes onto its instance; the action saves and audits the change.
         organisation.refresh_from_db()
@@ -183,7 +188,8 @@ def accept_invitation(request, token):
         raise Http404
     form = AccountForm(request.POST or None) if existing is None else None
     if request.method == "POST" and (user or existing is None):
-        if user is None:
+        new_account = user is None
+        if new_account:
             if not form.is_valid():
                 return render(request, "core/invitation.html", _invite_context(invitation, form))
             user = actions.create_user(
@@ -191,14 +197,21 @@ def accept_invitation(request, token):
                 password=form.cleaned_data["password1"],
                 name=form.cleaned_data["name"],
             )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         try:
             membership = actions.accept_invitation(invitation, user=user)
         except actions.ActionError as error:
             messages.error(request, str(error))
             return redirect("core:dashboard")
-        request.session[SESSION_KEY] = membership.organisation_id
         messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation})
+        if new_account:
+            # The first sign-in, as every sign-in: audited, and a second factor set up first
+            # where the organisation requires one. The password was just typed: allauth counts
+            # it as a recent sign-in, so setting up the second factor asks for it no second time.
+            response = perform_login(request, user, redirect_url="/")
+            record_authentication(request, user, method="password", email=user.email)
+            request.session[SESSION_KEY] = membership.organisation_id
+            return response
+        request.session[SESSION_KEY] = membership.organisation_id
         return redirect("core:dashboard")
     return render(
         request,

@@ -1,0 +1,34 @@
+"""The e-mail a member gets when the way they sign in changes: a second factor set up could
+otherwise be someone else's who learnt the password first."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from waarborg.core.emails import absolute_url, send_templated
+
+CHANGES = {
+    "mfa/email/totp_activated": _("An authenticator app was set up for signing in."),
+    "mfa/email/totp_deactivated": _("The authenticator app was removed."),
+    "mfa/email/webauthn_added": _("A passkey was added."),
+    "mfa/email/webauthn_removed": _("A passkey was removed."),
+    "mfa/email/recovery_codes_generated": _("New recovery codes were made."),
+    "account/email/password_changed": _("The password was changed."),
+}
+
+
+def send_sign_in_change(user, *, change, ip):
+    """Tell `user`, in the language of their first organisation, after the change is saved."""
+    membership = user.memberships.select_related("organisation").order_by("pk").first()
+    language = membership.organisation.default_language if membership else "nl"
+    context = {
+        "change": CHANGES[change],
+        "ip": ip,
+        "at": timezone.now(),
+        "reset_link": absolute_url("/password/reset/"),
+    }
+    transaction.on_commit(
+        lambda: send_templated(
+            "signin/emails/sign_in_changed", to=user.email, language=language, context=context
+        )
+    )
