@@ -75,6 +75,7 @@ LABELS = {
     "request.restriction_lift_announced": _("Person told the restriction will be lifted"),
     "request.restriction_lifted": _("Restriction lifted"),
     "request.restricted_pending": _("Restricted pending the objection"),
+    "request.objection_upheld": _("Objection upheld: processing stopped"),
 }
 
 

@@ -19,7 +19,7 @@ from waarborg.requests.actions.files import build_package, download_link
 from waarborg.requests.actions.identifiers import known_address, pending_decision
 from waarborg.requests.actions.intake import email_verified
 from waarborg.requests.actions.outcomes import unresolved_tasks
-from waarborg.requests.actions.rights import check_refusal, transmit
+from waarborg.requests.actions.rights import check_refusal, stop_objected_processing, transmit
 from waarborg.requests.actions.tasks import concerned_activities, open_tasks
 from waarborg.requests.models import (
     IDENTITY_DOCUMENTS,
@@ -149,6 +149,7 @@ def send_answer(subject_request, *, actor, note="", partly=False):
     context["not_feasible"] = subject_request.transmission_not_feasible
     if subject_request.kind == Kind.OBJECTION:
         context["activities"] = _stopped_activities(subject_request)
+        stop_objected_processing(subject_request, actor=actor)
     with transaction.atomic():
         subject_request.status = Status.ANSWERED
         subject_request.outcome = Outcome.PARTLY if partly else Outcome.GRANTED
