@@ -137,7 +137,7 @@ CONSENT_PURPOSES = [
             "Klanten bellen we soms over een onderhoudsbeurt; bezwaar maken kan altijd.",
             "We sometimes call customers about a service visit; you can always object.",
         ),
-        None,
+        "service-offers",
     ),
     (
         "noodzakelijk",

@@ -41,6 +41,10 @@ HELP = {
     "retention_rules": _("How long the data are kept (Art. 30(1)(f), Art. 13(2)(a))."),
     "retention_note": _("Criteria for the period, if a rule does not say it all."),
     "security_measures": _("The technical and organisational measures (Art. 30(1)(g), Art. 32)."),
+    "direct_marketing": _(
+        "The data are used to approach people with offers, by post, phone or e-mail. An "
+        "objection to it is always granted, at once (Art. 21(2) and (3))."
+    ),
     "automated_decisions": _(
         "Decisions made by a computer alone that affect people significantly (Art. 22)."
     ),

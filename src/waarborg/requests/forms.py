@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from waarborg.core.fields import translated
 from waarborg.core.models import Term, TermKind
 from waarborg.core.taxonomy import terms_for
 from waarborg.register.models import ProcessingActivity
@@ -123,7 +124,16 @@ class StaffIntakeForm(forms.Form):
         self.fields["activities"].queryset = ProcessingActivity.objects.filter(
             organisation=organisation
         ).order_by("key")
+        self.fields["activities"].label_from_instance = _activity_label
         self.fields["language"].initial = organisation.default_language
+
+
+def _activity_label(activity):
+    name = translated(activity.name) or activity.key
+    if activity.direct_marketing:
+        # an objection to it is never refused (Art. 21(2)-(3)); say so where it is chosen
+        return _("%(name)s (direct marketing: the objection is always granted)") % {"name": name}
+    return name
 
 
 IDENTIFIER_CHOICES = [

@@ -75,17 +75,21 @@ def _answer_context(subject_request, note, partly):
 
 
 def _stopped_activities(subject_request):
-    """The activities an objection stopped: those concerned whose systems' tasks are done."""
+    """The activities an objection stopped: those concerned whose systems' tasks are done, and
+    for a direct-marketing objection the marketing activities without a system of their own
+    (the consent ledger stopped them at once, Art. 21(3))."""
     done = {
         task.system_id
         for task in subject_request.tasks.filter(kind=TaskKind.SYSTEM, outcome=TaskOutcome.DONE)
     }
+    ledger = subject_request.tasks.filter(kind=TaskKind.LEDGER, status=TaskStatus.DONE).exists()
     language = subject_request.language
-    return [
-        translated(activity.name, language)
-        for activity in concerned_activities(subject_request)
-        if {system.pk for system in activity.systems.all()} & done
-    ]
+    stopped = []
+    for activity in concerned_activities(subject_request):
+        systems = {system.pk for system in activity.systems.all()}
+        if systems & done or (not systems and activity.direct_marketing and ledger):
+            stopped.append(translated(activity.name, language))
+    return stopped
 
 
 def _routes(subject_request):
@@ -175,7 +179,7 @@ def refuse_request(subject_request, *, actor, ground, reasons, partly=False):
         raise RequestError(_("This request is no longer open."))
     if ground not in RefusalGround.values:
         raise RequestError(_("Choose the ground for the refusal."))
-    check_refusal(subject_request, ground)
+    check_refusal(subject_request, ground, partly)
     reasons = (reasons or "").strip()
     if not reasons:
         raise RequestError(_("A refusal needs its reasons; the person is told them."))

@@ -145,7 +145,13 @@ def create_request(
                     else "",
                     transmit_email=transmit_email if kind == Kind.PORTABILITY else "",
                     description=(description or "").strip(),
-                    direct_marketing=bool(direct_marketing) and kind == Kind.OBJECTION,
+                    # recognised too when every activity objected to is direct marketing
+                    direct_marketing=kind == Kind.OBJECTION
+                    and (
+                        bool(direct_marketing)
+                        or bool(activities)
+                        and all(getattr(a, "direct_marketing", False) for a in activities)
+                    ),
                     received_at=received_at,
                 )
                 subject_request.due_on = _due(subject_request, request_settings)

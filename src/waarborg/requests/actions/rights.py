@@ -260,13 +260,34 @@ def stop_objected_processing(subject_request, *, actor):
     return stopped
 
 
-def check_refusal(subject_request, ground):
+def check_refusal(subject_request, ground, partly=False):
     """Art. 21: a direct-marketing objection is never refused; an Art. 21(1) objection only on
-    compelling legitimate grounds or legal claims (or the grounds of Art. 12)."""
+    compelling legitimate grounds or legal claims (or the grounds of Art. 12). An objection
+    that concerns direct-marketing activities besides others may be refused only in part, and
+    only once the direct marketing is stopped in each of their systems (tasks done)."""
+    from waarborg.requests.actions.tasks import marketing_activities
+
+    never = _("An objection to direct marketing can never be refused (Art. 21(2) and (3)).")
     if subject_request.kind == Kind.OBJECTION and subject_request.direct_marketing:
-        raise RequestError(
-            _("An objection to direct marketing can never be refused (Art. 21(2) and (3)).")
+        raise RequestError(never)
+    marketing = marketing_activities(subject_request)
+    if subject_request.kind == Kind.OBJECTION and marketing:
+        if not partly:
+            raise RequestError(never)
+        systems = {s.pk for a in marketing for s in a.systems.all()}
+        stopped = set(
+            subject_request.tasks.filter(
+                kind=TaskKind.SYSTEM, system__in=systems, outcome=TaskOutcome.DONE
+            ).values_list("system_id", flat=True)
         )
+        if systems - stopped:
+            raise RequestError(
+                _(
+                    "This objection also concerns direct marketing, which is always granted "
+                    "(Art. 21(2) and (3)): stop it in each of its systems (the task done) "
+                    "before refusing the rest."
+                )
+            )
     if ground in OBJECTION_GROUNDS and subject_request.kind != Kind.OBJECTION:
         raise RequestError(_("This ground is for refusing an objection only."))
 

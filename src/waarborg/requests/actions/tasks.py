@@ -60,10 +60,23 @@ def concerned_activities(subject_request):
         if named:
             chosen = [a for a in chosen if a.pk in named]
         elif subject_request.direct_marketing:
-            chosen = []
+            # Art. 21(2)-(3): every activity the register marks as direct marketing
+            chosen = [a for a in chosen if a.direct_marketing]
         else:
             chosen = [a for a in chosen if a.legal_basis in OBJECTABLE_BASES]
     return chosen
+
+
+def marketing_activities(subject_request):
+    """The activities concerned by an objection that the register marks as direct marketing:
+    an objection to them is never refused and takes effect at once (Art. 21(2)-(3))."""
+    if subject_request.kind != Kind.OBJECTION:
+        return []
+    return [a for a in concerned_activities(subject_request) if a.direct_marketing]
+
+
+def _marketing_systems(subject_request):
+    return {s.pk for a in marketing_activities(subject_request) for s in a.systems.all()}
 
 
 def relevant_systems(subject_request):
@@ -124,8 +137,15 @@ def create_tasks(subject_request):
     kinds, and the consent-ledger task for a withdrawal or a direct-marketing objection."""
     made = []
     organisation = subject_request.organisation
+    marketing = _marketing_systems(subject_request)
     for system in relevant_systems(subject_request):
         source = _source_of(system)
+        instructions = translated(system.manual_instructions, subject_request.language)
+        if system.pk in marketing:
+            instructions = _(
+                "Stop using the person's data for direct marketing in this system at once "
+                "(Art. 21(3)): put them on its do-not-contact list."
+            ) + ("\n" + instructions if instructions else "")
         made.append(
             RequestTask(
                 organisation=organisation,
@@ -134,7 +154,7 @@ def create_tasks(subject_request):
                 system=system,
                 title=translated(system.name, "nl") or system.key,
                 automatic=source is not None and subject_request.kind in AUTOMATIC,
-                instructions=translated(system.manual_instructions, subject_request.language),
+                instructions=instructions,
             )
         )
     if subject_request.kind in CHANGING:
