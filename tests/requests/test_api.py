@@ -101,3 +101,25 @@ def test_openapi_lists_the_routes(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/requests/" in schema["paths"]
     assert "/api/v1/requests/{reference}/tasks/{task_id}" in schema["paths"]
+
+
+def test_create_with_a_postal_address_and_a_business_requester(client, key_for, committed):
+    key = key_for("handler")
+    data = {
+        "kind": "access",
+        "name": "Kees Bakker",
+        "email": "kees@example.nl",
+        "postal_address": "Kanaalweg 8\n3526 KL Utrecht",
+        "company_name": "Bakker Installaties",
+        "kvk_number": "12.34.56.78",
+        "company_address": "Industrieweg 2\n3542 AD Utrecht",
+    }
+    with committed():
+        created = call(client, "post", "", key, data)
+    assert created.status_code == 201, created.content
+    stored = SubjectRequest.objects.get()
+    assert (stored.kvk_number, stored.company_name) == ("12345678", "Bakker Installaties")
+    assert stored.postal_address.startswith("Kanaalweg 8")
+    bad = call(client, "post", "", key, {**data, "kvk_number": "1234"})
+    assert bad.status_code == 400 and "8" in bad.json()["detail"]
+    assert SubjectRequest.objects.count() == 1

@@ -36,6 +36,10 @@ class RequestIn(Schema):
     customer_number: str = ""
     description: str = ""
     direct_marketing: bool = Field(False, description="an objection to direct marketing")
+    postal_address: str = Field("", max_length=500, description="the person's postal address")
+    company_name: str = Field("", max_length=200, description="a business requester's name")
+    kvk_number: str = Field("", max_length=20, description="its KvK number: 8 digits")
+    company_address: str = Field("", max_length=500, description="its address")
     received_at: datetime | None = Field(None, description="default: now")
 
 
