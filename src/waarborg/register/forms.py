@@ -52,6 +52,10 @@ HELP = {
     "requirement": _(
         "Whether people must provide the data, and what happens if they do not (Art. 13(2)(e))."
     ),
+    "contact": _(
+        "The party's contact details: an e-mail address (the letter goes by e-mail) or a "
+        "postal address (a letter for the post)."
+    ),
     "country": _("Where the party is established."),
     "locations": _("Countries where the party stores or accesses the data (Art. 30(1)(e))."),
     "transfer_mechanism": _(

@@ -429,32 +429,88 @@ def update_task(
 
 
 def notify_recipient(task, *, actor, note=""):
-    """Send the Art. 19 letter to the recipient's e-mail address (if its contact is one) and
-    mark the task done; otherwise the letter is shown for sending by post."""
+    """Tell a recipient of the data (Art. 19 GDPR) and keep the letter as written: by e-mail
+    when the party's contact details hold an address (the task is then done); otherwise as a
+    letter for the post (a PDF with the party's address in the window), and the task is done
+    only when staff confirm the day it was posted. Nothing says told before that."""
     subject_request = task.request
     if task.kind != TaskKind.NOTIFY or task.party is None:
         raise RequestError(_("This task is not a notice to a recipient."))
+    if not subject_request.is_open:
+        raise RequestError(_("This request is no longer open."))
+    if not task.is_open:
+        raise RequestError(_("This recipient is already told."))
+    from waarborg.requests.actions.common import local_date
+    from waarborg.requests.models import LetterChannel, RequestLetter
+    from waarborg.requests.post import party_address_lines
+
+    organisation = subject_request.organisation
     address = _email_in(task.party.contact)
     if not address:
-        raise RequestError(
-            _("The party has no e-mail address in its contact details: send the letter by post.")
-        )
-    context = _recipient_context(task, note)
-    language = _party_language(task.party)
-    with transaction.atomic():
-        update_task(task, actor=actor, status=TaskStatus.DONE)
-        record_entry(
-            subject_request.organisation,
-            actor=actor,
-            action="request.recipient_notified",
-            obj=subject_request,
-            new={"party": task.party.key},
-        )
-        transaction.on_commit(
-            lambda: letters.send(
-                subject_request.organisation, "recipient_notice", language, context, to=address
+        if task.letters.filter(channel=LetterChannel.POST, sent_on__isnull=True).exists():
+            raise RequestError(
+                _("The letter for the post is written: print it and confirm the day it was posted.")
             )
+        if len(party_address_lines(task.party)) < 2:
+            raise RequestError(
+                _(
+                    "The party has neither an e-mail address nor a postal address in its contact "
+                    "details: add one in the register first."
+                )
+            )
+    language = _party_language(task.party)
+    subject, body = letters.render(
+        organisation, "recipient_notice", language, _recipient_context(task, note)
+    )
+    with transaction.atomic():
+        letter = RequestLetter.objects.create(
+            organisation=organisation,
+            request=subject_request,
+            task=task,
+            key="recipient_notice",
+            channel=LetterChannel.EMAIL if address else LetterChannel.POST,
+            subject=subject[:300],
+            body=body,
+            sent_on=local_date(organisation, timezone.now()) if address else None,
+            sent_by="e-mail" if address else "",
         )
+        if address:
+            update_task(task, actor=actor, status=TaskStatus.DONE)
+            record_entry(
+                organisation,
+                actor=actor,
+                action="request.recipient_notified",
+                obj=subject_request,
+                new={"party": task.party.key, "by": "e-mail"},
+            )
+            transaction.on_commit(lambda: letters.deliver(organisation, subject, body, to=address))
+        else:
+            record_entry(
+                organisation,
+                actor=actor,
+                action="request.recipient_letter_written",
+                obj=subject_request,
+                new={"party": task.party.key, "letter": letter.pk},
+            )
+    return letter
+
+
+def recipient_posted(letter, *, actor):
+    """The letter to a recipient went into the post: its notice task is done (in the caller's
+    transaction, after the day was recorded)."""
+    task = letter.task
+    if task is None or task.kind != TaskKind.NOTIFY or not task.is_open:
+        return
+    if not task.request.is_open:
+        return
+    update_task(task, actor=actor, status=TaskStatus.DONE)
+    record_entry(
+        task.organisation,
+        actor=actor,
+        action="request.recipient_notified",
+        obj=task.request,
+        new={"party": task.party.key if task.party else task.title, "by": "post"},
+    )
 
 
 def _recipient_context(task, note=""):
