@@ -241,3 +241,53 @@ def test_closure_waits_for_a_recipient_letter_and_others_cannot_touch_it(
     routit.refresh_from_db()
     assert routit.is_waived  # a waived task stays waived
     actions.close_request(subject_request, actor=privacy_officer)
+
+
+def test_a_forward_without_e_mail_goes_by_post_and_the_person_is_told_only_then(
+    firm, committed, outbox, owner, handler, privacy_officer
+):
+    from waarborg.register import actions as register_actions
+    from waarborg.register.models import Party
+    from waarborg.requests.models import TaskKind, TaskStatus
+
+    register_actions.save_item(
+        "parties",
+        firm,
+        {
+            "key": "woonstede",
+            "name": {"nl": "Woonstede"},
+            "kind": "client_controller",
+            "country": "NL",
+            "contact": "Postbus 77, 6700 AB Wageningen",
+        },
+        actor=owner,
+    )
+    party = Party.objects.get(organisation=firm, key="woonstede")
+    with committed():
+        subject_request = actions.create_request(
+            firm,
+            actor=handler,
+            kind=Kind.ACCESS,
+            channel="email",
+            name="Huurder",
+            email="huurder@example.nl",
+        )
+    outbox.clear()
+    with committed():
+        task = actions.forward_to_controller(subject_request, actor=privacy_officer, party=party)
+    assert outbox == []  # neither the controller nor the person: nothing went yet
+    assert not subject_request.letters.filter(key="forwarded").exists()
+    [letter] = task.letters.all()
+    assert letter.waits_for_post and task.status == TaskStatus.OPEN
+    assert "Postbus 77" in post.letter_html(letter)
+    with committed():
+        post.confirm_posted(letter, actor=handler)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE
+    assert [m.to for m in outbox] == [["huurder@example.nl"]]
+    assert "Woonstede" in outbox[0].body
+    assert subject_request.tasks.filter(kind=TaskKind.FORWARD).count() == 1
+    Party.objects.filter(pk=party.pk).update(contact="")
+    party.refresh_from_db()
+    with pytest.raises(RequestError, match="register"):
+        actions.forward_to_controller(subject_request, actor=privacy_officer, party=party)

@@ -109,7 +109,7 @@ def confirm_posted(letter, *, actor, on=None):
             },
         )
         if letter.task_id:
-            from waarborg.requests.actions.tasks import recipient_posted
+            from waarborg.requests.actions.tasks import party_letter_posted
 
-            recipient_posted(letter, actor=actor)
+            party_letter_posted(letter, actor=actor)
     return letter

@@ -495,22 +495,33 @@ def notify_recipient(task, *, actor, note=""):
     return letter
 
 
-def recipient_posted(letter, *, actor):
-    """The letter to a recipient went into the post: its notice task is done (in the caller's
-    transaction, after the day was recorded)."""
+def party_letter_posted(letter, *, actor):
+    """A letter to a party went into the post (in the caller's transaction, after the day was
+    recorded): an Art. 19 notice task is then done; a forward is done and only now is the
+    person told that the request went to the controller."""
     task = letter.task
-    if task is None or task.kind != TaskKind.NOTIFY or not task.is_open:
+    if task is None or task.party is None or not task.is_open or not task.request.is_open:
         return
-    if not task.request.is_open:
+    if task.kind not in (TaskKind.NOTIFY, TaskKind.FORWARD):
         return
-    update_task(task, actor=actor, status=TaskStatus.DONE)
+    if task.kind == TaskKind.NOTIFY:
+        update_task(task, actor=actor, status=TaskStatus.DONE)
+    else:
+        task.status = TaskStatus.DONE
+        task.completed_at = timezone.now()
+        task.completed_by = actor_label(actor)
+        task.save(update_fields=["status", "completed_at", "completed_by"])
     record_entry(
         task.organisation,
         actor=actor,
-        action="request.recipient_notified",
+        action="request.recipient_notified"
+        if task.kind == TaskKind.NOTIFY
+        else "request.forwarded",
         obj=task.request,
-        new={"party": task.party.key if task.party else task.title, "by": "post"},
+        new={"party": task.party.key, "by": "post"},
     )
+    if task.kind == TaskKind.FORWARD:
+        _tell_forwarded(task)
 
 
 def _recipient_context(task, note=""):
@@ -540,20 +551,37 @@ def recipient_letter(task):
 
 def forward_to_controller(subject_request, *, actor, party, note=""):
     """We are processor for the data concerned: send the request to the client-controller
-    (Art. 28(3)(e) GDPR) and tell the person so."""
+    (Art. 28(3)(e) GDPR) and tell the person so. Without an e-mail address in the party's
+    contact details the letter is a PDF for the post, and the person is told only once staff
+    confirm the day it was posted: never "forwarded" before it was."""
+    from waarborg.requests.actions.common import local_date
+    from waarborg.requests.models import LetterChannel, RequestLetter
+    from waarborg.requests.post import party_address_lines
+
     if party.organisation_id != subject_request.organisation_id or party.kind not in (
         Party.Kind.CLIENT_CONTROLLER,
         Party.Kind.JOINT_CONTROLLER,
     ):
         raise RequestError(_("Choose a client (controller) of the register."))
-    controller = translated(party.name, subject_request.language)
     address = _email_in(party.contact)
+    if not address and len(party_address_lines(party)) < 2:
+        raise RequestError(
+            _(
+                "The party has neither an e-mail address nor a postal address in its contact "
+                "details: add one in the register first."
+            )
+        )
+    organisation = subject_request.organisation
+    controller = translated(party.name, subject_request.language)
     context = _context(
         subject_request, controller=controller, controller_contact=party.contact, note=note
     )
+    subject, body = letters.render(
+        organisation, "controller_forward", _party_language(party), context
+    )
     with transaction.atomic():
         task = RequestTask.objects.create(
-            organisation=subject_request.organisation,
+            organisation=organisation,
             request=subject_request,
             kind=TaskKind.FORWARD,
             party=party,
@@ -564,27 +592,42 @@ def forward_to_controller(subject_request, *, actor, party, note=""):
             completed_by=actor_label(actor) if address else "",
             notes=note,
         )
+        RequestLetter.objects.create(
+            organisation=organisation,
+            request=subject_request,
+            task=task,
+            key="controller_forward",
+            channel=LetterChannel.EMAIL if address else LetterChannel.POST,
+            subject=subject[:300],
+            body=body,
+            sent_on=local_date(organisation, timezone.now()) if address else None,
+            sent_by="e-mail" if address else "",
+        )
         record_entry(
-            subject_request.organisation,
+            organisation,
             actor=actor,
             action="request.forward",
             obj=subject_request,
-            new={"party": party.key, "sent_to": address or None},
+            new={
+                "party": party.key,
+                "sent_to": address or None,
+                "by": "e-mail" if address else "post",
+            },
         )
         if address:
-            transaction.on_commit(
-                lambda: letters.send(
-                    subject_request.organisation,
-                    "controller_forward",
-                    _party_language(party),
-                    context,
-                    to=address,
-                )
-            )
-        _mail_person(
-            subject_request, "forwarded", controller=controller, controller_contact=party.contact
-        )
+            transaction.on_commit(lambda: letters.deliver(organisation, subject, body, to=address))
+            _tell_forwarded(task)
     return task
+
+
+def _tell_forwarded(task):
+    subject_request = task.request
+    _mail_person(
+        subject_request,
+        "forwarded",
+        controller=translated(task.party.name, subject_request.language),
+        controller_contact=task.party.contact,
+    )
 
 
 def controller_letter(task):
