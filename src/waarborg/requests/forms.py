@@ -345,6 +345,7 @@ class SettingsForm(forms.ModelForm):
             "package_days",
             "purge_days",
             "max_upload_mb",
+            "restrict_on_objection",
             "copies_to_known_address",
         ]
 
