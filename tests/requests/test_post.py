@@ -164,7 +164,7 @@ def test_an_art_19_letter_to_a_recipient_without_e_mail_goes_by_post(
     pdf = staff.get(f"{base}/letters/{letter.pk}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     page = staff.get(f"{base}/").content.decode()
-    block = page.split(f'id="task-letter-{letter.pk}"')[1].split("</p>")[0]
+    block = page.split(f'id="task-letter-{letter.pk}"')[1].split("</div>")[0]
     assert "nog niet verstuurd" in block and "verstuurd op" not in block
     with pytest.raises(RequestError):
         actions.notify_recipient(routit, actor=handler)  # written once
