@@ -235,3 +235,51 @@ def test_a_mixed_objection_partly_refused_once_the_marketing_stopped(
             partly=True,
         )
     assert "Telefooncentrale" in outbox[-1].body or "telefooncentrale" in outbox[-1].body
+
+
+def test_the_answer_says_every_channel_only_where_the_ledger_recorded_it(
+    firm, committed, outbox, owner, handler, privacy_officer
+):
+    """A direct-marketing objection by post, without an address or number: the consent
+    ledger could record nothing, so the answer does not claim it took effect for every
+    channel; with an address and a marketing purpose it does, truly."""
+    from waarborg.consent import actions as consent_actions
+    from waarborg.consent.models import ConsentState
+
+    consent_actions.save_purpose(
+        firm,
+        actor=owner,
+        key="nieuwsbrief",
+        name={"nl": "Nieuwsbrief"},
+        channel="email",
+        mechanism="opt_in",
+        direct_marketing=True,
+        wording={"nl": "Ja, stuur mij de nieuwsbrief.", "en": "Yes."},
+    )
+    by_post = actions.create_request(
+        firm,
+        actor=handler,
+        kind=Kind.OBJECTION,
+        channel="letter",
+        name="Henk Smit",
+        postal_address="Lindelaan 4\n3991 CD Houten",
+        direct_marketing=True,
+    )
+    actions.verify_request(by_post, actor=handler, method=Verification.STAFF, note="brief")
+    for task in by_post.tasks.all():
+        if task.is_open:
+            actions.update_task(task, actor=handler, outcome=TaskOutcome.DONE)
+    actions.send_answer(by_post, actor=privacy_officer)
+    letter = by_post.letters.get(key="answer_objection")
+    assert "voor alle kanalen" not in letter.body
+    assert "Nieuwsbrief" in letter.body  # the activity stopped in its system is named
+    body = _answer(
+        _objection(firm, committed, direct_marketing=True),
+        handler,
+        privacy_officer,
+        committed,
+        outbox,
+    )
+    assert "voor alle kanalen" in body
+    state = ConsentState.objects.get(organisation=firm, person_key="jan.dejong@example.nl")
+    assert state.status == "objected"

@@ -59,7 +59,6 @@ def _answer_context(subject_request, note, partly):
         "routes": _routes(subject_request) if partly else "",
         "statements": statements.statements(subject_request, tasks),
         "recipients": statements.told_recipients(subject_request, tasks),
-        "direct_marketing": subject_request.direct_marketing,
         "held": held_data(subject_request),
         "purposes": sorted(
             {
@@ -71,6 +70,13 @@ def _answer_context(subject_request, note, partly):
             }
         ),
     }
+    # "no more direct marketing, for every channel" only where the ledger recorded the
+    # objection (an address or number to record it by, and marketing purposes to stop)
+    context["direct_marketing"] = bool(
+        subject_request.direct_marketing
+        and subject_request.kind == Kind.OBJECTION
+        and context["purposes"]
+    )
     return context
 
 
