@@ -309,3 +309,9 @@ def test_an_activity_is_marked_direct_marketing_in_the_form(client_for, privacy_
     plain = {**NEWSLETTER, "key": "gewoon"}
     assert client.post(reverse("register:create", args=["activities"]), plain).status_code == 302
     assert not ProcessingActivity.objects.get(organisation=started, key="gewoon").direct_marketing
+
+
+def test_the_list_of_retention_rules_writes_periods_in_words(client_for, viewer, started):
+    page = client_for(viewer).get(reverse("register:list", args=["retention_rules"]))
+    body = page.content.decode()
+    assert "7 jaar" in body and "P7Y" not in body
