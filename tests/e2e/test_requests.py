@@ -205,6 +205,8 @@ def test_an_art_19_letter_for_the_post_from_writing_to_posted(
     actions.verify_request(
         subject_request, actor=handler, method=Verification.STAFF, identifiers=["email"], note="k"
     )
+    mailbox = subject_request.tasks.get(system__key="mailbox")
+    actions.update_task(mailbox, actor=handler, outcome="done")
     task = subject_request.tasks.get(kind="notify", party__key="routit")
     base = live_server.url
     context, page = _login(browser, base, handler)

@@ -9,7 +9,7 @@ from waarborg.audit.actions import actor_label, record_entry
 from waarborg.core.fields import translated
 from waarborg.register.models import Party, ProcessingActivity, System
 from waarborg.register.models import Status as RegisterStatus
-from waarborg.requests import letters
+from waarborg.requests import letters, statements
 from waarborg.requests.actions.common import (
     AUTOMATIC,
     CHANGING,
@@ -318,7 +318,9 @@ def run_task(task, *, actor, changes=None):
             result = {
                 "evidence": source_actions.rectify_person(
                     source, identities, changes, actor=actor, reason=reason
-                )
+                ),
+                # the corrected values, for the recipients' Art. 19 letters
+                "changes": {str(k): str(v) for k, v in changes.items()},
             }
         elif kind == Kind.RESTRICTION:
             evidence = source_actions.restrict_person(
@@ -444,6 +446,14 @@ def notify_recipient(task, *, actor, note=""):
     from waarborg.requests.models import LetterChannel, RequestLetter
     from waarborg.requests.post import party_address_lines
 
+    if not _changed_tasks(subject_request):
+        raise RequestError(
+            _(
+                "Nothing is corrected, erased or restricted in a system yet: the letter would "
+                "say what did not happen. Finish a system's task first, or mark this one not "
+                "applicable with the reason."
+            )
+        )
     organisation = subject_request.organisation
     address = _email_in(task.party.contact)
     if not address:
@@ -540,7 +550,30 @@ def _recipient_context(task, note=""):
         },
     }[language]
     action, done = words.get(subject_request.kind, ("", ""))
-    return _context(subject_request, action=action, done=done, note=note)
+    changed = _changed_tasks(subject_request)
+    return _context(
+        subject_request,
+        action=action,
+        done=done,
+        note=note,
+        systems=[statements.task_name(t, language) for t in changed],
+        corrected=[
+            f"{column}: {value}"
+            for t in changed
+            for column, value in sorted((t.result.get("changes") or {}).items())
+        ],
+    )
+
+
+def _changed_tasks(subject_request):
+    """The system tasks in which the data was in fact corrected, erased or restricted: an
+    Art. 19 letter names these and only these."""
+    return [
+        task
+        for task in subject_request.tasks.filter(kind=TaskKind.SYSTEM).select_related("system")
+        if task.status == TaskStatus.DONE
+        and task.outcome in (TaskOutcome.DONE, TaskOutcome.RESTRICTED)
+    ]
 
 
 def recipient_letter(task):
