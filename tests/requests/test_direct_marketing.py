@@ -235,6 +235,9 @@ def test_a_mixed_objection_partly_refused_once_the_marketing_stopped(
             partly=True,
         )
     assert "Telefooncentrale" in outbox[-1].body or "telefooncentrale" in outbox[-1].body
+    phone.refresh_from_db()
+    assert phone.result["stopped"]  # the granted part is stopped for good
+    assert phone not in actions.liftable(subject_request)
 
 
 def test_the_answer_says_every_channel_only_where_the_ledger_recorded_it(

@@ -199,6 +199,8 @@ def refuse_request(subject_request, *, actor, ground, reasons, partly=False):
     with translation.override(subject_request.language):
         ground_label = str(RefusalGround(ground).label)
     done = statements.statements(subject_request) if partly else []
+    if partly:
+        stop_objected_processing(subject_request, actor=actor)  # the part granted, for good
     with transaction.atomic():
         subject_request.status = Status.ANSWERED
         subject_request.outcome = Outcome.PARTLY if partly else Outcome.REFUSED
