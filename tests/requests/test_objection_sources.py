@@ -224,3 +224,43 @@ def test_property_a_pending_restriction_is_lifted_only_after_a_decision_against(
         assert _restricted(task) == (
             status == TaskStatus.DONE and outcome == TaskOutcome.RESTRICTED
         )
+
+
+def test_a_direct_marketing_objection_never_restricts_the_customers_data(
+    firm, shop, committed, outbox, owner, handler, privacy_officer
+):
+    """Marketing that uses the web shop's customer list: the objection stops the marketing
+    (ledger, do-not-contact), but the customer's rows stay usable for invoicing."""
+    from waarborg.register import actions as register_actions
+    from waarborg.register.schema import current_data
+
+    offers = ProcessingActivity.objects.get(organisation=firm, key="service-offers")
+    data = {**current_data("activities", offers), "systems": ["webshop"]}
+    register_actions.save_item("activities", firm, data, actor=owner, instance=offers)
+    actions.save_settings(firm, actor=privacy_officer, restrict_on_objection=True)
+    with committed():
+        subject_request = actions.create_request(
+            firm,
+            actor=None,
+            kind=Kind.OBJECTION,
+            channel="web",
+            name="Jan de Jong",
+            email=JAN,
+            activities=[offers],
+        )
+    actions.verify_request(
+        subject_request, actor=None, method=Verification.STAFF, identifiers=["email"], note="k"
+    )
+    subject_request.refresh_from_db()
+    assert subject_request.direct_marketing
+    for task in subject_request.tasks.all():
+        if task.is_open:
+            actions.update_task(task, actor=handler, outcome=TaskOutcome.DONE)
+    with committed():
+        actions.send_answer(subject_request, actor=privacy_officer)
+    assert not any(_flags(shop, JAN))
+    assert not RestrictionRecord.objects.filter(source=shop).exists()
+    # an Art. 21(1) objection to the customer administration (webshop too) does restrict it
+    promised_objection = _objection(firm, committed)
+    assert all(_flags(shop, JAN))
+    assert promised_objection.tasks.get(system__key="webshop").result["restricted"]

@@ -154,8 +154,11 @@ def restrict_pending_objection(subject_request, tasks, *, actor):
     subject_request.restricted_pending_at = timezone.now()
     subject_request.save(update_fields=["restriction_ground", "restricted_pending_at"])
     in_databases = {}
+    marketing = _marketing_only_systems(subject_request)
     for task in system_tasks:
-        restricted, error = _restrict_in_source(task, actor)
+        restricted, error = (
+            (None, "") if task.system_id in marketing else _restrict_in_source(task, actor)
+        )
         task.refresh_from_db(fields=["result"])  # a check of claimed identifiers may be new
         task.result = {**task.result, "pending_restriction": True}
         if restricted is not None:
@@ -213,6 +216,22 @@ def _restrict_in_source(task, actor):
     return _summary(evidence), None
 
 
+def _marketing_only_systems(subject_request):
+    """Systems that serve, of the activities concerned, only direct marketing: an objection to
+    it is carried out in the consent ledger and the system's do-not-contact list, never by
+    restricting the person's data there, which other processing (invoicing) may still need."""
+    from waarborg.requests.actions.tasks import concerned_activities
+
+    if subject_request.direct_marketing:
+        return {s.pk for a in concerned_activities(subject_request) for s in a.systems.all()}
+    other = set()
+    marketing = set()
+    for activity in concerned_activities(subject_request):
+        target = marketing if activity.direct_marketing else other
+        target.update(s.pk for s in activity.systems.all())
+    return marketing - other
+
+
 def stop_objected_processing(subject_request, *, actor):
     """An upheld objection stops the processing concerned for good (Art. 21(1), (3)): in each
     system whose task is done and that has a database connection, the person's rows stay
@@ -227,8 +246,9 @@ def stop_objected_processing(subject_request, *, actor):
     done = subject_request.tasks.filter(
         kind=TaskKind.SYSTEM, outcome=TaskOutcome.DONE
     ).select_related("system")
+    marketing = _marketing_only_systems(subject_request)
     for task in done:
-        if task.result.get("restricted") is None:
+        if task.result.get("restricted") is None and task.system_id not in marketing:
             # the handler stopped it by hand (the task is done); a connection that cannot
             # restrict is kept with the task and in the audit, never silently passed over
             restricted, error = _restrict_in_source(task, actor)
