@@ -4,7 +4,6 @@ Every row is made through the same actions the product uses, so the demo's audit
 Later parts of Waarborg add their content here (register, requests, consent, retention).
 """
 
-import contextlib
 from pathlib import Path
 
 from waarborg.core import actions
@@ -293,10 +292,8 @@ def build_requests(firm, owner, users):
     request_actions.verify_request(
         mismatch, actor=None, method=Verification.EMAIL_LINK, note="link clicked"
     )
-    webshop = mismatch.tasks.get(system__key="webshop")
-    # the claimed customer number finds another address: the check is kept for staff to decide
-    with contextlib.suppress(request_actions.RequestError):
-        request_actions.run_task(webshop, actor=handler)
+    # checked at verification: the claimed customer number finds another address, and the
+    # request page says so before anyone looks anything up
     # withdrawal of consent, in English, from a business customer (company fields)
     request_actions.create_request(
         firm,

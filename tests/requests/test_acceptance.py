@@ -44,7 +44,11 @@ def test_another_persons_customer_number_from_a_new_address(
     assert subject_request.is_verified
     staff = _staff(handler)
     base = f"/requests/{subject_request.pk}"
+    # checked at verification already: the warning is there before anyone looks anything up
+    first = staff.get(f"{base}/").content.decode()
+    assert 'id="claimed-mismatch"' in first and "k***@example.nl" in first
     webshop = subject_request.tasks.get(system__key="webshop")
+    assert "found" not in webshop.result
     ran = staff.post(f"{base}/tasks/{webshop.pk}/run/", follow=True)
     assert any("ander adres" in m for m in _messages(ran))
     page = ran.content.decode()
@@ -185,3 +189,34 @@ def test_an_objection_restricted_in_the_shop_is_lifted_after_a_refusal_and_telli
         .values_list("action", flat=True)
     )
     assert steps == ["request.restriction_lift_announced", "request.restriction_lifted"]
+
+
+def test_the_link_page_says_nothing_of_what_a_claimed_number_finds(firm, shop, committed, outbox):
+    """The claimed identifiers are checked when the link is used, but the person's page is the
+    same whether the number belongs to another customer or to nobody."""
+    import re
+
+    pages = []
+    for number, address in (("K-1002", "een@example.org"), ("K-9999", "twee@example.org")):
+        person = Client()
+        with committed():
+            person.post(
+                f"/c/{firm.slug}/request/",
+                {
+                    "kind": "access",
+                    "name": "Iemand",
+                    "email": address,
+                    "customer_number": number,
+                    "language": "nl",
+                },
+            )
+        with committed():
+            page = person.post(path_of(link_in(outbox[-1], "/request/verify/")))
+        assert page.status_code == 200
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.content.decode())
+        pages.append(re.sub(r"\d{4}-\d{4}", "REF", text))
+    assert pages[0] == pages[1]
+    first = SubjectRequest.objects.get(email="een@example.org")
+    second = SubjectRequest.objects.get(email="twee@example.org")
+    assert first.tasks.get(system__key="webshop").result["claimed"]["status"] == "mismatch"
+    assert second.tasks.get(system__key="webshop").result == {}
