@@ -1,6 +1,7 @@
-"""Letters by post: each letter to a person without an e-mail address is a PDF to print, with
-the organisation as sender and the person's address in the window; an access answer has the
-report enclosed. Staff confirm the day it went into the post; until then nothing says sent."""
+"""Letters by post: each letter to a person without an e-mail address, and each letter to a
+party (an Art. 19 recipient, a client-controller) without one, is a PDF to print, with the
+organisation as sender and the addressee in the window; an access answer has the report
+enclosed. Staff confirm the day it went into the post; until then nothing says sent."""
 
 import re
 
