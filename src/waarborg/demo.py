@@ -150,7 +150,7 @@ CONSENT_PURPOSES = [
             "Klanten bellen we soms over een onderhoudsbeurt; bezwaar maken kan altijd.",
             "We sometimes call customers about a service visit; you can always object.",
         ),
-        None,
+        "service-offers",
     ),
     (
         "noodzakelijk",
@@ -199,8 +199,10 @@ def build_consent(firm, owner):
 
 def build_requests(firm, owner, users):
     """The work the firm does for a housing corporation (requests about it are forwarded), and
-    requests in several states: one waiting for the person's confirmation, one ready to erase
-    in the web shop, one overdue correction and a direct-marketing objection by phone."""
+    requests in several states, each of the seven kinds, in Dutch and English: one waiting for
+    the person's confirmation, one ready to erase in the web shop, one overdue correction, a
+    direct-marketing objection by phone, a restriction by letter, a mismatch of a claimed
+    customer number, a withdrawal by a business customer and a portability request."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -286,6 +288,41 @@ def build_requests(firm, owner, users):
         language="nl",
         description="Mijn factuuradres klopt niet; gebruik mijn gegevens niet tot het is opgelost.",
         received_at=now - timedelta(days=3),
+    )
+    # a mismatch: verified from a new address, quoting another customer's number (K-1002 is
+    # klant2@example.nl in the web shop): the look-up stops and the request page warns, and
+    # nothing of that customer is looked up or sent until staff decide
+    mismatch = request_actions.create_request(
+        firm,
+        actor=None,
+        kind="access",
+        channel="web",
+        name="P. de Boer",
+        email="p.deboer@example.org",
+        customer_number="K-1002",
+        language="nl",
+        description="Mijn klantnummer is K-1002. Stuur mij alles wat jullie van mij hebben.",
+        received_at=now - timedelta(days=4),
+    )
+    request_actions.verify_request(
+        mismatch, actor=None, method=Verification.EMAIL_LINK, note="link clicked"
+    )
+    # checked at verification: the claimed customer number finds another address, and the
+    # request page says so before anyone looks anything up
+    # withdrawal of consent, in English, from a business customer (company fields)
+    request_actions.create_request(
+        firm,
+        actor=None,
+        kind="withdrawal",
+        channel="web",
+        name="Lisa Mulder",
+        email="lisa@mulder-advies.example",
+        company_name="Mulder Advies",
+        kvk_number="12345678",
+        company_address="Stationsplein 1\n3511 ED Utrecht",
+        language="en",
+        description="Please stop sending me the newsletter and phone offers.",
+        received_at=now - timedelta(hours=20),
     )
     # portability straight to the new supplier the customer names (Art. 20(2))
     request_actions.create_request(

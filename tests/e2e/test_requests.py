@@ -176,3 +176,48 @@ def test_postal_request_from_intake_to_the_printed_answer(
     page.click("form[action$='/close/'] button[type=submit]")
     page.wait_for_selector("text=Gesloten")
     context.close()
+
+
+def test_an_art_19_letter_for_the_post_from_writing_to_posted(
+    browser, live_server, settings, organisation, owner, handler
+):
+    """A recipient without an e-mail address: the handler writes the Art. 19 letter, prints
+    the PDF with the party's address, and only after 'posted today' does it say sent."""
+    from waarborg.register.models import Party
+    from waarborg.requests.models import Verification
+
+    settings.BASE_URL = live_server.url
+    demo.build_register(organisation, owner)
+    Party.objects.filter(organisation=organisation, key="routit").update(
+        contact="Postbus 1234, 3800 AA Amersfoort"
+    )
+    subject_request = actions.create_request(
+        organisation,
+        actor=handler,
+        kind="rectification",
+        channel="email",
+        name="Jan de Jong",
+        email="jan.dejong@example.nl",
+    )
+    actions.verify_request(
+        subject_request, actor=handler, method=Verification.STAFF, identifiers=["email"], note="k"
+    )
+    mailbox = subject_request.tasks.get(system__key="mailbox")
+    actions.update_task(mailbox, actor=handler, outcome="done")
+    task = subject_request.tasks.get(kind="notify", party__key="routit")
+    base = live_server.url
+    context, page = _login(browser, base, handler)
+    page.goto(f"{base}/requests/{subject_request.pk}/")
+    page.click(f"form[action$='/tasks/{task.pk}/notify/'] button[type=submit]")
+    page.wait_for_selector("text=De brief is geschreven")
+    letter = task.letters.get()
+    block = page.locator(f"#task-letter-{letter.pk}")
+    assert "nog niet verstuurd" in block.inner_text()
+    pdf = page.request.get(f"{base}/requests/{subject_request.pk}/letters/{letter.pk}.pdf")
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    block.locator("button").click()
+    page.wait_for_load_state()
+    assert "per post verstuurd op" in page.locator(f"#task-letter-{letter.pk}").inner_text()
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE
+    context.close()

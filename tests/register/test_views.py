@@ -294,3 +294,24 @@ def test_party_cannot_be_its_own_sub_processor(client_for, owner, started):
     assert 'value="mailer"' in page  # the key field
     assert 'name="sub_processors" value="mailer"' not in page
     assert Party.objects.count() == 1
+
+
+def test_an_activity_is_marked_direct_marketing_in_the_form(client_for, privacy_officer, started):
+    client = client_for(privacy_officer)
+    page = client.get(reverse("register:create", args=["activities"])).content.decode()
+    assert 'name="direct_marketing"' in page and "21" in page
+    data = {**NEWSLETTER, "key": "acties", "direct_marketing": "on"}
+    response = client.post(reverse("register:create", args=["activities"]), data)
+    assert response.status_code == 302
+    assert ProcessingActivity.objects.get(organisation=started, key="acties").direct_marketing
+    entry = AuditEntry.objects.filter(organisation=started).order_by("-seq")[0]
+    assert entry.new["direct_marketing"] is True
+    plain = {**NEWSLETTER, "key": "gewoon"}
+    assert client.post(reverse("register:create", args=["activities"]), plain).status_code == 302
+    assert not ProcessingActivity.objects.get(organisation=started, key="gewoon").direct_marketing
+
+
+def test_the_list_of_retention_rules_writes_periods_in_words(client_for, viewer, started):
+    page = client_for(viewer).get(reverse("register:list", args=["retention_rules"]))
+    body = page.content.decode()
+    assert "7 jaar" in body and "P7Y" not in body

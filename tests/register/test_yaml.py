@@ -159,3 +159,29 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+def test_the_direct_marketing_mark_is_kept_in_the_register_file(started, owner):
+    newsletter = ProcessingActivity.objects.get(organisation=started, key="newsletter")
+    assert newsletter.direct_marketing  # the starter marks the newsletter
+    assert not ProcessingActivity.objects.get(
+        organisation=started, key="telephony"
+    ).direct_marketing
+    text = export_register(started)
+    assert text.count("direct_marketing: true") == 1
+    # an item's fields are written in the schema's order: the mark follows purpose_terms
+    block = text.split("- key: telephony\n", 1)
+    head, rest = block[0], block[1]
+    rest = rest.replace(
+        "  - dpv:CommunicationManagement\n",
+        "  - dpv:CommunicationManagement\n  direct_marketing: true\n",
+        1,
+    )
+    import_register(started, head + "- key: telephony\n" + rest, actor=owner)
+    telephony = ProcessingActivity.objects.get(organisation=started, key="telephony")
+    assert telephony.direct_marketing
+    assert export_register(started).count("direct_marketing: true") == 2
+    broken = export_register(started).replace("direct_marketing: true", "direct_marketing: 3", 1)
+    with pytest.raises(RegisterFileError):
+        import_register(started, broken, actor=owner)
+    assert ProcessingActivity.objects.get(organisation=started, key="newsletter").direct_marketing

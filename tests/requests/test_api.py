@@ -101,3 +101,84 @@ def test_openapi_lists_the_routes(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/requests/" in schema["paths"]
     assert "/api/v1/requests/{reference}/tasks/{task_id}" in schema["paths"]
+
+
+def test_create_with_a_postal_address_and_a_business_requester(client, key_for, committed):
+    key = key_for("handler")
+    data = {
+        "kind": "access",
+        "name": "Kees Bakker",
+        "email": "kees@example.nl",
+        "postal_address": "Kanaalweg 8\n3526 KL Utrecht",
+        "company_name": "Bakker Installaties",
+        "kvk_number": "12.34.56.78",
+        "company_address": "Industrieweg 2\n3542 AD Utrecht",
+    }
+    with committed():
+        created = call(client, "post", "", key, data)
+    assert created.status_code == 201, created.content
+    stored = SubjectRequest.objects.get()
+    assert (stored.kvk_number, stored.company_name) == ("12345678", "Bakker Installaties")
+    assert stored.postal_address.startswith("Kanaalweg 8")
+    bad = call(client, "post", "", key, {**data, "kvk_number": "1234"})
+    assert bad.status_code == 400 and "8" in bad.json()["detail"]
+    assert SubjectRequest.objects.count() == 1
+
+
+def test_create_an_objection_to_named_activities_and_a_restriction_with_its_ground(
+    client, key_for, committed, firm, other_organisation, other_owner
+):
+    from waarborg.register.yamlio import import_register
+
+    key = key_for("handler")
+    base = {"name": "Jan de Jong", "email": "jan.dejong@example.nl"}
+    with committed():
+        created = call(
+            client, "post", "", key, {**base, "kind": "objection", "activities": ["service-offers"]}
+        )
+    assert created.status_code == 201, created.content
+    objection = SubjectRequest.objects.get(reference=created.json()["reference"])
+    assert [a.key for a in objection.activities.all()] == ["service-offers"]
+    assert objection.direct_marketing  # recognised from the register's mark
+    # an activity of another organisation is unknown here
+    import_register(
+        other_organisation,
+        "waarborg: 1\nactivities:\n- key: alleen-elders\n  name: {nl: Elders}\n  role: controller\n"
+        "  purpose: {nl: Iets}\n  legal_basis: legitimate_interests\n",
+        actor=other_owner,
+        merge=True,
+    )
+    before = SubjectRequest.objects.count()
+    for wrong in ("nope", "alleen-elders"):
+        payload = {**base, "kind": "objection", "activities": [wrong]}
+        unknown = call(client, "post", "", key, payload)
+        assert unknown.status_code == 400 and wrong in unknown.json()["detail"]
+    bad = call(client, "post", "", key, {**base, "kind": "restriction", "restriction_ground": "x"})
+    assert bad.status_code == 422
+    assert SubjectRequest.objects.count() == before
+    with committed():
+        restriction = call(
+            client,
+            "post",
+            "",
+            key,
+            {**base, "kind": "restriction", "restriction_ground": "accuracy"},
+        )
+    assert restriction.status_code == 201
+    stored = SubjectRequest.objects.get(reference=restriction.json()["reference"])
+    assert stored.restriction_ground == "accuracy"
+    with committed():
+        portability = call(
+            client,
+            "post",
+            "",
+            key,
+            {
+                **base,
+                "kind": "portability",
+                "transmit_to": "Nieuwe B.V.",
+                "transmit_email": "data@nieuwe.example",
+            },
+        )
+    assert portability.status_code == 201
+    assert SubjectRequest.objects.get(kind="portability").transmit_email == "data@nieuwe.example"

@@ -97,7 +97,7 @@ def test_demo_has_requests_in_several_states(demo_firm):
     staff.force_login(owner)
     page = staff.get("/requests/").content.decode()
     assert "te laat" in page
-    assert SubjectRequest.objects.filter(organisation=demo_firm).count() == 6
+    assert SubjectRequest.objects.filter(organisation=demo_firm).count() == 8
     postal = SubjectRequest.objects.get(organisation=demo_firm, name="Kees Bakker")
     assert postal.restriction_ground == "accuracy"
     assert [letter.waits_for_post for letter in postal.letters.all()] == [True]
@@ -109,3 +109,58 @@ def test_demo_has_requests_in_several_states(demo_firm):
     assert not erasure.tasks.filter(system__key="planning").exists()
     detail = staff.get(f"/requests/{erasure.pk}/").content.decode()
     assert "Woonstede" in detail
+
+
+def test_the_demo_holds_each_of_the_seven_kinds_in_dutch_and_english(demo_firm):
+    rows = SubjectRequest.objects.filter(organisation=demo_firm)
+    assert set(rows.values_list("kind", flat=True)) == set(Kind.values)
+    assert set(rows.values_list("language", flat=True)) == {"nl", "en"}
+    owner = User.objects.get(email="anna@vandijk-installatie.example")
+    for language, word in (("nl", "Ontvangen"), ("en", "Received")):
+        staff = Client()
+        staff.force_login(owner)
+        staff.cookies["waarborg_language"] = language
+        for subject_request in rows:
+            page = staff.get(f"/requests/{subject_request.pk}/")
+            assert page.status_code == 200, subject_request.kind
+            body = page.content.decode()
+            assert f'lang="{language}"' in body and f"<dt>{word}</dt>" in body
+    # each acknowledgement is in the person's language
+    for subject_request in rows:
+        ack = subject_request.letters.get(key="acknowledgement")
+        expected = "Your request" if subject_request.language == "en" else "Uw verzoek"
+        assert ack.subject.startswith(expected), (subject_request.kind, ack.subject)
+    business = rows.get(kind="withdrawal")
+    assert (business.company_name, business.kvk_number) == ("Mulder Advies", "12345678")
+
+
+def test_the_demo_mismatch_warns_and_discloses_nothing_of_the_other_customer(demo_firm):
+    """A request verified from a new address quoting another customer's number (K-1002 is
+    klant2@example.nl in the web shop): the page warns, nothing of that customer is shown,
+    looked up, kept or sent."""
+    from waarborg.requests import actions
+    from waarborg.requests.actions import RequestError
+    from waarborg.sources import engine
+    from waarborg.sources.models import SqlSource
+
+    mismatch = SubjectRequest.objects.get(organisation=demo_firm, email="p.deboer@example.org")
+    assert mismatch.is_verified and mismatch.verified_identifiers == ["email"]
+    owner = User.objects.get(email="anna@vandijk-installatie.example")
+    staff = Client()
+    staff.force_login(owner)
+    page = staff.get(f"/requests/{mismatch.pk}/").content.decode()
+    assert 'id="claimed-mismatch"' in page and "Controleer van wie deze gegevens zijn" in page
+    assert "k***@example.nl" in page
+    source = SqlSource.objects.get(organisation=demo_firm, system__key="webshop")
+    found = engine.access(source.url, source.dataset(), {"customer_number": ["K-1002"]})
+    other = engine.records(found["klant"])[0]
+    for value in ("klant2@example.nl", other["naam"], other["telefoon"]):
+        assert value not in page
+        for task in mismatch.tasks.all():
+            assert value not in str(task.result)
+    webshop = mismatch.tasks.get(system__key="webshop")
+    assert webshop.is_open and webshop.result["claimed"]["status"] == "mismatch"
+    assert "found" not in webshop.result
+    with pytest.raises(RequestError):
+        actions.send_answer(mismatch, actor=owner)
+    assert not mismatch.files.exists()

@@ -150,7 +150,10 @@ def test_an_objection_21_1_refusal_has_its_grounds(
     with pytest.raises(RequestError):
         actions.refuse_request(access, actor=privacy_officer, ground="compelling", reasons="x")
     actions.save_settings(firm, actor=privacy_officer, restrict_on_objection=True)
-    objection = _new(firm, committed, Kind.OBJECTION)
+    # named: a general objection also concerns the service offers (direct marketing), which
+    # may only be refused in part (tests/requests/test_direct_marketing.py)
+    telephony = ProcessingActivity.objects.get(organisation=firm, key="telephony")
+    objection = _new(firm, committed, Kind.OBJECTION, activities=[telephony])
     assert objection.restricted_pending_at is not None
     actions.waive_open_tasks(objection, actor=privacy_officer, reason="bezwaar afgewezen")
     with committed():

@@ -309,3 +309,71 @@ def test_verification_attempts_are_rate_limited(firm, committed, outbox):
     for number in range(10):
         Client(REMOTE_ADDR=f"10.0.1.{number}").post(path)
     assert Client(REMOTE_ADDR="10.0.2.1").post(path).status_code == 429  # per address
+
+
+def test_public_form_takes_a_postal_address_and_a_business_requester(firm, committed, outbox):
+    client = Client()
+    page = client.get(f"/c/{firm.slug}/request/").content.decode()
+    for name in ("postal_address", "company_name", "kvk_number", "company_address"):
+        assert f'name="{name}"' in page
+    assert "Vraagt u het voor een bedrijf?" in page
+    english = client.get(f"/c/{firm.slug}/request/?lang=en").content.decode()
+    assert "Asking for a company?" in english and "KvK number of the company" in english
+    business = {
+        "postal_address": "Kanaalweg 8\n3526 KL Utrecht",
+        "company_name": "Bakker Installaties",
+        "kvk_number": "1234 5678",
+        "company_address": "Industrieweg 2\n3542 AD Utrecht",
+    }
+    with committed():
+        response = client.post(f"/c/{firm.slug}/request/", _form(**business))
+    assert response.status_code == 200 and "Kijk in uw e-mail" in response.content.decode()
+    stored = SubjectRequest.objects.get()
+    assert stored.postal_address == business["postal_address"]
+    assert stored.company_name == "Bakker Installaties"
+    assert stored.kvk_number == "12345678"
+    assert stored.company_address == business["company_address"]
+    assert stored.channel == "web" and len(outbox) == 1
+
+
+def test_public_form_refuses_a_bad_kvk_number_and_changes_nothing(firm):
+    client = Client()
+    for bad, message in (
+        ({"company_name": "Bakker", "kvk_number": "1234"}, "precies 8 cijfers"),
+        ({"kvk_number": "12345678"}, "naam van het bedrijf"),
+        ({"company_address": "Industrieweg 2"}, "naam van het bedrijf"),
+        ({"postal_address": "x" * 501}, "niet meer dan 500 tekens"),
+    ):
+        response = client.post(f"/c/{firm.slug}/request/", _form(**bad))
+        assert response.status_code == 400, bad
+        assert message in response.content.decode(), bad
+    english = client.post(
+        f"/c/{firm.slug}/request/", _form(company_name="B", kvk_number="12ab5678", lang="en")
+    )
+    assert english.status_code == 400 and "exactly 8 digits" in english.content.decode()
+    assert not SubjectRequest.objects.exists()
+
+
+def test_staff_intake_and_the_action_check_the_kvk_number_alike(firm, client_for, handler):
+    from waarborg.requests.actions import RequestError
+
+    page = client_for(handler).post(
+        "/requests/new/",
+        {
+            "kind": "access",
+            "channel": "letter",
+            "name": "Kees Bakker",
+            "language": "nl",
+            "company_name": "Bakker",
+            "company_address": "Industrieweg 2",
+            "kvk_number": "123",
+        },
+    )
+    assert page.status_code == 200 and "precies 8 cijfers" in page.content.decode()
+    try:
+        _make(firm, kvk_number="123", company_name="Bakker")
+    except RequestError as error:
+        assert "8" in str(error)
+    else:
+        raise AssertionError("a KvK number of 3 digits was accepted")
+    assert not SubjectRequest.objects.exists()

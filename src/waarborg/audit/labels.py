@@ -41,6 +41,7 @@ LABELS = {
     "request.extend": _("Deadline extended"),
     "request.file_open": _("File opened"),
     "request.forward": _("Request forwarded"),
+    "request.forwarded": _("Forward posted, person told"),
     "request.id_checked": _("ID copy checked"),
     "request.id_uploaded": _("ID copy uploaded"),
     "request.identity_checked": _("Identity checked"),
@@ -49,6 +50,7 @@ LABELS = {
     "request.package": _("Package made"),
     "request.purge_files": _("Request files deleted"),
     "request.recipient_notified": _("Recipient told"),
+    "request.recipient_letter_written": _("Letter to a recipient written for the post"),
     "request.refuse": _("Request refused"),
     "request.resend_verification": _("Verification sent again"),
     "request.settings": _("Request settings changed"),
@@ -88,6 +90,7 @@ LABELS = {
     "request.restriction_lift_announced": _("Person told the restriction will be lifted"),
     "request.restriction_lifted": _("Restriction lifted"),
     "request.restricted_pending": _("Restricted pending the objection"),
+    "request.objection_upheld": _("Objection upheld: processing stopped"),
 }
 
 

@@ -43,11 +43,19 @@ HELP = {
     "retention_rules": _("How long the data are kept (Art. 30(1)(f), Art. 13(2)(a))."),
     "retention_note": _("Criteria for the period, if a rule does not say it all."),
     "security_measures": _("The technical and organisational measures (Art. 30(1)(g), Art. 32)."),
+    "direct_marketing": _(
+        "The data are used to approach people with offers, by post, phone or e-mail. An "
+        "objection to it is always granted, at once (Art. 21(2) and (3))."
+    ),
     "automated_decisions": _(
         "Decisions made by a computer alone that affect people significantly (Art. 22)."
     ),
     "requirement": _(
         "Whether people must provide the data, and what happens if they do not (Art. 13(2)(e))."
+    ),
+    "contact": _(
+        "The party's contact details: an e-mail address (the letter goes by e-mail) or a "
+        "postal address (a letter for the post)."
     ),
     "country": _("Where the party is established."),
     "locations": _("Countries where the party stores or accesses the data (Art. 30(1)(e))."),

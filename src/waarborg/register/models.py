@@ -257,6 +257,8 @@ class ProcessingActivity(RegisterItem):
     )
     legal_basis = models.CharField(_("legal basis"), max_length=30, blank=True)
     legal_basis_detail = TranslatedTextField(_("justification of the legal basis"), multiline=True)
+    # Art. 21(2)-(3): an objection to processing for direct marketing is absolute and immediate.
+    direct_marketing = models.BooleanField(_("for direct marketing"), default=False)
     art9_ground = models.CharField(_("exception for special categories"), max_length=30, blank=True)
     data_subjects = models.ManyToManyField(
         Term, blank=True, related_name="+", verbose_name=_("groups of people")

@@ -136,6 +136,7 @@ KINDS = {
             Field("controller", "ref", ref_kind="parties"),
             Field("purpose", "translated", required=True),
             Field("purpose_terms", "terms", term_kind=TermKind.PURPOSE),
+            Field("direct_marketing", "bool"),
             Field("legal_basis", "term", term_kind=TermKind.LEGAL_BASIS),
             Field("legal_basis_detail", "translated"),
             Field("art9_ground", "term", term_kind=TermKind.ART9_GROUND),

@@ -9,12 +9,14 @@ from ninja.errors import HttpError
 
 from waarborg.api.api import require
 from waarborg.core.models import Role
+from waarborg.register.models import ProcessingActivity
 from waarborg.requests import actions
 from waarborg.requests.actions import RequestError
 from waarborg.requests.models import (
     OPEN_STATUSES,
     Kind,
     RequestTask,
+    RestrictionGround,
     SubjectRequest,
     TaskOutcome,
     TaskStatus,
@@ -36,6 +38,23 @@ class RequestIn(Schema):
     customer_number: str = ""
     description: str = ""
     direct_marketing: bool = Field(False, description="an objection to direct marketing")
+    postal_address: str = Field("", max_length=500, description="the person's postal address")
+    company_name: str = Field("", max_length=200, description="a business requester's name")
+    kvk_number: str = Field("", max_length=20, description="its KvK number: 8 digits")
+    company_address: str = Field("", max_length=500, description="its address")
+    restriction_ground: Literal[("", *RestrictionGround.values)] = Field(
+        "", description="for a restriction: its ground (Art. 18(1)(a)-(d))"
+    )
+    activities: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="for an objection: the keys of the processing activities objected to "
+        "(empty: those on Art. 6(1)(e) or (f))",
+    )
+    transmit_to: str = Field(
+        "", max_length=200, description="for portability: the controller to transmit to"
+    )
+    transmit_email: str = Field("", max_length=254, description="that controller's address")
     received_at: datetime | None = Field(None, description="default: now")
 
 
@@ -140,9 +159,17 @@ def _get(request, reference):
 def create(request, payload: RequestIn):
     """Register a request received elsewhere (a web shop's own form, a ticket system)."""
     require(request, Role.HANDLER)
+    data = payload.dict()
+    keys = sorted(set(data.pop("activities")))
+    activities = list(
+        ProcessingActivity.objects.filter(organisation=request.organisation, key__in=keys)
+    )
+    unknown = sorted(set(keys) - {a.key for a in activities})
+    if unknown:
+        raise HttpError(400, _("Unknown processing activity: %s") % ", ".join(unknown))
     try:
         subject_request = actions.create_request(
-            request.organisation, actor=None, channel="api", **payload.dict()
+            request.organisation, actor=None, channel="api", activities=activities, **data
         )
     except RequestError as error:
         raise HttpError(400, str(error)) from error

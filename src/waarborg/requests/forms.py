@@ -1,7 +1,10 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from waarborg.core.fields import translated
 from waarborg.core.models import Term, TermKind
 from waarborg.core.taxonomy import terms_for
 from waarborg.register.models import ProcessingActivity
@@ -16,7 +19,30 @@ from waarborg.requests.models import (
 )
 
 
-class IntakeForm(forms.Form):
+def clean_kvk(value):
+    """'1234 5678' -> '12345678'; a KvK number has exactly 8 digits."""
+    text = re.sub(r"[\s.\-]", "", value or "")
+    if text and not re.fullmatch(r"\d{8}", text):
+        raise forms.ValidationError(_("A KvK number has exactly 8 digits."))
+    return text
+
+
+class BusinessFields:
+    """The business requester's fields, checked alike at the public form and staff intake:
+    a KvK number of 8 digits, and a company's number or address only with its name."""
+
+    def clean_kvk_number(self):
+        return clean_kvk(self.cleaned_data.get("kvk_number"))
+
+    def clean(self):
+        cleaned = super().clean()
+        company = (cleaned.get("kvk_number") or "") or (cleaned.get("company_address") or "")
+        if company.strip() and not (cleaned.get("company_name") or "").strip():
+            self.add_error("company_name", _("Give the company's name as well."))
+        return cleaned
+
+
+class IntakeForm(BusinessFields, forms.Form):
     """The public request form of the privacy center."""
 
     kind = forms.ChoiceField(
@@ -30,6 +56,28 @@ class IntakeForm(forms.Form):
     phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
     customer_number = forms.CharField(
         label=_("Customer number (optional)"), max_length=80, required=False
+    )
+    postal_address = forms.CharField(
+        label=_("Your postal address (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        help_text=_("Street and number, postcode and town. It helps us find your data."),
+    )
+    company_name = forms.CharField(
+        label=_("Company name (if you ask for a company)"), max_length=200, required=False
+    )
+    kvk_number = forms.CharField(
+        label=_("KvK number of the company"),
+        max_length=20,
+        required=False,
+        help_text=_("8 digits, as in the register of the Chamber of Commerce."),
+    )
+    company_address = forms.CharField(
+        label=_("Address of the company"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     description = forms.CharField(
         label=_("Explain your request (optional)"),
@@ -55,7 +103,7 @@ class IntakeForm(forms.Form):
     )
 
 
-class StaffIntakeForm(forms.Form):
+class StaffIntakeForm(BusinessFields, forms.Form):
     """A request received by e-mail, letter or phone, entered by staff."""
 
     kind = forms.ChoiceField(label=_("Kind of request"), choices=Kind.choices)
@@ -123,7 +171,16 @@ class StaffIntakeForm(forms.Form):
         self.fields["activities"].queryset = ProcessingActivity.objects.filter(
             organisation=organisation
         ).order_by("key")
+        self.fields["activities"].label_from_instance = _activity_label
         self.fields["language"].initial = organisation.default_language
+
+
+def _activity_label(activity):
+    name = translated(activity.name) or activity.key
+    if activity.direct_marketing:
+        # an objection to it is never refused (Art. 21(2)-(3)); say so where it is chosen
+        return _("%(name)s (direct marketing: the objection is always granted)") % {"name": name}
+    return name
 
 
 IDENTIFIER_CHOICES = [
@@ -288,6 +345,7 @@ class SettingsForm(forms.ModelForm):
             "package_days",
             "purge_days",
             "max_upload_mb",
+            "restrict_on_objection",
             "copies_to_known_address",
         ]
 

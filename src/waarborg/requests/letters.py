@@ -81,7 +81,10 @@ SPEC = {
         ("ground", "reasons", "routes"),
     ),
     "routes": ((), ("authority",)),
-    "recipient_notice": (("action", "done", "note"), ("reference", "action")),
+    "recipient_notice": (
+        ("action", "done", "note", "systems", "corrected"),
+        ("reference", "action", "systems"),
+    ),
     "reminder": (("items",), ("items",)),
     "restriction_lifting": (("systems", "restriction_ground"), ("systems",)),
     "portability_transmission": (

@@ -373,6 +373,17 @@ class RequestTask(models.Model):
     def is_waived(self):
         return self.status == TaskStatus.WAIVED
 
+    @property
+    def party_email(self):
+        """The e-mail address in the party's contact details, if any (else letters go by post)."""
+        from waarborg.requests.actions.common import _email_in
+
+        return _email_in(self.party.contact) if self.party_id else ""
+
+    @property
+    def waiting_letters(self):
+        return [letter for letter in self.letters.all() if letter.waits_for_post]
+
 
 class FileKind(models.TextChoices):
     ORIGINAL = "original", _("The request as received")
@@ -458,11 +469,15 @@ class LetterChannel(models.TextChoices):
 
 
 class RequestLetter(models.Model):
-    """A letter to the person as it was written: sent by e-mail at once, or waiting to be
-    printed and posted until staff confirm the day it went (nothing is called sent before)."""
+    """A letter as it was written, to the person or (with its task) to a party told of the
+    request (Art. 19): sent by e-mail at once, or waiting to be printed and posted until staff
+    confirm the day it went (nothing is called sent before)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="letters")
+    task = models.ForeignKey(
+        "RequestTask", on_delete=models.CASCADE, null=True, blank=True, related_name="letters"
+    )
     key = models.CharField(_("letter"), max_length=40)
     channel = models.CharField(_("by"), max_length=5, choices=LetterChannel.choices)
     subject = models.CharField(_("subject"), max_length=300)

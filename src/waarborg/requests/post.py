@@ -1,6 +1,9 @@
-"""Letters by post: each letter to a person without an e-mail address is a PDF to print, with
-the organisation as sender and the person's address in the window; an access answer has the
-report enclosed. Staff confirm the day it went into the post; until then nothing says sent."""
+"""Letters by post: each letter to a person without an e-mail address, and each letter to a
+party (an Art. 19 recipient, a client-controller) without one, is a PDF to print, with the
+organisation as sender and the addressee in the window; an access answer has the report
+enclosed. Staff confirm the day it went into the post; until then nothing says sent."""
+
+import re
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -24,6 +27,20 @@ def address_lines(subject_request):
     return lines
 
 
+def party_address_lines(party):
+    """A party's name and the postal lines of its contact details (e-mail addresses and
+    phone numbers left out), for the window of a letter to it."""
+    from waarborg.core.fields import translated
+    from waarborg.requests.actions.common import _party_language
+
+    lines = [translated(party.name, _party_language(party)) or party.key]
+    for part in re.split(r"[\n,;]", party.contact or ""):
+        part = part.strip()
+        if part and "@" not in part and not re.fullmatch(r"[+\d][\d\s\-()]{5,}", part):
+            lines.append(part)
+    return lines
+
+
 def sender_lines(organisation):
     lines = [organisation.name, organisation.street_address]
     lines.append(" ".join(p for p in (organisation.postal_code, organisation.city) if p))
@@ -32,20 +49,24 @@ def sender_lines(organisation):
 
 
 def letter_html(letter):
+    from waarborg.requests.actions.common import _party_language
+
     subject_request = letter.request
     organisation = letter.organisation
-    with translation.override(subject_request.language):
+    party = letter.task.party if letter.task_id and letter.task.party_id else None
+    language = _party_language(party) if party else subject_request.language
+    with translation.override(language):
         return render_to_string(
             "requests/letter_pdf.html",
             {
                 "letter": letter,
                 "organisation": organisation,
                 "sender": sender_lines(organisation),
-                "address": address_lines(subject_request),
+                "address": party_address_lines(party) if party else address_lines(subject_request),
                 "reference": subject_request.reference,
                 "date": timezone.localtime(letter.created_at).date(),
                 "paragraphs": [p.strip() for p in letter.body.split("\n\n") if p.strip()],
-                "language": subject_request.language,
+                "language": language,
             },
         )
 
@@ -82,6 +103,14 @@ def confirm_posted(letter, *, actor, on=None):
             actor=actor,
             action="request.letter_posted",
             obj=letter.request,
-            new={"letter": letter.key, "sent_on": letter.sent_on},
+            new={
+                "letter": letter.key,
+                "sent_on": letter.sent_on,
+                "party": letter.task.party.key if letter.task_id and letter.task.party else None,
+            },
         )
+        if letter.task_id:
+            from waarborg.requests.actions.tasks import party_letter_posted
+
+            party_letter_posted(letter, actor=actor)
     return letter

@@ -67,5 +67,6 @@ def sample_context(key, language):
             "not_feasible": "",
             "restriction_ground": "",
             "systems": [_("Web shop")],
+            "corrected": ["klant.adres: Dorpsstraat 12, Houten"],
             "controller_name": "Nieuwe Leverancier B.V.",
         }

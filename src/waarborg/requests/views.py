@@ -151,7 +151,7 @@ def detail(request, pk):
     # the files' encrypted contents stay in the database: the page lists names and sizes
     tasks = list(
         subject_request.tasks.select_related("system", "party", "assignee").prefetch_related(
-            Prefetch("files", queryset=RequestFile.objects.defer("data"))
+            Prefetch("files", queryset=RequestFile.objects.defer("data")), "letters"
         )
     )
     suggestions = _hold_reasons(tasks, subject_request.language)
@@ -193,7 +193,7 @@ def detail(request, pk):
         "Kind": Kind,
         "TaskKind": TaskKind,
     }
-    context["person_letters"] = list(subject_request.letters.all())
+    context["person_letters"] = list(subject_request.letters.filter(task__isnull=True))
     return render(request, "requests/detail.html", context)
 
 
@@ -424,8 +424,10 @@ def task_run(request, subject_request, task_pk):
 @request_action(Role.HANDLER)
 def task_notify(request, subject_request, task_pk):
     task = _task(subject_request, task_pk)
-    actions.notify_recipient(task, actor=request.user, note=request.POST.get("note", ""))
-    return _("The recipient is told.")
+    letter = actions.notify_recipient(task, actor=request.user, note=request.POST.get("note", ""))
+    if letter.waits_for_post:
+        return _("The letter is written: print it, post it and confirm the day.")
+    return _("The recipient is told by e-mail.")
 
 
 @request_action(Role.PRIVACY_OFFICER)

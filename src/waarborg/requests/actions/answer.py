@@ -19,7 +19,7 @@ from waarborg.requests.actions.files import build_package, download_link, packag
 from waarborg.requests.actions.identifiers import known_address, pending_decision
 from waarborg.requests.actions.intake import email_verified
 from waarborg.requests.actions.outcomes import unresolved_tasks
-from waarborg.requests.actions.rights import check_refusal, transmit
+from waarborg.requests.actions.rights import check_refusal, stop_objected_processing, transmit
 from waarborg.requests.actions.tasks import concerned_activities, open_tasks
 from waarborg.requests.models import (
     IDENTITY_DOCUMENTS,
@@ -59,7 +59,6 @@ def _answer_context(subject_request, note, partly):
         "routes": _routes(subject_request) if partly else "",
         "statements": statements.statements(subject_request, tasks),
         "recipients": statements.told_recipients(subject_request, tasks),
-        "direct_marketing": subject_request.direct_marketing,
         "held": held_data(subject_request),
         "purposes": sorted(
             {
@@ -71,21 +70,32 @@ def _answer_context(subject_request, note, partly):
             }
         ),
     }
+    # "no more direct marketing, for every channel" only where the ledger recorded the
+    # objection (an address or number to record it by, and marketing purposes to stop)
+    context["direct_marketing"] = bool(
+        subject_request.direct_marketing
+        and subject_request.kind == Kind.OBJECTION
+        and context["purposes"]
+    )
     return context
 
 
 def _stopped_activities(subject_request):
-    """The activities an objection stopped: those concerned whose systems' tasks are done."""
+    """The activities an objection stopped: those concerned whose systems' tasks are done, and
+    for a direct-marketing objection the marketing activities without a system of their own
+    (the consent ledger stopped them at once, Art. 21(3))."""
     done = {
         task.system_id
         for task in subject_request.tasks.filter(kind=TaskKind.SYSTEM, outcome=TaskOutcome.DONE)
     }
+    ledger = subject_request.tasks.filter(kind=TaskKind.LEDGER, status=TaskStatus.DONE).exists()
     language = subject_request.language
-    return [
-        translated(activity.name, language)
-        for activity in concerned_activities(subject_request)
-        if {system.pk for system in activity.systems.all()} & done
-    ]
+    stopped = []
+    for activity in concerned_activities(subject_request):
+        systems = {system.pk for system in activity.systems.all()}
+        if systems & done or (not systems and activity.direct_marketing and ledger):
+            stopped.append(translated(activity.name, language))
+    return stopped
 
 
 def _routes(subject_request):
@@ -156,6 +166,7 @@ def send_answer(subject_request, *, actor, note="", partly=False):
     context["not_feasible"] = subject_request.transmission_not_feasible
     if subject_request.kind == Kind.OBJECTION:
         context["activities"] = _stopped_activities(subject_request)
+        stop_objected_processing(subject_request, actor=actor)
     with transaction.atomic():
         subject_request.status = Status.ANSWERED
         subject_request.outcome = Outcome.PARTLY if partly else Outcome.GRANTED
@@ -181,7 +192,7 @@ def refuse_request(subject_request, *, actor, ground, reasons, partly=False):
         raise RequestError(_("This request is no longer open."))
     if ground not in RefusalGround.values:
         raise RequestError(_("Choose the ground for the refusal."))
-    check_refusal(subject_request, ground)
+    check_refusal(subject_request, ground, partly)
     reasons = (reasons or "").strip()
     if not reasons:
         raise RequestError(_("A refusal needs its reasons; the person is told them."))
@@ -195,6 +206,8 @@ def refuse_request(subject_request, *, actor, ground, reasons, partly=False):
     with translation.override(subject_request.language):
         ground_label = str(RefusalGround(ground).label)
     done = statements.statements(subject_request) if partly else []
+    if partly:
+        stop_objected_processing(subject_request, actor=actor)  # the part granted, for good
     with transaction.atomic():
         subject_request.status = Status.ANSWERED
         subject_request.outcome = Outcome.PARTLY if partly else Outcome.REFUSED

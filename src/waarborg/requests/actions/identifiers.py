@@ -176,6 +176,31 @@ def identities_for_task(task, source, *, actor):
     )
 
 
+def check_claimed_at_verification(subject_request, tasks, *, actor):
+    """Right after the identity is established, look at what the claimed identifiers find in
+    each connected system (the rows themselves are not kept), so that a mismatch shows on the
+    request page before anyone looks anything up; nothing is found, changed or sent by it. A
+    database that cannot be read now is checked again when the task runs."""
+    from waarborg.requests.actions.tasks import _source_of
+    from waarborg.sources.annotation import AnnotationError
+    from waarborg.sources.engine import SourceError
+
+    if not claimed_identities(subject_request) or subject_request.claimed_decision:
+        return
+    if not verified_identities(subject_request):
+        return
+    for task in tasks:
+        if task.kind != TaskKind.SYSTEM or not task.automatic or task.system is None:
+            continue
+        source = _source_of(task.system)
+        if source is None:
+            continue
+        try:
+            identities_for_task(task, source, actor=actor)
+        except (RequestError, SourceError, AnnotationError):
+            continue  # kept on the task (a mismatch) or checked again when the task runs
+
+
 def pending_decision(subject_request):
     """Tasks whose claimed identifiers wait for a staff decision."""
     if subject_request.claimed_decision:

@@ -22,7 +22,7 @@ from waarborg.requests.actions.common import (
     settings_for,
 )
 from waarborg.requests.actions.files import _store_file
-from waarborg.requests.actions.identifiers import verified_for
+from waarborg.requests.actions.identifiers import check_claimed_at_verification, verified_for
 from waarborg.requests.actions.rights import restrict_pending_objection
 from waarborg.requests.actions.tasks import _run_ledger_task, create_tasks
 from waarborg.requests.models import (
@@ -162,6 +162,7 @@ def verify_request(subject_request, *, actor, method, note="", identifiers=None)
         subject_request.due_on = _due(subject_request, request_settings)
         subject_request.save()
         tasks = create_tasks(subject_request)
+        check_claimed_at_verification(subject_request, tasks, actor=actor)
         if request_settings.restrict_on_objection:
             restrict_pending_objection(subject_request, tasks, actor=actor)
         record_entry(

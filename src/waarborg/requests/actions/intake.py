@@ -1,5 +1,6 @@
 """Taking a request in (public form, staff entry or API), its deadline and its handler."""
 
+import re
 from datetime import timedelta
 
 import phonenumbers
@@ -115,6 +116,11 @@ def create_request(
         raise RequestError(
             _("Without an e-mail address, the postal address is needed: the letters go by post.")
         )
+    kvk_number = re.sub(r"[\s.\-]", "", kvk_number or "")
+    if kvk_number and not re.fullmatch(r"\d{8}", kvk_number):
+        raise RequestError(_("A KvK number has exactly 8 digits."))
+    if (kvk_number or (company_address or "").strip()) and not (company_name or "").strip():
+        raise RequestError(_("Give the company's name as well."))
     language = language if language in ("nl", "en") else organisation.default_language
     now = timezone.now()
     received_at = received_at or now
@@ -145,7 +151,13 @@ def create_request(
                     else "",
                     transmit_email=transmit_email if kind == Kind.PORTABILITY else "",
                     description=(description or "").strip(),
-                    direct_marketing=bool(direct_marketing) and kind == Kind.OBJECTION,
+                    # recognised too when every activity objected to is direct marketing
+                    direct_marketing=kind == Kind.OBJECTION
+                    and (
+                        bool(direct_marketing)
+                        or bool(activities)
+                        and all(getattr(a, "direct_marketing", False) for a in activities)
+                    ),
                     received_at=received_at,
                 )
                 subject_request.due_on = _due(subject_request, request_settings)

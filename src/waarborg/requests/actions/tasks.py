@@ -9,7 +9,7 @@ from waarborg.audit.actions import actor_label, record_entry
 from waarborg.core.fields import translated
 from waarborg.register.models import Party, ProcessingActivity, System
 from waarborg.register.models import Status as RegisterStatus
-from waarborg.requests import letters
+from waarborg.requests import letters, statements
 from waarborg.requests.actions.common import (
     AUTOMATIC,
     CHANGING,
@@ -60,10 +60,23 @@ def concerned_activities(subject_request):
         if named:
             chosen = [a for a in chosen if a.pk in named]
         elif subject_request.direct_marketing:
-            chosen = []
+            # Art. 21(2)-(3): every activity the register marks as direct marketing
+            chosen = [a for a in chosen if a.direct_marketing]
         else:
             chosen = [a for a in chosen if a.legal_basis in OBJECTABLE_BASES]
     return chosen
+
+
+def marketing_activities(subject_request):
+    """The activities concerned by an objection that the register marks as direct marketing:
+    an objection to them is never refused and takes effect at once (Art. 21(2)-(3))."""
+    if subject_request.kind != Kind.OBJECTION:
+        return []
+    return [a for a in concerned_activities(subject_request) if a.direct_marketing]
+
+
+def _marketing_systems(subject_request):
+    return {s.pk for a in marketing_activities(subject_request) for s in a.systems.all()}
 
 
 def relevant_systems(subject_request):
@@ -124,8 +137,15 @@ def create_tasks(subject_request):
     kinds, and the consent-ledger task for a withdrawal or a direct-marketing objection."""
     made = []
     organisation = subject_request.organisation
+    marketing = _marketing_systems(subject_request)
     for system in relevant_systems(subject_request):
         source = _source_of(system)
+        instructions = translated(system.manual_instructions, subject_request.language)
+        if system.pk in marketing:
+            instructions = _(
+                "Stop using the person's data for direct marketing in this system at once "
+                "(Art. 21(3)): put them on its do-not-contact list."
+            ) + ("\n" + instructions if instructions else "")
         made.append(
             RequestTask(
                 organisation=organisation,
@@ -134,7 +154,7 @@ def create_tasks(subject_request):
                 system=system,
                 title=translated(system.name, "nl") or system.key,
                 automatic=source is not None and subject_request.kind in AUTOMATIC,
-                instructions=translated(system.manual_instructions, subject_request.language),
+                instructions=instructions,
             )
         )
     if subject_request.kind in CHANGING:
@@ -298,7 +318,9 @@ def run_task(task, *, actor, changes=None):
             result = {
                 "evidence": source_actions.rectify_person(
                     source, identities, changes, actor=actor, reason=reason
-                )
+                ),
+                # the corrected values, for the recipients' Art. 19 letters
+                "changes": {str(k): str(v) for k, v in changes.items()},
             }
         elif kind == Kind.RESTRICTION:
             evidence = source_actions.restrict_person(
@@ -409,32 +431,107 @@ def update_task(
 
 
 def notify_recipient(task, *, actor, note=""):
-    """Send the Art. 19 letter to the recipient's e-mail address (if its contact is one) and
-    mark the task done; otherwise the letter is shown for sending by post."""
+    """Tell a recipient of the data (Art. 19 GDPR) and keep the letter as written: by e-mail
+    when the party's contact details hold an address (the task is then done); otherwise as a
+    letter for the post (a PDF with the party's address in the window), and the task is done
+    only when staff confirm the day it was posted. Nothing says told before that."""
     subject_request = task.request
     if task.kind != TaskKind.NOTIFY or task.party is None:
         raise RequestError(_("This task is not a notice to a recipient."))
-    address = _email_in(task.party.contact)
-    if not address:
+    if not subject_request.is_open:
+        raise RequestError(_("This request is no longer open."))
+    if not task.is_open:
+        raise RequestError(_("This recipient is already told."))
+    from waarborg.requests.actions.common import local_date
+    from waarborg.requests.models import LetterChannel, RequestLetter
+    from waarborg.requests.post import party_address_lines
+
+    if not _changed_tasks(subject_request):
         raise RequestError(
-            _("The party has no e-mail address in its contact details: send the letter by post.")
-        )
-    context = _recipient_context(task, note)
-    language = _party_language(task.party)
-    with transaction.atomic():
-        update_task(task, actor=actor, status=TaskStatus.DONE)
-        record_entry(
-            subject_request.organisation,
-            actor=actor,
-            action="request.recipient_notified",
-            obj=subject_request,
-            new={"party": task.party.key},
-        )
-        transaction.on_commit(
-            lambda: letters.send(
-                subject_request.organisation, "recipient_notice", language, context, to=address
+            _(
+                "Nothing is corrected, erased or restricted in a system yet: the letter would "
+                "say what did not happen. Finish a system's task first, or mark this one not "
+                "applicable with the reason."
             )
         )
+    organisation = subject_request.organisation
+    address = _email_in(task.party.contact)
+    if not address:
+        if task.letters.filter(channel=LetterChannel.POST, sent_on__isnull=True).exists():
+            raise RequestError(
+                _("The letter for the post is written: print it and confirm the day it was posted.")
+            )
+        if len(party_address_lines(task.party)) < 2:
+            raise RequestError(
+                _(
+                    "The party has neither an e-mail address nor a postal address in its contact "
+                    "details: add one in the register first."
+                )
+            )
+    language = _party_language(task.party)
+    subject, body = letters.render(
+        organisation, "recipient_notice", language, _recipient_context(task, note)
+    )
+    with transaction.atomic():
+        letter = RequestLetter.objects.create(
+            organisation=organisation,
+            request=subject_request,
+            task=task,
+            key="recipient_notice",
+            channel=LetterChannel.EMAIL if address else LetterChannel.POST,
+            subject=subject[:300],
+            body=body,
+            sent_on=local_date(organisation, timezone.now()) if address else None,
+            sent_by="e-mail" if address else "",
+        )
+        if address:
+            update_task(task, actor=actor, status=TaskStatus.DONE)
+            record_entry(
+                organisation,
+                actor=actor,
+                action="request.recipient_notified",
+                obj=subject_request,
+                new={"party": task.party.key, "by": "e-mail"},
+            )
+            transaction.on_commit(lambda: letters.deliver(organisation, subject, body, to=address))
+        else:
+            record_entry(
+                organisation,
+                actor=actor,
+                action="request.recipient_letter_written",
+                obj=subject_request,
+                new={"party": task.party.key, "letter": letter.pk},
+            )
+    return letter
+
+
+def party_letter_posted(letter, *, actor):
+    """A letter to a party went into the post (in the caller's transaction, after the day was
+    recorded): an Art. 19 notice task is then done; a forward is done and only now is the
+    person told that the request went to the controller."""
+    task = letter.task
+    if task is None or task.party is None or not task.is_open or not task.request.is_open:
+        return
+    if task.kind not in (TaskKind.NOTIFY, TaskKind.FORWARD):
+        return
+    if task.kind == TaskKind.NOTIFY:
+        update_task(task, actor=actor, status=TaskStatus.DONE)
+    else:
+        task.status = TaskStatus.DONE
+        task.completed_at = timezone.now()
+        task.completed_by = actor_label(actor)
+        task.save(update_fields=["status", "completed_at", "completed_by"])
+    record_entry(
+        task.organisation,
+        actor=actor,
+        action="request.recipient_notified"
+        if task.kind == TaskKind.NOTIFY
+        else "request.forwarded",
+        obj=task.request,
+        new={"party": task.party.key, "by": "post"},
+    )
+    if task.kind == TaskKind.FORWARD:
+        _tell_forwarded(task)
 
 
 def _recipient_context(task, note=""):
@@ -453,7 +550,30 @@ def _recipient_context(task, note=""):
         },
     }[language]
     action, done = words.get(subject_request.kind, ("", ""))
-    return _context(subject_request, action=action, done=done, note=note)
+    changed = _changed_tasks(subject_request)
+    return _context(
+        subject_request,
+        action=action,
+        done=done,
+        note=note,
+        systems=[statements.task_name(t, language) for t in changed],
+        corrected=[
+            f"{column}: {value}"
+            for t in changed
+            for column, value in sorted((t.result.get("changes") or {}).items())
+        ],
+    )
+
+
+def _changed_tasks(subject_request):
+    """The system tasks in which the data was in fact corrected, erased or restricted: an
+    Art. 19 letter names these and only these."""
+    return [
+        task
+        for task in subject_request.tasks.filter(kind=TaskKind.SYSTEM).select_related("system")
+        if task.status == TaskStatus.DONE
+        and task.outcome in (TaskOutcome.DONE, TaskOutcome.RESTRICTED)
+    ]
 
 
 def recipient_letter(task):
@@ -464,20 +584,37 @@ def recipient_letter(task):
 
 def forward_to_controller(subject_request, *, actor, party, note=""):
     """We are processor for the data concerned: send the request to the client-controller
-    (Art. 28(3)(e) GDPR) and tell the person so."""
+    (Art. 28(3)(e) GDPR) and tell the person so. Without an e-mail address in the party's
+    contact details the letter is a PDF for the post, and the person is told only once staff
+    confirm the day it was posted: never "forwarded" before it was."""
+    from waarborg.requests.actions.common import local_date
+    from waarborg.requests.models import LetterChannel, RequestLetter
+    from waarborg.requests.post import party_address_lines
+
     if party.organisation_id != subject_request.organisation_id or party.kind not in (
         Party.Kind.CLIENT_CONTROLLER,
         Party.Kind.JOINT_CONTROLLER,
     ):
         raise RequestError(_("Choose a client (controller) of the register."))
-    controller = translated(party.name, subject_request.language)
     address = _email_in(party.contact)
+    if not address and len(party_address_lines(party)) < 2:
+        raise RequestError(
+            _(
+                "The party has neither an e-mail address nor a postal address in its contact "
+                "details: add one in the register first."
+            )
+        )
+    organisation = subject_request.organisation
+    controller = translated(party.name, subject_request.language)
     context = _context(
         subject_request, controller=controller, controller_contact=party.contact, note=note
     )
+    subject, body = letters.render(
+        organisation, "controller_forward", _party_language(party), context
+    )
     with transaction.atomic():
         task = RequestTask.objects.create(
-            organisation=subject_request.organisation,
+            organisation=organisation,
             request=subject_request,
             kind=TaskKind.FORWARD,
             party=party,
@@ -488,27 +625,42 @@ def forward_to_controller(subject_request, *, actor, party, note=""):
             completed_by=actor_label(actor) if address else "",
             notes=note,
         )
+        RequestLetter.objects.create(
+            organisation=organisation,
+            request=subject_request,
+            task=task,
+            key="controller_forward",
+            channel=LetterChannel.EMAIL if address else LetterChannel.POST,
+            subject=subject[:300],
+            body=body,
+            sent_on=local_date(organisation, timezone.now()) if address else None,
+            sent_by="e-mail" if address else "",
+        )
         record_entry(
-            subject_request.organisation,
+            organisation,
             actor=actor,
             action="request.forward",
             obj=subject_request,
-            new={"party": party.key, "sent_to": address or None},
+            new={
+                "party": party.key,
+                "sent_to": address or None,
+                "by": "e-mail" if address else "post",
+            },
         )
         if address:
-            transaction.on_commit(
-                lambda: letters.send(
-                    subject_request.organisation,
-                    "controller_forward",
-                    _party_language(party),
-                    context,
-                    to=address,
-                )
-            )
-        _mail_person(
-            subject_request, "forwarded", controller=controller, controller_contact=party.contact
-        )
+            transaction.on_commit(lambda: letters.deliver(organisation, subject, body, to=address))
+            _tell_forwarded(task)
     return task
+
+
+def _tell_forwarded(task):
+    subject_request = task.request
+    _mail_person(
+        subject_request,
+        "forwarded",
+        controller=translated(task.party.name, subject_request.language),
+        controller_contact=task.party.contact,
+    )
 
 
 def controller_letter(task):
