@@ -20,7 +20,6 @@ REFUSED_HOSTS = [
     "[::ffff:127.0.0.1]",
     "[fd00::1]",
     "224.0.0.1",
-    "no-such-host.invalid",
 ]
 
 
@@ -36,6 +35,11 @@ def _fresh_guard(settings):
 def test_internal_and_unknown_hosts_are_refused(host):
     with pytest.raises(guard.ScanRefused, match="WAARBORG_SCAN_HOSTS"):
         guard.check_url(f"http://{host}:8080/")
+
+
+def test_a_host_name_that_cannot_be_found_is_said_so():
+    with pytest.raises(guard.ScanRefused, match="kan niet worden gevonden"):
+        guard.check_url("https://no-such-host.invalid/")
 
 
 @pytest.mark.parametrize(

@@ -79,16 +79,23 @@ def names(scan, visit):
 def test_a_tracker_before_consent_is_found_with_its_platform(
     scan_hosts, make_site, banner, video, organisation, owner
 ):
+    elsewhere = make_site()  # the same host on another port: another website
+    elsewhere.add("/andere.html", "<html><body>niet van de winkel</body></html>")
     site = make_site()
     site.add(
         "/",
-        page(banner, head=f"<script>{TRACKER}</script>", body=f"<img src='{video.url}/pixel.gif'>"),
+        page(
+            banner,
+            head=f"<script>{TRACKER}</script>",
+            body=f"<img src='{video.url}/pixel.gif'><a href='{elsewhere.url}/andere.html'>x</a>",
+        ),
     )
     site.add("/over.html", page(banner))
     done = scan(organisation, owner, site.url + "/")
 
     assert done.status == Scan.Status.DONE and done.banner_found
     assert {p.url for p in done.pages.all()} == {site.url + "/", site.url + "/over.html"}
+    assert elsewhere.hits == []  # the crawl stays on the website's own origin
     ga = Observation.objects.get(scan=done, name="_ga")
     assert ga.first_seen == "first" and ga.category == "analytics"
     assert ga.platform == "Google Analytics" and not ga.third_party
@@ -146,7 +153,10 @@ def test_acceptance_tagging_the_script_makes_the_next_scan_clean_and_the_stateme
     assert not any(f.rule.id == "cookies.set_before_choice" for f in findings_for(organisation))
 
     rows = {row["name"]: row for row in current_snapshot(organisation)["cookies"]}
-    assert rows["_ga"]["purpose"]["nl"] == "Meet hoe de website wordt gebruikt"
+    assert rows["_ga"]["purpose"] == {
+        "nl": "Meet hoe de website wordt gebruikt (Google Analytics)",
+        "en": "Measures how the website is used (Google Analytics)",
+    }
     assert rows["_ga"]["retention"] == {"nl": "13 maanden", "en": "13 months"}
     assert rows["_ga"]["party"]["en"] == organisation.name  # set by the site itself
     snapshot, index = current_snapshot(organisation), TermIndex(organisation)
@@ -155,6 +165,14 @@ def test_acceptance_tagging_the_script_makes_the_next_scan_clean_and_the_stateme
     }
     assert "<code>_ga</code>" in texts["nl"] and "Meet hoe de website wordt gebruikt" in texts["nl"]
     assert "<code>_ga</code>" in texts["en"] and "13 months" in texts["en"]
+    # the section does not also say the site uses only necessary cookies
+    assert "alleen cookies die nodig zijn" not in texts["nl"]
+    assert "only cookies that are needed" not in texts["en"]
+    # each scan keeps its own findings: the first still shows what it found
+    from waarborg.cookies.views import _findings_of
+
+    assert [f.part for f in _findings_of(organisation, first)] == ["_ga"]
+    assert _findings_of(organisation, second) == []
 
 
 def test_requests_to_hosts_the_scan_may_not_visit_are_aborted_and_still_recorded(
@@ -179,3 +197,14 @@ def test_a_scan_asked_twice_waits_once(scan_hosts, make_site, organisation, owne
     done = actions.carry_out_scan(first.pk)
     assert done.status == Scan.Status.DONE and not done.banner_found
     assert actions.carry_out_scan(first.pk).finished_at == done.finished_at  # never twice
+
+
+def test_a_website_that_does_not_answer_fails_the_scan(scan_hosts, organisation, owner):
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    done = scan(organisation, owner, f"http://127.0.0.1:{port}/")
+    assert done.status == Scan.Status.FAILED and done.error == "unreachable"
+    assert not done.observations.exists()

@@ -164,3 +164,32 @@ def test_the_monthly_scan_queues_websites_not_scanned_for_a_month(website, organ
     assert actions.due_for_monthly() == [website]
     assert tasks.schedule_monthly() is not None
     assert tasks.schedule_monthly() is None  # one waits at a time
+
+
+def test_the_command_line_runs_its_scan_itself_and_never_queues_it(
+    website, owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.request_scan(website, actor=owner, enqueue=False)
+    assert Scan.objects.count() == 1
+    assert not DBTaskResult.objects.filter(task_path="waarborg.cookies.tasks.run_scan").exists()
+
+
+def test_the_banner_answers_not_modified_as_javascript(client, organisation):
+    first = client.get(f"/c/{organisation.slug}/banner.js")
+    again = client.get(f"/c/{organisation.slug}/banner.js", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    # with nosniff, a 304 that says text/html is blocked by Chromium's ORB on the next page
+    assert again["Content-Type"].startswith("text/javascript")
+    assert again["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_refused_sitemap_is_named_on_its_own_field(client_for, owner, organisation):
+    response = client_for(owner).post(
+        "/cookies/websites/add/",
+        {"url": "https://www.firma.example/", "sitemap_url": "http://169.254.169.254/s.xml",
+         "page_limit": 20},
+    )  # fmt: skip
+    form = response.context["form"]
+    assert "sitemap_url" in form.errors and "url" not in form.errors
+    assert not Website.objects.exists()

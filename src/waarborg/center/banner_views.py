@@ -102,7 +102,9 @@ def banner_js(request, slug):
     # asked about at once.
     etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
     if request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=304)
+        # The type of a 304 must still say JavaScript: with nosniff, Chromium's ORB blocks a
+        # cross-site script whose answer says text/html.
+        response = HttpResponse(status=304, content_type="text/javascript; charset=utf-8")
     else:
         response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["ETag"] = etag

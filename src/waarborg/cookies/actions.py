@@ -33,7 +33,9 @@ PASS_ORDER = [Pass.FIRST, Pass.REJECTED, Pass.ACCEPTED]
 
 
 class CookieError(ValueError):
-    pass
+    def __init__(self, message, field="url"):
+        super().__init__(message)
+        self.field = field
 
 
 # Websites ---------------------------------------------------------------------------------------
@@ -42,13 +44,15 @@ class CookieError(ValueError):
 def save_website(organisation, *, actor, url, sitemap_url="", page_limit=20, monthly=True,
                  instance=None):  # fmt: skip
     """Add or change a website. Its addresses must be ones the scan may visit."""
-    for address in filter(None, (url, sitemap_url)):
+    for field, address in (("url", url), ("sitemap_url", sitemap_url)):
+        if not address:
+            continue
         try:
             guard.check_url(address)
         except guard.ScanRefused as error:
-            raise CookieError(str(error)) from error
+            raise CookieError(str(error), field=field) from error
     if not 1 <= int(page_limit) <= 200:
-        raise CookieError(_("The page limit is between 1 and 200."))
+        raise CookieError(_("The page limit is between 1 and 200."), field="page_limit")
     with transaction.atomic():
         if (
             scoped(Website, organisation)
@@ -100,8 +104,9 @@ def _website_data(website):
 # Scans ------------------------------------------------------------------------------------------
 
 
-def request_scan(website, *, actor):
-    """Queue a scan of `website` for the worker ("scan now"). One waits at a time."""
+def request_scan(website, *, actor, enqueue=True):
+    """Queue a scan of `website` for the worker ("scan now"). One waits at a time. Without
+    `enqueue` the caller runs it itself (the command line), so the worker never does too."""
     from waarborg.cookies.tasks import run_scan
 
     try:
@@ -122,7 +127,8 @@ def request_scan(website, *, actor):
             obj=scan,
             new={"website": website.url},
         )
-        transaction.on_commit(lambda: run_scan.enqueue(scan.pk))
+        if enqueue:
+            transaction.on_commit(lambda: run_scan.enqueue(scan.pk))
     return scan
 
 
@@ -170,6 +176,9 @@ def carry_out_scan(scan_id):
     except Exception as error:  # noqa: BLE001 (recorded on the scan, shown to staff)
         log.warning("cookie scan %s failed: %s", scan.pk, error)
         return _fail(scan, "browser", str(error).splitlines()[0] if str(error) else "")
+    first = [visit for visit in result.pages if visit.visit == "first"]
+    if first and all(visit.status is None for visit in first):
+        return _fail(scan, "unreachable", first[0].error)
     return record_result(scan, result)
 
 

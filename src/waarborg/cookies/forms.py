@@ -20,11 +20,17 @@ class WebsiteForm(forms.ModelForm):
             "sitemap_url": _("Optional: the pages listed there are visited too."),
         }
 
-    def clean_page_limit(self):
-        value = self.cleaned_data["page_limit"]
-        if not 1 <= value <= 200:
-            raise forms.ValidationError(_("The page limit is between 1 and 200."))
-        return value
+    page_limit = forms.IntegerField(
+        label=_("page limit"),
+        initial=20,
+        help_text=_("At most this many pages per pass (1 to 200)."),
+        error_messages={
+            "min_value": _("The page limit is between 1 and 200."),
+            "max_value": _("The page limit is between 1 and 200."),
+        },
+        min_value=1,
+        max_value=200,
+    )
 
 
 class OverrideForm(forms.ModelForm):

@@ -36,7 +36,14 @@ def check_url(url):
     if parts.username or parts.password:
         raise ScanRefused(_("Give the address without a user name or password."))
     if not host_allowed(parts.hostname):
+        host = parts.hostname.strip("[]").rstrip(".").lower()
+        if not _addresses(host) and not any(host == r for r in _rule_names()):
+            raise ScanRefused(_("The host name of this address cannot be found."))
         raise refused()
+
+
+def _rule_names():
+    return [r for r in getattr(settings, "SCAN_HOSTS", []) if isinstance(r, str)]
 
 
 def host_allowed(host, rules=None):

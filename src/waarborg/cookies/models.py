@@ -82,7 +82,7 @@ class Scan(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.website} {self.created_at:%Y-%m-%d}"
+        return str(self.website)
 
 
 class ScanPage(models.Model):

@@ -51,11 +51,13 @@ def rows(organisation, scans, language):
     with translation.override(language):
         for (kind, name), observation in found.items():
             override = overrides.get(name)
+            # The same facts in every language: the organisation's own purpose, else the
+            # category's sentence with the platform the database names.
             purpose = translated(override.purpose, language) if override else ""
-            if not purpose and language == "en" and observation.description:
-                purpose = observation.description
             if not purpose:
                 purpose = str(PURPOSES[observation.category])
+                if observation.platform and observation.platform != "Waarborg":
+                    purpose = f"{purpose} ({observation.platform})"
             if not observation.third_party:
                 party = organisation.name
             else:

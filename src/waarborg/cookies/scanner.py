@@ -62,6 +62,17 @@ class SiteResult:
     started: float = 0.0
 
 
+def same_origin(url, start):
+    """Whether `url` is on the website itself: its scheme, host (www. or not) and port."""
+    a, b = urlsplit(url), urlsplit(start)
+    return (
+        a.scheme == b.scheme
+        and same_site(a.hostname, b.hostname or "")
+        and (a.port or {"http": 80, "https": 443}.get(a.scheme))
+        == (b.port or {"http": 80, "https": 443}.get(b.scheme))
+    )
+
+
 def same_site(host, site_host):
     """Whether `host` belongs to the website (its own host, a subdomain, or www. around it)."""
     host = (host or "").lstrip(".").lower()
@@ -113,12 +124,11 @@ async def _scan(url, sitemap, limit, allowed, own_hosts, quiet, events, stopping
     from playwright.async_api import async_playwright
 
     result = SiteResult(started=time.time())
-    site_host = urlsplit(url).hostname or ""
     limit = max(1, min(int(limit), 200))
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            visitor = _Visitor(browser, site_host, allowed, own_hosts, quiet, stopping)
+            visitor = _Visitor(browser, url, allowed, own_hosts, quiet, stopping)
             urls = [_clean(url)]
             if sitemap:
                 urls += [u for u in await visitor.sitemap(sitemap) if u not in urls]
@@ -151,9 +161,10 @@ def _clean(url):
 
 
 class _Visitor:
-    def __init__(self, browser, site_host, allowed, own_hosts, quiet, stopping):
+    def __init__(self, browser, start, allowed, own_hosts, quiet, stopping):
         self.browser = browser
-        self.site_host = site_host
+        self.start = start
+        self.site_host = urlsplit(start).hostname or ""
         self.allowed = allowed
         self.own_hosts = {h.lower() for h in own_hosts}
         self.quiet = tuple(quiet)
@@ -201,7 +212,7 @@ class _Visitor:
         for element in root.iter():
             if element.tag.endswith("loc") and element.text:
                 candidate = _clean(element.text.strip())
-                if same_site(urlsplit(candidate).hostname, self.site_host):
+                if same_origin(candidate, self.start):
                     found.append(candidate)
         return found
 
@@ -301,7 +312,7 @@ class _Visitor:
             suffix = os.path.splitext(parts.path)[1].lower()
             if (
                 parts.scheme in ("http", "https")
-                and same_site(parts.hostname, self.site_host)
+                and same_origin(href, self.start)
                 and suffix in PAGE_EXTENSIONS
                 and href not in links
             ):

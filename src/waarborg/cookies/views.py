@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from waarborg.checks import engine
-from waarborg.checks.findings import findings_for
+from waarborg.checks.findings import context_for, dismissals_of
+from waarborg.checks.rules.cookies import SCAN_RULES as COOKIE_RULES
 from waarborg.cookies import actions, report
 from waarborg.cookies.forms import OverrideForm, SettingsForm, WebsiteForm
 from waarborg.cookies.models import CookieOverride, Pass, Scan, StoreKind, Website
@@ -19,6 +20,7 @@ from waarborg.core.models import Role
 ERRORS = {
     "refused": gettext_lazy("The address may not be scanned."),
     "browser": gettext_lazy("The browser could not open the website."),
+    "unreachable": gettext_lazy("The website could not be reached: no page answered."),
 }
 
 
@@ -58,7 +60,7 @@ def _website_form(request, website):
                 request.organisation, actor=request.user, instance=website, **form.cleaned_data
             )
         except actions.CookieError as error:
-            form.add_error("url", str(error))
+            form.add_error(error.field, str(error))
         else:
             messages.success(request, _("The website is saved."))
             return redirect("cookies:website", pk=saved.pk)
@@ -111,9 +113,7 @@ def scan(request, pk):
         .order_by("-created_at")
         .first()
     )
-    findings = [
-        f for f in findings_for(organisation) if f.kind == "cookies" and f.key == str(scan.pk)
-    ]
+    findings = _findings_of(organisation, scan)
     return render(
         request,
         "cookies/scan.html",
@@ -133,6 +133,16 @@ def scan(request, pk):
             "form": OverrideForm(),
         },
     )
+
+
+def _findings_of(organisation, scan):
+    """The cookie rules over this scan's own evidence (an older scan keeps its findings)."""
+    if scan.status != Scan.Status.DONE:
+        return []
+    context = context_for(organisation)
+    context.operations.cookie_scans = report.scan_facts([scan])
+    rules = [engine.REGISTRY[rule_id] for rule_id in COOKIE_RULES]
+    return engine.run(context, rules, dismissals_of(organisation))
 
 
 @role_required(Role.VIEWER)

@@ -64,6 +64,7 @@ class Statement:
     processor_for_clients: bool
     retention_rows: list = field(default_factory=list)
     cookie_rows: list = field(default_factory=list)
+    cookies_need_consent: bool = False  # the scan found cookies beyond the strictly necessary
 
 
 class Labels:
@@ -253,6 +254,9 @@ def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass 
             }
             for row in snapshot.get("cookies", [])
         ],
+        cookies_need_consent=any(
+            row["category"] != "necessary" for row in snapshot.get("cookies", [])
+        ),
     )
 
 

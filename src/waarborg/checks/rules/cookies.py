@@ -11,6 +11,19 @@ CATEGORY_NAMES = {
     "analytics": gettext_lazy("analytics"),
     "marketing": gettext_lazy("marketing"),
 }
+# The rules read from a scan's evidence (the scan's own page shows them for that scan).
+SCAN_RULES = (
+    "cookies.set_before_choice",
+    "cookies.category_not_asked",
+    "cookies.third_party_not_named",
+    "cookies.unknown",
+)
+
+
+def platform_of(item):
+    from waarborg.cookies.report import CATEGORY_LABELS
+
+    return item["platform"] or str(CATEGORY_LABELS.get(item["category"], item["category"]))
 
 
 def _scans(context):
@@ -41,7 +54,7 @@ def set_before_choice(context):
                 _("%(name)s (%(platform)s) is set %(when)s on %(website)s.")
                 % {
                     "name": item["name"],
-                    "platform": item["platform"] or item["category"],
+                    "platform": platform_of(item),
                     "when": when,
                     "website": scan["website"],
                 },

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from waarborg.checks.rules.cookies import platform_of
 from waarborg.cookies import actions, report
 from waarborg.cookies.models import Scan, Website
 from waarborg.core.access import scoped
@@ -33,14 +34,18 @@ class Command(BaseCommand):
                 sys.exit(1)
             for website in websites:
                 try:
-                    queued = actions.request_scan(website, actor=None)
+                    queued = actions.request_scan(website, actor=None, enqueue=False)
                 except actions.CookieError as error:
                     self.stderr.write(f"{website.url}: {error}")
                     failed = True
                     continue
                 scan = actions.carry_out_scan(queued.pk)
                 if scan.status != Scan.Status.DONE:
-                    self.stderr.write(f"{website.url}: {scan.error_detail or scan.error}")
+                    from waarborg.cookies.views import ERRORS
+
+                    reason = str(ERRORS.get(scan.error, scan.error))
+                    detail = f" ({scan.error_detail})" if scan.error_detail else ""
+                    self.stderr.write(f"{website.url}: {reason}{detail}")
                     failed = True
                     continue
                 facts = report.scan_facts([scan])[0]
@@ -59,7 +64,7 @@ class Command(BaseCommand):
                         + _("%(name)s (%(platform)s) is set %(when)s on %(website)s.")
                         % {
                             "name": item["name"],
-                            "platform": item["platform"] or item["category"],
+                            "platform": platform_of(item),
                             "when": report.before_choice_label(item["passes"]),
                             "website": website.url,
                         }
