@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "waarborg.requests",
     "waarborg.checks",
     "waarborg.cookies",
+    "waarborg.catalogue",
     "waarborg.dpia",
     "waarborg.api",
     "waarborg.center",

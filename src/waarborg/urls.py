@@ -15,6 +15,7 @@ urlpatterns = [
     path("statement/", include("waarborg.notices.urls")),
     path("checks/", include("waarborg.checks.urls")),
     path("cookies/", include("waarborg.cookies.urls")),
+    path("catalogue/", include("waarborg.catalogue.urls")),
     path("dpia/", include("waarborg.dpia.urls")),
     path("jobs/", include("waarborg.jobs.urls")),
     path("c/", include("waarborg.center.urls")),

@@ -11,6 +11,7 @@ LABELS = {
     "api.key_add": _("API key added"),
     "api.key_revoke": _("API key revoked"),
     "audit.prune": _("Old audit entries removed"),
+    "catalogue.confirm": _("Catalogue entry checked"),
     "checks.finding.dismissed": _("Finding dismissed"),
     "checks.finding.restored": _("Finding restored"),
     "consent.import": _("Consent list imported"),
