@@ -129,7 +129,7 @@ def test_a_large_register_file_is_imported_by_the_worker(
     text = export_register(organisation).replace("duration: P5M", "duration: P6M")
     client = client_for(owner)
     preview = client.post(reverse("register:import"), {"text": text})
-    assert "update retention_rules/telephony-5m: duration" in preview.content.decode()
+    assert "wijzigen retention_rules/telephony-5m: duration" in preview.content.decode()
     response = client.post(reverse("register:import"), {"text": text, "confirm": "1"})
     run = ImportRun.objects.get()
     assert response.url == reverse("jobs:import", args=[run.pk])
