@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "waarborg.requests",
     "waarborg.checks",
     "waarborg.cookies",
+    "waarborg.breaches",
     "waarborg.api",
     "waarborg.center",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("statement/", include("waarborg.notices.urls")),
     path("checks/", include("waarborg.checks.urls")),
     path("cookies/", include("waarborg.cookies.urls")),
+    path("breaches/", include("waarborg.breaches.urls")),
     path("jobs/", include("waarborg.jobs.urls")),
     path("c/", include("waarborg.center.urls")),
     # The dashboard (`core:dashboard`) is the to-do list of the checks; core names no domain app.
