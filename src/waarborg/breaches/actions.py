@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -546,12 +546,12 @@ def send_reminders(now=None):
 
     now = now or timezone.now()
     sent = 0
-    open_breaches = Breach.objects.exclude(risk_decision=RiskDecision.UNLIKELY).filter(
-        aware_at__gt=now - NOTIFY_WITHIN,
-        aware_at__lte=now - timedelta(hours=24),
+    due = (
+        Breach.objects.exclude(risk_decision=RiskDecision.UNLIKELY)
+        .exclude(notifications__submitted_at__isnull=False)
+        .filter(aware_at__gt=now - NOTIFY_WITHIN, aware_at__lte=now - timedelta(hours=24))
     )
-    open_breaches = open_breaches.exclude(notifications__submitted_at__isnull=False)
-    for breach in open_breaches.select_related("organisation"):
+    for breach in due.select_related("organisation").distinct():
         hours = 48 if now - breach.aware_at >= timedelta(hours=48) else 24
         field = f"reminded_{hours}_at"
         with transaction.atomic():
@@ -613,6 +613,5 @@ def open_breaches(organisation):
         Breach.objects.filter(organisation=organisation)
         .exclude(risk_decision=RiskDecision.UNLIKELY)
         .exclude(notifications__submitted_at__isnull=False)
-        .filter(~Q(pk__in=[]))
         .distinct()
     )

@@ -2,7 +2,7 @@
 its notification to the supervisory authority, the letters to the people and the notices to
 client-controllers when the organisation is their processor."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -247,7 +247,8 @@ class Breach(models.Model):
     def deadline(self):
         """72 hours from awareness, counted through nights, weekends and holidays (Art. 33(1)):
         elapsed time, so a change of daylight-saving time shifts the clock on the wall."""
-        return self.aware_at + NOTIFY_WITHIN
+        # In UTC: adding to a datetime in Europe/Amsterdam would add wall-clock hours.
+        return self.aware_at.astimezone(UTC) + NOTIFY_WITHIN
 
     def notification(self):
         """The first notification sent to the supervisory authority, or None."""
