@@ -108,7 +108,7 @@ def check_moments(view):
 api = WaarborgAPI(
     title="Waarborg API",
     version="1",
-    description="Privacy operations: consent ledger and data subject requests.",
+    description="Privacy operations: consent ledger, data subject requests and data breaches.",
     auth=KeyAuth(),
     docs_url=None,  # the schema is published; no third-party documentation assets are loaded
     urls_namespace="api",
@@ -116,12 +116,14 @@ api = WaarborgAPI(
 
 
 def _mount():
+    from waarborg.breaches.api import router as breaches_router
     from waarborg.consent.api import router as consent_router
     from waarborg.requests.api import router as requests_router
 
     api.add_decorator(check_moments)
     api.add_router("/consent/", consent_router)
     api.add_router("/requests/", requests_router)
+    api.add_router("/breaches/", breaches_router)
 
 
 _mount()

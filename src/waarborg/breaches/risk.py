@@ -81,7 +81,10 @@ def edpb_factors(breach):
         ),
         (
             _("Ease of identification"),
-            breach.get_encrypted_display() if breach.encrypted else unknown,
+            _("encrypted or otherwise unintelligible: %(answer)s")
+            % {"answer": breach.get_encrypted_display()}
+            if breach.encrypted
+            else unknown,
         ),
         (_("Severity of consequences"), breach.consequences or unknown),
         (
