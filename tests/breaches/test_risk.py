@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """The ENISA severity score (SE = DPC x EI + CB) and its bands, on examples of the method's own
 scales, and as a property: more circumstances never lower the band. The score is advice; the
 decisions are separate and need reasons."""
