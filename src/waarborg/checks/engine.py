@@ -39,6 +39,7 @@ AREAS = {
     "marketing": _("Consent and marketing"),
     "cookies": _("Cookies"),
     "requests": _("Requests"),
+    "breaches": _("Data breaches"),
     "security": _("Security"),
     "statement": _("Privacy statement"),
     "reference": _("Reference data"),
