@@ -66,6 +66,7 @@ def test_a_monitoring_system_opens_a_breach(client, key_for, organisation):
         {"aware_at": "2026-10-23T17:00:00"},  # no time zone
         {"aware_at": "0001-01-01T00:00:00Z"},
         {"people_count": -1},
+        {"records_count": 10**12},
         {"confidentiality": False},
         {"activities": ["nope"]},
         {"data_categories": ["no.such.code"]},

@@ -29,8 +29,8 @@ class BreachIn(Schema):
     integrity: bool = False
     availability: bool = False
     encrypted: Literal[tuple(Encryption.values)] = ""
-    people_count: int | None = Field(None, ge=0)
-    records_count: int | None = Field(None, ge=0)
+    people_count: int | None = Field(None, ge=0, le=2_000_000_000)
+    records_count: int | None = Field(None, ge=0, le=2_000_000_000)
     discovered_how: str = Field("", max_length=5_000)
     activities: list[str] = Field(default_factory=list, description="keys of activities")
     systems: list[str] = Field(default_factory=list, description="keys of systems")

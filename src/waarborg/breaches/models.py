@@ -343,6 +343,15 @@ class Letter(models.Model):
         rows = self.recipients.values_list("status").annotate(models.Count("id"))
         return {status: count for status, count in rows}
 
+    def progress(self):
+        """[(label, count)] of its recipients per status, for the breach page."""
+        counts = self.counts()
+        return [
+            (label, counts[value])
+            for value, label in LetterRecipient.Status.choices
+            if counts.get(value)
+        ]
+
 
 class LetterRecipient(models.Model):
     """One person's letter. An address gets one letter per breach, whichever mailing."""
