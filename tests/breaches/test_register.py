@@ -154,3 +154,26 @@ def test_the_dashboard_shows_the_hours_left(client_for, breach, viewer):
         page = client_for(viewer).get("/").content.decode()
     assert 'id="breaches"' in page and 'data-clock="running"' in page
     assert "62" in page
+
+
+def test_a_timeline_file_is_kept_encrypted_and_opened_only_in_the_organisation(
+    client_for, breach, handler, viewer, other_owner, other_organisation
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from waarborg.breaches.models import Note
+
+    secret = b"klantnummer;naam\n1001;Jan de Jong\n"
+    upload = SimpleUploadedFile("lijst.csv", secret, content_type="text/csv")
+    response = client_for(handler).post(
+        f"/breaches/{breach.pk}/notes/", {"text": "De gelekte lijst.", "attachment": upload}
+    )
+    assert response.status_code == 302
+    note = Note.objects.get()
+    assert secret not in bytes(note.attachment_data)
+    path = f"/breaches/{breach.pk}/notes/{note.pk}/file/"
+    download = client_for(viewer).get(path)
+    assert download.content == secret
+    assert download["Content-Disposition"] == 'attachment; filename="lijst.csv"'
+    assert AuditEntry.objects.filter(action="breach.file_open", actor=viewer).count() == 1
+    assert client_for(other_owner).get(path).status_code == 404

@@ -17,6 +17,7 @@ LABELS = {
     "breach.decide": _("Breach decisions recorded"),
     "breach.letters_queued": _("Breach letters queued"),
     "breach.letters_sent": _("Breach letters sent"),
+    "breach.file_open": _("Breach file opened"),
     "breach.note": _("Breach note added"),
     "breach.notification_prepared": _("Breach notification prepared"),
     "breach.notified": _("Breach notification submitted"),

@@ -155,16 +155,35 @@ def add_note(breach, *, actor, text, at=None, attachment=None):
         raise BreachError(_("Write the note."))
     note = Note(breach=breach, at=at or timezone.now(), text=text, author=actor_label(actor))
     if attachment:
-        note.attachment = attachment
+        from waarborg.breaches.models import ATTACHMENT_PURPOSE, MAX_ATTACHMENT
+        from waarborg.core.crypto import encrypt_bytes
+
+        if attachment.size > MAX_ATTACHMENT:
+            raise BreachError(_("The file is too large: at most 20 MB."))
+        note.attachment_name = (attachment.name or "file")[-255:]
+        note.attachment_type = (attachment.content_type or "application/octet-stream")[:100]
+        note.attachment_data = encrypt_bytes(attachment.read(), ATTACHMENT_PURPOSE)
     note.save()
     record_entry(
         breach.organisation,
         actor=actor,
         action="breach.note",
         obj=breach,
-        new={"note": note.pk, "at": note.at, "attachment": note.attachment.name or ""},
+        new={"note": note.pk, "at": note.at, "attachment": note.attachment_name},
     )
     return note
+
+
+@transaction.atomic
+def record_attachment_opened(note, *, actor):
+    """Who opened a timeline file: it may hold the leaked data."""
+    record_entry(
+        note.breach.organisation,
+        actor=actor,
+        action="breach.file_open",
+        obj=note.breach,
+        new={"note": note.pk, "attachment": note.attachment_name},
+    )
 
 
 @transaction.atomic

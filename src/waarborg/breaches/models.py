@@ -269,13 +269,20 @@ class Breach(models.Model):
         return labels
 
 
+ATTACHMENT_PURPOSE = "breaches.attachment"
+MAX_ATTACHMENT = 20 * 1024 * 1024
+
+
 class Note(models.Model):
-    """One entry of a breach's timeline: a note and, optionally, a file."""
+    """One entry of a breach's timeline: a note and, optionally, a file, kept encrypted (it
+    may well hold the leaked data itself)."""
 
     breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="notes")
     at = models.DateTimeField(_("when"))
     text = models.TextField(_("note"))
-    attachment = models.FileField(_("attachment"), upload_to="breaches/%Y/", blank=True)
+    attachment_name = models.CharField(_("attachment"), max_length=255, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment_data = models.BinaryField(null=True, blank=True)
     author = models.CharField(max_length=254)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -284,6 +291,11 @@ class Note(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def attachment_bytes(self):
+        from waarborg.core.crypto import decrypt_bytes
+
+        return decrypt_bytes(bytes(self.attachment_data), ATTACHMENT_PURPOSE)
 
 
 class Notification(models.Model):

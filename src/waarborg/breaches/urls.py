@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.breach_detail, name="detail"),
     path("<int:pk>/edit/", views.breach_edit, name="edit"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/notes/<int:note>/file/", views.attachment, name="attachment"),
     path("<int:pk>/assess/", views.assess, name="assess"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/notifications/", views.prepare, name="prepare"),

@@ -143,6 +143,23 @@ def note_add(request, pk):
     return _done(request, breach, success=_("The note is added."))
 
 
+@role_required(Role.VIEWER)
+def attachment(request, pk, note):
+    """A note's file, decrypted for a member of the organisation; each opening is audited."""
+    from django.shortcuts import get_object_or_404
+
+    breach = _breach(request, pk)
+    item = get_object_or_404(breach.notes.exclude(attachment_name=""), pk=note)
+    actions.record_attachment_opened(item, actor=request.user)
+    response = HttpResponse(item.attachment_bytes(), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{_safe_name(item.attachment_name)}"'
+    return response
+
+
+def _safe_name(name):
+    return "".join(c for c in name if c.isalnum() or c in "._- ")[-100:] or "file"
+
+
 @role_required(Role.HANDLER)
 @require_POST
 def assess(request, pk):
