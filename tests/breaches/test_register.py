@@ -177,3 +177,38 @@ def test_a_timeline_file_is_kept_encrypted_and_opened_only_in_the_organisation(
     assert download["Content-Disposition"] == 'attachment; filename="lijst.csv"'
     assert AuditEntry.objects.filter(action="breach.file_open", actor=viewer).count() == 1
     assert client_for(other_owner).get(path).status_code == 404
+
+
+def test_officer_forms_with_bad_input_say_why_and_change_nothing(
+    client_for, breach, privacy_officer, handler
+):
+    client = client_for(privacy_officer)
+    base = f"/breaches/{breach.pk}/"
+    response = client.post(base + "communication/", {"communication": "exempt", "note": "x"})
+    assert response.status_code == 302
+    assert "grond van de uitzondering" in client.get(base).content.decode().lower()
+    response = client.post(base + "decide/", {"risk_decision": "risk", "risk_reason": ""})
+    assert "Geef de reden" in client.get(base).content.decode()
+    client.post(base + "notifications/", {"kind": "initial"})
+    response = client.post(
+        base + "notifications/1/submitted/", {"submitted_at": "gisteren", "authority_reference": ""}
+    )
+    assert response.status_code == 302
+    breach.refresh_from_db()
+    assert breach.communication == "" and breach.risk_decision == ""
+    assert breach.notifications.get().submitted_at is None
+    assert (
+        client_for(handler)
+        .post(base + "communication/", {"communication": "public", "note": "Op de website."})
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(handler)
+        .post(base + "controllers/", {"controller": "1", "email": "a@b.nl", "language": "nl"})
+        .status_code
+        == 403
+    )
+    assert not AuditEntry.objects.filter(
+        action__in=["breach.communication", "breach.decide", "breach.notified"]
+    ).exists()
