@@ -160,7 +160,12 @@ def test_public_notice_and_exemption_are_recorded_with_their_ground(breach, priv
 
 
 def test_the_processor_notifies_each_affected_client(
-    organisation, handler, privacy_officer, other_organisation, django_capture_on_commit_callbacks
+    organisation,
+    handler,
+    privacy_officer,
+    other_organisation,
+    django_capture_on_commit_callbacks,
+    client_for,
 ):
     client_a = Party.objects.create(
         organisation=organisation,
@@ -224,3 +229,5 @@ def test_the_processor_notifies_each_affected_client(
     assert breach.reference in mail.outbox[0].subject
     assert breach.description in mail.outbox[0].body and "Ontdekt op" in mail.outbox[0].body
     assert "We became aware" in mail.outbox[1].body
+    page = client_for(privacy_officer).get(f"/breaches/{breach.pk}/").content.decode()
+    assert 'id="controllers"' in page and "fg@klant-a.nl" in page and "Klant B" in page
