@@ -231,3 +231,20 @@ def test_the_processor_notifies_each_affected_client(
     assert "We became aware" in mail.outbox[1].body
     page = client_for(privacy_officer).get(f"/breaches/{breach.pk}/").content.decode()
     assert 'id="controllers"' in page and "fg@klant-a.nl" in page and "Klant B" in page
+
+
+def test_an_uploaded_csv_list_is_queued(officer_breach, privacy_officer, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(
+        "adressen.csv", "\ufeffemail,taal\njan@voorbeeld.nl,nl\nann@example.com,en\n".encode()
+    )
+    response = client_for(privacy_officer).post(
+        f"/breaches/{officer_breach.pk}/letters/", {"upload": upload, "per_minute": 60}
+    )
+    assert response.status_code == 302
+    assert dict(LetterRecipient.objects.values_list("email", "language")) == {
+        "jan@voorbeeld.nl": "nl",
+        "ann@example.com": "en",
+    }
+    assert AuditEntry.objects.get(action="breach.letters_queued").new["recipients"] == 2

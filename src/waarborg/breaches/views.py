@@ -293,10 +293,12 @@ def letters(request, pk):
     form = LetterForm(request.POST, request.FILES)
     if not form.is_valid():
         return _done(request, breach, _form_errors(form))
+    from waarborg.core.inputs import InputError, read_upload
+
     text = form.cleaned_data["addresses"]
-    if form.cleaned_data["upload"]:
-        text = form.cleaned_data["upload"].read().decode("utf-8-sig", errors="replace")
     try:
+        if form.cleaned_data["upload"]:
+            text = read_upload(form.cleaned_data["upload"])
         recipients = parse_recipients(text, breach.organisation.default_language)
         letter = actions.send_letters(
             breach,
@@ -307,7 +309,7 @@ def letters(request, pk):
     except PublishError as error:
         problems = "; ".join(str(p.message) for p in error.problems)
         return _done(request, breach, f"{error.message} {problems}".strip())
-    except actions.BreachError as error:
+    except (actions.BreachError, InputError) as error:
         return _done(request, breach, error)
     if letter is None:
         return _done(request, breach, success=_("Every address has had the letter already."))
