@@ -246,6 +246,7 @@ def cmd_worker(args):
     from django.db import connections
 
     from waarborg.audit.tasks import schedule_witness
+    from waarborg.breaches.tasks import schedule_reminders
     from waarborg.checks.tasks import schedule_nightly as schedule_checks
     from waarborg.consent.tasks import schedule_pruning, schedule_sealing
     from waarborg.cookies.tasks import schedule_monthly as schedule_scans
@@ -259,7 +260,7 @@ def cmd_worker(args):
     # 08:00; consent events not yet sealed into their chain by a writer; the daily witness of
     # the chain heads (when WAARBORG_AUDIT_WITNESS is set); the nightly checks and their digest;
     # the deletion of expired consent links at night; the websites whose monthly cookie scan
-    # is due
+    # is due; the reminders of the breaches' 72-hour clock every quarter of an hour
     for schedule in (
         schedule_nightly,
         schedule_daily,
@@ -268,6 +269,7 @@ def cmd_worker(args):
         schedule_checks,
         schedule_pruning,
         schedule_scans,
+        schedule_reminders,
     ):
         retry_locked(schedule, "scheduling the periodic work")
     connections.close_all()

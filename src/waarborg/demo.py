@@ -81,6 +81,7 @@ def build():
     build_requests(firm, owner, users)
     build_website(firm, owner)
     build_dpia(firm, owner)
+    build_breach(firm, owner, users[PEOPLE[1][0]])
     codes = activate_totp(owner, secret=DEMO_TOTP_SECRET)
     return [
         (email, DEMO_PASSWORD, role.label, codes if users[email] == owner else [])
@@ -357,6 +358,84 @@ DEMO_TRACKER = (
     "<script>document.cookie = '_ga=GA1.1.' + Math.floor(Math.random() * 1e9) + "
     "'.1764547200; max-age=63072000; path=/; SameSite=Lax';</script>"
 )
+
+
+def demo_breach_moment(now):
+    """Friday 17:00 (Amsterdam) when that was less than 72 hours ago, so the clock runs on the
+    dashboard; on other days three hours ago."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    local = now.astimezone(ZoneInfo("Europe/Amsterdam"))
+    friday = local.date() - timedelta(days=(local.weekday() - 4) % 7)
+    moment = datetime.combine(friday, time(17), tzinfo=ZoneInfo("Europe/Amsterdam"))
+    if moment <= now and now - moment < timedelta(hours=72):
+        return moment
+    return now - timedelta(hours=3)
+
+
+def build_breach(firm, owner, handler):
+    """A handler records a stolen laptop with the customer administration, not encrypted; the
+    owner (privacy officer) scores it, decides it is a high risk and prepares the notification."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from waarborg.breaches import actions as breach_actions
+    from waarborg.register.models import ProcessingActivity
+
+    activity = ProcessingActivity.objects.get(organisation=firm, key="customer-administration")
+    breach = breach_actions.record_breach(
+        firm,
+        actor=handler,
+        title="Laptop met de klantenadministratie gestolen, niet versleuteld",
+        aware_at=demo_breach_moment(timezone.now()),
+        discovered_how="De monteur meldde de diefstal uit de bus direct bij kantoor.",
+        description=(
+            "Een laptop met een export van de klantenadministratie (namen, adressen, "
+            "telefoonnummers en facturen) is uit een bedrijfsbus gestolen. De schijf was niet "
+            "versleuteld."
+        ),
+        confidentiality=True,
+        integrity=False,
+        availability=False,
+        cause="device",
+        encrypted="no",
+        records_count=1850,
+        people_count=1400,
+        consequences=(
+            "Klanten kunnen oplichting of phishing krijgen met hun eigen gegevens en "
+            "factuurbedragen."
+        ),
+        measures_before="Wachtwoord op het account; geen schijfversleuteling.",
+        measures_taken="Aangifte gedaan; wachtwoorden van het klantportaal ingetrokken.",
+        measures_planned="Alle laptops krijgen BitLocker; exports alleen nog op de server.",
+        advice_to_people="Wees alert op mails en telefoontjes die naar uw factuur verwijzen.",
+        links={
+            "activities": [activity],
+            "systems": list(activity.systems.all()),
+            "data_categories": list(activity.data_categories.all()),
+            "data_subjects": list(activity.data_subjects.all()),
+        },
+    )
+    breach_actions.assess_breach(
+        breach,
+        actor=owner,
+        dpc=2,
+        ei=Decimal("1"),
+        cb_confidentiality=Decimal("0.5"),
+        cb_malicious=Decimal("0.5"),
+    )
+    breach_actions.decide_breach(
+        breach,
+        actor=owner,
+        risk_decision="risk",
+        risk_reason="Niet versleuteld en in handen van een dief: een risico voor de klanten.",
+        high_risk_decision="high",
+        high_risk_reason="Adressen en factuurgegevens maken gerichte oplichting waarschijnlijk.",
+    )
+    breach_actions.prepare_notification(breach, actor=owner)
+    return breach
 
 
 def write_website(folder, banner_url):

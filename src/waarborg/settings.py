@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "waarborg.cookies",
     "waarborg.catalogue",
     "waarborg.dpia",
+    "waarborg.breaches",
     "waarborg.api",
     "waarborg.center",
 ]

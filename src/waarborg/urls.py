@@ -17,6 +17,7 @@ urlpatterns = [
     path("cookies/", include("waarborg.cookies.urls")),
     path("catalogue/", include("waarborg.catalogue.urls")),
     path("dpia/", include("waarborg.dpia.urls")),
+    path("breaches/", include("waarborg.breaches.urls")),
     path("jobs/", include("waarborg.jobs.urls")),
     path("c/", include("waarborg.center.urls")),
     *allauth_urlpatterns,

@@ -133,6 +133,26 @@ def published(snapshot, number=3):
     return SimpleNamespace(number=number, snapshot={"register": copy.deepcopy(snapshot)})
 
 
+def breach(**values):
+    base = {
+        "pk": 3,
+        "reference": "DL-2026-003",
+        "deadline": datetime.datetime(2026, 11, 28, 16, 0, tzinfo=datetime.UTC),
+        "notified_at": None,
+        "risk_decision": "risk",
+        "high_risk_decision": "",
+        "delay_reason": "",
+        "communication": "",
+        "description": "Laptop gestolen.",
+        "consequences": "Kans op oplichting.",
+        "measures_taken": "Wachtwoorden gewijzigd.",
+        "measures_planned": "",
+    }
+    base.update(values)
+    return base
+
+
+NOW = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.UTC)
 DPF_PARTY = {"transfer_mechanism": "eu_us_dpf", "country": "US", "locations": ["US"]}
 MARKETING = {
     "key": "mailing",
@@ -619,6 +639,24 @@ OPERATION_CASES = [
         BASE,
         operations(dpias=[dpia(residual_high=True, decision="change")]),
         operations(dpias=[dpia(residual_high=True, decision="consult"), dpia()]),
+    ),
+    (
+        "breach.not_notified",
+        BASE,
+        operations(now=NOW, breaches=[breach()]),
+        operations(now=NOW, breaches=[breach(notified_at=NOW), breach(pk=4, risk_decision="unlikely"), breach(pk=5, delay_reason="De politie vroeg te wachten."), breach(pk=6, deadline=NOW + datetime.timedelta(hours=5))]),
+    ),
+    (
+        "breach.people_not_informed",
+        BASE,
+        operations(breaches=[breach(high_risk_decision="high", notified_at=NOW)]),
+        operations(breaches=[breach(high_risk_decision="high", communication="exempt"), breach(pk=4, high_risk_decision="not_high")]),
+    ),
+    (
+        "breach.record_incomplete",
+        BASE,
+        operations(breaches=[breach(consequences=" ", measures_taken="")]),
+        operations(breaches=[breach(measures_taken="", measures_planned="Versleuteling.")]),
     ),
     (
         "consent.no_ledger_purpose",

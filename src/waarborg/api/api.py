@@ -110,7 +110,7 @@ api = WaarborgAPI(
     version="1",
     description=(
         "Privacy operations: the register, the published statement, the consent ledger, "
-        "data subject requests and DPIA screening."
+        "data subject requests, DPIA screening and data breaches."
     ),
     auth=KeyAuth(),
     docs_url=None,  # the schema is published; no third-party documentation assets are loaded
@@ -119,6 +119,7 @@ api = WaarborgAPI(
 
 
 def _mount():
+    from waarborg.breaches.api import router as breaches_router
     from waarborg.consent.api import router as consent_router
     from waarborg.dpia.api import router as dpia_router
     from waarborg.notices.api import router as notices_router
@@ -131,6 +132,7 @@ def _mount():
     api.add_router("/dpia/", dpia_router)
     api.add_router("/register/", register_router)
     api.add_router("/statement/", notices_router)
+    api.add_router("/breaches/", breaches_router)
 
 
 _mount()

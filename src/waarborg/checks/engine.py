@@ -40,6 +40,7 @@ AREAS = {
     "cookies": _("Cookies"),
     "dpia": _("DPIA"),
     "requests": _("Requests"),
+    "breaches": _("Data breaches"),
     "security": _("Security"),
     "statement": _("Privacy statement"),
     "reference": _("Reference data"),

@@ -136,9 +136,44 @@ class Operations:
 
         return banner_categories(self.organisation)
 
+    @cached_property
+    def now(self):
+        from django.utils import timezone
+
+        return timezone.now()
+
+    @cached_property
+    def breaches(self):
+        """Every breach with what the breach rules read (see checks/rules/breaches.py)."""
+        from django.db.models import Min
+
+        from waarborg.breaches.models import Breach
+
+        rows = scoped(Breach, self.organisation).annotate(
+            notified_at=Min("notifications__submitted_at")
+        )
+        return [
+            {
+                "pk": breach.pk,
+                "reference": breach.reference,
+                "deadline": breach.deadline,
+                "notified_at": breach.notified_at,
+                "risk_decision": breach.risk_decision,
+                "high_risk_decision": breach.high_risk_decision,
+                "delay_reason": breach.delay_reason,
+                "communication": breach.communication,
+                "description": breach.description,
+                "consequences": breach.consequences,
+                "measures_taken": breach.measures_taken,
+                "measures_planned": breach.measures_planned,
+            }
+            for breach in rows
+        ]
+
     def url(self, kind, key):
         """The page where an operational object is fixed; None for register objects."""
         names = {
+            "breaches": ("breaches:detail", {"pk": key}),
             "requests": ("requests:detail", {"pk": key}),
             "consent": ("consent:purpose_edit", {"key": key}),
             "retention": ("retention:overview", {}),

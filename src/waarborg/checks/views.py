@@ -47,8 +47,22 @@ def todo(request):
             "summary": summary,
             "chart": chart.bars(organisation, today, engine.counts(summary.findings)),
             "today": today,
+            "breaches": _open_breaches(organisation),
         },
     )
+
+
+def _open_breaches(organisation):
+    """Breaches whose 72 hours run or ran out, with the hours left, soonest first."""
+    from waarborg.breaches import clock
+    from waarborg.breaches.actions import open_breaches
+
+    now = timezone.now()
+    rows = list(open_breaches(organisation).order_by("aware_at")[:20])
+    for breach in rows:
+        breach.hours_left = clock.hours_left(breach, now)
+        breach.clock_state = clock.state(breach, now, notification=False)
+    return rows
 
 
 def _urgent_requests(organisation, today):

@@ -2,6 +2,7 @@
 
 from waarborg.checks.rules import (  # noqa: F401
     activities,
+    breaches,
     cookies,
     dpia,
     marketing,
