@@ -128,6 +128,9 @@ def update_breach(breach, *, actor, links=None, **facts):
     """Change the facts, effects and measures of a breach."""
     links = links or {}
     _check_facts(breach.organisation, facts, links)
+    # The stored row, not the caller's object: a ModelForm has already written its input
+    # onto the instance it was given, and the audit entry must show what changed.
+    breach = Breach.objects.select_for_update().get(pk=breach.pk)
     old = {**_values(breach, FACT_FIELDS), **_links(breach)}
     for name, value in facts.items():
         setattr(breach, name, value)
@@ -189,6 +192,7 @@ def record_attachment_opened(note, *, actor):
 @transaction.atomic
 def assess_breach(breach, *, actor, **scores):
     """Record the ENISA scores (advice; see risk.py)."""
+    breach = Breach.objects.select_for_update().get(pk=breach.pk)  # the stored values
     old = _values(breach, ASSESSMENT_FIELDS)
     for name in ASSESSMENT_FIELDS:
         if name in scores:
