@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.breaches.conftest import FACTS, record
+from tests.breaches.conftest import FACTS, FRIDAY_FIVE, record
 from waarborg.audit.models import AuditEntry
 from waarborg.breaches import actions
 from waarborg.breaches.models import Breach
@@ -212,3 +212,17 @@ def test_officer_forms_with_bad_input_say_why_and_change_nothing(
     assert not AuditEntry.objects.filter(
         action__in=["breach.communication", "breach.decide", "breach.notified"]
     ).exists()
+
+
+def test_editing_shows_the_recorded_moment_and_audits_only_changes(client_for, breach, handler):
+    client = client_for(handler)
+    page = client.get(f"/breaches/{breach.pk}/edit/").content.decode()
+    assert 'value="2026-10-23T17:00"' in page  # Amsterdam time, as it was typed
+    data = form_data(title="Laptop gestolen uit de bus")
+    response = client.post(f"/breaches/{breach.pk}/edit/", data)
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="breach.update")
+    assert set(entry.new) == {"title"}
+    assert entry.old["title"] == "Laptop gestolen"
+    breach.refresh_from_db()
+    assert breach.aware_at == FRIDAY_FIVE

@@ -102,3 +102,16 @@ def test_decisions_need_reasons_and_are_audited(breach, privacy_officer):
     entry = AuditEntry.objects.get(action="breach.decide")
     assert entry.new["high_risk_decision"] == "high"
     assert entry.actor == privacy_officer
+
+
+def test_the_score_page_audits_the_old_and_new_values(breach, handler, client_for):
+    actions.assess_breach(breach, actor=handler, dpc=1, ei=D("1"))
+    response = client_for(handler).post(
+        f"/breaches/{breach.pk}/assess/",
+        {"dpc": "2", "ei": "1.00", "cb_confidentiality": "0.50", "cb_integrity": "0.00",
+         "cb_availability": "0.00", "cb_malicious": "0.50"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="breach.assess").order_by("-seq").first()
+    assert entry.old["dpc"] == 1 and entry.new["dpc"] == 2
+    assert entry.new["cb_malicious"] == "0.50"

@@ -3,7 +3,7 @@ notification to the AP and downloads its PDF, in a real browser."""
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 from waarborg.audit.models import AuditEntry
 from waarborg.breaches.models import Breach
 
@@ -12,10 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_from_the_dashboard_to_the_ap_pdf(page, live_server, privacy_officer, organisation):
     base = live_server.url
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", privacy_officer.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
+    sign_in(page, base, privacy_officer)
 
     page.click("nav.mainnav >> text=Datalekken")
     page.click("text=Datalek vastleggen")
