@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "waarborg.checks",
     "waarborg.cookies",
     "waarborg.dpia",
+    "waarborg.processors",
     "waarborg.api",
     "waarborg.center",
 ]
