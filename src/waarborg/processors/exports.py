@@ -89,7 +89,7 @@ def register_headers():
 def register_xlsx(organisation, client, language):
     with translation.override(language):
         return staff_xlsx(
-            register_headers(), register_rows(organisation, client, language), _("Register")
+            register_headers(), register_rows(organisation, client, language), "Art. 30(2)"
         )
 
 
