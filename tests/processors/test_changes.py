@@ -262,3 +262,78 @@ def test_roles(organisation, owner, viewer, handler, client_for):
     )
     assert bad.status_code == 200 and parties[0].instructions.count() == 1
     assert client_for(handler).get("/processors/changes/new/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_agreement_upload_is_private_and_checklist_shows_what_is_missing(
+    organisation, owner, privacy_officer, viewer, client_for, settings, tmp_path
+):
+    import os
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    service, parties = _firm(organisation, owner, clients=1)
+    response = client_for(privacy_officer).post(
+        "/processors/agreements/new/",
+        {
+            "side": "processor",
+            "party": parties[0].pk,
+            "service": service.pk,
+            "sub_processing": "general",
+            "objection_days": 14,
+            "checklist": ["a", "b", "c", "d", "e", "f", "g", "h"],
+            "upload": SimpleUploadedFile("dpa.pdf", b"%PDF-1.4 test"),
+        },
+    )
+    assert response.status_code == 302
+    agreement = Agreement.objects.exclude(document="").get()
+    assert os.stat(agreement.document.path).st_mode & 0o777 == 0o600
+    assert len(agreement.missing()) == 1 and agreement.checklist["warn"] is False
+    assert agreement.checklist["h"] is True
+    assert client_for(viewer).post("/processors/agreements/new/", {}).status_code == 403
+    assert (
+        client_for(viewer).get(f"/processors/agreements/{agreement.pk}/document/").status_code
+        == 200
+    )
+    bad = client_for(privacy_officer).post(
+        "/processors/agreements/new/",
+        {
+            "side": "processor",
+            "party": parties[0].pk,
+            "sub_processing": "general",
+            "objection_days": 14,
+        },
+    )
+    assert bad.status_code == 200 and b"voor een dienst" in bad.content
+
+
+def test_a_change_applies_only_as_the_rule_says():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    effective = datetime.date(2026, 12, 15)
+
+    @given(
+        st.sampled_from(["general", "specific"]),
+        st.sampled_from(["", "objected", "consented"]),
+        st.sampled_from(["", "agreed", "excluded", "ended"]),
+        st.integers(-30, 30),
+    )
+    def check(mode, answer, resolution, offset):
+        today = effective + datetime.timedelta(days=offset)
+        row = ChangeClient(
+            change=SubProcessorChange(effective_on=effective),
+            mode=mode,
+            answer=answer,
+            resolution=resolution,
+        )
+        if today < effective:
+            expected = False
+        elif mode == "specific":
+            expected = answer == "consented" or resolution == "agreed"
+        else:
+            expected = answer != "objected" or resolution == "agreed"
+        assert row.applies(today) == expected
+
+    check()
