@@ -73,3 +73,36 @@ def test_api_reads_only_the_keys_organisation(
     assert _get(client, other_key, "/clients/client-000/instructions").status_code == 404
     assert _get(client, key, "/clients/client-000/instructions").json() == []
     assert _get(client, key, "/changes").json() == []
+
+
+@pytest.mark.django_db
+def test_staff_forms_render_and_a_service_is_saved_with_its_audit_entry(
+    organisation, owner, privacy_officer, client_for
+):
+    from waarborg.audit.models import AuditEntry
+    from waarborg.processors.models import Service
+
+    _service, parties = _firm(organisation, owner, clients=1)
+    officer = client_for(privacy_officer)
+    for path in ("/processors/services/new/", "/processors/settings/", "/processors/changes/new/"):
+        assert officer.get(path).status_code == 200, path
+    response = officer.post(
+        "/processors/services/new/",
+        {
+            "key": "support",
+            "name_0": "Supportdesk",
+            "name_1": "Support desk",
+            "clients": [parties[0].pk],
+        },
+    )
+    assert response.status_code == 302
+    support = Service.objects.get(organisation=organisation, key="support")
+    assert list(support.clients.all()) == parties[0:1]
+    assert AuditEntry.objects.filter(
+        action="processors.service.saved", object_id=str(support.pk)
+    ).exists()
+    again = officer.post("/processors/services/new/", {"key": "support", "name_0": "Dubbel"})
+    assert (
+        again.status_code == 200
+        and "Een andere dienst heeft deze sleutel." in again.content.decode()
+    )
