@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "waarborg.catalogue",
     "waarborg.dpia",
     "waarborg.breaches",
+    "waarborg.processors",
     "waarborg.api",
     "waarborg.center",
 ]

@@ -19,6 +19,8 @@ urlpatterns = [
     path("dpia/", include("waarborg.dpia.urls")),
     path("breaches/", include("waarborg.breaches.urls")),
     path("jobs/", include("waarborg.jobs.urls")),
+    path("processors/", include("waarborg.processors.urls")),
+    path("c/", include("waarborg.processors.public_urls")),
     path("c/", include("waarborg.center.urls")),
     *allauth_urlpatterns,
     path("", include("waarborg.signin.urls")),

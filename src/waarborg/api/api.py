@@ -123,6 +123,7 @@ def _mount():
     from waarborg.consent.api import router as consent_router
     from waarborg.dpia.api import router as dpia_router
     from waarborg.notices.api import router as notices_router
+    from waarborg.processors.api import router as processors_router
     from waarborg.register.api import router as register_router
     from waarborg.requests.api import router as requests_router
 
@@ -133,6 +134,7 @@ def _mount():
     api.add_router("/register/", register_router)
     api.add_router("/statement/", notices_router)
     api.add_router("/breaches/", breaches_router)
+    api.add_router("/processors/", processors_router)
 
 
 _mount()
