@@ -177,3 +177,39 @@ def find_person(organisation, identities, *, actor, sources=None, reason=""):
             new={"sources": len(ids), "hits": len(hits), "reason": str(reason)[:200]},
         )
     return hits
+
+
+def delete_messages(source, refs, *, actor, confirmed_count, reason=""):
+    """Delete a person's messages from a mailbox that allows it (Art. 17 GDPR): moved to the
+    trash folder, then expunged there. `confirmed_count` must be the number of messages the
+    person confirming saw ("delete these N messages"), so a changed list deletes nothing.
+    Returns the evidence (folders, Message-IDs, count), also written to the audit trail."""
+    from waarborg.documents import imap
+
+    refs = sorted(set(refs))
+    if source.kind != Kind.IMAP or not source.write_access:
+        raise DocumentSourceError(_("This mailbox is connected read-only; nothing was deleted."))
+    if not refs or confirmed_count != len(refs):
+        raise DocumentSourceError(_("Confirm the number of messages to delete."))
+    known = set(index.refs_of(source.pk))
+    if not set(refs) <= known:
+        raise DocumentSourceError(_("Only messages found in this mailbox can be deleted."))
+    try:
+        evidence = imap.delete_messages(source, refs)
+    except imap.MailboxError as error:
+        raise DocumentSourceError(str(error)) from None
+    index.forget(source.pk, refs)
+    with transaction.atomic():
+        record_entry(
+            source.organisation,
+            actor=actor,
+            action="documents.delete_messages",
+            obj=source,
+            new={
+                "count": evidence["count"],
+                "not_found": len(evidence["not_found"]),
+                "messages": evidence["deleted"],
+                "reason": str(reason)[:200],
+            },
+        )
+    return evidence

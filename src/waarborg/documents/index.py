@@ -236,6 +236,22 @@ def drop_source(source_id):
             _remove(connection, row_id)
 
 
+def refs_of(source_id):
+    with closing(connect()) as connection:
+        rows = connection.execute("SELECT ref FROM items WHERE source = ?", (source_id,))
+        return [ref for (ref,) in rows]
+
+
+def forget(source_id, refs):
+    with closing(connect()) as connection, connection:
+        for ref in refs:
+            row = connection.execute(
+                "SELECT id FROM items WHERE source = ? AND ref = ?", (source_id, ref)
+            ).fetchone()
+            if row:
+                _remove(connection, row[0])
+
+
 def status(source_id):
     with closing(connect()) as connection:
         total, failed = connection.execute(
