@@ -156,3 +156,10 @@ def test_disconnect_drops_the_index(source, organisation, owner):
     actions.index_source(source, actor=owner)
     actions.disconnect_source(source, actor=owner)
     assert index.status(source.pk) == {"items": 0, "failed": 0}
+
+
+def test_worker_task_indexes_the_source(source):
+    from waarborg.documents.tasks import index_document_source
+
+    assert index_document_source.call(source.pk) == {"read": 7, "removed": 0, "failed": 0}
+    assert index_document_source.call(source.pk)["read"] == 0
