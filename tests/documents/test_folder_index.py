@@ -163,3 +163,13 @@ def test_worker_task_indexes_the_source(source):
 
     assert index_document_source.call(source.pk) == {"read": 7, "removed": 0, "failed": 0}
     assert index_document_source.call(source.pk)["read"] == 0
+
+
+def test_source_index_command(source, organisation):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("source_index", "--org", organisation.slug, "--system", "gedeeld", stdout=out)
+    assert "7 read, 0 unchanged, 0 removed, 0 unreadable" in out.getvalue()
