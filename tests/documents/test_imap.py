@@ -92,7 +92,7 @@ def test_connect_stores_the_password_encrypted(mailbox):
 def test_wrong_password_or_no_tls_certificate_connects_nothing(
     server, organisation, owner, system, settings
 ):
-    with pytest.raises(DocumentSourceError, match="Cannot connect"):
+    with pytest.raises(DocumentSourceError, match="Kan geen verbinding"):
         actions.connect_mailbox(
             organisation,
             system,
@@ -104,7 +104,7 @@ def test_wrong_password_or_no_tls_certificate_connects_nothing(
             password="wrong",
         )
     settings.IMAP_CAFILE = ""  # the self-signed certificate is not trusted: refused
-    with pytest.raises(DocumentSourceError, match="Cannot connect"):
+    with pytest.raises(DocumentSourceError, match="Kan geen verbinding"):
         actions.connect_mailbox(
             organisation,
             system,
@@ -160,7 +160,7 @@ def test_incremental_and_deletion_noticed(mailbox, owner, server):
 def test_read_only_mailbox_deletes_nothing(mailbox, owner, organisation, server):
     actions.index_source(mailbox, actor=owner)
     hits = actions.find_person(organisation, {"email": "jan@devries.example"}, actor=owner)
-    with pytest.raises(DocumentSourceError, match="read-only"):
+    with pytest.raises(DocumentSourceError, match="alleen-lezen"):
         actions.delete_messages(
             mailbox, [h.ref for h in hits], actor=owner, confirmed_count=len(hits)
         )
@@ -175,7 +175,7 @@ def test_delete_after_confirmation_moves_to_trash_and_expunges(
     actions.index_source(mailbox, actor=owner)
     hits = actions.find_person(organisation, {"email": "jan@devries.example"}, actor=owner)
     refs = [hit.ref for hit in hits]
-    with pytest.raises(DocumentSourceError, match="Confirm"):
+    with pytest.raises(DocumentSourceError, match="Bevestig het aantal"):
         actions.delete_messages(mailbox, refs, actor=owner, confirmed_count=len(refs) - 1)
     assert len(server.uids(USER)) == 3
     evidence = actions.delete_messages(mailbox, refs, actor=owner, confirmed_count=len(refs))
