@@ -15,6 +15,7 @@ os.environ.pop("WAARBORG_DATABASE_URL", None)
 # both rules back on).
 os.environ["WAARBORG_SOURCE_SQLITE_DIRS"] = tempfile.gettempdir()
 os.environ["WAARBORG_SOURCE_SAME_CLUSTER"] = "1"
+os.environ["WAARBORG_DOCUMENT_DIRS"] = tempfile.gettempdir()
 
 from waarborg import config  # noqa: E402
 from waarborg.settings import *  # noqa: E402, F403

@@ -388,6 +388,7 @@ GROUPS = {
         "check": "Check an annotation against the live database (tables, reach, indexes).",
         "connect": "Connect a system of the register to its database with an annotation.",
         "find": "Find a person's rows in a system's database (read-only), as JSON.",
+        "index": "Index a system's mail and document sources (only new and changed items).",
         "erase": "Erase a person's data in a system's database (dry run unless --commit).",
         "rectify": "Set corrected values on a person's rows.",
         "restrict": "Restrict a person's rows (flag column or restriction record).",

@@ -253,6 +253,19 @@ def source_sqlite_dirs(environ=os.environ):
     return folders
 
 
+def document_dirs(environ=os.environ):
+    """Folders that may be document sources, with everything below them
+    (WAARBORG_DOCUMENT_DIRS): none unless the operator names them."""
+    name = "WAARBORG_DOCUMENT_DIRS"
+    folders = []
+    for item in _list(name, environ):
+        path = Path(item).expanduser()
+        if not path.is_absolute():
+            _fail(name, item, "use absolute paths of folders, comma-separated")
+        folders.append(path)
+    return folders
+
+
 def source_hosts(environ=os.environ):
     """Hosts a network source may be on (WAARBORG_SOURCE_HOSTS): names (db.example.nl),
     domains (*.example.nl), addresses and networks (10.0.0.5, 10.1.0.0/16). Empty: any host."""

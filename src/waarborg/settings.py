@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "waarborg.register",
     "waarborg.notices",
     "waarborg.sources",
+    "waarborg.documents",
     "waarborg.retention",
     "waarborg.consent",
     "waarborg.requests",
@@ -139,6 +140,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # whether a source may be on the PostgreSQL cluster of Waarborg's own database.
 SOURCE_SQLITE_DIRS = config.source_sqlite_dirs()
 SOURCE_HOSTS = config.source_hosts()
+# Folders whose files may be document sources (documents/guard.py).
+DOCUMENT_DIRS = config.document_dirs()
+# Certificates an IMAP server's is checked against besides the system's (a private CA).
+IMAP_CAFILE = os.environ.get("WAARBORG_IMAP_CAFILE", "")
 SOURCE_SAME_CLUSTER = config.boolean("WAARBORG_SOURCE_SAME_CLUSTER")
 # Hosts the cookie scan may visit besides public addresses (cookies/guard.py).
 SCAN_HOSTS = config.scan_hosts()

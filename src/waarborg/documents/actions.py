@@ -1,0 +1,215 @@
+"""Connecting mailboxes and document folders, indexing them, and finding a person in them.
+
+Every function that touches personal data writes an audit entry with counts, never the data.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from waarborg.audit.actions import record_entry
+from waarborg.core.crypto import encrypt_text
+from waarborg.documents import folders, guard, index, matching
+from waarborg.documents.models import PASSWORD_PURPOSE, DocumentSource, Kind
+from waarborg.sources.actions import clean_identities
+
+
+class DocumentSourceError(Exception):
+    pass
+
+
+def connect_folder(organisation, system, *, actor, name, path, include="", exclude=""):
+    """Connect a folder of documents (checked against WAARBORG_DOCUMENT_DIRS) to a system."""
+    try:
+        real = guard.allowed_folder(path)
+    except guard.FolderRefused as error:
+        raise DocumentSourceError(str(error)) from None
+    with transaction.atomic():
+        source = DocumentSource.objects.create(
+            organisation=organisation,
+            system=system,
+            kind=Kind.FOLDER,
+            name=name,
+            path=real,
+            include=include,
+            exclude=exclude,
+        )
+        record_entry(
+            organisation,
+            actor=actor,
+            action="documents.connect",
+            obj=source,
+            new={"kind": source.kind, "folder": real},
+        )
+    return source
+
+
+def connect_mailbox(
+    organisation,
+    system,
+    *,
+    actor,
+    name,
+    host,
+    port,
+    username,
+    password,
+    mail_folders=(),
+    write_access=False,
+    trash_folder="Trash",
+):
+    """Connect an IMAP mailbox (TLS; the password stored encrypted) after a test log-in."""
+    from waarborg.documents import imap
+
+    imap.test_login(host, port, username, password)
+    with transaction.atomic():
+        source = DocumentSource.objects.create(
+            organisation=organisation,
+            system=system,
+            kind=Kind.IMAP,
+            name=name,
+            host=host,
+            port=port,
+            username=username,
+            password_encrypted=encrypt_text(password, PASSWORD_PURPOSE),
+            mail_folders=list(mail_folders),
+            write_access=write_access,
+            trash_folder=trash_folder,
+        )
+        record_entry(
+            organisation,
+            actor=actor,
+            action="documents.connect",
+            obj=source,
+            new={
+                "kind": source.kind,
+                "server": f"{host}:{port}",
+                "user": username,
+                "write_access": write_access,
+            },
+        )
+    return source
+
+
+def test_source(source):
+    """None when the source can be read, else the one message why not."""
+    try:
+        if source.kind == Kind.FOLDER:
+            guard.allowed_folder(source.path)
+        else:
+            from waarborg.documents import imap
+
+            imap.test_login(source.host, source.port, source.username, source.password)
+    except (guard.FolderRefused, DocumentSourceError) as error:
+        return str(error)
+    return None
+
+
+def disconnect_source(source, *, actor):
+    with transaction.atomic():
+        record_entry(
+            source.organisation,
+            actor=actor,
+            action="documents.disconnect",
+            obj=source,
+            old={"kind": source.kind, "name": source.name},
+        )
+        index.drop_source(source.pk)
+        source.delete()
+
+
+def _parts(source):
+    if source.kind == Kind.FOLDER:
+        return folders.listing(source), folders.loader(source)
+    from waarborg.documents import imap
+
+    return imap.listing(source), imap.loader(source)
+
+
+def index_source(source, *, actor=None, on_batch=None):
+    """Bring the source's index up to date (new and changed items read, deletions removed)."""
+    try:
+        listing, load = _parts(source)
+        run = index.update(source.pk, listing, load, on_batch=on_batch)
+    except (guard.FolderRefused, DocumentSourceError) as error:
+        source.last_error = str(error)
+        source.save(update_fields=["last_error"])
+        raise DocumentSourceError(str(error)) from None
+    counts = {
+        "listed": run.listed,
+        "read": run.read,
+        "unchanged": run.unchanged,
+        "removed": run.removed,
+        "failed": run.failed,
+    }
+    with transaction.atomic():
+        source.indexed_at = timezone.now()
+        source.index_counts = counts
+        source.last_error = ""
+        source.save(update_fields=["indexed_at", "index_counts", "last_error"])
+        record_entry(
+            source.organisation, actor=actor, action="documents.index", obj=source, new=counts
+        )
+    return run
+
+
+def person_identities(identities):
+    cleaned = clean_identities(identities)
+    return {name: values for name, values in cleaned.items() if values}
+
+
+def find_person(organisation, identities, *, actor, sources=None, reason=""):
+    """The hits of a person in the organisation's mail and document sources (Art. 15 GDPR),
+    audited with counts only. `sources` narrows to some of them (of this organisation only)."""
+    identities = person_identities(identities)
+    if not identities:
+        raise DocumentSourceError(_("Give at least one identity to look for"))
+    own = DocumentSource.objects.filter(organisation=organisation)
+    if sources is not None:
+        own = own.filter(pk__in=[s.pk for s in sources])
+    ids = list(own.values_list("pk", flat=True))
+    hits = matching.find(ids, identities)
+    with transaction.atomic():
+        record_entry(
+            organisation,
+            actor=actor,
+            action="documents.find",
+            new={"sources": len(ids), "hits": len(hits), "reason": str(reason)[:200]},
+        )
+    return hits
+
+
+def delete_messages(source, refs, *, actor, confirmed_count, reason=""):
+    """Delete a person's messages from a mailbox that allows it (Art. 17 GDPR): moved to the
+    trash folder, then expunged there. `confirmed_count` must be the number of messages the
+    person confirming saw ("delete these N messages"), so a changed list deletes nothing.
+    Returns the evidence (folders, Message-IDs, count), also written to the audit trail."""
+    from waarborg.documents import imap
+
+    refs = sorted(set(refs))
+    if source.kind != Kind.IMAP or not source.write_access:
+        raise DocumentSourceError(_("This mailbox is connected read-only; nothing was deleted."))
+    if not refs or confirmed_count != len(refs):
+        raise DocumentSourceError(_("Confirm the number of messages to delete."))
+    known = set(index.refs_of(source.pk))
+    if not set(refs) <= known:
+        raise DocumentSourceError(_("Only messages found in this mailbox can be deleted."))
+    try:
+        evidence = imap.delete_messages(source, refs)
+    except imap.MailboxError as error:
+        raise DocumentSourceError(str(error)) from None
+    index.forget(source.pk, refs)
+    with transaction.atomic():
+        record_entry(
+            source.organisation,
+            actor=actor,
+            action="documents.delete_messages",
+            obj=source,
+            new={
+                "count": evidence["count"],
+                "not_found": len(evidence["not_found"]),
+                "messages": evidence["deleted"],
+                "reason": str(reason)[:200],
+            },
+        )
+    return evidence

@@ -1,0 +1,177 @@
+"""Text from the files and messages a document source holds: PDF (pypdf), DOCX (python-docx),
+XLSX (openpyxl), CSV and TXT, EML and MBOX (the standard library), with the text of attachments.
+
+Each function returns plain text; a file that cannot be read raises ExtractionError, which the
+index records for the file so it is not read again until it changes.
+"""
+
+import csv
+import email
+import email.policy
+import io
+import mailbox
+from email.utils import getaddresses
+from pathlib import PurePath
+
+MAX_BYTES = 50 * 1024 * 1024
+SUFFIXES = {".pdf", ".docx", ".xlsx", ".csv", ".txt", ".eml", ".mbox"}
+
+
+class ExtractionError(Exception):
+    pass
+
+
+def decode(data):
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def pdf_text(data):
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def docx_text(data):
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append("\t".join(cell.text for cell in row.cells))
+    return "\n".join(parts)
+
+
+def xlsx_text(data):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    parts = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            cells = [str(value) for value in row if value is not None]
+            if cells:
+                parts.append("\t".join(cells))
+    book.close()
+    return "\n".join(parts)
+
+
+def csv_text(data):
+    text = decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        return text
+    return "\n".join("\t".join(row) for row in csv.reader(io.StringIO(text), dialect))
+
+
+def message_fields(message):
+    """Headers of a message that identify it and its people (for the hit list and matching)."""
+    addresses = getaddresses(
+        [str(message.get(name, "")) for name in ("From", "To", "Cc", "Bcc", "Reply-To")]
+    )
+    return {
+        "subject": str(message.get("Subject", "")),
+        "from": str(message.get("From", "")),
+        "to": str(message.get("To", "")),
+        "date": str(message.get("Date", "")),
+        "message_id": str(message.get("Message-ID", "")).strip(),
+        "addresses": sorted({address.lower() for _, address in addresses if "@" in address}),
+    }
+
+
+def message_text(message):
+    """Headers, body and the text of attachments of one email.message.EmailMessage."""
+    fields = message_fields(message)
+    parts = [
+        f"From: {fields['from']}",
+        f"To: {fields['to']}",
+        f"Cc: {message.get('Cc', '')}",
+        f"Subject: {fields['subject']}",
+    ]
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        filename = part.get_filename()
+        payload = part.get_payload(decode=True) or b""
+        if filename:
+            try:
+                parts.append(f"[{filename}]\n" + file_text(filename, payload))
+            except ExtractionError:
+                parts.append(f"[{filename}]")
+        elif part.get_content_type() == "text/plain":
+            parts.append(decode(payload))
+        elif part.get_content_type() == "text/html":
+            parts.append(_html_text(decode(payload)))
+    return "\n".join(parts)
+
+
+def _html_text(html):
+    import lxml.html
+
+    try:
+        return lxml.html.fromstring(html).text_content()
+    except Exception:  # noqa: BLE001 - an unreadable part is not a reason to skip the message
+        return html
+
+
+def parse_message(data):
+    return email.message_from_bytes(data, policy=email.policy.default)
+
+
+def eml_text(data):
+    return message_text(parse_message(data))
+
+
+def mbox_text(path):
+    box = mailbox.mbox(path, create=False)
+    try:
+        return "\n\n".join(
+            message_text(parse_message(message.as_bytes())) for message in box.itervalues()
+        )
+    finally:
+        box.close()
+
+
+READERS = {
+    ".pdf": pdf_text,
+    ".docx": docx_text,
+    ".xlsx": xlsx_text,
+    ".csv": csv_text,
+    ".txt": decode,
+    ".eml": eml_text,
+}
+
+
+def file_text(name, data):
+    """The text of a file given its name (for the kind) and its bytes."""
+    suffix = PurePath(name).suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise ExtractionError(f"unsupported file type {suffix or name}")
+    if len(data) > MAX_BYTES:
+        raise ExtractionError("file too large")
+    try:
+        return reader(data)
+    except ExtractionError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any parser failure means "cannot read"
+        raise ExtractionError(f"{type(error).__name__}: {error}") from error
+
+
+def path_text(path):
+    path = PurePath(path)
+    if path.suffix.lower() == ".mbox":
+        try:
+            return mbox_text(str(path))
+        except Exception as error:  # noqa: BLE001
+            raise ExtractionError(f"{type(error).__name__}: {error}") from error
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_BYTES + 1)
+    return file_text(path.name, data)

@@ -1,0 +1,203 @@
+"""An IMAP mailbox as a source, over TLS only (port 993, implicit TLS; certificates checked).
+
+Read-only unless the source allows writing: folders are opened with EXAMINE and messages
+fetched with BODY.PEEK, so not even the \\Seen flag changes. A message is known by its folder,
+the folder's UIDVALIDITY and its UID; IMAP messages never change, so a ref once indexed is not
+read again, and a ref no longer listed was deleted or moved.
+"""
+
+import contextlib
+import imaplib
+import logging
+import ssl
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from waarborg.documents import extract
+from waarborg.documents.index import Item
+
+log = logging.getLogger("waarborg.documents")
+TIMEOUT = 30
+
+
+class MailboxError(Exception):
+    pass
+
+
+def failed(error):
+    log.warning("IMAP connection failed: %s", str(error)[:300])
+    # one message for every reason, as for databases: no probing of servers or passwords
+    from waarborg.documents.actions import DocumentSourceError
+
+    return DocumentSourceError(
+        _("Cannot connect to the mailbox, or it refused the user name or password.")
+    )
+
+
+def _context():
+    cafile = getattr(settings, "IMAP_CAFILE", "") or None
+    return ssl.create_default_context(cafile=cafile)
+
+
+def open_mailbox(host, port, username, password):
+    from waarborg.sources.guard import host_allowed
+
+    try:
+        host_allowed(host)
+    except Exception as error:  # noqa: BLE001 - refused hosts get the one message
+        raise failed(error) from None
+    try:
+        client = imaplib.IMAP4_SSL(host, int(port), ssl_context=_context(), timeout=TIMEOUT)
+        client.login(username, password)
+    except (OSError, imaplib.IMAP4.error, ssl.SSLError) as error:
+        raise failed(error) from None
+    return client
+
+
+def test_login(host, port, username, password):
+    client = open_mailbox(host, port, username, password)
+    with contextlib.suppress(OSError, imaplib.IMAP4.error):
+        client.logout()
+
+
+def _quote(folder):
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _select(client, folder, readonly=True):
+    status, data = client.select(_quote(folder), readonly=readonly)
+    if status != "OK":
+        raise MailboxError(f"cannot open folder {folder}")
+    _, validity = client.response("UIDVALIDITY")
+    return int(validity[0]) if validity and validity[0] else 0
+
+
+def ref(folder, validity, uid):
+    return f"{validity}:{uid}:{folder}"
+
+
+def parse_ref(value):
+    validity, uid, folder = value.split(":", 2)
+    return folder, int(validity), int(uid)
+
+
+def _folders(source):
+    return source.mail_folders or ["INBOX"]
+
+
+def _source_client(source):
+    return open_mailbox(source.host, source.port, source.username, source.password)
+
+
+def listing(source):
+    client = _source_client(source)
+    try:
+        for folder in _folders(source):
+            validity = _select(client, folder)
+            _, data = client.uid("SEARCH", "ALL")
+            for uid in (data[0] or b"").split():
+                yield ref(folder, validity, int(uid)), "1"
+    finally:
+        client.logout()
+
+
+def _fetch(client, uid):
+    status, data = client.uid("FETCH", str(uid), "(BODY.PEEK[])")
+    for part in data or ():
+        if isinstance(part, tuple):
+            return part[1]
+    return None
+
+
+def loader(source):
+    def load(refs):
+        client = _source_client(source)
+        try:
+            current = None
+            for value in refs:
+                folder, validity, uid = parse_ref(value)
+                if folder != current:
+                    now = _select(client, folder)
+                    current = folder
+                meta = {"kind": "mail", "folder": folder, "uid": uid, "uidvalidity": validity}
+                raw = _fetch(client, uid) if now == validity else None
+                if raw is None:
+                    yield Item(value, "1", meta, None, error="message not found")
+                    continue
+                message = extract.parse_message(raw)
+                fields = extract.message_fields(message)
+                meta.update(fields, title=fields["subject"] or _("(no subject)"), size=len(raw))
+                yield Item(
+                    value, "1", meta, extract.message_text(message), addresses=fields["addresses"]
+                )
+        finally:
+            client.logout()
+
+    return load
+
+
+def fetch_raw(source, value):
+    """The bytes of one indexed message (for an access package), read-only."""
+    folder, validity, uid = parse_ref(value)
+    client = _source_client(source)
+    try:
+        if _select(client, folder) != validity:
+            return None
+        return _fetch(client, uid)
+    finally:
+        client.logout()
+
+
+def delete_messages(source, refs):
+    """Move the messages to the trash folder and expunge them there. Returns evidence: per
+    message its folder and Message-ID, and the count actually deleted. Messages whose folder
+    was renumbered (UIDVALIDITY) are left alone and listed as not found."""
+    if not source.write_access:
+        raise MailboxError("read-only source")
+    client = _source_client(source)
+    evidence = {"deleted": [], "not_found": []}
+    try:
+        by_folder = {}
+        for value in refs:
+            folder, validity, uid = parse_ref(value)
+            by_folder.setdefault((folder, validity), []).append((uid, value))
+        ids = []
+        for (folder, validity), items in by_folder.items():
+            if _select(client, folder, readonly=False) != validity:
+                evidence["not_found"] += [value for _, value in items]
+                continue
+            for uid, value in items:
+                status, data = client.uid(
+                    "FETCH", str(uid), "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+                )
+                header = next((p[1] for p in data or () if isinstance(p, tuple)), None)
+                if header is None:
+                    evidence["not_found"].append(value)
+                    continue
+                message_id = header.decode(errors="replace").partition(":")[2].strip()
+                client.uid("COPY", str(uid), _quote(source.trash_folder))
+                client.uid("STORE", str(uid), "+FLAGS.SILENT", r"(\Deleted)")
+                ids.append(message_id)
+                evidence["deleted"].append({"folder": folder, "message_id": message_id})
+            if "UIDPLUS" in client.capabilities:
+                uids = ",".join(str(uid) for uid, _ in items)
+                client.uid("EXPUNGE", uids)
+            else:
+                client.expunge()
+        # and gone from the trash as well
+        _select(client, source.trash_folder, readonly=False)
+        for message_id in ids:
+            if not message_id:
+                continue
+            _, data = client.uid("SEARCH", "HEADER", "Message-ID", _quote(message_id))
+            for uid in (data[0] or b"").split():
+                client.uid("STORE", uid.decode(), "+FLAGS.SILENT", r"(\Deleted)")
+        client.expunge()
+    except (OSError, imaplib.IMAP4.error) as error:
+        raise failed(error) from None
+    finally:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
+            client.logout()
+    evidence["count"] = len(evidence["deleted"])
+    return evidence

@@ -1,0 +1,287 @@
+"""The full-text index of mail and document sources: one SQLite FTS5 file in the data directory
+(0600), beside Waarborg's own database.
+
+FTS5 was chosen over Tantivy because it ships with Python's sqlite3 (no new native dependency)
+and bench/mail_index.py shows indexing and look-up well within the issue's limits. The FTS table
+is contentless: it holds the terms a search needs and nothing else. What is needed to show a hit
+(the text with BSNs removed, the title, the folder, the message id) is stored beside it as
+Fernet tokens. E-mail addresses, phone numbers and IBANs found in an item are indexed as keyed
+hashes (core.crypto.keyed_hash), so the index file alone does not list them.
+
+Indexing is incremental: a source lists (ref, signature) pairs; only refs that are new or whose
+signature changed are read again, and refs no longer listed are removed. Each batch is committed
+with its progress, so an interrupted run resumes where it stopped and reads nothing twice.
+"""
+
+import json
+import os
+import re
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass, field
+
+import phonenumbers
+from django.conf import settings
+
+from waarborg.core.crypto import decrypt_bytes, encrypt_bytes, keyed_hash
+from waarborg.documents import recognise
+
+PURPOSE = "document-index"
+KEY_PURPOSE = "document-index-key"
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY,
+    source INTEGER NOT NULL,
+    ref TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    meta BLOB NOT NULL,
+    body BLOB,
+    keys BLOB,
+    failed INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (source, ref)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(
+    body, keys, content='', tokenize='unicode61 remove_diacritics 2'
+);
+"""
+
+
+def path():
+    folder = settings.DATA_DIR / "index"
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+    return folder / "documents.sqlite3"
+
+
+def connect():
+    file = path()
+    if not file.exists():
+        # created 0600 before SQLite writes a byte into it
+        os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(file, 0o600)
+    connection = sqlite3.connect(file, timeout=30)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.executescript(SCHEMA)
+    return connection
+
+
+def _seal(value):
+    return encrypt_bytes(json.dumps(value, ensure_ascii=False).encode(), PURPOSE)
+
+
+def _open(token):
+    return json.loads(decrypt_bytes(token, PURPOSE))
+
+
+def key_token(kind, value):
+    return kind + keyed_hash(value, KEY_PURPOSE)[:24]
+
+
+def email_key(address):
+    return key_token("e", address.strip().lower())
+
+
+def phone_key(number):
+    return key_token("p", number)
+
+
+def iban_key(value):
+    return key_token("i", value.replace(" ", "").upper())
+
+
+def normal_phone(text, region="NL"):
+    """E.164 of a phone number as a person types it, or None."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phones_in(text, region="NL"):
+    """(E.164, span) of each phone number written in the text, in any common notation."""
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(
+        text, region, leniency=phonenumbers.Leniency.VALID
+    ):
+        found.append(
+            (
+                phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164),
+                (match.start, match.end),
+            )
+        )
+    return found
+
+
+def emails_in(text):
+    return [(m.group(0).lower(), m.span()) for m in _EMAIL.finditer(text)]
+
+
+def keys_of(text, addresses=()):
+    keys = {email_key(a) for a in addresses}
+    keys |= {email_key(a) for a, _ in emails_in(text)}
+    keys |= {phone_key(p) for p, _ in phones_in(text)}
+    keys |= {iban_key(i) for i, _ in recognise.ibans(text)}
+    return " ".join(sorted(keys))
+
+
+@dataclass
+class Item:
+    """What a source hands the index for one file or message."""
+
+    ref: str
+    signature: str
+    meta: dict
+    text: str | None = None
+    error: str = ""
+    addresses: list = field(default_factory=list)
+
+
+def _delete_terms(connection, row_id, body, keys):
+    connection.execute(
+        "INSERT INTO terms(terms, rowid, body, keys) VALUES('delete', ?, ?, ?)",
+        (row_id, body, keys),
+    )
+
+
+def _remove(connection, row_id):
+    row = connection.execute("SELECT body, keys FROM items WHERE id = ?", (row_id,)).fetchone()
+    if row and row[0] is not None:
+        _delete_terms(connection, row_id, _open(row[0]), _open(row[1]))
+    connection.execute("DELETE FROM items WHERE id = ?", (row_id,))
+
+
+def store(connection, source_id, item):
+    """Put one item in the index (replacing an older version); the caller commits."""
+    old = connection.execute(
+        "SELECT id FROM items WHERE source = ? AND ref = ?", (source_id, item.ref)
+    ).fetchone()
+    if old:
+        _remove(connection, old[0])
+    meta = dict(item.meta)
+    if item.text is None:
+        meta["error"] = item.error
+        connection.execute(
+            "INSERT INTO items (source, ref, signature, meta, failed) VALUES (?, ?, ?, ?, 1)",
+            (source_id, item.ref, item.signature, _seal(meta)),
+        )
+        return
+    text, bsn_count = recognise.mask_bsn(item.text)
+    meta["bsn_masked"] = bsn_count
+    meta["recognised"] = recognise.recognised(text)
+    keys = keys_of(text, item.addresses)
+    cursor = connection.execute(
+        "INSERT INTO items (source, ref, signature, meta, body, keys) VALUES (?, ?, ?, ?, ?, ?)",
+        (source_id, item.ref, item.signature, _seal(meta), _seal(text), _seal(keys)),
+    )
+    connection.execute(
+        "INSERT INTO terms(rowid, body, keys) VALUES (?, ?, ?)", (cursor.lastrowid, text, keys)
+    )
+
+
+def signatures(connection, source_id):
+    rows = connection.execute("SELECT ref, signature, id FROM items WHERE source = ?", (source_id,))
+    return {ref: (signature, row_id) for ref, signature, row_id in rows}
+
+
+@dataclass
+class Run:
+    listed: int = 0
+    read: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: int = 0
+
+
+def update(source_id, listing, load, *, batch=50, on_batch=None):
+    """Bring the index of one source up to date.
+
+    `listing` is an iterable of (ref, signature); `load(refs)` yields an Item for each ref to
+    read. `on_batch(run, total)` is called after each committed batch (progress, checkpoint).
+    """
+    run = Run()
+    with closing(connect()) as connection:
+        known = signatures(connection, source_id)
+        listed = dict(listing)
+        run.listed = len(listed)
+        todo = [ref for ref, sig in listed.items() if known.get(ref, (None,))[0] != sig]
+        run.unchanged = run.listed - len(todo)
+        gone = [row_id for ref, (_, row_id) in known.items() if ref not in listed]
+        with connection:
+            for row_id in gone:
+                _remove(connection, row_id)
+        run.removed = len(gone)
+        for start in range(0, len(todo), batch):
+            refs = todo[start : start + batch]
+            with connection:
+                for item in load(refs):
+                    store(connection, source_id, item)
+                    run.read += 1
+                    run.failed += item.text is None
+            if on_batch:
+                on_batch(run, len(todo))
+    return run
+
+
+def drop_source(source_id):
+    with closing(connect()) as connection, connection:
+        for (row_id,) in connection.execute(
+            "SELECT id FROM items WHERE source = ?", (source_id,)
+        ).fetchall():
+            _remove(connection, row_id)
+
+
+def refs_of(source_id):
+    with closing(connect()) as connection:
+        rows = connection.execute("SELECT ref FROM items WHERE source = ?", (source_id,))
+        return [ref for (ref,) in rows]
+
+
+def forget(source_id, refs):
+    with closing(connect()) as connection, connection:
+        for ref in refs:
+            row = connection.execute(
+                "SELECT id FROM items WHERE source = ? AND ref = ?", (source_id, ref)
+            ).fetchone()
+            if row:
+                _remove(connection, row[0])
+
+
+def status(source_id):
+    with closing(connect()) as connection:
+        total, failed = connection.execute(
+            "SELECT count(*), coalesce(sum(failed), 0) FROM items WHERE source = ?", (source_id,)
+        ).fetchone()
+    return {"items": total, "failed": failed}
+
+
+def candidates(connection, source_ids, query, limit=1000):
+    """Row ids of items of these sources whose terms match an FTS5 query."""
+    marks = ",".join("?" * len(source_ids))
+    rows = connection.execute(
+        f"SELECT items.id FROM terms JOIN items ON items.id = terms.rowid "  # noqa: S608
+        f"WHERE terms MATCH ? AND items.source IN ({marks}) LIMIT ?",
+        (query, *source_ids, limit),
+    )
+    return [row_id for (row_id,) in rows]
+
+
+def load_items(connection, row_ids):
+    marks = ",".join("?" * len(row_ids))
+    rows = connection.execute(
+        f"SELECT id, source, ref, meta, body FROM items WHERE id IN ({marks})",  # noqa: S608
+        row_ids,
+    )
+    for row_id, source, ref, meta, body in rows:
+        yield row_id, source, ref, _open(meta), _open(body) if body is not None else ""
+
+
+def phrase(text):
+    """An FTS5 phrase of the words of `text` (quotes doubled), or "" when it has no word."""
+    words = re.findall(r"\w+", text)
+    return '"' + " ".join(words) + '"' if words else ""

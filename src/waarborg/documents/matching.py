@@ -1,0 +1,192 @@
+"""Finding a person in the index from the identities of a request: e-mail addresses (also in
+headers), phone numbers in any notation, names with their Dutch variants and customer numbers.
+
+The index gives candidates (keyed hashes for addresses and numbers, words for names); each
+candidate's decrypted text is then checked, so a hit is a place where the person is named, with
+a snippet (the match marked) and a confidence between 0 and 1.
+"""
+
+import re
+from contextlib import closing
+from dataclasses import dataclass, field
+
+from waarborg.documents import index, recognise
+
+TUSSENVOEGSELS = {
+    "van", "de", "der", "den", "het", "ter", "ten", "te", "'t", "in", "op", "la", "le",
+    "du", "d'", "da", "di", "del", "von", "vd", "v.d.", "'s", "aan", "bij", "uit", "onder",
+}  # fmt: skip
+SNIPPET = 70
+
+
+@dataclass
+class Name:
+    given: list
+    tussenvoegsel: str
+    surname: str
+
+
+def split_name(full):
+    """ "Jan Pieter de Vries" -> given ["Jan", "Pieter"], "de", "Vries". Also reads the
+    inverted "de Vries, Jan" and "Vries, Jan de"."""
+    full = " ".join(full.split())
+    if "," in full:
+        last, _, first = full.partition(",")
+        words = first.split()
+        given = [w for w in words if w.lower() not in TUSSENVOEGSELS]
+        after = [w for w in words if w.lower() in TUSSENVOEGSELS]
+        last_words = last.split()
+        lead = [w for w in last_words if w.lower() in TUSSENVOEGSELS]
+        rest = [w for w in last_words if w.lower() not in TUSSENVOEGSELS]
+        return Name(given, " ".join(lead + after).lower(), " ".join(rest))
+    words = full.split()
+    if len(words) == 1:
+        return Name([], "", words[0])
+    for i, word in enumerate(words[1:], start=1):
+        if word.lower() in TUSSENVOEGSELS:
+            tail = words[i:]
+            lead = [
+                w for w in tail if w.lower() in TUSSENVOEGSELS and tail.index(w) < len(tail) - 1
+            ]
+            return Name(words[:i], " ".join(lead).lower(), " ".join(tail[len(lead) :]))
+    return Name(words[:-1], "", words[-1])
+
+
+def _words(text):
+    return r"\s+".join(re.escape(w) for w in text.split())
+
+
+def name_patterns(full):
+    """(compiled pattern, confidence) per written form of a name, most certain first."""
+    name = split_name(full)
+    if not name.surname:
+        return []
+    surname = _words(name.surname)
+    tv = _words(name.tussenvoegsel) + r"\s+" if name.tussenvoegsel else ""
+    tv_after = r"\s+" + _words(name.tussenvoegsel) if name.tussenvoegsel else ""
+    patterns = []
+    if name.given:
+        first = re.escape(name.given[0])
+        initial = re.escape(name.given[0][0])
+        given_all = r"\s+".join(re.escape(g) for g in name.given)
+        # initials are capitals, whatever the case of the rest
+        initials = r"(?-i:(?:[A-Z]\.\s?)*" + initial.upper() + r"\.?(?:\s?[A-Z]\.)*)"
+        patterns += [
+            (given_all + r"\s+" + tv + surname, 0.95),
+            (first + r"(?:\s+\w+)?\s+" + tv + surname, 0.9),
+            (tv + surname + r",\s*" + first + tv_after, 0.9),
+            (surname + r",\s*" + first + tv_after, 0.9),
+            (r"(?<![\w.])" + initials + r"\s*" + tv + surname, 0.75),
+            (tv + surname + r",\s*" + initials + tv_after, 0.75),
+            (surname + r",\s*" + initials + tv_after, 0.75),
+        ]
+    honorific = r"(?:mevrouw|mevr\.|meneer|mijnheer|dhr\.|de heer|mw\.|mr\.|mrs\.|ms\.|mr)"
+    patterns += [
+        (honorific + r"\s+" + tv + surname, 0.6),
+        (tv + surname, 0.35 if name.tussenvoegsel else 0.3),
+    ]
+    return [(re.compile(r"(?<!\w)" + p + r"(?!\w)", re.I), c) for p, c in patterns]
+
+
+@dataclass
+class Hit:
+    """One place where a person is named: an item of a source, a snippet, a confidence."""
+
+    source_id: int
+    ref: str
+    meta: dict
+    confidence: float
+    matched: list = field(default_factory=list)
+    snippets: list = field(default_factory=list)
+
+
+def snippet(text, span):
+    """(before, match, after) around a span, with BSNs masked (they already are in stored text;
+    again here because a snippet can also come from text read live)."""
+    start, end = span
+    before = text[max(0, start - SNIPPET) : start]
+    after = text[end : end + SNIPPET]
+    return tuple(" ".join(recognise.mask_bsn(part)[0].split()) for part in
+                 (before, text[start:end], after))  # fmt: skip
+
+
+def _found(text, identities):
+    """[(kind, span, confidence)] of every place the identities appear in text."""
+    places = []
+    wanted_emails = {e.strip().lower() for e in identities.get("email", [])}
+    for address, span in index.emails_in(text):
+        if address in wanted_emails:
+            places.append(("email", span, 1.0))
+    wanted_phones = {index.normal_phone(p) for p in identities.get("phone_number", [])} - {None}
+    for number, span in index.phones_in(text):
+        if number in wanted_phones:
+            places.append(("phone_number", span, 0.95))
+    for number in identities.get("customer_number", []):
+        pattern = re.compile(r"(?<![\w-])" + re.escape(number.strip()) + r"(?![\w-])", re.I)
+        places += [("customer_number", m.span(), 0.85) for m in pattern.finditer(text)]
+    wanted_ibans = {i.replace(" ", "").upper() for i in identities.get("iban", [])}
+    for value, span in recognise.ibans(text):
+        if value in wanted_ibans:
+            places.append(("iban", span, 0.95))
+    for full in identities.get("name", []):
+        taken = []
+        for pattern, confidence in name_patterns(full):
+            for m in pattern.finditer(text):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue
+                taken.append(m.span())
+                places.append(("name", m.span(), confidence))
+    return places
+
+
+def queries(identities):
+    """FTS5 queries that find every candidate (a superset of the hits)."""
+    parts = []
+    parts += [index.email_key(e) for e in identities.get("email", []) if e.strip()]
+    phones = {index.normal_phone(p) for p in identities.get("phone_number", [])} - {None}
+    parts += [index.phone_key(p) for p in phones]
+    parts += [index.iban_key(i) for i in identities.get("iban", []) if i.strip()]
+    for number in identities.get("customer_number", []):
+        if index.phrase(number):
+            parts.append("body:" + index.phrase(number))
+    for full in identities.get("name", []):
+        surname = split_name(full).surname
+        if index.phrase(surname):
+            parts.append("body:" + index.phrase(surname))
+    return " OR ".join(parts)
+
+
+def combined(confidences):
+    """More independent places raise the confidence: 1 - prod(1 - c)."""
+    remaining = 1.0
+    for c in confidences:
+        remaining *= 1 - c
+    return round(1 - remaining, 2)
+
+
+def find(source_ids, identities, *, limit=1000, snippets=3):
+    """The hits of a person in the items of these sources, most certain first."""
+    query = queries(identities)
+    if not query or not source_ids:
+        return []
+    hits = []
+    with closing(index.connect()) as connection:
+        row_ids = index.candidates(connection, list(source_ids), query, limit=limit)
+        for _, source, ref, meta, body in index.load_items(connection, row_ids) if row_ids else ():
+            places = _found(body, identities)
+            addresses = {a.lower() for a in meta.get("addresses", [])}
+            header = addresses & {e.strip().lower() for e in identities.get("email", [])}
+            if not places and not header:
+                continue
+            places.sort(key=lambda p: -p[2])
+            hit = Hit(
+                source_id=source,
+                ref=ref,
+                meta=meta,
+                confidence=combined([1.0] * bool(header) + [p[2] for p in places[:5]]),
+                matched=sorted({p[0] for p in places} | ({"email"} if header else set())),
+                snippets=[snippet(body, p[1]) for p in places[:snippets]],
+            )
+            hits.append(hit)
+    hits.sort(key=lambda h: (-h.confidence, h.ref))
+    return hits

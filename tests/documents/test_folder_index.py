@@ -1,0 +1,175 @@
+"""A folder of real files indexed, found again by a person's identities, and kept up to date."""
+
+import os
+import stat
+
+import pytest
+
+from waarborg.audit.models import AuditEntry
+from waarborg.documents import actions, index
+from waarborg.documents.actions import DocumentSourceError
+
+
+@pytest.fixture
+def source(organisation, owner, system, documents_folder):
+    return actions.connect_folder(
+        organisation, system, actor=owner, name="Gedeelde schijf", path=str(documents_folder),
+        exclude="archief/*",
+    )  # fmt: skip
+
+
+def refs(hits):
+    return sorted(hit.ref for hit in hits)
+
+
+def test_index_reads_every_kind_and_skips_excluded(source, owner):
+    run = actions.index_source(source, actor=owner)
+    assert run.read == 7 and run.failed == 0  # pdf docx xlsx csv txt eml mbox; not jpg, archief
+    source.refresh_from_db()
+    assert source.index_counts["listed"] == 7
+    assert AuditEntry.objects.filter(action="documents.index").count() == 1
+    assert index.status(source.pk) == {"items": 7, "failed": 0}
+
+
+def test_index_file_is_private_and_holds_no_plain_text(source, owner):
+    actions.index_source(source, actor=owner)
+    path = index.path()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with index.connect() as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = path.read_bytes()
+    for plain in (b"jan@devries.example", b"Bakker", b"111222333", b"NL91ABNA", b"+31612345678"):
+        assert plain not in data
+
+
+def test_find_by_phone_in_any_notation(source, organisation, owner):
+    actions.index_source(source, actor=owner)
+    for written in ("0612345678", "+31 6 12345678", "06-1234 5678", "0031612345678"):
+        hits = actions.find_person(organisation, {"phone": written}, actor=owner)
+        assert refs(hits) == ["klanten.xlsx", "offertes/offerte-2026.pdf"], written
+
+
+def test_find_by_email_in_headers_and_attachments(source, organisation, owner):
+    actions.index_source(source, actor=owner)
+    hits = actions.find_person(organisation, {"email": "Jan@DeVries.example"}, actor=owner)
+    assert refs(hits) == ["bericht.eml", "oud.mbox"]
+    assert all(hit.confidence == 1.0 for hit in hits)
+
+
+def test_find_by_name_variants(source, organisation, owner):
+    actions.index_source(source, actor=owner)
+    hits = {
+        hit.ref: hit
+        for hit in actions.find_person(organisation, {"name": "Jan de Vries"}, actor=owner)
+    }
+    assert set(hits) == {"bericht.eml", "klanten.xlsx", "offertes/offerte-2026.pdf"}
+    # "J. de Vries" (initial) is less certain than "Jan de Vries"
+    assert hits["bericht.eml"].confidence > hits["offertes/offerte-2026.pdf"].confidence
+    before, match, after = hits["offertes/offerte-2026.pdf"].snippets[0]
+    assert match == "J. de Vries" and "heer" in before
+    assert "Vries, Jan de" in [s[1] for s in hits["klanten.xlsx"].snippets]
+
+
+def test_customer_number_finds_docx_table_and_attachment(source, organisation, owner):
+    actions.index_source(source, actor=owner)
+    hits = actions.find_person(organisation, {"customer_number": "K-4471"}, actor=owner)
+    assert refs(hits) == ["bericht.eml", "offertes/brief.docx"]
+
+
+def test_bsn_is_masked_and_identifiers_recognised(source, organisation, owner):
+    actions.index_source(source, actor=owner)
+    (hit,) = actions.find_person(organisation, {"name": "Anna Smit"}, actor=owner)[:1]
+    assert hit.ref in ("notitie.txt", "klanten.xlsx", "oud.mbox")
+    hits = {h.ref: h for h in actions.find_person(organisation, {"name": "Anna Smit"}, actor=owner)}
+    note = hits["notitie.txt"]
+    assert note.meta["bsn_masked"] == 1 and note.meta["recognised"] == {"iban": 1}
+    assert "111222333" not in " ".join(" ".join(s) for s in note.snippets)
+    assert "[BSN]" in note.snippets[0][2]
+
+
+def test_another_person_or_organisation_finds_nothing(
+    source, organisation, owner, other_organisation, other_owner
+):
+    actions.index_source(source, actor=owner)
+    assert actions.find_person(organisation, {"email": "nobody@example.nl"}, actor=owner) == []
+    assert actions.find_person(organisation, {"name": "Karel Appel"}, actor=owner) == []
+    hits = actions.find_person(other_organisation, {"phone": "0612345678"}, actor=other_owner)
+    assert hits == []
+
+
+def test_no_identity_is_refused(source, organisation, owner):
+    with pytest.raises(DocumentSourceError):
+        actions.find_person(organisation, {"email": " ", "name": ""}, actor=owner)
+
+
+def test_incremental_reads_only_changes_and_notices_deletions(
+    source, organisation, owner, documents_folder
+):
+    actions.index_source(source, actor=owner)
+    again = actions.index_source(source, actor=owner)
+    assert (again.read, again.unchanged, again.removed) == (0, 7, 0)
+    (documents_folder / "lijst.csv").write_text("naam;email\nKees Klaassen;kees@example.nl\n")
+    os.utime(documents_folder / "lijst.csv", ns=(1, 1))
+    (documents_folder / "bericht.eml").unlink()
+    run = actions.index_source(source, actor=owner)
+    assert (run.read, run.removed, run.unchanged) == (1, 1, 5)
+    assert actions.find_person(organisation, {"email": "piet@example.nl"}, actor=owner) == []
+    assert refs(actions.find_person(organisation, {"email": "kees@example.nl"}, actor=owner)) == [
+        "lijst.csv"
+    ]
+    assert "bericht.eml" not in refs(
+        actions.find_person(organisation, {"email": "jan@devries.example"}, actor=owner)
+    )
+
+
+def test_unreadable_file_is_recorded_and_not_read_again(source, owner, documents_folder):
+    (documents_folder / "kapot.pdf").write_bytes(b"%PDF-1.4 not really")
+    run = actions.index_source(source, actor=owner)
+    assert run.failed == 1
+    assert actions.index_source(source, actor=owner).read == 0
+
+
+def test_folder_outside_the_allowed_folders_is_refused(organisation, owner, system, settings):
+    settings.DOCUMENT_DIRS = []
+    with pytest.raises(DocumentSourceError, match="WAARBORG_DOCUMENT_DIRS"):
+        actions.connect_folder(organisation, system, actor=owner, name="x", path="/etc")
+
+
+def test_own_data_directory_is_refused(organisation, owner, system, settings):
+    settings.DOCUMENT_DIRS = [settings.DATA_DIR.parent]
+    with pytest.raises(DocumentSourceError):
+        actions.connect_folder(organisation, system, actor=owner, name="x", path=settings.DATA_DIR)
+
+
+def test_symlink_out_of_the_folder_is_not_followed(
+    source, organisation, owner, documents_folder, tmp_path
+):
+    secret = tmp_path / "geheim.txt"
+    secret.write_text("Jan de Vries geheim")
+    (documents_folder / "link.txt").symlink_to(secret)
+    actions.index_source(source, actor=owner)
+    hits = actions.find_person(organisation, {"name": "Jan de Vries"}, actor=owner)
+    assert "link.txt" not in refs(hits)
+
+
+def test_disconnect_drops_the_index(source, organisation, owner):
+    actions.index_source(source, actor=owner)
+    actions.disconnect_source(source, actor=owner)
+    assert index.status(source.pk) == {"items": 0, "failed": 0}
+
+
+def test_worker_task_indexes_the_source(source):
+    from waarborg.documents.tasks import index_document_source
+
+    assert index_document_source.call(source.pk) == {"read": 7, "removed": 0, "failed": 0}
+    assert index_document_source.call(source.pk)["read"] == 0
+
+
+def test_source_index_command(source, organisation):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("source_index", "--org", organisation.slug, "--system", "gedeeld", stdout=out)
+    assert "7 read, 0 unchanged, 0 removed, 0 unreadable" in out.getvalue()

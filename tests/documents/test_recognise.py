@@ -1,0 +1,64 @@
+"""Recognisers of Dutch identifiers, and the BSN never leaving the text unmasked."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from waarborg.documents import recognise
+
+
+def bsn_from(eight):
+    """A valid BSN from 8 digits, or None when no ninth digit makes one."""
+    total = sum(int(d) * w for d, w in zip(eight, range(9, 1, -1), strict=True))
+    last = total % 11
+    return eight + str(last) if last < 10 and eight != "00000000" else None
+
+
+def test_11_proef():
+    assert recognise.is_bsn("111222333")
+    assert recognise.is_bsn("1112.22.333")
+    assert not recognise.is_bsn("111222334")
+    assert not recognise.is_bsn("000000000")
+    assert not recognise.is_bsn("12345678")
+
+
+@given(st.text(alphabet="0123456789", min_size=8, max_size=8), st.text(max_size=40))
+def test_every_valid_bsn_is_masked(eight, around):
+    bsn = bsn_from(eight)
+    if bsn is None:
+        return
+    for written in (bsn, f"{bsn[:4]}.{bsn[4:6]}.{bsn[6:]}", f"{bsn[:3]} {bsn[3:6]} {bsn[6:]}"):
+        text = f"{around} BSN {written} {around}"
+        masked, count = recognise.mask_bsn(text)
+        assert bsn not in masked.replace(" ", "").replace(".", "")
+        assert count >= 1
+
+
+def test_other_numbers_are_left_alone():
+    text = "bel 0612345678 of KvK 12345678, order 111222334"
+    assert recognise.mask_bsn(text) == (text, 0)
+
+
+def test_iban():
+    assert recognise.is_iban("NL91ABNA0417164300")
+    assert not recognise.is_iban("NL91ABNA0417164301")
+    assert [v for v, _ in recognise.ibans("rekening NL91 ABNA 0417 1643 00 graag")] == [
+        "NL91ABNA0417164300"
+    ]
+
+
+def test_postcode_with_house_number_either_way():
+    found = {(p, h) for p, h, _ in recognise.postcodes("Dorpsstraat 12a, 1234 AB Dorp")}
+    assert ("1234AB", "12a") in found
+    found = {(p, h) for p, h, _ in recognise.postcodes("postcode 1234AB 7")}
+    assert ("1234AB", "7") in found
+
+
+def test_kvk_needs_a_context_word():
+    assert [v for v, _ in recognise.kvk_numbers("KvK-nummer: 12345678")] == ["12345678"]
+    assert recognise.kvk_numbers("ordernummer 12345678") == []
+
+
+def test_date_of_birth_needs_a_context_word():
+    assert [v for v, _ in recognise.dates_of_birth("geboren op 3 maart 1981")] == ["3 maart 1981"]
+    assert [v for v, _ in recognise.dates_of_birth("Geboortedatum: 03-03-1981")] == ["03-03-1981"]
+    assert recognise.dates_of_birth("factuur van 03-03-1981") == []
