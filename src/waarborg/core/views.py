@@ -1,9 +1,11 @@
+from pathlib import Path
+
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.utils import perform_login
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,6 +17,8 @@ from waarborg.core.access import SESSION_KEY, get_for_org, role_required, scoped
 from waarborg.core.forms import AccountForm, InvitationForm, OrganisationForm, RoleForm
 from waarborg.core.limits import within
 from waarborg.core.models import Invitation, Membership, Role, User
+
+FAVICON = Path(__file__).parent / "static" / "waarborg" / "favicon.ico"
 
 # (attempts, minutes): staff invite few people an hour, and an address needs one invitation
 INVITE_PER_IP = (30, 60)
@@ -222,3 +226,10 @@ def accept_invitation(request, token):
 
 def _invite_context(invitation, form, needs_login=False):
     return {"invitation": invitation, "form": form, "needs_login": needs_login}
+
+
+def favicon(request):
+    """`/favicon.ico`, which browsers ask for on every site whatever the page links to."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

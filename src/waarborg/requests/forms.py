@@ -42,8 +42,21 @@ class BusinessFields:
         return cleaned
 
 
+# Each right in one plain line for the public form, with its article for the small print.
+KIND_PLAIN = {
+    Kind.ACCESS: (_("See what we have about you"), "15"),
+    Kind.RECTIFICATION: (_("Have it corrected"), "16"),
+    Kind.ERASURE: (_("Have it erased"), "17"),
+    Kind.RESTRICTION: (_("Have its use paused for a while"), "18"),
+    Kind.PORTABILITY: (_("Get your data to take elsewhere"), "20"),
+    Kind.OBJECTION: (_("Stop a use of your data"), "21"),
+    Kind.WITHDRAWAL: (_("Withdraw your consent"), "7(3)"),
+}
+
+
 class IntakeForm(BusinessFields, forms.Form):
-    """The public request form of the privacy center."""
+    """The public request form of the privacy center. The direct-marketing box counts only
+    for an objection: with another kind it is ignored, whatever the browser sent."""
 
     kind = forms.ChoiceField(
         label=_("What do you want?"), choices=Kind.choices, widget=forms.RadioSelect
@@ -101,6 +114,21 @@ class IntakeForm(BusinessFields, forms.Form):
     transmit_email = forms.EmailField(
         label=_("Its e-mail address for the transfer"), required=False
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") != Kind.OBJECTION:
+            cleaned["direct_marketing"] = False
+        return cleaned
+
+    def kind_options(self):
+        """The radio buttons of `kind`, each with its plain line and its article."""
+        plain = {str(kind): line for kind, line in KIND_PLAIN.items()}
+        options = []
+        for radio in self["kind"]:
+            line, article = plain[str(radio.data["value"])]
+            options.append({"radio": radio, "plain": line, "article": article})
+        return options
 
 
 class StaffIntakeForm(BusinessFields, forms.Form):
