@@ -41,7 +41,7 @@ def test_the_deadline_is_written_as_people_write_it(breach):
 
 
 def test_notified_and_not_required_stop_the_clock(breach, privacy_officer):
-    actions.decide_breach(
+    breach = actions.decide_breach(
         breach,
         actor=privacy_officer,
         risk_decision="unlikely",

@@ -35,6 +35,7 @@ def test_the_demo_breach_from_dashboard_to_letters(
     assert breach.aware_at == datetime.datetime(2026, 10, 23, 17, 0, tzinfo=AMSTERDAM)
     assert breach.recorded_by.startswith("bram@")
     assert breach.high_risk_decision == "high"
+    assert (breach.dpc, breach.ei) == (2, 1)  # the score survives the later decisions
     owner = User.objects.get(email="anna@vandijk-installatie.example")
     client = client_for(owner)
     with time_machine.travel(SATURDAY, tick=False):

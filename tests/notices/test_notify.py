@@ -41,6 +41,16 @@ def test_address_lists_are_all_or_nothing():
         actions.parse_recipients("\n\n", "nl")
 
 
+def test_an_address_typed_with_its_language_after_a_space_is_read():
+    assert actions.parse_recipients("klant@x.nl nl\nclient@y.nl en\nander@z.nl\n", "nl") == [
+        ("klant@x.nl", "nl"),
+        ("client@y.nl", "en"),
+        ("ander@z.nl", "nl"),
+    ]
+    with pytest.raises(actions.PublishError):  # a space is no way around the checks
+        actions.parse_recipients("klant@x.nl fr\n", "nl")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_worker_sends_each_message_once_in_its_language(ready, owner, smtp_server):  # noqa: F811
     _two_versions(ready, owner)

@@ -228,6 +228,7 @@ def decide_breach(breach, *, actor, risk_decision, risk_reason, high_risk_decisi
             _("A breach likely to result in a high risk is not unlikely to result in a risk.")
         )
     fields = ("risk_decision", "risk_reason", "high_risk_decision", "high_risk_reason")
+    breach = Breach.objects.select_for_update().get(pk=breach.pk)  # the stored values
     old = _values(breach, fields)
     breach.risk_decision, breach.risk_reason = risk_decision, risk_reason.strip()
     breach.high_risk_decision, breach.high_risk_reason = (
@@ -374,6 +375,7 @@ def record_communication(breach, *, actor, communication, exemption="", note="",
             _("Explain where the notice was published, or why the exemption applies.")
         )
     fields = ("communication", "exemption", "communication_note", "communicated_at")
+    breach = Breach.objects.select_for_update().get(pk=breach.pk)  # the stored values
     old = _values(breach, fields)
     breach.communication = communication
     breach.exemption = exemption if communication == Communication.EXEMPT else ""

@@ -182,6 +182,8 @@ def parse_recipients(text, default_language):
         raise PublishError(message, [Problem("error", str(error))]) from None
     for number, row in enumerate(lines, start=1):
         cells = [cell.strip() for cell in row]
+        if len(cells) == 1 and len(cells[0].split()) == 2:  # typed as "address nl"
+            cells = cells[0].split()
         if not cells or not any(cells) or cells[0].lower() in ("email", "e-mail", "e-mailadres"):
             continue
         email = cells[0].lower()
