@@ -185,7 +185,11 @@ def cmd_demo(args):
 
     print("\nWaarborg demo is ready.")
     print(f"  Open:      {settings.BASE_URL}/")
+    from django.utils import translation
+
     for email, password, role, codes in logins:
+        with translation.override("en"):  # the installation commands speak English
+            role = str(role)
         print(f"  Log in:    {email}  /  {password}   ({role})")
         if codes:
             indent = " " * 13

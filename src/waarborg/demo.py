@@ -308,7 +308,7 @@ def build_requests(firm, owner, users):
         received_at=now - timedelta(days=4),
     )
     request_actions.verify_request(
-        mismatch, actor=None, method=Verification.EMAIL_LINK, note="link clicked"
+        mismatch, actor=None, method=Verification.EMAIL_LINK, note="link aangeklikt"
     )
     # checked at verification: the claimed customer number finds another address, and the
     # request page says so before anyone looks anything up
