@@ -138,7 +138,7 @@ def test_demo_builds_and_serves(tmp_path):
         text=True,
     )
     try:
-        body, deadline = None, time.monotonic() + 90
+        body, deadline = None, time.monotonic() + 180
         while time.monotonic() < deadline and body is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as page:
@@ -151,7 +151,7 @@ def test_demo_builds_and_serves(tmp_path):
             assert b"--accent" in css.read()
     finally:
         process.terminate()
-        output = process.communicate(timeout=30)[0]
+        output = process.communicate(timeout=90)[0]
     assert "anna@vandijk-installatie.example  /  demo-waarborg" in output
     assert (tmp_path / "demo" / "demo.sqlite3").exists()
 
