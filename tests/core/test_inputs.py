@@ -5,6 +5,7 @@ the OpenAPI schema naming the 400, 404 and 422 answers. A refused input changes 
 import time
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -163,3 +164,21 @@ def test_parse_day_or_moment():
     for bad in ["31-31-2026", "2026-31-31", "0001-01-01", "", "2026-02-30", "x" * 5000]:
         with pytest.raises(inputs.InputError):
             inputs.parse_day_or_moment(bad)
+
+
+def test_a_refused_form_gets_a_page_in_the_readers_language_naming_the_field(
+    client, organisation, newsletter
+):
+    url = reverse("center:subscribe", args=[organisation.slug, newsletter.key])
+    data = {"email": "lisa@example.nl", "agree": "1", "form_token": form_token(newsletter)}
+    response = client.post(url, {**data, "page": "x\x00"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "<code>page</code>" in page and 'lang="nl"' in page
+    assert "Er is niets opgeslagen" in page and "Nothing" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.post(url, {**data, "page": "x\x00"}).content.decode()
+    assert "Nothing was saved or changed" in english and 'lang="en"' in english
+    assert "niets" not in english
+    assert not ConsentEvent.objects.exists()

@@ -69,9 +69,7 @@ class RefuseControlCharacters:
             if request.path.startswith("/api/"):
                 detail = [{"loc": list(bad), "msg": control_character_message()}]
                 return JsonResponse({"detail": detail}, status=422)
-            return HttpResponse(
-                control_character_message(), status=400, content_type="text/plain; charset=utf-8"
-            )
+            return refused_page(request, bad[-1])
         return self.get_response(request)
 
     @staticmethod
@@ -93,6 +91,19 @@ class RefuseControlCharacters:
                     if CONTROL.search(text):
                         return ("body", *path)
         return None
+
+
+def refused_page(request, field):
+    """The 400 page of a refused form: in the reader's language, naming the field, saying
+    that nothing changed and how to get the typed text back."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "core/refused_input.html",
+        {"message": control_character_message(), "field": str(field)[:80]},
+        request=None,
+    )
+    return HttpResponse(html, status=400, content_type="text/html; charset=utf-8")
 
 
 def _form(request):
