@@ -53,7 +53,9 @@ def test_a_monitoring_system_opens_a_breach(client, key_for, organisation):
     assert body["deadline"].startswith("2026-10-26T15:00:00")  # 72 hours, in UTC
     breach = Breach.objects.get()
     assert [a.key for a in breach.activities.all()] == ["crm"]
-    assert AuditEntry.objects.filter(action="breach.record", object_id=str(breach.pk)).exists()
+    entry = AuditEntry.objects.get(action="breach.record", object_id=str(breach.pk))
+    assert entry.actor_label.startswith("API: ")  # the key that opened it, not "system"
+    assert breach.recorded_by.startswith("API: ")
     listed = call(client, "get", key_for("viewer"))
     assert [b["reference"] for b in listed.json()] == ["DL-2026-001"]
 

@@ -39,6 +39,8 @@ def test_create_list_read_verify_and_update(client, key_for, committed, outbox):
     assert body["reference"].endswith("-0001") and body["status"] == "awaiting_identity"
     assert body["due_on"] and body["tasks"] == []
     assert outbox[0].to == ["api@example.nl"] and "Your request" in outbox[0].subject
+    created_entry = AuditEntry.objects.get(action="request.create")
+    assert created_entry.actor is None and created_entry.actor_label.startswith("API: ")
     listed = call(client, "get", "", key).json()
     assert [r["reference"] for r in listed] == [body["reference"]]
     verified = call(

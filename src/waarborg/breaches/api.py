@@ -107,7 +107,7 @@ def create(request, payload: BreachIn):
     }  # fmt: skip
     data["aware_at"] = data["aware_at"] or timezone.now()
     try:
-        breach = actions.record_breach(organisation, actor=None, links=links, **data)
+        breach = actions.record_breach(organisation, actor=request.api_key, links=links, **data)
     except actions.BreachError as error:
         raise HttpError(400, str(error)) from error
     return Status(201, _out(breach))

@@ -169,7 +169,11 @@ def create(request, payload: RequestIn):
         raise HttpError(400, _("Unknown processing activity: %s") % ", ".join(unknown))
     try:
         subject_request = actions.create_request(
-            request.organisation, actor=None, channel="api", activities=activities, **data
+            request.organisation,
+            actor=request.api_key,
+            channel="api",
+            activities=activities,
+            **data,
         )
     except RequestError as error:
         raise HttpError(400, str(error)) from error
