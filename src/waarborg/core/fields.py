@@ -39,6 +39,20 @@ class TranslatedWidget(forms.MultiWidget):
         widget = forms.Textarea(attrs={"rows": 3}) if multiline else forms.TextInput()
         super().__init__([widget, type(widget)(attrs=widget.attrs)], attrs)
 
+    def get_context(self, name, value, attrs):
+        """Each language's input is named by the field's label and its language (the label
+        of form_fields.html has the id `<field id>-label`), so a screen reader says "Naam,
+        Nederlands" and the label's `for` need not point at one of the two."""
+        context = super().get_context(name, value, attrs)
+        base = context["widget"]["attrs"].get("id")
+        if base:
+            for sub in context["widget"]["subwidgets"]:
+                sub_id = sub["attrs"].get("id")
+                if sub_id:
+                    sub["attrs"]["aria-labelledby"] = f"{base}-label {sub_id}-lang"
+                    sub["lang_id"] = f"{sub_id}-lang"
+        return context
+
     def decompress(self, value):
         value = normalise(value)
         return [value.get("nl", ""), value.get("en", "")]

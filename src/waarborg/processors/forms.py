@@ -166,13 +166,17 @@ class AnswerForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("answer"),
         choices=[c for c in ChangeClient.Answer.choices if c[0]],
+        # shown without its label in each client's row of the table
+        widget=forms.Select(attrs={"aria-label": _("answer")}),
     )
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
 
 
 class ResolveForm(forms.Form):
     resolution = forms.ChoiceField(
-        label=_("outcome"), choices=[c for c in ChangeClient.Resolution.choices if c[0]]
+        label=_("outcome"),
+        choices=[c for c in ChangeClient.Resolution.choices if c[0]],
+        widget=forms.Select(attrs={"aria-label": _("outcome")}),
     )
 
 
