@@ -81,3 +81,23 @@ def test_english_pages_have_no_dutch_fallback(client_for, owner, organisation):
 def test_browser_language_does_not_override_dutch(client):
     page = client.get(reverse("core:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
     assert b'lang="nl"' in page
+
+
+def test_a_form_label_starts_with_a_capital_in_either_language():
+    """Plain forms give lower-case labels (as model fields do); the page writes them as a label
+    starts, "Antwoord *", never "antwoord *"."""
+    from django import forms
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from waarborg.processors.forms import AnswerForm
+
+    class Form(forms.Form):
+        note = forms.CharField(label="note about it")
+
+    with translation.override("nl"):
+        html = render_to_string("core/form_fields.html", {"form": AnswerForm()})
+    assert ">Antwoord *</label>" in html
+    with translation.override("en"):
+        html = render_to_string("core/form_fields.html", {"form": Form()})
+    assert ">Note about it *</label>" in html
