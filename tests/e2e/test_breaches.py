@@ -46,7 +46,7 @@ def test_from_the_dashboard_to_the_ap_pdf(page, live_server, privacy_officer, or
     page.click("text=Melding voorbereiden")
     assert "Over de melding" in page.locator("main").inner_text()
     with page.expect_download() as download:
-        page.click("text=Downloaden als pdf")
+        page.click("text=Download als pdf")
     path = download.value.path()
     with open(path, "rb") as pdf:
         assert pdf.read(4) == b"%PDF"

@@ -219,4 +219,4 @@ def test_the_link_page_says_nothing_of_what_a_claimed_number_finds(firm, shop, c
     first = SubjectRequest.objects.get(email="een@example.org")
     second = SubjectRequest.objects.get(email="twee@example.org")
     assert first.tasks.get(system__key="webshop").result["claimed"]["status"] == "mismatch"
-    assert second.tasks.get(system__key="webshop").result == {}
+    assert "claimed" not in second.tasks.get(system__key="webshop").result

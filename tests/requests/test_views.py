@@ -105,7 +105,7 @@ def test_dashboard_orders_by_urgency(firm, client_for, viewer):
     with time_machine.travel(datetime(2026, 11, 27, 9, 0, tzinfo=AMSTERDAM), tick=False):
         page = client_for(viewer).get("/requests/").content.decode()
     assert page.index(overdue.reference) < page.index(late.reference) < page.index(fresh.reference)
-    assert "1 te laat, 1 binnen 7 dagen aan de beurt." in page
+    assert "1 te laat, bij 1 verloopt de termijn binnen 7 dagen." in page
 
 
 def test_roles_and_other_organisation(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ropa.<str:fmt>", views.export_ropa, name="ropa"),
     path("import/", views.import_file, name="import"),
     path("starter/", views.starter, name="starter"),
+    path("map/", views.flow_map, name="map"),
     path("terms/", views.terms, name="terms"),
     path("terms/add/", views.term_add, name="term_add"),
     path("<str:kind_name>/", views.item_list, name="list"),

@@ -56,6 +56,13 @@ def overview(request):
 
 
 @role_required(Role.VIEWER)
+def flow_map(request):
+    from waarborg.register import flowmap
+
+    return render(request, "register/map.html", {"map": flowmap.build(request.organisation)})
+
+
+@role_required(Role.VIEWER)
 def item_list(request, kind_name):
     kind = _kind(kind_name)
     rows = scoped(kind.model, request.organisation)

@@ -312,6 +312,22 @@ class TaskOutcome(models.TextChoices):
 # Outcomes that need a reason the person reads.
 OUTCOMES_WITH_REASON = (TaskOutcome.LEGAL_HOLD, TaskOutcome.NOT_APPLICABLE)
 
+# Notes Waarborg adds to a system task's instructions, recorded by code in the task's result
+# ("notes") so that each staff member reads them in their own language.
+TASK_NOTES = {
+    "marketing_stop": _(
+        "Stop using the person's data for direct marketing in this system at once "
+        "(Art. 21(3)): put them on its do-not-contact list."
+    ),
+    "restricted_at_once": _(
+        "Restricted at once in the connected database, pending the decision on the "
+        "objection (Art. 18(1)(d))."
+    ),
+    "restrict_at_once": _(
+        "Restrict the processing at once, pending the decision on the objection (Art. 18(1)(d))."
+    ),
+}
+
 
 class RequestTask(models.Model):
     """One piece of work of a request: a system to search or change, a party to tell."""
@@ -372,6 +388,22 @@ class RequestTask(models.Model):
     @property
     def is_waived(self):
         return self.status == TaskStatus.WAIVED
+
+    @property
+    def shown_instructions(self):
+        """The instructions in the reader's (active) language: Waarborg's notes and the system's
+        own instructions for finding a person's data. A task recorded before its notes were
+        kept by code shows the text stored when it was made."""
+        codes = self.result.get("notes") if isinstance(self.result, dict) else None
+        if self.kind != TaskKind.SYSTEM or self.system is None or codes is None:
+            return self.instructions
+        from django.utils.translation import get_language
+
+        from waarborg.core.fields import translated
+
+        parts = [str(TASK_NOTES[code]) for code in codes if code in TASK_NOTES]
+        own = translated(self.system.manual_instructions, get_language())
+        return "\n".join([*parts, own] if own else parts)
 
     @property
     def party_email(self):

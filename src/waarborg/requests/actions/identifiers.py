@@ -152,7 +152,8 @@ def identities_for_task(task, source, *, actor):
     if check["status"] == "confirmed":
         return {**verified, **claimed}, check
     with transaction.atomic():
-        task.result = {"claimed": check}
+        notes = task.result.get("notes") if isinstance(task.result, dict) else None
+        task.result = {"claimed": check} if notes is None else {"claimed": check, "notes": notes}
         task.save(update_fields=["result"])
         record_entry(
             subject_request.organisation,

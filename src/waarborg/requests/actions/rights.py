@@ -12,6 +12,7 @@ from waarborg.requests import letters, statements
 from waarborg.requests.actions.common import RequestError, _context, _mail_person
 from waarborg.requests.models import (
     OBJECTION_GROUNDS,
+    TASK_NOTES,
     Kind,
     Outcome,
     RestrictionGround,
@@ -164,17 +165,14 @@ def restrict_pending_objection(subject_request, tasks, *, actor):
         if restricted is not None:
             task.result["restricted"] = restricted
             in_databases[task.system.key] = {c: e["rows"] for c, e in restricted.items()}
-            note = _(
-                "Restricted at once in the connected database, pending the decision on the "
-                "objection (Art. 18(1)(d))."
-            )
+            code = "restricted_at_once"
         else:
             if error:
                 task.result["restrict_error"] = error
-            note = _(
-                "Restrict the processing at once, pending the decision on the objection "
-                "(Art. 18(1)(d))."
-            )
+            code = "restrict_at_once"
+        if isinstance(task.result.get("notes"), list):
+            task.result["notes"] = [code, *task.result["notes"]]
+        note = str(TASK_NOTES[code])
         task.instructions = note + ("\n" + task.instructions if task.instructions else "")
         task.save(update_fields=["result", "instructions"])
     from waarborg.requests.actions.tasks import concerned_activities

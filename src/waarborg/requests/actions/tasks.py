@@ -2,7 +2,7 @@
 system's SQL source, forwarding to a client-controller."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from waarborg.audit.actions import actor_label, record_entry
@@ -26,6 +26,7 @@ from waarborg.requests.actions.identifiers import identities_for_task, verified_
 from waarborg.requests.actions.outcomes import automatic_outcome, check_outcome
 from waarborg.requests.models import (
     OBJECTABLE_BASES,
+    TASK_NOTES,
     FileKind,
     Kind,
     RequestTask,
@@ -140,12 +141,14 @@ def create_tasks(subject_request):
     marketing = _marketing_systems(subject_request)
     for system in relevant_systems(subject_request):
         source = _source_of(system)
-        instructions = translated(system.manual_instructions, subject_request.language)
-        if system.pk in marketing:
-            instructions = _(
-                "Stop using the person's data for direct marketing in this system at once "
-                "(Art. 21(3)): put them on its do-not-contact list."
-            ) + ("\n" + instructions if instructions else "")
+        # stored in the request's language for the record; each staff member reads the
+        # task in their own (RequestTask.shown_instructions, from the codes in "notes")
+        notes = ["marketing_stop"] if system.pk in marketing else []
+        with translation.override(subject_request.language):
+            instructions = "\n".join(
+                [str(TASK_NOTES[code]) for code in notes]
+                + [translated(system.manual_instructions, subject_request.language)]
+            ).strip()
         made.append(
             RequestTask(
                 organisation=organisation,
@@ -155,6 +158,7 @@ def create_tasks(subject_request):
                 title=translated(system.name, "nl") or system.key,
                 automatic=source is not None and subject_request.kind in AUTOMATIC,
                 instructions=instructions,
+                result={"notes": notes},
             )
         )
     if subject_request.kind in CHANGING:
@@ -242,7 +246,8 @@ def _complete_task(task, actor, result, audited):
     task.status = TaskStatus.DONE
     task.outcome = outcome
     task.outcome_reason = reason
-    task.result = result
+    notes = task.result.get("notes") if isinstance(task.result, dict) else None
+    task.result = result if notes is None else {**result, "notes": notes}
     task.error = ""
     task.completed_at = timezone.now()
     task.completed_by = actor_label(actor)

@@ -1,0 +1,187 @@
+"""The register as a data-flow map: groups of people -> processing activities -> systems ->
+processors and recipients -> countries, laid out here and drawn by the template as SVG (no
+JavaScript). Every node links to its register page. A transfer is drawn in the style of its
+mechanism and its mechanism is written beside the country, so the map reads without colour.
+"""
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from waarborg.core.access import scoped
+from waarborg.core.models import Adequacy, TermKind
+from waarborg.core.taxonomy import TermIndex
+from waarborg.register.models import ProcessingActivity, Status
+
+COLUMN_WIDTH = 210
+NODE_WIDTH = 170
+NODE_HEIGHT = 28
+GAP = 8
+TOP = 40
+LABEL_LENGTH = 24
+NOTE_WIDTH = 240  # the mechanism written beside each country
+
+COLUMNS = [
+    ("groups", gettext_lazy("Groups of people")),
+    ("activities", gettext_lazy("Processing activities")),
+    ("systems", gettext_lazy("Systems")),
+    ("parties", gettext_lazy("Processors and recipients")),
+    ("countries", gettext_lazy("Countries")),
+]
+
+# How a flow to a country is safeguarded: (style key, colour, dash pattern).
+STYLES = {
+    "inside": ("#7a7a7a", ""),
+    "eea": ("#7a7a7a", ""),
+    "adequate": ("#2e7d32", ""),
+    "safeguard": ("#1f5fa8", "6 3"),
+    "derogation": ("#b26a00", "2 3"),
+    "missing": ("#b3261e", "10 3 2 3"),
+}
+LEGEND = [
+    ("eea", gettext_lazy("In the EEA: no transfer")),
+    ("adequate", gettext_lazy("Adequacy decision (or a DPF-certified importer)")),
+    ("safeguard", gettext_lazy("Safeguard: standard contractual clauses or BCR")),
+    ("derogation", gettext_lazy("Derogation for a specific situation (Art. 49)")),
+    ("missing", gettext_lazy("No valid mechanism recorded")),
+]
+SAFEGUARDS = ("scc_2021", "bcr")
+
+
+def _short(text):
+    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rstrip() + "…"
+
+
+def _style(country, party):
+    """The style key of the flow from a party to one of its countries."""
+    if country is None or country.adequacy == Adequacy.EEA:
+        return "eea"
+    mechanism = party.transfer_mechanism
+    if mechanism == "eu_us_dpf":
+        return "adequate" if country.adequacy == Adequacy.DPF else "missing"
+    if mechanism in SAFEGUARDS:
+        return "safeguard"
+    if mechanism == "art49":
+        return "derogation"
+    if country.adequacy == Adequacy.ADEQUATE or mechanism == "adequacy":
+        return "adequate" if country.adequacy == Adequacy.ADEQUATE else "missing"
+    return "missing"
+
+
+def build(organisation):
+    """The map's columns of nodes and its edges, positioned, for the template."""
+    index = TermIndex(organisation)
+    activities = list(
+        scoped(ProcessingActivity, organisation)
+        .exclude(status=Status.RETIRED)
+        .prefetch_related("data_subjects", "systems__operator", "recipients")
+        .order_by("key")
+    )
+    nodes = {name: {} for name, _label in COLUMNS}
+    edges = set()
+    mechanisms = {}
+
+    def node(column, key, label, url, note=""):
+        nodes[column].setdefault(key, {"label": label, "url": url, "note": note})
+        return (column, key)
+
+    def detail(kind, key):
+        return reverse("register:detail", args=[kind, key])
+
+    for activity in activities:
+        a = node("activities", activity.key, str(activity), detail("activities", activity.key))
+        for term in activity.data_subjects.all():
+            query = urlencode({"data_subjects__code": term.code})
+            url = f"{reverse('register:list', args=['activities'])}?{query}"
+            g = node("groups", term.code, term.label(), url)
+            edges.add((g, a, "inside"))
+        parties = []
+        for system in activity.systems.all():
+            if system.status == Status.RETIRED:
+                continue
+            s = node("systems", system.key, str(system), detail("systems", system.key))
+            edges.add((a, s, "inside"))
+            if system.operator is not None and system.operator.status != Status.RETIRED:
+                parties.append((s, system.operator))
+        operators = {party.pk for _s, party in parties}
+        parties += [
+            (a, party)
+            for party in activity.recipients.all()
+            if party.pk not in operators and party.status != Status.RETIRED
+        ]
+        for source, party in parties:
+            p = node("parties", party.key, str(party), detail("parties", party.key))
+            edges.add((source, p, "inside"))
+            for code in dict.fromkeys([party.country, *(party.locations or [])]):
+                if not code:
+                    continue
+                country = index.get(TermKind.COUNTRY, code)
+                style = _style(country, party)
+                name = country.label() if country else code
+                mechanisms.setdefault(code, set()).add(style)
+                url = reverse("register:list", args=["parties"])
+                c = node("countries", code, name, f"{url}?{urlencode({'country': code})}")
+                edges.add((p, c, style))
+
+    columns, position = [], {}
+    for number, (name, label) in enumerate(COLUMNS):
+        x = 10 + number * COLUMN_WIDTH
+        items = sorted(nodes[name].items(), key=lambda item: item[1]["label"].lower())
+        placed = []
+        for row, (key, item) in enumerate(items):
+            y = TOP + row * (NODE_HEIGHT + GAP)
+            note = ""
+            if name == "countries":
+                worst = _worst(mechanisms.get(key, set()))
+                note = "" if worst == "eea" else str(dict(LEGEND)[worst])
+            placed.append(
+                {
+                    **item,
+                    "x": x,
+                    "y": y,
+                    "short": _short(item["label"]),
+                    "note": note,
+                    "text_y": y + NODE_HEIGHT // 2 + 4,
+                    "note_x": x + NODE_WIDTH + 6,
+                }
+            )
+            position[(name, key)] = (x, y)
+        columns.append({"label": label, "x": x, "nodes": placed})
+    drawn = []
+    for source, target, style in sorted(edges):
+        x1, y1 = position[source]
+        x2, y2 = position[target]
+        x1, y1, y2 = x1 + NODE_WIDTH, y1 + NODE_HEIGHT // 2, y2 + NODE_HEIGHT // 2
+        middle = (x1 + x2) // 2
+        colour, dash = STYLES[style]
+        drawn.append(
+            {
+                "path": f"M{x1},{y1} C{middle},{y1} {middle},{y2} {x2},{y2}",
+                "colour": colour,
+                "dash": dash,
+                "width": 2 if style not in ("inside", "eea") else 1,
+            }
+        )
+    tallest = max((len(column["nodes"]) for column in columns), default=0)
+    return {
+        "columns": columns,
+        "edges": drawn,
+        "width": 10 + len(COLUMNS) * COLUMN_WIDTH + NOTE_WIDTH,
+        "height": TOP + max(tallest, 1) * (NODE_HEIGHT + GAP) + 10,
+        "node_width": NODE_WIDTH,
+        "node_height": NODE_HEIGHT,
+        "legend": [
+            {"label": label, "colour": STYLES[key][0], "dash": STYLES[key][1]}
+            for key, label in LEGEND
+        ],
+        "empty": not activities,
+        "title": _("Data-flow map of the register"),
+    }
+
+
+def _worst(styles):
+    for style in ("missing", "derogation", "safeguard", "adequate"):
+        if style in styles:
+            return style
+    return "eea"
