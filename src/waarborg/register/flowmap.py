@@ -14,13 +14,13 @@ from waarborg.core.models import Adequacy, TermKind
 from waarborg.core.taxonomy import TermIndex
 from waarborg.register.models import ProcessingActivity, Status
 
-COLUMN_WIDTH = 210
-NODE_WIDTH = 170
+COLUMN_WIDTH = 190
+NODE_WIDTH = 160
 NODE_HEIGHT = 28
 GAP = 8
 TOP = 40
 LABEL_LENGTH = 24
-NOTE_WIDTH = 240  # the mechanism written beside each country
+NOTE_WIDTH = 170  # the mechanism written beside each country
 
 COLUMNS = [
     ("groups", gettext_lazy("Groups of people")),
@@ -42,11 +42,18 @@ STYLES = {
 LEGEND = [
     ("eea", gettext_lazy("In the EEA: no transfer")),
     ("adequate", gettext_lazy("Adequacy decision (or a DPF-certified importer)")),
-    ("safeguard", gettext_lazy("Safeguard: standard contractual clauses or BCR")),
+    ("safeguard", gettext_lazy("Appropriate safeguard: standard contractual clauses or BCR")),
     ("derogation", gettext_lazy("Derogation for a specific situation (Art. 49)")),
     ("missing", gettext_lazy("No valid mechanism recorded")),
 ]
 SAFEGUARDS = ("scc_2021", "bcr")
+# Written beside a country outside the EEA: its mechanism in a few words.
+NOTES = {
+    "adequate": gettext_lazy("adequacy decision"),
+    "safeguard": gettext_lazy("SCC or BCR"),
+    "derogation": gettext_lazy("Art. 49 derogation"),
+    "missing": gettext_lazy("no valid mechanism!"),
+}
 
 
 def _short(text):
@@ -131,10 +138,10 @@ def build(organisation):
         placed = []
         for row, (key, item) in enumerate(items):
             y = TOP + row * (NODE_HEIGHT + GAP)
-            note = ""
+            note, worst = "", "eea"
             if name == "countries":
                 worst = _worst(mechanisms.get(key, set()))
-                note = "" if worst == "eea" else str(dict(LEGEND)[worst])
+                note = str(NOTES[worst]) if worst in NOTES else ""
             placed.append(
                 {
                     **item,
@@ -142,6 +149,7 @@ def build(organisation):
                     "y": y,
                     "short": _short(item["label"]),
                     "note": note,
+                    "meaning": str(dict(LEGEND)[worst]) if note else "",
                     "text_y": y + NODE_HEIGHT // 2 + 4,
                     "note_x": x + NODE_WIDTH + 6,
                 }

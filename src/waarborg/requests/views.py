@@ -88,6 +88,11 @@ def dashboard(request):
         "overdue": sum(r.urgency(today) == "overdue" for r in rows),
         "soon": sum(r.urgency(today) == "soon" for r in rows),
     }
+    from waarborg.requests import timeline
+
+    chart = timeline.build(
+        rows, today, lambda moment: actions.local_date(request.organisation, moment)
+    )
     return render(
         request,
         "requests/dashboard.html",
@@ -96,6 +101,7 @@ def dashboard(request):
             "today": today,
             "shown": shown,
             "counts": counts,
+            "timeline": chart,
             "statuses": Status.choices,
         },
     )

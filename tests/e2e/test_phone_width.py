@@ -1,0 +1,49 @@
+"""At 375 px (a small phone), the requests dashboard shows every request's deadline without
+scrolling sideways (#24): the table becomes one card per request, each value with its name."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from tests.e2e.conftest import sign_in
+from waarborg.requests import actions
+from waarborg.requests.models import Kind
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def test_every_deadline_is_on_screen_at_375_px(live_server, page, organisation, viewer):
+    made = []
+    for day, name in ((2, "Anna Langenaam-Vandenberghe"), (20, "Bo"), (25, "Cor de Vries")):
+        with time_machine.travel(datetime(2026, 11, day, 9, 0, tzinfo=AMSTERDAM), tick=False):
+            made.append(
+                actions.create_request(
+                    organisation,
+                    actor=None,
+                    kind=Kind.RESTRICTION,
+                    channel="email",
+                    name=name,
+                    email=f"p{day}@example.nl",
+                )  # fmt: skip
+            )
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server.url, viewer)
+    page.goto(live_server.url + "/requests/")
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    cells = page.locator("td[data-label='Termijn']")
+    assert cells.count() == len(made)
+    for number in range(cells.count()):
+        box = cells.nth(number).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert cells.nth(number).is_visible()
+    # each value carries its column's name, as the header row is out of sight
+    assert (
+        page.locator("td[data-label='Termijn']").first.evaluate(
+            "cell => getComputedStyle(cell, '::before').content"
+        )
+        == '"Termijn"'
+    )
