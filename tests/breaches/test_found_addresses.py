@@ -6,6 +6,8 @@ the privacy contact and always says what people can do (Art. 34(2))."""
 
 import pytest
 from django.core import mail
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.breaches.conftest import record
 from tests.sources.databases import backends, database
@@ -311,3 +313,73 @@ def test_the_english_greeting_without_a_name(
     mail.outbox.clear()
     actions.deliver_letter(letter.pk, actor=None)
     assert mail.outbox[0].body.startswith("Dear Sir or Madam,")
+
+
+# The rule, stated once -------------------------------------------------------------------
+
+VALID = st.builds(
+    lambda local, domain, upper, pad: (
+        pad + (f"{local}@{domain}".upper() if upper else f"{local}@{domain}") + pad
+    ),
+    st.sampled_from(["jan", "ann.smith", "p", "lezer+1"]),
+    st.sampled_from(["voorbeeld.nl", "example.com"]),
+    st.booleans(),
+    st.sampled_from(["", " ", "  "]),
+)
+INVALID = st.sampled_from([None, "", "   ", "geen-adres", "a@@b.nl", "x@", "@voorbeeld.nl"])
+CELL = st.one_of(VALID.map(lambda v: ("valid", v)), INVALID.map(lambda v: ("invalid", v)))
+
+
+@pytest.fixture
+def prop_source(organisation, owner, tmp_path):
+    """(path, system) of one SQLite source, connected once; each example refills its tables."""
+    import sqlite3
+
+    path = tmp_path / "crm.db"
+    with sqlite3.connect(path) as conn:
+        for sql in TABLES:
+            conn.execute(sql)
+    crm = system(organisation, "crm")
+    source_actions.connect_source(
+        organisation, crm, actor=owner, url=f"sqlite:///{path}", annotation=ANNOTATION
+    )
+    return path, crm
+
+
+@given(
+    klant=st.lists(CELL, max_size=8),
+    nieuwsbrief=st.lists(CELL, max_size=8),
+    had=st.lists(VALID, max_size=3),
+)
+def test_property_exactly_the_valid_new_addresses_once(
+    klant, nieuwsbrief, had, handler, organisation, prop_source,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """Found = the valid addresses the sources hold, trimmed and in lower case, each once,
+    without those that had the letter; every other cell is counted as dropped."""
+    import sqlite3
+
+    path, crm = prop_source
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM klant")
+        conn.execute("DELETE FROM nieuwsbrief")
+        conn.executemany(
+            "INSERT INTO klant (id, email) VALUES (?, ?)", enumerate(v for _k, v in klant)
+        )
+        conn.executemany(
+            "INSERT INTO nieuwsbrief (id, adres) VALUES (?, ?)",
+            enumerate(v for _k, v in nieuwsbrief),
+        )
+    breach = record(organisation, handler, links={"systems": [crm]})
+    breach.contact_point = "privacy@firma.example"
+    if had:
+        with django_capture_on_commit_callbacks(execute=False):
+            actions.send_letters(breach, actor=None, recipients=[(a, "nl") for a in had])
+    found = find_addresses(breach)
+    cells = klant + nieuwsbrief
+    held = {v.strip().lower() for kind, v in cells if kind == "valid"}
+    before = {a.strip().lower() for a in had}
+    emails = [e for e, _l, _n in found.recipients]
+    assert sorted(emails) == sorted(held - before)
+    assert found.invalid == sum(kind == "invalid" for kind, _v in cells)
+    assert found.already == len(held & before)
