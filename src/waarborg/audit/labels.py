@@ -16,6 +16,8 @@ LABELS = {
     "breach.communication": _("Informing the people recorded"),
     "breach.controller_notified": _("Client told of the breach"),
     "breach.decide": _("Breach decisions recorded"),
+    "breach.addresses_read": _("Addresses read from connected systems for breach letters"),
+    "breach.letters_found": _("Breach letters: addresses added from connected systems"),
     "breach.letters_queued": _("Breach letters queued"),
     "breach.letters_sent": _("Breach letters sent"),
     "breach.file_open": _("Breach file opened"),

@@ -23,6 +23,7 @@ from waarborg.breaches.models import (
     Notification,
     RiskDecision,
 )
+from waarborg.breaches.recipients import normalise
 from waarborg.breaches.reminders import open_breaches, send_reminders  # noqa: F401 (the API)
 from waarborg.core.models import Organisation
 
@@ -412,6 +413,9 @@ def letter_missing(breach):
 def send_letters(breach, *, actor, recipients, per_minute=60):
     """Queue the Art. 34 letter to each address that has not had one for this breach.
 
+    `recipients` are (email, language) or (email, language, name); addresses are compared
+    trimmed and in lower case, so one person gets one letter however the address was written.
+
     The mailing, its recipients and the task are written together; the worker sends them at
     most once each (`jobs.mailing`). Returns the letter, or None when every address had one.
     """
@@ -425,16 +429,23 @@ def send_letters(breach, *, actor, recipients, per_minute=60):
     if not recipients:
         raise BreachError(_("The address list is empty."))
     Breach.objects.select_for_update().filter(pk=breach.pk).first()
-    had = set(LetterRecipient.objects.filter(breach=breach).values_list("email", flat=True))
-    new = [(email, language) for email, language in recipients if email not in had]
+    had = {
+        normalise(email)
+        for email in LetterRecipient.objects.filter(breach=breach).values_list("email", flat=True)
+    }
+    new = {}
+    for email, language, *name in recipients:
+        email = normalise(email)
+        if email and email not in had and email not in new:
+            new[email] = (language, name[0] if name else "")
     if not new:
         return None
     letter = Letter.objects.create(
         breach=breach, per_minute=per_minute, created_by=actor_label(actor)
     )
     LetterRecipient.objects.bulk_create(
-        LetterRecipient(letter=letter, breach=breach, email=email, language=language)
-        for email, language in new
+        LetterRecipient(letter=letter, breach=breach, email=email, language=language, name=name)
+        for email, (language, name) in new.items()
     )
     if breach.communication != Communication.LETTERS:
         breach.communication = Communication.LETTERS
@@ -496,12 +507,52 @@ def letter_context(breach):
 def _send_letter(breach, recipient):
     from waarborg.core.emails import send_templated
 
+    privacy = breach.organisation.privacy_email
     send_templated(
         "breaches/emails/letter",
         to=recipient.email,
         language=recipient.language,
-        context=letter_context(breach),
+        context={**letter_context(breach), "name": recipient.name},
+        reply_to=[privacy] if privacy else None,  # answers reach the privacy contact
     )
+
+
+@transaction.atomic
+def add_found_recipients(breach, *, actor, per_minute=60):
+    """Queue the letter to the people found in the connected systems of the breach
+    (`recipients.find_addresses`), read again now so only what the sources hold is added.
+    Returns (letter or None, what was found); the audit entry has the counts per source."""
+    from waarborg.breaches.recipients import find_addresses
+
+    found = find_addresses(breach)
+    record_entry(
+        breach.organisation,
+        actor=actor,
+        action="breach.letters_found",
+        obj=breach,
+        new=found.summary(),
+    )
+    letter = None
+    if found.recipients:
+        letter = send_letters(
+            breach, actor=actor, recipients=found.recipients, per_minute=per_minute
+        )
+    return letter, found
+
+
+def preview_found_recipients(breach, *, actor):
+    """What `add_found_recipients` would add; the reading is audited (counts only)."""
+    from waarborg.breaches.recipients import find_addresses
+
+    found = find_addresses(breach)
+    record_entry(
+        breach.organisation,
+        actor=actor,
+        action="breach.addresses_read",
+        obj=breach,
+        new=found.summary(),
+    )
+    return found
 
 
 # The processor side (Art. 33(2)) ---------------------------------------------------------------

@@ -249,6 +249,12 @@ class LetterForm(forms.Form):
     )
 
 
+class FoundLetterForm(forms.Form):
+    per_minute = forms.IntegerField(
+        label=_("Messages per minute"), min_value=1, max_value=600, initial=60
+    )
+
+
 class ControllerForm(forms.Form):
     controller = forms.ModelChoiceField(label=_("Client"), queryset=Party.objects.none())
     email = forms.EmailField(label=_("E-mail address"))

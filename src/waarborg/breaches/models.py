@@ -379,6 +379,7 @@ class LetterRecipient(models.Model):
     breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField()
     language = models.CharField(max_length=5, choices=settings.LANGUAGES)
+    name = models.CharField(max_length=200, blank=True)  # for the greeting, where known
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)

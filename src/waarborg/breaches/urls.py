@@ -23,5 +23,7 @@ urlpatterns = [
     path("<int:pk>/notifications/<int:version>/reference/", views.reference, name="reference"),
     path("<int:pk>/communication/", views.communication, name="communication"),
     path("<int:pk>/letters/", views.letters, name="letters"),
+    path("<int:pk>/letters/found/", views.found_addresses, name="found_addresses"),
+    path("<int:pk>/letters/found/send/", views.found_letters, name="found_letters"),
     path("<int:pk>/controllers/", views.controller_notify, name="controller_notify"),
 ]

@@ -15,6 +15,7 @@ from waarborg.breaches.forms import (
     CommunicationForm,
     ControllerForm,
     DecisionForm,
+    FoundLetterForm,
     LetterForm,
     NoteForm,
     PrepareForm,
@@ -314,6 +315,51 @@ def letters(request, pk):
     if letter is None:
         return _done(request, breach, success=_("Every address has had the letter already."))
     return _done(request, breach, success=_("The letters are queued; the worker sends them."))
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_POST
+def found_addresses(request, pk):
+    """The addresses the connected systems of the breach hold, as a preview; read in the
+    request, at most `recipients.MAX_PER_SOURCE` rows per source."""
+    from waarborg.breaches.recipients import MAX_PER_SOURCE
+
+    breach = _breach(request, pk)
+    found = actions.preview_found_recipients(breach, actor=request.user)
+    return render(
+        request,
+        "breaches/found_addresses.html",
+        {
+            "breach": breach,
+            "found": found,
+            "limit": MAX_PER_SOURCE,
+            "letter_missing": actions.letter_missing(breach),
+            "form": FoundLetterForm(),
+        },
+    )
+
+
+@role_required(Role.PRIVACY_OFFICER)
+@require_POST
+def found_letters(request, pk):
+    breach = _breach(request, pk)
+    form = FoundLetterForm(request.POST)
+    if not form.is_valid():
+        return _done(request, breach, _form_errors(form))
+    try:
+        letter, found = actions.add_found_recipients(
+            breach, actor=request.user, per_minute=form.cleaned_data["per_minute"]
+        )
+    except actions.BreachError as error:
+        return _done(request, breach, error)
+    if letter is None:
+        return _done(request, breach, success=_("No new addresses were found."))
+    return _done(
+        request,
+        breach,
+        success=_("%(count)s addresses are added; the worker sends the letters.")
+        % {"count": letter.recipients.count()},
+    )
 
 
 @role_required(Role.PRIVACY_OFFICER)

@@ -11,12 +11,12 @@ def absolute_url(path):
     return settings.BASE_URL + path
 
 
-def send_templated(template, *, to, language, context):
+def send_templated(template, *, to, language, context, reply_to=None):
     """Render `<template>_subject.txt` and `<template>.txt` in `language` and send them."""
     with translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[to])
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[to], reply_to=reply_to)
     message.send()
     return message
 

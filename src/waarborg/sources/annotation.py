@@ -5,8 +5,8 @@ fields (columns), their `data_categories`, and `fides_meta` with `identity`, `pr
 `references` (with `direction`), `data_type` and `masking_strategy_override`; on a collection
 `fides_meta` with `erase_after`, `skip_processing` and a `masking_strategy_override` of
 `delete`. Waarborg's own keys live under `waarborg:` on a collection (`legal_hold`, `restrict`,
-`retention`) or a field (`legal_hold`, and `date: end` or `date: event`, the kind of a date
-column that retention counts from).
+`retention`) or a field (`legal_hold`; `date: end` or `date: event`, the kind of a date
+column that retention counts from; `language: true` on the column holding a person's language).
 """
 
 from dataclasses import dataclass, field
@@ -37,7 +37,7 @@ FIDES_COLLECTION_META = {
     "partitioning",
 }
 WAARBORG_COLLECTION_KEYS = {"legal_hold", "restrict", "retention"}
-WAARBORG_FIELD_KEYS = {"legal_hold", "date"}
+WAARBORG_FIELD_KEYS = {"legal_hold", "date", "language"}
 DATE_KINDS = ("end", "event")
 
 
@@ -68,6 +68,7 @@ class Field:
     references: list = field(default_factory=list)
     legal_hold: str | None = None
     date_kind: str | None = None  # "end" (empty: not ended) or "event" (empty: no event)
+    language: bool = False  # the person's language (nl, en, nl-NL ...), for letters to them
 
     def has_category(self, prefixes):
         return any(
@@ -384,6 +385,7 @@ class Parser:
                     self.fail((*path, "waarborg", "date"), _("date must be end or event"))
                 else:
                     spec.date_kind = own["date"]
+            spec.language = bool(own.get("language"))
         return spec
 
     def unknown(self, mapping, known, path, warn=False):
