@@ -617,11 +617,12 @@ def calendar_revoke(request):
 @require_safe
 def calendar_feed(request, token):
     """The feed itself, fetched by the calendar provider without signing in: the address is the
-    key. Unknown, revoked and forged addresses all get the same 404."""
+    key. Unknown, revoked and forged addresses all get the same empty 404: no page that echoes
+    the address, sets a cookie or differs in any way."""
     feed = actions.calendar_feed(token)
     rows = calendar.requests_for(feed) if feed is not None else None
     if rows is None:
-        raise Http404
+        return HttpResponse(status=404, content_type="text/plain; charset=utf-8")
     response = HttpResponse(calendar.render(feed, rows), content_type=calendar.CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     response["Cache-Control"] = "private, no-cache"
