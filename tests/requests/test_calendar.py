@@ -178,14 +178,14 @@ def test_an_event_is_an_all_day_event_on_the_deadline_the_extended_one_if_extend
 
 
 def test_the_kind_is_in_the_language_the_link_was_made_in(organisation, owner, requests_of_firm):
-    _props, events = parse(_fetch(_link(organisation, owner, "nl")).content)
-    summary = unescape(by_uid(events)[_uid(requests_of_firm["mine"])]["SUMMARY"][1])
-    with translation.override("nl"):
-        assert str(Kind.ACCESS.label) in summary
-        assert summary.startswith(
-            str(translation.gettext("Deadline %(reference)s: %(kind)s")).split("%")[0]
-        )
-    assert "Access (Art. 15)" not in summary
+    body = _fetch(_link(organisation, owner, "nl"), Client(HTTP_COOKIE="waarborg_language=en"))
+    props, events = parse(body.content)
+    rows = requests_of_firm
+    summary = unescape(by_uid(events)[_uid(rows["mine"])]["SUMMARY"][1])
+    assert summary == f"Termijn {rows['mine'].reference}: Inzage (art. 15)"
+    extended = unescape(by_uid(events)[_uid(rows["extended"])]["SUMMARY"][1])
+    assert extended == f"Termijn {rows['extended'].reference}: Bezwaar (art. 21) (verlengd)"
+    assert unescape(props["X-WR-CALNAME"][1]) == "Termijnen van verzoeken, Firma Een B.V."
 
 
 def test_the_uid_stays_the_same_across_fetches_and_a_renewed_link(
@@ -384,3 +384,10 @@ def test_folding_never_cuts_a_character_and_keeps_lines_short(text):
     lines = physical_lines(body)
     assert all(line.startswith(b" ") for line in lines[1:])
     assert all(len(line) in range(72, 76) for line in lines[:-1])
+
+
+def test_a_request_whose_month_has_not_started_is_left_out(organisation, owner, settings):
+    waiting = _make(organisation)
+    SubjectRequest.objects.filter(pk=waiting.pk).update(due_on=None)  # clock waits for identity
+    counted = _make(organisation)
+    assert set(by_uid(parse(_fetch(_link(organisation, owner)).content)[1])) == {_uid(counted)}
