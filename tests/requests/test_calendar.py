@@ -7,14 +7,15 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import translation
-from hypothesis import given
+from django.utils import timezone, translation
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from tests.conftest import make_user
 from waarborg.audit.models import AuditEntry
 from waarborg.core import actions as core_actions
-from waarborg.core.models import Membership, Role
+from waarborg.core.models import Membership, Organisation, Role
 from waarborg.requests import actions, calendar
 from waarborg.requests.models import CalendarFeed, Kind, Status, SubjectRequest
 
@@ -391,3 +392,74 @@ def test_a_request_whose_month_has_not_started_is_left_out(organisation, owner, 
     SubjectRequest.objects.filter(pk=waiting.pk).update(due_on=None)  # clock waits for identity
     counted = _make(organisation)
     assert set(by_uid(parse(_fetch(_link(organisation, owner)).content)[1])) == {_uid(counted)}
+
+
+ROLES = [Role.HANDLER, Role.PRIVACY_OFFICER, Role.OWNER]
+
+
+class TestTheFeedHoldsExactlyWhatTheRuleSays(HypothesisTestCase):
+    """Property: for any mix of requests (either organisation, any status, any handler or none,
+    extended or not, a deadline or not), a member's feed holds exactly the open requests with a
+    deadline of the feed's organisation, all of them for a privacy officer or owner, those
+    assigned to the member for a handler; each on its deadline; never a person's name."""
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        role=st.sampled_from(ROLES),
+        rows=st.lists(
+            st.tuples(
+                st.booleans(),  # in the member's organisation
+                st.sampled_from(list(Status)),
+                st.sampled_from(["member", "colleague", None]),
+                st.booleans(),  # extended
+                st.booleans(),  # has a deadline
+            ),
+            max_size=8,
+        ),
+    )
+    def test_property(self, role, rows):
+        from datetime import date
+
+        boss = make_user("baas@firma.example")
+        ours = core_actions.create_organisation(actor=boss, owner=boss, name="Ons", slug="ons")
+        theirs = core_actions.create_organisation(actor=boss, owner=boss, name="Hun", slug="hun")
+        member, colleague = make_user("lid@firma.example"), make_user("collega@firma.example")
+        for organisation in (ours, theirs):
+            core_actions.add_member(organisation, actor=boss, user=member, role=role)
+            core_actions.add_member(organisation, actor=boss, user=colleague, role=Role.HANDLER)
+        users = {"member": member, "colleague": colleague, None: None}
+        expected = {}
+        for number, (in_ours, status, assignee, extended, has_deadline) in enumerate(rows):
+            organisation = ours if in_ours else theirs
+            due = date(2027, 1, 1) + timedelta(days=number) if has_deadline else None
+            row = SubjectRequest.objects.create(
+                organisation=organisation,
+                reference=f"2027-{number:04d}",
+                kind=Kind.ERASURE,
+                channel="web",
+                language="nl",
+                name=f"Geheime Naam{number}",
+                email=f"geheim{number}@persoon.example",
+                received_at=timezone.now(),
+                status=status,
+                assignee=users[assignee],
+                due_on=due,
+                extended_to=due + timedelta(days=60) if due and extended else None,
+            )
+            if (
+                in_ours
+                and status in (Status.AWAITING_IDENTITY, Status.IN_PROGRESS)
+                and has_deadline
+                and (role != Role.HANDLER or assignee == "member")
+            ):
+                expected[_uid(row)] = row.extended_to or row.due_on
+        with translation.override("nl"):
+            token = actions.make_calendar_link(ours, actor=member)
+        body = _fetch(token).content
+        events = by_uid(parse(body)[1])
+        assert {uid: event["DTSTART"][1] for uid, event in events.items()} == {
+            uid: f"{day:%Y%m%d}" for uid, day in expected.items()
+        }
+        unfolded = body.replace(b"\r\n ", b"")
+        assert b"Geheime" not in unfolded and b"persoon.example" not in unfolded
+        assert Organisation.objects.count() == 2
