@@ -51,6 +51,8 @@ LABELS = {
     "request.answer": _("Request answered"),
     "request.ask_id": _("ID copy asked for"),
     "request.assign": _("Request assigned"),
+    "request.calendar_link": _("Deadline calendar link made"),
+    "request.calendar_revoke": _("Deadline calendar link revoked"),
     "request.claimed_decision": _("Decision on claimed identifiers"),
     "request.close": _("Request closed"),
     "request.create": _("Request received"),

@@ -551,3 +551,26 @@ class RequestLink(OpaqueToken):
 
     def __str__(self):
         return f"{self.kind} {self.token_hash[:12]}…"
+
+
+class CalendarFeed(OpaqueToken):
+    """A member's secret address of their deadline calendar (an ICS feed) in one organisation.
+
+    The calendar provider (Outlook, Google) fetches it without signing in, so the address is
+    the only key: random, stored as its SHA-256, one per member and organisation. Renewing
+    replaces the row, which voids the old address; revoking deletes it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The language of the events, the one the member worked in when making the address.
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="one_calendar_feed_per_member"
+            )
+        ]
+
+    def __str__(self):
+        return f"calendar {self.token_hash[:12]}…"

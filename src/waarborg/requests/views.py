@@ -8,16 +8,18 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from waarborg.core.access import get_for_org, role_required, scoped
+from waarborg.core.emails import absolute_url
 from waarborg.core.limits import within
 from waarborg.core.models import Role
 from waarborg.register.models import Party
-from waarborg.requests import actions, letters, package, post
+from waarborg.requests import actions, calendar, letters, package, post
 from waarborg.requests.actions import RequestError
 from waarborg.requests.forms import (
     AnswerForm,
@@ -41,6 +43,7 @@ from waarborg.requests.forms import (
 from waarborg.requests.models import (
     IDENTITY_DOCUMENTS,
     OPEN_STATUSES,
+    CalendarFeed,
     FileKind,
     Kind,
     LetterTemplate,
@@ -589,3 +592,45 @@ def letter_posted(request, subject_request, letter_pk):
     except post.PostError as error:
         raise RequestError(str(error)) from error
     return _("Recorded: sent by post on %s.") % date_format(letter.sent_on, "j F Y")
+
+
+@role_required(Role.HANDLER)
+def calendar_page(request):
+    """The member's deadline calendar: make or renew its secret address (shown only this once,
+    for only its hash is kept), or revoke it."""
+    context = {
+        "feed": CalendarFeed.objects.filter(
+            organisation=request.organisation, user=request.user
+        ).first(),
+        "sees_all": request.membership.has_role(Role.PRIVACY_OFFICER),
+    }
+    if request.method == "POST":
+        token = actions.make_calendar_link(request.organisation, actor=request.user)
+        context["feed"] = actions.calendar_feed(token)
+        # the configured address, never the request's Host (which a client chooses)
+        context["new_link"] = absolute_url(reverse("requests:calendar_feed", args=[token]))
+    return render(request, "requests/calendar.html", context)
+
+
+@require_POST
+@role_required(Role.HANDLER)
+def calendar_revoke(request):
+    if actions.revoke_calendar_link(request.organisation, actor=request.user):
+        messages.success(request, _("The calendar link is revoked; it no longer works."))
+    return redirect("requests:calendar")
+
+
+@require_safe
+def calendar_feed(request, token):
+    """The feed itself, fetched by the calendar provider without signing in: the address is the
+    key. Unknown, revoked and forged addresses all get the same empty 404: no page that echoes
+    the address, sets a cookie or differs in any way."""
+    feed = actions.calendar_feed(token)
+    rows = calendar.requests_for(feed) if feed is not None else None
+    if rows is None:
+        return HttpResponse(status=404, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(calendar.render(feed, rows), content_type=calendar.CONTENT_TYPE)
+    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Robots-Tag"] = "noindex"
+    return response

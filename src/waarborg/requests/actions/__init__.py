@@ -16,6 +16,11 @@ from waarborg.requests.actions.answer import (  # noqa: F401
     refuse_request,
     send_answer,
 )
+from waarborg.requests.actions.calendar import (  # noqa: F401
+    calendar_feed,
+    make_calendar_link,
+    revoke_calendar_link,
+)
 from waarborg.requests.actions.common import (  # noqa: F401
     AUTOMATIC,
     CHANGING,
