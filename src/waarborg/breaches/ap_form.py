@@ -106,7 +106,7 @@ def _answers(breach, kind, previous):
         "measures_before": breach.measures_before or _not_recorded(),
         "consequences": breach.consequences or _not_recorded(),
         "severity": _("%(score)s (%(band)s)")
-        % {"score": score, "band": risk.BANDS[risk.band(score)]}
+        % {"score": risk.score_text(score), "band": risk.BANDS[risk.band(score)]}
         if score is not None
         else _("not scored"),
         "measures_taken": breach.measures_taken or _not_recorded(),

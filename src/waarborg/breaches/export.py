@@ -43,7 +43,7 @@ def rows(organisation):
                 _("Consequences"): breach.consequences,
                 _("Measures taken"): breach.measures_taken,
                 _("Measures planned"): breach.measures_planned,
-                _("Severity (ENISA)"): f"{score} ({risk.BANDS[risk.band(score)]})"
+                _("Severity (ENISA)"): f"{risk.score_text(score)} ({risk.BANDS[risk.band(score)]})"
                 if score is not None
                 else "",
                 _("Decision on notifying"): breach.get_risk_decision_display(),

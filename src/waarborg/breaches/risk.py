@@ -42,6 +42,19 @@ def severity(dpc, ei, confidentiality=0, integrity=0, availability=0, malicious=
     return Decimal(int(dpc)) * Decimal(str(ei)) + circumstances
 
 
+def score_text(score):
+    """The score as people write it in the active language: 4, 4,5 (nl) or 4.5 (en); never
+    the stored 4.00."""
+    from django.utils.formats import number_format
+
+    if score is None:
+        return ""
+    text = f"{Decimal(score):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return number_format(Decimal(text), use_l10n=True)
+
+
 def band(score):
     if score is None:
         return None

@@ -86,6 +86,7 @@ def breach_detail(request, pk):
             "states": clock.STATES,
             "hours_left": clock.hours_left(breach, now),
             "score": score,
+            "score_text": risk.score_text(score),
             "band": risk.band(score),
             "band_label": risk.BANDS.get(risk.band(score), ""),
             "band_meaning": risk.BAND_MEANING.get(risk.band(score)),
