@@ -63,11 +63,18 @@ def _answers(breach, kind, previous):
             text = f"{text}. {breach.communication_note}"
         return text
 
+    def informing_decision():
+        if not breach.high_risk_decision:
+            return _("not decided yet")
+        text = breach.get_high_risk_decision_display()
+        return f"{text}: {breach.high_risk_reason}" if breach.high_risk_reason else text
+
     address = ", ".join(
         p for p in (organisation.street_address, organisation.postal_code, organisation.city) if p
     )
     values = {
         "kind": Notification.Kind(kind).label,
+        "reference": breach.reference,
         "previous_reference": (previous.authority_reference or _not_recorded())
         if previous
         else _("not applicable: a new notification"),
@@ -88,6 +95,7 @@ def _answers(breach, kind, previous):
         "nature": _joined(breach.natures()),
         "cause": breach.get_cause_display(),
         "processor": str(breach.processor) if breach.processor else _("none"),
+        "systems": _joined(breach.systems.all()),
         "data_categories": _joined(c.label() for c in categories),
         "special": _joined(c.label() for c in categories if c.special or c.criminal)
         if any(c.special or c.criminal for c in categories)
@@ -112,6 +120,9 @@ def _answers(breach, kind, previous):
         "measures_taken": breach.measures_taken or _not_recorded(),
         "measures_planned": breach.measures_planned or _not_recorded(),
         "communication": communication(),
+        "informing_decision": informing_decision(),
+        "people_contact": breach.contact_point or organisation.privacy_email or _not_recorded(),
+        "advice": breach.advice_to_people or _not_recorded(),
         "cross_border": breach.cross_border or _("none recorded"),
     }
     return values
