@@ -76,16 +76,8 @@ class BreachForm(forms.ModelForm):
             "data_subjects": forms.CheckboxSelectMultiple,
             **{
                 name: forms.Textarea(attrs={"rows": 3})
-                for name in (
-                    "discovered_how",
-                    "description",
-                    "cross_border",
-                    "consequences",
-                    "measures_before",
-                    "measures_taken",
-                    "measures_planned",
-                    "advice_to_people",
-                )
+                # The texts for the people are in Dutch and English (TranslatedTextField).
+                for name in ("discovered_how", "cross_border", "measures_before")
             },
         }
 

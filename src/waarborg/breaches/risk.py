@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from waarborg.core.fields import translated
+
 LOW, MEDIUM, HIGH, VERY_HIGH = "low", "medium", "high", "very_high"
 BANDS = {
     LOW: _("low"),
@@ -99,7 +101,7 @@ def edpb_factors(breach):
             if breach.encrypted
             else unknown,
         ),
-        (_("Severity of consequences"), breach.consequences or unknown),
+        (_("Severity of consequences"), translated(breach.consequences) or unknown),
         (
             _("Special characteristics of the people"),
             str(_("vulnerable people among them"))

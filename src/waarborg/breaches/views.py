@@ -92,7 +92,11 @@ def breach_detail(request, pk):
             "band_meaning": risk.BAND_MEANING.get(risk.band(score)),
             "factors": risk.edpb_factors(breach),
             "letters": breach.letters.all(),
-            "letter_missing": actions.letter_missing(breach),
+            "letter_missing": [
+                (label, missing)
+                for language, label in (("nl", _("Dutch")), ("en", _("English")))
+                if (missing := actions.letter_missing(breach, language))
+            ],
             "controllers": controllers,
             "controller_notices": breach.controller_notices.select_related("controller"),
             "note_form": NoteForm(),
