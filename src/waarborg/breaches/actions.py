@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from waarborg.audit.actions import actor_label, record_entry
 from waarborg.breaches import ap_form, clock
 from waarborg.breaches.models import (
+    TRANSLATED_FIELDS,
     Breach,
     Communication,
     ControllerNotice,
@@ -23,7 +24,6 @@ from waarborg.breaches.models import (
     Notification,
     RiskDecision,
 )
-from waarborg.breaches.models import TRANSLATED_FIELDS
 from waarborg.breaches.reminders import open_breaches, send_reminders  # noqa: F401 (the API)
 from waarborg.core.fields import normalise
 from waarborg.core.models import Organisation

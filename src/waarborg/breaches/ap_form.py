@@ -73,6 +73,7 @@ def _answers(breach, kind, previous, language):
     address = ", ".join(
         p for p in (organisation.street_address, organisation.postal_code, organisation.city) if p
     )
+
     def text(name):
         # For the authority, in the form's language, else the other: it must see every fact.
         return translated(getattr(breach, name), language)
