@@ -393,11 +393,15 @@ def build_breach(firm, owner, handler):
         title="Laptop met de klantenadministratie gestolen, niet versleuteld",
         aware_at=demo_breach_moment(timezone.now()),
         discovered_how="De monteur meldde de diefstal uit de bus direct bij kantoor.",
-        description=(
-            "Een laptop met een export van de klantenadministratie (namen, adressen, "
+        # In Dutch and English: the letters to the people go out in each one's language.
+        description={
+            "nl": "Een laptop met een export van de klantenadministratie (namen, adressen, "
             "telefoonnummers en facturen) is uit een bedrijfsbus gestolen. De schijf was niet "
-            "versleuteld."
-        ),
+            "versleuteld.",
+            "en": "A laptop holding an export of the customer administration (names, addresses, "
+            "phone numbers and invoices) was stolen from a company van. Its disk was not "
+            "encrypted.",
+        },
         confidentiality=True,
         integrity=False,
         availability=False,
@@ -405,14 +409,25 @@ def build_breach(firm, owner, handler):
         encrypted="no",
         records_count=1850,
         people_count=1400,
-        consequences=(
-            "Klanten kunnen oplichting of phishing krijgen met hun eigen gegevens en "
-            "factuurbedragen."
-        ),
+        consequences={
+            "nl": "Klanten kunnen oplichting of phishing krijgen met hun eigen gegevens en "
+            "factuurbedragen.",
+            "en": "Customers may be targeted by fraud or phishing that uses their own details "
+            "and invoice amounts.",
+        },
         measures_before="Wachtwoord op het account; geen schijfversleuteling.",
-        measures_taken="Aangifte gedaan; wachtwoorden van het klantportaal ingetrokken.",
-        measures_planned="Alle laptops krijgen BitLocker; exports alleen nog op de server.",
-        advice_to_people="Wees alert op mails en telefoontjes die naar uw factuur verwijzen.",
+        measures_taken={
+            "nl": "Aangifte gedaan; wachtwoorden van het klantportaal ingetrokken.",
+            "en": "Reported to the police; the passwords of the customer portal revoked.",
+        },
+        measures_planned={
+            "nl": "Alle laptops krijgen BitLocker; exports alleen nog op de server.",
+            "en": "Every laptop gets BitLocker; exports are kept on the server only.",
+        },
+        advice_to_people={
+            "nl": "Wees alert op mails en telefoontjes die naar uw factuur verwijzen.",
+            "en": "Be wary of e-mails and calls that refer to your invoice.",
+        },
         links={
             "activities": [activity],
             "systems": list(activity.systems.all()),

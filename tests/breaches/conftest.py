@@ -12,7 +12,11 @@ FRIDAY_FIVE = datetime.datetime(2026, 10, 23, 17, 0, tzinfo=AMSTERDAM)
 
 FACTS = {
     "title": "Laptop gestolen",
-    "description": "Laptop met de klantenadministratie gestolen uit de auto, niet versleuteld.",
+    # The texts for the people, in Dutch and English (TranslatedTextField).
+    "description": {
+        "nl": "Laptop met de klantenadministratie gestolen uit de auto, niet versleuteld.",
+        "en": "Laptop with the customer administration stolen from the car, not encrypted.",
+    },
     "confidentiality": True,
     "integrity": False,
     "availability": True,
@@ -20,9 +24,18 @@ FACTS = {
     "encrypted": "no",
     "people_count": 1200,
     "records_count": 1200,
-    "consequences": "Misbruik van adressen en telefoonnummers voor oplichting (phishing).",
-    "measures_taken": "Wachtwoorden van de klantportalen ingetrokken; aangifte gedaan.",
-    "measures_planned": "Alle laptops krijgen schijfversleuteling.",
+    "consequences": {
+        "nl": "Misbruik van adressen en telefoonnummers voor oplichting (phishing).",
+        "en": "Misuse of addresses and phone numbers for fraud (phishing).",
+    },
+    "measures_taken": {
+        "nl": "Wachtwoorden van de klantportalen ingetrokken; aangifte gedaan.",
+        "en": "Passwords of the customer portals revoked; reported to the police.",
+    },
+    "measures_planned": {
+        "nl": "Alle laptops krijgen schijfversleuteling.",
+        "en": "Every laptop gets disk encryption.",
+    },
 }
 
 

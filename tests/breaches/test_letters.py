@@ -22,7 +22,12 @@ def officer_breach(organisation, owner, handler):
 
     core.update_organisation(organisation, actor=owner, privacy_email="privacy@firma.example")
     return record(
-        organisation, handler, advice_to_people="Let op mails die om uw wachtwoord vragen."
+        organisation,
+        handler,
+        advice_to_people={
+            "nl": "Let op mails die om uw wachtwoord vragen.",
+            "en": "Watch out for e-mails that ask for your password.",
+        },
     )
 
 
@@ -46,11 +51,11 @@ def test_the_letter_in_each_language_states_the_recorded_facts(
     dutch, english = by_address["jan@voorbeeld.nl"], by_address["ann@example.com"]
     assert dutch.subject == "Firma Een B.V.: een datalek dat u betreft"
     assert english.subject == "Firma Een B.V.: a data breach that concerns you"
-    for message in (dutch, english):
-        assert officer_breach.description in message.body
-        assert officer_breach.consequences in message.body
-        assert officer_breach.measures_taken in message.body
-        assert "Let op mails die om uw wachtwoord vragen." in message.body
+    for message, language in ((dutch, "nl"), (english, "en")):
+        other = "en" if language == "nl" else "nl"
+        for name in ("description", "consequences", "measures_taken", "advice_to_people"):
+            assert officer_breach.text(name, language) in message.body
+            assert officer_breach.text(name, other) not in message.body  # never mixed
         assert "privacy@firma.example" in message.body
     assert "Wat u zelf kunt doen" in dutch.body and "What you can do yourself" in english.body
     officer_breach.refresh_from_db()
@@ -93,8 +98,7 @@ def test_property_each_address_at_most_once(
     batches, organisation, handler, privacy_officer, django_capture_on_commit_callbacks
 ):
     """Whatever lists are sent, in whatever order, an address gets one letter per breach."""
-    breach = record(organisation, handler)
-    breach.contact_point = "privacy@firma.example"
+    breach = record(organisation, handler, contact_point="privacy@firma.example")
     mail.outbox.clear()
     letters = []
     with django_capture_on_commit_callbacks(execute=False):
@@ -227,7 +231,9 @@ def test_the_processor_notifies_each_affected_client(
     assert all(n.sent_at for n in notices)
     assert [m.to[0] for m in mail.outbox] == ["fg@klant-a.nl", "dpo@client-b.eu"]
     assert breach.reference in mail.outbox[0].subject
-    assert breach.description in mail.outbox[0].body and "Ontdekt op" in mail.outbox[0].body
+    assert breach.description["nl"] in mail.outbox[0].body and "Ontdekt op" in mail.outbox[0].body
+    assert breach.description["en"] in mail.outbox[1].body
+    assert breach.description["nl"] not in mail.outbox[1].body
     assert "We became aware" in mail.outbox[1].body
     page = client_for(privacy_officer).get(f"/breaches/{breach.pk}/").content.decode()
     assert 'id="controllers"' in page and "fg@klant-a.nl" in page and "Klant B" in page

@@ -24,7 +24,7 @@ def test_the_form_file_is_dated_and_every_answer_is_known():
 def test_answers_state_only_recorded_facts(breach, privacy_officer):
     notification = actions.prepare_notification(breach, actor=privacy_officer)
     answers = {q["label"]: q["answer"] for s in notification.answers for q in s["questions"]}
-    assert answers["Samenvatting"] == breach.description
+    assert answers["Samenvatting"] == breach.description["nl"]
     assert answers["Aantal betrokkenen (ongeveer)"] == "1200"
     assert answers["Hoe is het ontdekt?"] == "niet vastgelegd"
     assert answers["Begin van het datalek"] == "niet vastgelegd"

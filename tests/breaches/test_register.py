@@ -15,6 +15,8 @@ from waarborg.register.models import Party, ProcessingActivity
 
 
 def form_data(**values):
+    """The form's fields as posted; a text in two languages is two inputs, name_0 (Dutch) and
+    name_1 (English)."""
     data = {
         **{k: v for k, v in FACTS.items() if not isinstance(v, bool)},
         "aware_at": "2026-10-23T17:00",
@@ -22,6 +24,10 @@ def form_data(**values):
         "availability": "on",
     }
     data.update(values)
+    for name, value in list(data.items()):
+        if isinstance(value, dict):
+            del data[name]
+            data[f"{name}_0"], data[f"{name}_1"] = value.get("nl", ""), value.get("en", "")
     return data
 
 

@@ -23,9 +23,11 @@ org = core.create_organisation(actor=owner, owner=owner, name="Proef B.V.")
 core.update_organisation(org, actor=owner, privacy_email="privacy@proef.example")
 breach = actions.record_breach(
     org, actor=owner, title="Laptop gestolen", aware_at=datetime.datetime.now(datetime.UTC),
-    description="Laptop met de klantenadministratie gestolen, niet versleuteld.",
+    description={"nl": "Laptop met de klantenadministratie gestolen, niet versleuteld.",
+                 "en": "Laptop with the customer administration stolen, not encrypted."},
     confidentiality=True, integrity=False, availability=False, cause="device",
-    consequences="Kans op oplichting.", measures_taken="Wachtwoorden ingetrokken.",
+    consequences={"nl": "Kans op oplichting.", "en": "Risk of fraud."},
+    measures_taken={"nl": "Wachtwoorden ingetrokken.", "en": "Passwords revoked."},
 )
 recipients = [(f"klant{n:04d}@voorbeeld.nl", "nl" if n % 4 else "en") for n in range(COUNT)]
 letter = actions.send_letters(breach, actor=owner, recipients=recipients, per_minute=600000)

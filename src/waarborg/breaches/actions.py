@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from waarborg.audit.actions import actor_label, record_entry
 from waarborg.breaches import ap_form, clock
 from waarborg.breaches.models import (
+    TRANSLATED_FIELDS,
     Breach,
     Communication,
     ControllerNotice,
@@ -23,8 +24,9 @@ from waarborg.breaches.models import (
     Notification,
     RiskDecision,
 )
-from waarborg.breaches.recipients import normalise
+from waarborg.breaches.recipients import normalise as normalise_email
 from waarborg.breaches.reminders import open_breaches, send_reminders  # noqa: F401 (the API)
+from waarborg.core.fields import normalise
 from waarborg.core.models import Organisation
 
 FACT_FIELDS = (
@@ -80,6 +82,12 @@ def _links(breach):
 
 
 def _check_facts(organisation, facts, links):
+    # A text given as one string (the API, the demo) is the Dutch text.
+    for name in TRANSLATED_FIELDS:
+        if name in facts:
+            facts[name] = normalise(facts[name])
+    if "description" in facts and not facts["description"].get("nl"):
+        raise BreachError(_("Describe what happened, at least in Dutch."))
     if (
         facts.get("ended_at")
         and facts.get("started_at")
@@ -395,18 +403,75 @@ def record_communication(breach, *, actor, communication, exemption="", note="",
     return breach
 
 
-def letter_missing(breach):
-    """What Art. 34(2) needs in the letter that the register entry lacks (names of fields)."""
+def letter_missing(breach, language="nl"):
+    """What Art. 34(2) needs in the letter in `language` that the register entry lacks in that
+    language (names of fields). A letter carries only texts of its own language: a text
+    written in the other language alone is missing too, never copied in untranslated."""
+    other = "en" if language == "nl" else "nl"
+
+    def has(name):
+        return bool(breach.text(name, language).strip())
+
     missing = []
-    if not breach.description.strip():
+    if not has("description"):
         missing.append(_("what happened"))
-    if not breach.consequences.strip():
+    if not has("consequences"):
         missing.append(_("likely consequences for the people"))
-    if not (breach.measures_taken.strip() or breach.measures_planned.strip()):
+    if not (has("measures_taken") or has("measures_planned")):
         missing.append(_("measures taken"))
-    if not (breach.contact_point or breach.organisation.privacy_email):
+    if not (has("contact_point") or breach.organisation.privacy_email):
         missing.append(_("contact point for the people"))
+    only_other = {
+        "measures_taken": _("measures taken"),
+        "measures_planned": _("measures planned"),
+        "advice_to_people": _("what people can do themselves"),
+        "contact_point": _("contact point for the people"),
+    }
+    for name, label in only_other.items():
+        if not has(name) and breach.text(name, other).strip() and label not in missing:
+            missing.append(label)
     return missing
+
+
+def notice_missing(breach, language):
+    """The texts the notice to a client-controller in `language` would lack: what happened,
+    and each text written in the other language only."""
+    other = "en" if language == "nl" else "nl"
+    missing = []
+    labels = {
+        "description": _("what happened"),
+        "consequences": _("likely consequences for the people"),
+        "measures_taken": _("measures taken"),
+        "measures_planned": _("measures planned"),
+    }
+    for name, label in labels.items():
+        mine, theirs = breach.text(name, language).strip(), breach.text(name, other).strip()
+        if not mine and (name == "description" or theirs):
+            missing.append(label)
+    return missing
+
+
+def _refuse_missing(kind, missing_by_language):
+    """Raise a BreachError naming, per language, the texts a letter or notice lacks."""
+    parts = []
+    for language, missing in missing_by_language.items():
+        if missing:
+            names = ", ".join(str(m) for m in missing)
+            if kind == "letter":
+                text = (
+                    _("The Dutch letter needs: %(missing)s.")
+                    if language == "nl"
+                    else _("The English letter needs: %(missing)s.")
+                )
+            else:
+                text = (
+                    _("The Dutch notice needs: %(missing)s.")
+                    if language == "nl"
+                    else _("The English notice needs: %(missing)s.")
+                )
+            parts.append(text % {"missing": names})
+    if parts:
+        raise BreachError(" ".join(parts))
 
 
 @transaction.atomic
@@ -421,21 +486,18 @@ def send_letters(breach, *, actor, recipients, per_minute=60):
     """
     from waarborg.breaches.tasks import send_letter
 
-    missing = letter_missing(breach)
-    if missing:
-        raise BreachError(
-            _("The letter needs: %(missing)s.") % {"missing": ", ".join(str(m) for m in missing)}
-        )
     if not recipients:
         raise BreachError(_("The address list is empty."))
+    languages = sorted({_letter_language(language) for _email, language, *_name in recipients})
+    _refuse_missing("letter", {lang: letter_missing(breach, lang) for lang in languages})
     Breach.objects.select_for_update().filter(pk=breach.pk).first()
     had = {
-        normalise(email)
+        normalise_email(email)
         for email in LetterRecipient.objects.filter(breach=breach).values_list("email", flat=True)
     }
     new = {}
     for email, language, *name in recipients:
-        email = normalise(email)
+        email = normalise_email(email)
         if email and email not in had and email not in new:
             new[email] = (language, name[0] if name else "")
     if not new:
@@ -495,24 +557,36 @@ def deliver_letter(letter_id, *, actor):
     return letter
 
 
-def letter_context(breach):
+def _letter_language(language):
+    return "en" if (language or "")[:2] == "en" else "nl"
+
+
+def letter_context(breach, language):
+    """What the letter or notice in `language` says: the staff's texts in that language only."""
     organisation = breach.organisation
+    texts = {name: breach.text(name, language) for name in TRANSLATED_FIELDS}
     return {
         "organisation": organisation,
         "breach": breach,
-        "contact": breach.contact_point or organisation.privacy_email,
+        "texts": texts,
+        "contact": texts["contact_point"] or organisation.privacy_email,
     }
 
 
 def _send_letter(breach, recipient):
     from waarborg.core.emails import send_templated
 
+    language = _letter_language(recipient.language)
+    # The texts may have changed since the mailing was queued: a letter that would now lack
+    # one in its language fails rather than go out incomplete or mixed.
+    breach.refresh_from_db()
+    _refuse_missing("letter", {language: letter_missing(breach, language)})
     privacy = breach.organisation.privacy_email
     send_templated(
         "breaches/emails/letter",
         to=recipient.email,
-        language=recipient.language,
-        context={**letter_context(breach), "name": recipient.name},
+        language=language,
+        context={**letter_context(breach, language), "name": recipient.name},
         reply_to=[privacy] if privacy else None,  # answers reach the privacy contact
     )
 
@@ -576,6 +650,8 @@ def notify_controller(breach, *, actor, controller, email, language="nl"):
 
     if controller not in affected_controllers(breach):
         raise BreachError(_("This party is not a client whose data the breach affects."))
+    language = _letter_language(language)
+    _refuse_missing("notice", {language: notice_missing(breach, language)})
     try:
         validate_email(email)
     except Exception:
@@ -603,7 +679,7 @@ def notify_controller(breach, *, actor, controller, email, language="nl"):
             "breaches/emails/controller",
             to=email,
             language=language,
-            context={**letter_context(breach), "controller": controller},
+            context={**letter_context(breach, language), "controller": controller},
         )
 
     transaction.on_commit(send)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from waarborg.breaches import clock, risk
 from waarborg.core.dates import format_moment
+from waarborg.core.fields import translated
 
 DATA = Path(__file__).parent / "data"
 
@@ -35,7 +36,7 @@ def _joined(items):
     return ", ".join(str(i) for i in items) or _not_recorded()
 
 
-def _answers(breach, kind, previous):
+def _answers(breach, kind, previous, language):
     from waarborg.breaches.models import Communication, Notification
 
     organisation = breach.organisation
@@ -63,11 +64,23 @@ def _answers(breach, kind, previous):
             text = f"{text}. {breach.communication_note}"
         return text
 
+    def informing_decision():
+        if not breach.high_risk_decision:
+            return _("not decided yet")
+        text = breach.get_high_risk_decision_display()
+        return f"{text}: {breach.high_risk_reason}" if breach.high_risk_reason else text
+
     address = ", ".join(
         p for p in (organisation.street_address, organisation.postal_code, organisation.city) if p
     )
+
+    def text(name):
+        # For the authority, in the form's language, else the other: it must see every fact.
+        return translated(getattr(breach, name), language)
+
     values = {
         "kind": Notification.Kind(kind).label,
+        "reference": breach.reference,
         "previous_reference": (previous.authority_reference or _not_recorded())
         if previous
         else _("not applicable: a new notification"),
@@ -75,7 +88,7 @@ def _answers(breach, kind, previous):
         "organisation": organisation.name,
         "kvk": organisation.kvk_number or _not_recorded(),
         "address": address or _not_recorded(),
-        "contact": breach.contact_point or organisation.privacy_email or _not_recorded(),
+        "contact": text("contact_point") or organisation.privacy_email or _not_recorded(),
         "dpo": ", ".join(p for p in (organisation.dpo_name, organisation.dpo_email) if p)
         or _("none appointed"),
         "started": format_moment(breach.started_at) if breach.started_at else _not_recorded(),
@@ -84,10 +97,11 @@ def _answers(breach, kind, previous):
         else (format_moment(breach.ended_at) if breach.ended_at else _not_recorded()),
         "aware": format_moment(breach.aware_at),
         "discovered_how": breach.discovered_how or _not_recorded(),
-        "description": breach.description,
+        "description": text("description"),
         "nature": _joined(breach.natures()),
         "cause": breach.get_cause_display(),
         "processor": str(breach.processor) if breach.processor else _("none"),
+        "systems": _joined(breach.systems.all()),
         "data_categories": _joined(c.label() for c in categories),
         "special": _joined(c.label() for c in categories if c.special or c.criminal)
         if any(c.special or c.criminal for c in categories)
@@ -104,14 +118,17 @@ def _answers(breach, kind, previous):
         "people": str(breach.people_count) if breach.people_count is not None else _not_recorded(),
         "vulnerable": _("yes") if breach.vulnerable_people else _("no"),
         "measures_before": breach.measures_before or _not_recorded(),
-        "consequences": breach.consequences or _not_recorded(),
+        "consequences": text("consequences") or _not_recorded(),
         "severity": _("%(score)s (%(band)s)")
-        % {"score": score, "band": risk.BANDS[risk.band(score)]}
+        % {"score": risk.score_text(score), "band": risk.BANDS[risk.band(score)]}
         if score is not None
         else _("not scored"),
-        "measures_taken": breach.measures_taken or _not_recorded(),
-        "measures_planned": breach.measures_planned or _not_recorded(),
+        "measures_taken": text("measures_taken") or _not_recorded(),
+        "measures_planned": text("measures_planned") or _not_recorded(),
         "communication": communication(),
+        "informing_decision": informing_decision(),
+        "people_contact": text("contact_point") or organisation.privacy_email or _not_recorded(),
+        "advice": text("advice_to_people") or _not_recorded(),
         "cross_border": breach.cross_border or _("none recorded"),
     }
     return values
@@ -121,7 +138,7 @@ def answer_sections(breach, kind, previous=None, language="nl"):
     """[{"title", "questions": [{"label", "answer"}]}] in `language`, ready to store."""
     form = load_form()
     with translation.override(language):
-        values = _answers(breach, kind, previous)
+        values = _answers(breach, kind, previous, language)
         return [
             {
                 "key": section["key"],

@@ -10,6 +10,7 @@ from waarborg.breaches import risk
 from waarborg.breaches.models import Breach
 from waarborg.core.access import scoped
 from waarborg.core.dates import format_moment
+from waarborg.core.fields import translated
 from waarborg.core.spreadsheets import safe_cell, staff_csv
 
 
@@ -32,7 +33,7 @@ def rows(organisation):
                 _("Ended"): _("still going on")
                 if breach.ongoing
                 else (format_moment(breach.ended_at) if breach.ended_at else ""),
-                _("What happened"): breach.description,
+                _("What happened"): translated(breach.description),
                 _("Nature"): ", ".join(str(n) for n in breach.natures()),
                 _("Cause"): breach.get_cause_display(),
                 _("Processing activities"): ", ".join(str(a) for a in breach.activities.all()),
@@ -40,10 +41,10 @@ def rows(organisation):
                 _("Groups of people"): ", ".join(s.label() for s in breach.data_subjects.all()),
                 _("People, about"): breach.people_count if breach.people_count is not None else "",
                 _("Encrypted"): breach.get_encrypted_display() if breach.encrypted else "",
-                _("Consequences"): breach.consequences,
-                _("Measures taken"): breach.measures_taken,
-                _("Measures planned"): breach.measures_planned,
-                _("Severity (ENISA)"): f"{score} ({risk.BANDS[risk.band(score)]})"
+                _("Consequences"): translated(breach.consequences),
+                _("Measures taken"): translated(breach.measures_taken),
+                _("Measures planned"): translated(breach.measures_planned),
+                _("Severity (ENISA)"): f"{risk.score_text(score)} ({risk.BANDS[risk.band(score)]})"
                 if score is not None
                 else "",
                 _("Decision on notifying"): breach.get_risk_decision_display(),

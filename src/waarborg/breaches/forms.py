@@ -76,16 +76,8 @@ class BreachForm(forms.ModelForm):
             "data_subjects": forms.CheckboxSelectMultiple,
             **{
                 name: forms.Textarea(attrs={"rows": 3})
-                for name in (
-                    "discovered_how",
-                    "description",
-                    "cross_border",
-                    "consequences",
-                    "measures_before",
-                    "measures_taken",
-                    "measures_planned",
-                    "advice_to_people",
-                )
+                # The texts for the people are in Dutch and English (TranslatedTextField).
+                for name in ("discovered_how", "cross_border", "measures_before")
             },
         }
 
@@ -101,6 +93,8 @@ class BreachForm(forms.ModelForm):
             kind__in=[Party.Kind.PROCESSOR, Party.Kind.SUB_PROCESSOR],
         )
         fields["data_categories"].label_from_instance = _category_label
+        for name in ("records_count", "people_count"):
+            fields[name].validators.append(_at_most(MAX_COUNT))
 
     def clean(self):
         cleaned = super().clean()
@@ -119,6 +113,25 @@ class BreachForm(forms.ModelForm):
         links["data_subjects"] = list(self.cleaned_data["data_subjects"])
         facts = {n: v for n, v in self.cleaned_data.items() if n not in links}
         return facts, links
+
+
+# What the database column holds, and the API's limit too.
+MAX_COUNT = 2_000_000_000
+
+
+def _at_most(limit):
+    def check(value):
+        from django.core.exceptions import ValidationError
+        from django.utils.formats import number_format
+
+        if value is not None and value > limit:
+            raise ValidationError(
+                _("Give a number of at most %(limit)s; an estimate will do.")
+                % {"limit": number_format(limit, force_grouping=True)},
+                code="max_value",
+            )
+
+    return check
 
 
 def _category_label(term):

@@ -9,10 +9,20 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from waarborg.core.fields import TranslatedTextField, normalise
 from waarborg.core.models import Organisation, Term
 from waarborg.register.models import Party, ProcessingActivity, System
 
 NOTIFY_WITHIN = timedelta(hours=72)  # Art. 33(1): from the moment of awareness
+# The texts typed by staff that go into the letters to the people and the notices to clients.
+TRANSLATED_FIELDS = (
+    "description",
+    "consequences",
+    "measures_taken",
+    "measures_planned",
+    "advice_to_people",
+    "contact_point",
+)
 
 
 class Cause(models.TextChoices):
@@ -126,7 +136,9 @@ class Breach(models.Model):
         help_text=_("The 72 hours to notify the supervisory authority count from this moment."),
     )
     discovered_how = models.TextField(_("how it was found"), blank=True)
-    description = models.TextField(_("what happened"))
+    # What the people and client-controllers are told is kept in Dutch and English: a letter
+    # carries the text of its own language only (see actions.letter_missing).
+    description = TranslatedTextField(_("what happened"), multiline=True, blank=False)
     confidentiality = models.BooleanField(_("loss of confidentiality (seen by others)"))
     integrity = models.BooleanField(_("loss of integrity (changed)"))
     availability = models.BooleanField(_("loss of availability (lost or unreachable)"))
@@ -169,10 +181,10 @@ class Breach(models.Model):
         blank=True,
         help_text=_("Needed for the cross-border questions of the notification (Art. 56)."),
     )
-    consequences = models.TextField(_("likely consequences for the people"), blank=True)
+    consequences = TranslatedTextField(_("likely consequences for the people"), multiline=True)
     measures_before = models.TextField(_("measures in place before the breach"), blank=True)
-    measures_taken = models.TextField(_("measures taken"), blank=True)
-    measures_planned = models.TextField(_("measures planned"), blank=True)
+    measures_taken = TranslatedTextField(_("measures taken"), multiline=True)
+    measures_planned = TranslatedTextField(_("measures planned"), multiline=True)
     # Risk: the ENISA score is advice; the decisions below are the privacy officer's.
     dpc = models.PositiveSmallIntegerField(
         _("data processing context (DPC)"), choices=DPC_CHOICES, null=True, blank=True
@@ -214,13 +226,11 @@ class Breach(models.Model):
         blank=True,
     )
     communicated_at = models.DateTimeField(_("people informed on"), null=True, blank=True)
-    contact_point = models.CharField(
+    contact_point = TranslatedTextField(
         _("contact point for the people"),
-        max_length=300,
-        blank=True,
         help_text=_("Who people can turn to; the privacy contact of the organisation if empty."),
     )
-    advice_to_people = models.TextField(_("what people can do themselves"), blank=True)
+    advice_to_people = TranslatedTextField(_("what people can do themselves"), multiline=True)
     # The reminders of the clock (at 24 and 48 hours), each sent once.
     reminded_24_at = models.DateTimeField(null=True, blank=True)
     reminded_48_at = models.DateTimeField(null=True, blank=True)
@@ -257,6 +267,11 @@ class Breach(models.Model):
             .order_by("submitted_at", "pk")
             .first()
         )
+
+    def text(self, name, language):
+        """The text of translated field `name` in `language` only: empty when that language
+        has none (never the other language's text)."""
+        return normalise(getattr(self, name)).get(language[:2], "")
 
     def natures(self):
         labels = []

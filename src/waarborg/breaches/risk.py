@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from waarborg.core.fields import translated
+
 LOW, MEDIUM, HIGH, VERY_HIGH = "low", "medium", "high", "very_high"
 BANDS = {
     LOW: _("low"),
@@ -40,6 +42,19 @@ def severity(dpc, ei, confidentiality=0, integrity=0, availability=0, malicious=
         Decimal(str(v or 0)) for v in (confidentiality, integrity, availability, malicious)
     )
     return Decimal(int(dpc)) * Decimal(str(ei)) + circumstances
+
+
+def score_text(score):
+    """The score as people write it in the active language: 4, 4,5 (nl) or 4.5 (en); never
+    the stored 4.00."""
+    from django.utils.formats import number_format
+
+    if score is None:
+        return ""
+    text = f"{Decimal(score):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return number_format(Decimal(text), use_l10n=True)
 
 
 def band(score):
@@ -86,7 +101,7 @@ def edpb_factors(breach):
             if breach.encrypted
             else unknown,
         ),
-        (_("Severity of consequences"), breach.consequences or unknown),
+        (_("Severity of consequences"), translated(breach.consequences) or unknown),
         (
             _("Special characteristics of the people"),
             str(_("vulnerable people among them"))

@@ -87,12 +87,17 @@ def breach_detail(request, pk):
             "states": clock.STATES,
             "hours_left": clock.hours_left(breach, now),
             "score": score,
+            "score_text": risk.score_text(score),
             "band": risk.band(score),
             "band_label": risk.BANDS.get(risk.band(score), ""),
             "band_meaning": risk.BAND_MEANING.get(risk.band(score)),
             "factors": risk.edpb_factors(breach),
             "letters": breach.letters.all(),
-            "letter_missing": actions.letter_missing(breach),
+            "letter_missing": [
+                (label, missing)
+                for language, label in (("nl", _("Dutch")), ("en", _("English")))
+                if (missing := actions.letter_missing(breach, language))
+            ],
             "controllers": controllers,
             "controller_notices": breach.controller_notices.select_related("controller"),
             "note_form": NoteForm(),

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from waarborg.audit.models import AuditEntry
 from waarborg.consent.models import ConsentPurpose
 from waarborg.core.access import scoped
+from waarborg.core.fields import translated
 from waarborg.notices.models import NoticeVersion
 from waarborg.requests.models import OPEN_STATUSES, Outcome, SubjectRequest
 from waarborg.retention.models import RetentionRun, ReviewTask
@@ -162,10 +163,11 @@ class Operations:
                 "high_risk_decision": breach.high_risk_decision,
                 "delay_reason": breach.delay_reason,
                 "communication": breach.communication,
-                "description": breach.description,
-                "consequences": breach.consequences,
-                "measures_taken": breach.measures_taken,
-                "measures_planned": breach.measures_planned,
+                # In either language: the record has the facts if it has them at all.
+                "description": translated(breach.description),
+                "consequences": translated(breach.consequences),
+                "measures_taken": translated(breach.measures_taken),
+                "measures_planned": translated(breach.measures_planned),
             }
             for breach in rows
         ]

@@ -73,6 +73,19 @@ class AccountAdapter(DefaultAccountAdapter):
             ip = client_ip(request) if request is not None else ""
             send_sign_in_change(user, change=template_prefix, ip=ip)
 
+    def add_message(self, request, level, message_template=None, message_context=None,
+                    extra_tags="", message=None):  # fmt: skip
+        """Recovery codes made along with a first second factor are the member's first ones:
+        allauth's message for them would speak of new codes replacing old ones."""
+        match = getattr(request, "resolver_match", None)
+        if message_template == "mfa/messages/recovery_codes_generated.txt" and (
+            match is None or match.url_name != "mfa_generate_recovery_codes"
+        ):
+            message_template = "mfa/messages/recovery_codes_first.txt"
+        return super().add_message(
+            request, level, message_template, message_context, extra_tags, message
+        )
+
     def authentication_failed(self, request, **credentials):
         actions.record_failed_sign_in(credentials.get("email", ""), ip=client_ip(request))
 
