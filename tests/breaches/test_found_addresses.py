@@ -280,7 +280,7 @@ def test_another_organisations_breach_is_not_found(
 def test_the_letter_greets_has_reply_to_and_default_advice(
     setup, privacy_officer, django_capture_on_commit_callbacks
 ):
-    assert setup.advice_to_people == ""
+    assert not setup.text("advice_to_people", "nl") and not setup.text("advice_to_people", "en")
     with django_capture_on_commit_callbacks(execute=False):
         letter, _found = actions.add_found_recipients(setup, actor=privacy_officer)
     mail.outbox.clear()
