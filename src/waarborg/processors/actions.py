@@ -429,40 +429,69 @@ def resolve_objection(row, *, actor, resolution):
     return row
 
 
-@transaction.atomic
-def apply_due_changes(organisation, *, actor, today=None):
-    """Put every announced change whose date has come into effect: the new sub-processor is
-    added to its services (the one it replaces goes). Clients that objected without a
-    resolution, or did not consent where consent is needed, are not covered: see
-    `ChangeClient.applies`. Returns the changes applied."""
+def apply_due_changes(organisation=None, *, actor, today=None):
+    """Put announced changes into effect for each client whose turn has come
+    (`ChangeClient.applies`: the date, the objection period, no open objection, the yes where
+    consent is needed), once per change and client, for one organisation or all. The new
+    sub-processor joins the services concerned when it is in effect for a client; the one it
+    replaces leaves a service once no client of it keeps it. Returns the changes that took
+    effect for at least one client in this run."""
     today = today or timezone.localdate()
-    applied = []
-    due = SubProcessorChange.objects.select_for_update().filter(
-        organisation=organisation,
-        status=SubProcessorChange.Status.ANNOUNCED,
+    due = SubProcessorChange.objects.filter(
+        status__in=[SubProcessorChange.Status.ANNOUNCED, SubProcessorChange.Status.APPLIED],
         effective_on__lte=today,
-    )
-    for change in due:
-        for service in change.services.all():
-            service.sub_processors.add(change.party)
-            if change.replaces is not None:
-                service.sub_processors.remove(change.replaces)
-        change.status = SubProcessorChange.Status.APPLIED
-        change.applied_at = timezone.now()
-        change.save(update_fields=["status", "applied_at"])
-        rows = list(change.clients.select_related("change"))
-        record_entry(
-            organisation,
-            actor=actor,
-            action="processors.change.applied",
-            obj=change,
-            new={
-                "applies_to": sorted(r.client.key for r in rows if r.applies(today)),
-                "held_back": sorted(r.client.key for r in rows if not r.applies(today)),
-            },
-        )
-        applied.append(change)
+        clients__applied_at__isnull=True,
+    ).distinct()
+    if organisation is not None:
+        due = due.filter(organisation=organisation)
+    applied = []
+    for change_id in due.order_by("pk").values_list("pk", flat=True):
+        if _apply_change(change_id, actor=actor, today=today):
+            applied.append(SubProcessorChange.objects.get(pk=change_id))
     return applied
+
+
+@transaction.atomic
+def _apply_change(change_id, *, actor, today):
+    change = (
+        SubProcessorChange.objects.select_for_update()
+        .select_related("organisation", "party", "replaces")
+        .get(pk=change_id)
+    )
+    rows = list(
+        change.clients.filter(applied_at__isnull=True).select_related(
+            "change", "client", "agreement"
+        )
+    )
+    now = timezone.now()
+    ready = [row for row in rows if row.applies(today)]
+    if not ready:
+        return False
+    ChangeClient.objects.filter(pk__in=[row.pk for row in ready]).update(applied_at=now)
+    ready_clients = {row.client_id for row in ready}
+    for service in change.services.all():
+        clients = set(service.clients.values_list("pk", flat=True))
+        if clients & ready_clients:
+            service.sub_processors.add(change.party)
+        waiting = change.clients.filter(client__in=clients, applied_at__isnull=True)
+        if change.replaces is not None and clients & ready_clients and not waiting.exists():
+            service.sub_processors.remove(change.replaces)
+    first = change.status != SubProcessorChange.Status.APPLIED
+    if first:
+        change.status = SubProcessorChange.Status.APPLIED
+        change.applied_at = now
+        change.save(update_fields=["status", "applied_at"])
+    record_entry(
+        change.organisation,
+        actor=actor,
+        action="processors.change.applied",
+        obj=change,
+        new={
+            "applies_to": sorted(row.client.key for row in ready),
+            "held_back": sorted(row.client.key for row in rows if row not in ready),
+        },
+    )
+    return True
 
 
 @transaction.atomic

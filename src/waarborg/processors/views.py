@@ -112,12 +112,15 @@ def client_detail(request, pk):
 
     organisation = request.organisation
     client = get_for_org(_clients(organisation), organisation, pk=pk)
+    services = list(scoped(Service, organisation).filter(clients=client))
+    for service in services:
+        service.in_use = service.sub_processors_for(client)
     return render(
         request,
         "processors/client.html",
         {
             "client": client,
-            "services": scoped(Service, organisation).filter(clients=client),
+            "services": services,
             "agreements": scoped(Agreement, organisation).filter(party=client),
             "instructions": scoped(Instruction, organisation).filter(client=client),
             "forwarded": RequestTask.objects.filter(
