@@ -281,7 +281,12 @@ def announce_change(change, *, actor, per_minute=60):
         current = agreements.get(agreement.party_id)
         if current is None or agreement.sub_processing == Agreement.SubProcessing.SPECIFIC:
             agreements[agreement.party_id] = agreement
-    clients = Party.objects.filter(services__in=services).distinct().order_by("pk")
+    # Only this organisation's clients, even if a row of another slipped into a service.
+    clients = (
+        Party.objects.filter(services__in=services, organisation=change.organisation)
+        .distinct()
+        .order_by("pk")
+    )
     rows = []
     for client in clients:
         agreement = agreements.get(client.pk)
@@ -459,9 +464,9 @@ def _apply_change(change_id, *, actor, today):
         .get(pk=change_id)
     )
     rows = list(
-        change.clients.filter(applied_at__isnull=True).select_related(
-            "change", "client", "agreement"
-        )
+        change.clients.filter(
+            applied_at__isnull=True, client__organisation=change.organisation
+        ).select_related("change", "client", "agreement")
     )
     now = timezone.now()
     ready = [row for row in rows if row.applies(today)]

@@ -81,22 +81,29 @@ class Service(models.Model):
     def sub_processors_for(self, client):
         """The sub-processors in use for `client`: the service's, without the new one of an
         announced change not (yet) in effect for that client (an open objection, no consent
-        yet, excluded), and with the one that change replaces, which the client keeps."""
+        yet, excluded) but with the one it replaces, which that client keeps; and without the
+        replaced one where the change is in effect for it."""
         in_use = {party.pk: party for party in self.sub_processors.all()}
-        held_back = (
+        rows = (
             ChangeClient.objects.filter(
                 client=client,
-                applied_at__isnull=True,
                 change__organisation_id=self.organisation_id,
                 change__services=self,
             )
             .exclude(change__status=SubProcessorChange.Status.DRAFT)
             .select_related("change__party", "change__replaces")
+            .order_by("change__effective_on", "change_id")
         )
-        for row in held_back:
-            in_use.pop(row.change.party_id, None)
-            if row.change.replaces is not None:
-                in_use[row.change.replaces_id] = row.change.replaces
+        for row in rows:
+            new, old = row.change.party, row.change.replaces
+            if row.applied_at is not None:
+                in_use[new.pk] = new
+                if old is not None:
+                    in_use.pop(old.pk, None)
+            else:
+                in_use.pop(new.pk, None)
+                if old is not None:
+                    in_use[old.pk] = old
         return sorted(in_use.values(), key=lambda party: party.key)
 
 
