@@ -35,7 +35,7 @@ def _firm(organisation, owner, clients=3):
             organisation,
             f"client-{n:03}",
             Party.Kind.CLIENT_CONTROLLER,
-            country="NL" if n % 2 else "BE",
+            country="NL" if n % 2 else "DE",
             contact=f"privacy@client{n}.example",
         )
         for n in range(clients)

@@ -196,3 +196,56 @@ def test_the_worker_schedules_the_daily_job_once_and_it_runs_twice_harmlessly(or
     assert new in service.sub_processors.all()
     assert AuditEntry.objects.filter(action="processors.change.applied").count() == 1
     assert ChangeClient.objects.get().applied_at is not None
+
+
+@pytest.mark.django_db
+def test_a_clients_language_is_its_own_or_guessed_from_its_country(organisation, owner):
+    service, _parties = _firm(organisation, owner, clients=0)
+    clients = {
+        key: _party(
+            organisation,
+            key,
+            Party.Kind.CLIENT_CONTROLLER,
+            country=country,
+            language=language,
+            contact=f"privacy@{key}.example",
+        )
+        for key, country, language in (
+            ("dutch", "NL", ""),
+            ("flemish", "BE", ""),
+            ("german", "DE", ""),
+            ("chose-english", "NL", "en"),
+            ("chose-dutch", "FR", "nl"),
+        )
+    }
+    service.clients.set(clients.values())
+    new = _party(organisation, "cdn", Party.Kind.SUB_PROCESSOR, country="US", locations=["US"])
+    change = _announced(organisation, owner, service, new)
+    languages = {r.client.key: r.language for r in change.clients.select_related("client")}
+    assert languages == {
+        "dutch": "nl",
+        "flemish": "nl",
+        "german": "en",
+        "chose-english": "en",
+        "chose-dutch": "nl",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_notice_names_countries_in_the_readers_language(organisation, owner, smtp_server):
+    from django.core.management import call_command
+
+    service, _parties = _firm(organisation, owner, clients=2)  # client-000 DE, client-001 NL
+    new = _party(
+        organisation, "mailer", Party.Kind.SUB_PROCESSOR, country="US", locations=["US", "IE"]
+    )
+    change = actions.plan_change(
+        organisation, actor=owner, services=[service], party=new, effective_on=TODAY
+    )
+    actions.announce_change(change, actor=owner, per_minute=0)
+    call_command("jobs_worker", "--batch", verbosity=0)
+    by_address = {m["To"]: m.get_content() for m in smtp_server.messages}
+    english, dutch = by_address["privacy@client0.example"], by_address["privacy@client1.example"]
+    assert "United States, Ireland" in english and "Verenigde Staten, Ierland" in dutch
+    for body in (english, dutch):
+        assert ": US" not in body and "IE\n" not in body

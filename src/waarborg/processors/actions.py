@@ -252,8 +252,15 @@ def plan_change(organisation, *, actor, services, party, effective_on, replaces=
     return change
 
 
-def _client_language(party):
-    return "nl" if party.country == "NL" else "en"
+def country_names(index, codes, language):
+    """Country names for ISO codes in `language`, from the taxonomy (the code if unknown)."""
+    from waarborg.core.models import TermKind
+
+    names = []
+    for code in codes:
+        term = index.get(TermKind.COUNTRY, code)
+        names.append(term.label(language) if term is not None else code)
+    return names
 
 
 def _client_email(party):
@@ -298,7 +305,7 @@ def announce_change(change, *, actor, per_minute=60):
                 agreement=agreement,
                 mode=agreement.sub_processing if agreement else Agreement.SubProcessing.SPECIFIC,
                 email=email,
-                language=_client_language(client),
+                language=client.notice_language(),
                 status=ChangeClient.Status.PENDING if email else ChangeClient.Status.FAILED,
                 error="" if email else "no e-mail address in the contact details",
             )
@@ -353,9 +360,12 @@ def _send_announcement(change, row):
     from django.urls import reverse
 
     from waarborg.core.emails import absolute_url, send_templated
+    from waarborg.core.taxonomy import TermIndex
 
     token, _link = links.mint(ChangeLink, age=LINK_AGE, row=row)
     organisation = change.organisation
+    party = change.party
+    codes = list(party.locations or []) or [party.country]
     objection_days = row.agreement.objection_days if row.agreement else 14
     send_templated(
         "processors/emails/change",
@@ -367,6 +377,7 @@ def _send_announcement(change, row):
             "row": row,
             "services": list(change.services.filter(clients=row.client)),
             "specific": row.mode == Agreement.SubProcessing.SPECIFIC,
+            "locations": country_names(TermIndex(organisation), codes, row.language),
             "objection_days": objection_days,
             "answer_by": change.announced_at.date() + datetime.timedelta(days=objection_days),
             "link": absolute_url(
