@@ -249,3 +249,41 @@ def test_the_notice_names_countries_in_the_readers_language(organisation, owner,
     assert "United States, Ireland" in english and "Verenigde Staten, Ierland" in dutch
     for body in (english, dutch):
         assert ": US" not in body and "IE\n" not in body
+
+
+@pytest.mark.django_db
+def test_the_client_page_lists_the_requests_forwarded_to_it_and_no_others(
+    organisation, owner, other_organisation, other_owner, viewer, client_for
+):
+    from waarborg.requests import actions as requests
+    from waarborg.requests.models import Kind, RequestTask, TaskKind
+
+    _service, parties = _firm(organisation, owner, clients=2)
+
+    def forwarded(organisation, party, name):
+        subject_request = requests.create_request(
+            organisation,
+            actor=None,
+            kind=Kind.ACCESS,
+            channel="web",
+            name=name,
+            email=f"{name.lower()}@example.nl",
+        )
+        RequestTask.objects.create(
+            organisation=organisation,
+            request=subject_request,
+            kind=TaskKind.FORWARD,
+            party=party,
+            title=str(party),
+        )
+        return subject_request
+
+    ours = forwarded(organisation, parties[0], "Jan")
+    other_client = forwarded(organisation, parties[1], "Piet")
+    # Another organisation's task planted on our client never shows on our page.
+    theirs = forwarded(other_organisation, parties[0], "Kees")
+    page = client_for(viewer).get(f"/processors/clients/{parties[0].pk}/").content.decode()
+    section = page.split('id="forwarded"', 1)[1].split("</section>", 1)[0]
+    assert f"/requests/{ours.pk}/" in section and ours.reference in section
+    assert f"/requests/{other_client.pk}/" not in section
+    assert f"/requests/{theirs.pk}/" not in section
