@@ -135,6 +135,9 @@ def test_the_daily_job_applies_each_change_to_each_client_once(organisation, own
     assert actions.apply_due_changes(None, actor=None, today=effective) == []
     rows = _rows(change)
     assert rows["client-000"].applied_at == stamp and rows["client-002"].applied_at
+    # Once in effect for a client, an answer no longer changes anything.
+    with pytest.raises(actions.ProcessorError):
+        actions.answer_change(rows["client-000"], actor=owner, answer="objected")
     assert [p.key for p in service.sub_processors.all()] == ["dc2"]
     assert AuditEntry.objects.filter(action="processors.change.applied").count() == 2
     nl, en = actions.publish_statement(service, actor=owner)
@@ -158,6 +161,7 @@ def test_the_job_never_touches_another_organisations_clients(
     service.clients.add(theirs)
     change = _announced(organisation, owner, service, new)
     assert sorted(r.client.key for r in change.clients.all()) == ["client-000", "client-001"]
+    actions.answer_change(change.clients.first(), actor=owner, answer="objected")
     later = TODAY + datetime.timedelta(days=15)
     actions.apply_due_changes(other_organisation, actor=None, today=later)
     assert not ChangeClient.objects.filter(applied_at__isnull=False).exists()
@@ -172,7 +176,6 @@ def test_the_job_never_touches_another_organisations_clients(
         organisation=other_organisation, action__startswith="processors.change"
     ).exists()
     # The other organisation's dashboard shows none of our objections.
-    actions.answer_change(change.clients.first(), actor=owner, answer="objected")
     assert "#client-" not in client_for(other_owner).get(reverse("core:dashboard")).content.decode()
 
 

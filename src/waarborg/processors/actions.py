@@ -396,6 +396,11 @@ def answer_change(row, *, actor, answer, note="", via_link=False):
         raise ProcessorError(_("Choose: object or consent."))
     if row.resolution:
         raise ProcessorError(_("The objection has been resolved already."))
+    if row.applied_at is not None:
+        # Too late to hold it back: the privacy officer takes it up as a new matter.
+        raise ProcessorError(
+            _("The change is in effect for you already. Please contact us about it.")
+        )
     old = {"answer": row.answer}
     row.answer = answer
     row.answer_note = note[:2000]
