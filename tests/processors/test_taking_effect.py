@@ -252,6 +252,14 @@ def test_the_notice_names_countries_in_the_readers_language(organisation, owner,
     assert "United States, Ireland" in english and "Verenigde Staten, Ierland" in dutch
     for body in (english, dutch):
         assert ": US" not in body and "IE\n" not in body
+    # The last day to object it names is the one the daily job goes by.
+    from django.utils import translation
+
+    from waarborg.core.dates import format_day
+
+    row = change.clients.select_related("change", "agreement").get(client__key="client-000")
+    with translation.override("en"):
+        assert f"until {format_day(row.objection_ends())}" in english
 
 
 @pytest.mark.django_db

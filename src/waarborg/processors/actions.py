@@ -379,7 +379,9 @@ def _send_announcement(change, row):
             "specific": row.mode == Agreement.SubProcessing.SPECIFIC,
             "locations": country_names(TermIndex(organisation), codes, row.language),
             "objection_days": objection_days,
-            "answer_by": change.announced_at.date() + datetime.timedelta(days=objection_days),
+            # The same last day as `ChangeClient.objection_ends`, in local time.
+            "answer_by": timezone.localdate(change.announced_at)
+            + datetime.timedelta(days=objection_days),
             "link": absolute_url(
                 reverse("processors_public:answer", args=[organisation.slug, token])
             ),
