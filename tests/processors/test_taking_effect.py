@@ -298,3 +298,31 @@ def test_the_client_page_lists_the_requests_forwarded_to_it_and_no_others(
     assert f"/requests/{ours.pk}/" in section and ours.reference in section
     assert f"/requests/{other_client.pk}/" not in section
     assert f"/requests/{theirs.pk}/" not in section
+
+
+@pytest.mark.django_db
+def test_an_objection_is_mailed_to_the_privacy_officers_and_a_consent_is_not(
+    organisation,
+    owner,
+    privacy_officer,
+    other_owner,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    service, parties = _firm(organisation, owner, clients=2)
+    cdn = _party(organisation, "cdn", Party.Kind.SUB_PROCESSOR, country="US", locations=["US"])
+    change = _announced(organisation, owner, service, cdn)
+    rows = _rows(change)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.answer_change(rows["client-000"], actor=None, answer="consented", via_link=True)
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.answer_change(
+            rows["client-001"], actor=None, answer="objected", note="Niet in de VS", via_link=True
+        )
+    assert [m.to for m in mailoutbox] == [[privacy_officer.email]]
+    message = mailoutbox[0]
+    assert "Client-001" in message.subject and "bezwaar" in message.subject
+    assert f"/processors/changes/{change.pk}/#client-{rows['client-001'].pk}" in message.body
+    assert "Niet in de VS" in message.body and other_owner.email not in message.to

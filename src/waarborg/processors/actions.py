@@ -3,6 +3,7 @@ changes (announced by the worker, answered per client, applied at their date) an
 Statements. Each runs in one transaction with its audit entry."""
 
 import datetime
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,8 @@ from waarborg.processors.models import (
     SubProcessorChange,
 )
 from waarborg.register.models import Party
+
+log = logging.getLogger(__name__)
 
 # A link in an announcement works until well after the objection period.
 LINK_AGE = datetime.timedelta(days=90)
@@ -417,7 +420,41 @@ def answer_change(row, *, actor, answer, note="", via_link=False):
         old=old,
         new={"client": row.client.key, "answer": answer, "via_link": via_link},
     )
+    if answer == ChangeClient.Answer.OBJECTED:
+        transaction.on_commit(lambda: _tell_officers(row.pk))
     return row
+
+
+def _officers(organisation):
+    """Who an objection goes to: the privacy officers, else the owners."""
+    from waarborg.core.models import Membership, Role
+
+    members = Membership.objects.filter(organisation=organisation).select_related("user")
+    found = [m.user.email for m in members if m.role == Role.PRIVACY_OFFICER]
+    return sorted(found or [m.user.email for m in members if m.role == Role.OWNER])
+
+
+def _tell_officers(row_id):
+    """The privacy officer's task, by e-mail too: an objection to resolve, with its link."""
+    from django.urls import reverse
+
+    from waarborg.core.emails import absolute_url, send_templated
+
+    row = ChangeClient.objects.select_related(
+        "change__organisation", "change__party", "client"
+    ).get(pk=row_id)
+    organisation = row.change.organisation
+    link = absolute_url(reverse("processors:change", args=[row.change_id])) + f"#client-{row.pk}"
+    for address in _officers(organisation):
+        try:
+            send_templated(
+                "processors/emails/objection",
+                to=address,
+                language=organisation.default_language,
+                context={"row": row, "link": link, "language": organisation.default_language},
+            )
+        except Exception:  # the client's answer is recorded; one failed address stops nothing
+            log.exception("objection %s to %s not sent", row.pk, address)
 
 
 @transaction.atomic
