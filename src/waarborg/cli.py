@@ -256,6 +256,7 @@ def cmd_worker(args):
     from waarborg.cookies.tasks import schedule_monthly as schedule_scans
     from waarborg.jobs.supervisor import supervise
     from waarborg.jobs.worker import configure_logging, retry_locked
+    from waarborg.processors.tasks import schedule_daily as schedule_changes
     from waarborg.requests.tasks import schedule_daily
     from waarborg.retention.tasks import schedule_nightly
 
@@ -264,7 +265,8 @@ def cmd_worker(args):
     # 08:00; consent events not yet sealed into their chain by a writer; the daily witness of
     # the chain heads (when WAARBORG_AUDIT_WITNESS is set); the nightly checks and their digest;
     # the deletion of expired consent links at night; the websites whose monthly cookie scan
-    # is due; the reminders of the breaches' 72-hour clock every quarter of an hour
+    # is due; the reminders of the breaches' 72-hour clock every quarter of an hour; the
+    # sub-processor changes whose date has come, every morning at 07:00
     for schedule in (
         schedule_nightly,
         schedule_daily,
@@ -274,6 +276,7 @@ def cmd_worker(args):
         schedule_pruning,
         schedule_scans,
         schedule_reminders,
+        schedule_changes,
     ):
         retry_locked(schedule, "scheduling the periodic work")
     connections.close_all()

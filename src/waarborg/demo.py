@@ -617,7 +617,8 @@ def build_processors(firm, owner):
         actor=owner,
         services=[service],
         party=parties["backup-frankfurt"],
-        effective_on=timezone.localdate() + datetime.timedelta(days=14),
+        # The day after the 14 days to object.
+        effective_on=timezone.localdate() + datetime.timedelta(days=15),
         reason="Back-ups op een tweede locatie.",
     )
     processor_actions.announce_change(change, actor=owner)

@@ -35,7 +35,7 @@ def _firm(organisation, owner, clients=3):
             organisation,
             f"client-{n:03}",
             Party.Kind.CLIENT_CONTROLLER,
-            country="NL" if n % 2 else "BE",
+            country="NL" if n % 2 else "DE",
             contact=f"privacy@client{n}.example",
         )
         for n in range(clients)
@@ -154,7 +154,9 @@ def test_specific_consent_waits_for_the_yes(organisation, owner):
     actions.announce_change(change, actor=owner)
     rows = {r.client_id: r for r in change.clients.select_related("change")}
     assert rows[parties[0].pk].mode == "specific" and not rows[parties[0].pk].applies(today)
-    assert rows[parties[1].pk].applies(today)
+    # General authorisation: only once the 14 days to object are over.
+    after = today + datetime.timedelta(days=15)
+    assert not rows[parties[1].pk].applies(today) and rows[parties[1].pk].applies(after)
     actions.answer_change(rows[parties[0].pk], actor=owner, answer="consented")
     rows[parties[0].pk].refresh_from_db()
     assert rows[parties[0].pk].applies(today)
@@ -314,26 +316,37 @@ def test_a_change_applies_only_as_the_rule_says():
 
     effective = datetime.date(2026, 12, 15)
 
+    announced = datetime.datetime(2026, 12, 1, 12, tzinfo=datetime.UTC)
+    objection_ends = datetime.date(2026, 12, 15)
+
     @given(
         st.sampled_from(["general", "specific"]),
         st.sampled_from(["", "objected", "consented"]),
         st.sampled_from(["", "agreed", "excluded", "ended"]),
+        st.sampled_from(["sent", "failed", "uncertain"]),
         st.integers(-30, 30),
+        st.integers(-10, 10),
     )
-    def check(mode, answer, resolution, offset):
+    def check(mode, answer, resolution, status, offset, effective_shift):
         today = effective + datetime.timedelta(days=offset)
+        effective_on = effective + datetime.timedelta(days=effective_shift)
         row = ChangeClient(
-            change=SubProcessorChange(effective_on=effective),
+            change=SubProcessorChange(effective_on=effective_on, announced_at=announced),
             mode=mode,
             answer=answer,
             resolution=resolution,
+            status=status,
         )
-        if today < effective:
+        if today < effective_on or resolution in ("excluded", "ended"):
             expected = False
         elif mode == "specific":
             expected = answer == "consented" or resolution == "agreed"
+        elif answer == "objected":
+            expected = resolution == "agreed"
+        elif status == "failed" and not answer:
+            expected = False
         else:
-            expected = answer != "objected" or resolution == "agreed"
+            expected = today > objection_ends
         assert row.applies(today) == expected
 
     check()

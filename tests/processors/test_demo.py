@@ -22,11 +22,15 @@ def test_demo_hosting_change_with_one_objection(settings, tmp_path):
     change = SubProcessorChange.objects.get(organisation=firm)
     assert change.status == SubProcessorChange.Status.SENDING
     assert sorted(change.clients.values_list("language", flat=True)) == ["en", "nl", "nl"]
-    later = timezone.localdate() + datetime.timedelta(days=14)
+    later = timezone.localdate() + datetime.timedelta(days=15)
     change.status = SubProcessorChange.Status.ANNOUNCED  # as the worker leaves it
     change.save()
     actions.apply_due_changes(firm, actor=None, today=later)
     rows = {r.client.key: r.applies(later) for r in change.clients.select_related("change")}
     assert rows == {"bakkerij-jansen": True, "fysio-oost": False, "flanders-design": True}
+    assert [
+        p.key
+        for p in service.sub_processors_for(change.clients.get(client__key="fysio-oost").client)
+    ] == [p.key for p in service.sub_processors.exclude(pk=change.party_id)]
     nl, _en = actions.publish_statement(service, actor=None)
     assert "Backup Frankfurt GmbH" in nl.html and "Duitsland" in nl.html

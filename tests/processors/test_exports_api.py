@@ -106,3 +106,31 @@ def test_staff_forms_render_and_a_service_is_saved_with_its_audit_entry(
         again.status_code == 200
         and "Een andere dienst heeft deze sleutel." in again.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_register_and_api_follow_the_change_per_client(organisation, owner, client):
+    import datetime
+
+    from tests.processors.test_taking_effect import _announced
+
+    service, parties = _firm(organisation, owner, clients=2)
+    mailer = _party(
+        organisation, "mailer", Party.Kind.SUB_PROCESSOR, country="US", locations=["US"]
+    )
+    change = _announced(organisation, owner, service, mailer)
+    objector = change.clients.get(client=parties[0])
+    actions.answer_change(objector, actor=owner, answer="objected")
+    actions.apply_due_changes(
+        organisation, actor=None, today=datetime.date.today() + datetime.timedelta(days=15)
+    )
+
+    def transfers(party):
+        return list(exports.register_rows(organisation, party, "nl")[0].values())[4]
+
+    assert "Mailer" not in transfers(parties[0]) and "Mailer: Verenigde Staten" in transfers(
+        parties[1]
+    )
+    key = create_key(organisation, actor=owner, name="tool", role="viewer")[1]
+    rows = {r["client"]: r for r in _get(client, key, "/changes").json()[0]["clients"]}
+    assert rows["client-000"]["applied_at"] is None and rows["client-001"]["applied_at"]

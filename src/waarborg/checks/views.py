@@ -48,6 +48,7 @@ def todo(request):
             "chart": chart.bars(organisation, today, engine.counts(summary.findings)),
             "today": today,
             "breaches": _open_breaches(organisation),
+            "objections": _open_objections(organisation),
         },
     )
 
@@ -63,6 +64,22 @@ def _open_breaches(organisation):
         breach.hours_left = clock.hours_left(breach, now)
         breach.clock_state = clock.state(breach, now, notification=False)
     return rows
+
+
+def _open_objections(organisation):
+    """Clients' objections to a sub-processor change that the privacy officer has not resolved:
+    until then the change does not apply to that client (Art. 28(2))."""
+    from waarborg.processors.models import ChangeClient
+
+    return (
+        ChangeClient.objects.filter(
+            change__organisation=organisation,
+            answer=ChangeClient.Answer.OBJECTED,
+            resolution="",
+        )
+        .select_related("change__party", "client")
+        .order_by("answered_at", "pk")[:20]
+    )
 
 
 def _urgent_requests(organisation, today):

@@ -3,6 +3,7 @@ changes (announced by the worker, answered per client, applied at their date) an
 Statements. Each runs in one transaction with its audit entry."""
 
 import datetime
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,8 @@ from waarborg.processors.models import (
     SubProcessorChange,
 )
 from waarborg.register.models import Party
+
+log = logging.getLogger(__name__)
 
 # A link in an announcement works until well after the objection period.
 LINK_AGE = datetime.timedelta(days=90)
@@ -252,8 +255,15 @@ def plan_change(organisation, *, actor, services, party, effective_on, replaces=
     return change
 
 
-def _client_language(party):
-    return "nl" if party.country == "NL" else "en"
+def country_names(index, codes, language):
+    """Country names for ISO codes in `language`, from the taxonomy (the code if unknown)."""
+    from waarborg.core.models import TermKind
+
+    names = []
+    for code in codes:
+        term = index.get(TermKind.COUNTRY, code)
+        names.append(term.label(language) if term is not None else code)
+    return names
 
 
 def _client_email(party):
@@ -281,7 +291,12 @@ def announce_change(change, *, actor, per_minute=60):
         current = agreements.get(agreement.party_id)
         if current is None or agreement.sub_processing == Agreement.SubProcessing.SPECIFIC:
             agreements[agreement.party_id] = agreement
-    clients = Party.objects.filter(services__in=services).distinct().order_by("pk")
+    # Only this organisation's clients, even if a row of another slipped into a service.
+    clients = (
+        Party.objects.filter(services__in=services, organisation=change.organisation)
+        .distinct()
+        .order_by("pk")
+    )
     rows = []
     for client in clients:
         agreement = agreements.get(client.pk)
@@ -293,7 +308,7 @@ def announce_change(change, *, actor, per_minute=60):
                 agreement=agreement,
                 mode=agreement.sub_processing if agreement else Agreement.SubProcessing.SPECIFIC,
                 email=email,
-                language=_client_language(client),
+                language=client.notice_language(),
                 status=ChangeClient.Status.PENDING if email else ChangeClient.Status.FAILED,
                 error="" if email else "no e-mail address in the contact details",
             )
@@ -348,9 +363,12 @@ def _send_announcement(change, row):
     from django.urls import reverse
 
     from waarborg.core.emails import absolute_url, send_templated
+    from waarborg.core.taxonomy import TermIndex
 
     token, _link = links.mint(ChangeLink, age=LINK_AGE, row=row)
     organisation = change.organisation
+    party = change.party
+    codes = list(party.locations or []) or [party.country]
     objection_days = row.agreement.objection_days if row.agreement else 14
     send_templated(
         "processors/emails/change",
@@ -362,8 +380,11 @@ def _send_announcement(change, row):
             "row": row,
             "services": list(change.services.filter(clients=row.client)),
             "specific": row.mode == Agreement.SubProcessing.SPECIFIC,
+            "locations": country_names(TermIndex(organisation), codes, row.language),
             "objection_days": objection_days,
-            "answer_by": change.announced_at.date() + datetime.timedelta(days=objection_days),
+            # The same last day as `ChangeClient.objection_ends`, in local time.
+            "answer_by": timezone.localdate(change.announced_at)
+            + datetime.timedelta(days=objection_days),
             "link": absolute_url(
                 reverse("processors_public:answer", args=[organisation.slug, token])
             ),
@@ -380,6 +401,11 @@ def answer_change(row, *, actor, answer, note="", via_link=False):
         raise ProcessorError(_("Choose: object or consent."))
     if row.resolution:
         raise ProcessorError(_("The objection has been resolved already."))
+    if row.applied_at is not None:
+        # Too late to hold it back: the privacy officer takes it up as a new matter.
+        raise ProcessorError(
+            _("The change is in effect for you already. Please contact us about it.")
+        )
     old = {"answer": row.answer}
     row.answer = answer
     row.answer_note = note[:2000]
@@ -394,7 +420,41 @@ def answer_change(row, *, actor, answer, note="", via_link=False):
         old=old,
         new={"client": row.client.key, "answer": answer, "via_link": via_link},
     )
+    if answer == ChangeClient.Answer.OBJECTED:
+        transaction.on_commit(lambda: _tell_officers(row.pk))
     return row
+
+
+def _officers(organisation):
+    """Who an objection goes to: the privacy officers, else the owners."""
+    from waarborg.core.models import Membership, Role
+
+    members = Membership.objects.filter(organisation=organisation).select_related("user")
+    found = [m.user.email for m in members if m.role == Role.PRIVACY_OFFICER]
+    return sorted(found or [m.user.email for m in members if m.role == Role.OWNER])
+
+
+def _tell_officers(row_id):
+    """The privacy officer's task, by e-mail too: an objection to resolve, with its link."""
+    from django.urls import reverse
+
+    from waarborg.core.emails import absolute_url, send_templated
+
+    row = ChangeClient.objects.select_related(
+        "change__organisation", "change__party", "client"
+    ).get(pk=row_id)
+    organisation = row.change.organisation
+    link = absolute_url(reverse("processors:change", args=[row.change_id])) + f"#client-{row.pk}"
+    for address in _officers(organisation):
+        try:
+            send_templated(
+                "processors/emails/objection",
+                to=address,
+                language=organisation.default_language,
+                context={"row": row, "link": link, "language": organisation.default_language},
+            )
+        except Exception:  # the client's answer is recorded; one failed address stops nothing
+            log.exception("objection %s to %s not sent", row.pk, address)
 
 
 @transaction.atomic
@@ -429,40 +489,69 @@ def resolve_objection(row, *, actor, resolution):
     return row
 
 
-@transaction.atomic
-def apply_due_changes(organisation, *, actor, today=None):
-    """Put every announced change whose date has come into effect: the new sub-processor is
-    added to its services (the one it replaces goes). Clients that objected without a
-    resolution, or did not consent where consent is needed, are not covered: see
-    `ChangeClient.applies`. Returns the changes applied."""
+def apply_due_changes(organisation=None, *, actor, today=None):
+    """Put announced changes into effect for each client whose turn has come
+    (`ChangeClient.applies`: the date, the objection period, no open objection, the yes where
+    consent is needed), once per change and client, for one organisation or all. The new
+    sub-processor joins the services concerned when it is in effect for a client; the one it
+    replaces leaves a service once no client of it keeps it. Returns the changes that took
+    effect for at least one client in this run."""
     today = today or timezone.localdate()
-    applied = []
-    due = SubProcessorChange.objects.select_for_update().filter(
-        organisation=organisation,
-        status=SubProcessorChange.Status.ANNOUNCED,
+    due = SubProcessorChange.objects.filter(
+        status__in=[SubProcessorChange.Status.ANNOUNCED, SubProcessorChange.Status.APPLIED],
         effective_on__lte=today,
-    )
-    for change in due:
-        for service in change.services.all():
-            service.sub_processors.add(change.party)
-            if change.replaces is not None:
-                service.sub_processors.remove(change.replaces)
-        change.status = SubProcessorChange.Status.APPLIED
-        change.applied_at = timezone.now()
-        change.save(update_fields=["status", "applied_at"])
-        rows = list(change.clients.select_related("change"))
-        record_entry(
-            organisation,
-            actor=actor,
-            action="processors.change.applied",
-            obj=change,
-            new={
-                "applies_to": sorted(r.client.key for r in rows if r.applies(today)),
-                "held_back": sorted(r.client.key for r in rows if not r.applies(today)),
-            },
-        )
-        applied.append(change)
+        clients__applied_at__isnull=True,
+    ).distinct()
+    if organisation is not None:
+        due = due.filter(organisation=organisation)
+    applied = []
+    for change_id in due.order_by("pk").values_list("pk", flat=True):
+        if _apply_change(change_id, actor=actor, today=today):
+            applied.append(SubProcessorChange.objects.get(pk=change_id))
     return applied
+
+
+@transaction.atomic
+def _apply_change(change_id, *, actor, today):
+    change = (
+        SubProcessorChange.objects.select_for_update()
+        .select_related("organisation", "party", "replaces")
+        .get(pk=change_id)
+    )
+    rows = list(
+        change.clients.filter(
+            applied_at__isnull=True, client__organisation=change.organisation
+        ).select_related("change", "client", "agreement")
+    )
+    now = timezone.now()
+    ready = [row for row in rows if row.applies(today)]
+    if not ready:
+        return False
+    ChangeClient.objects.filter(pk__in=[row.pk for row in ready]).update(applied_at=now)
+    ready_clients = {row.client_id for row in ready}
+    for service in change.services.all():
+        clients = set(service.clients.values_list("pk", flat=True))
+        if clients & ready_clients:
+            service.sub_processors.add(change.party)
+        waiting = change.clients.filter(client__in=clients, applied_at__isnull=True)
+        if change.replaces is not None and clients & ready_clients and not waiting.exists():
+            service.sub_processors.remove(change.replaces)
+    first = change.status != SubProcessorChange.Status.APPLIED
+    if first:
+        change.status = SubProcessorChange.Status.APPLIED
+        change.applied_at = now
+        change.save(update_fields=["status", "applied_at"])
+    record_entry(
+        change.organisation,
+        actor=actor,
+        action="processors.change.applied",
+        obj=change,
+        new={
+            "applies_to": sorted(row.client.key for row in ready),
+            "held_back": sorted(row.client.key for row in rows if row not in ready),
+        },
+    )
+    return True
 
 
 @transaction.atomic

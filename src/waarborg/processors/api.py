@@ -1,7 +1,7 @@
 """Processor-side routes of the JSON API, read-only and scoped to the key's organisation:
 services, clients, agreements, instructions and sub-processor changes."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -62,6 +62,7 @@ class ChangeClientOut(Schema):
     status: str
     answer: str
     resolution: str
+    applied_at: datetime | None
 
 
 class ChangeOut(Schema):
@@ -196,6 +197,7 @@ def list_changes(request):
                     "status": r.status,
                     "answer": r.answer,
                     "resolution": r.resolution,
+                    "applied_at": r.applied_at,
                 }
                 for r in c.clients.select_related("client")
             ],

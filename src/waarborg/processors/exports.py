@@ -47,7 +47,8 @@ def register_rows(organisation, client, language):
     services = Service.objects.filter(organisation=organisation, clients=client).order_by("key")
     for service in services.prefetch_related("activities__security_measures", "sub_processors"):
         transfers = []
-        for party in service.sub_processors.all():
+        # The sub-processors in use for this client: a change it objected to is not yet.
+        for party in service.sub_processors_for(client):
             outside = index.outside_eea(list(party.locations or []) or [party.country])
             if outside:
                 term = index.get(TermKind.TRANSFER_MECHANISM, party.transfer_mechanism)

@@ -1,8 +1,11 @@
 """Services, clients, agreements (Art. 28(3)), instructions, sub-processor changes (Art. 28(2))
 and Data Pro Statements."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from waarborg.core.fields import TranslatedTextField, translated
@@ -74,6 +77,34 @@ class Service(models.Model):
 
     def __str__(self):
         return translated(self.name) or self.key
+
+    def sub_processors_for(self, client):
+        """The sub-processors in use for `client`: the service's, without the new one of an
+        announced change not (yet) in effect for that client (an open objection, no consent
+        yet, excluded) but with the one it replaces, which that client keeps; and without the
+        replaced one where the change is in effect for it."""
+        in_use = {party.pk: party for party in self.sub_processors.all()}
+        rows = (
+            ChangeClient.objects.filter(
+                client=client,
+                change__organisation_id=self.organisation_id,
+                change__services=self,
+            )
+            .exclude(change__status=SubProcessorChange.Status.DRAFT)
+            .select_related("change__party", "change__replaces")
+            .order_by("change__effective_on", "change_id")
+        )
+        for row in rows:
+            new, old = row.change.party, row.change.replaces
+            if row.applied_at is not None:
+                in_use[new.pk] = new
+                if old is not None:
+                    in_use.pop(old.pk, None)
+            else:
+                in_use.pop(new.pk, None)
+                if old is not None:
+                    in_use[old.pk] = old
+        return sorted(in_use.values(), key=lambda party: party.key)
 
 
 class Agreement(models.Model):
@@ -222,7 +253,7 @@ class ChangeClient(models.Model):
 
     class Resolution(models.TextChoices):
         NONE = "", _("Open")
-        AGREED = "agreed", _("Talked: the client agrees after all")
+        AGREED = "agreed", _("Talked: the client withdraws the objection")
         EXCLUDED = "excluded", _("The client is excluded from the change")
         ENDED = "ended", _("The service ends for the client")
 
@@ -242,6 +273,8 @@ class ChangeClient(models.Model):
     resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.CharField(max_length=254, blank=True)
+    # When the daily job put the change into effect for this client (once: `apply_due_changes`).
+    applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -252,17 +285,34 @@ class ChangeClient(models.Model):
     def __str__(self):
         return f"{self.change_id}: {self.client}"
 
+    def objection_ends(self):
+        """The last day the client may object: the announcement's day plus the agreement's
+        objection period (14 days without an agreement); None before it was announced."""
+        announced_at = self.change.announced_at
+        if announced_at is None:
+            return None
+        days = self.agreement.objection_days if self.agreement_id else 14
+        return timezone.localdate(announced_at) + datetime.timedelta(days=days)
+
     def applies(self, today):
-        """Whether the change is in effect for this client on `today`: from its date, unless
-        the client objected and it is not resolved in favour of the change; with specific
-        consent only after the client's yes (Art. 28(2))."""
+        """Whether the change may take effect for this client on `today` (Art. 28(2)): from its
+        date; with a general authorisation once the objection period is over and unless the
+        client objected and it is not resolved in favour of the change; with specific consent
+        only after the client's yes. A client excluded or whose service ended never; a
+        client whose message failed not before it answered."""
         if today < self.change.effective_on:
+            return False
+        if self.resolution in (self.Resolution.EXCLUDED, self.Resolution.ENDED):
             return False
         if self.mode == Agreement.SubProcessing.SPECIFIC:
             return self.answer == self.Answer.CONSENTED or self.resolution == self.Resolution.AGREED
         if self.answer == self.Answer.OBJECTED:
             return self.resolution == self.Resolution.AGREED
-        return True
+        if self.status == self.Status.FAILED and not self.answer:
+            # Never told (no address, or the message failed): the period did not start.
+            return False
+        ends = self.objection_ends()
+        return ends is not None and today > ends
 
     @property
     def open_objection(self):

@@ -79,12 +79,22 @@ def service_edit(request, pk=None):
 
 @role_required(Role.VIEWER)
 def service_detail(request, pk):
+    from django.utils.translation import get_language
+
+    from waarborg.core.taxonomy import TermIndex
+
     service = get_for_org(Service, request.organisation, pk=pk)
+    index, language = TermIndex(request.organisation), get_language()
+    sub_processors = list(service.sub_processors.all())
+    for party in sub_processors:
+        party.country_name = actions.country_names(index, [party.country], language)[0]
+        party.location_names = actions.country_names(index, party.locations or [], language)
     return render(
         request,
         "processors/service.html",
         {
             "service": service,
+            "sub_processors": sub_processors,
             "statements": service.statements.filter(language="nl"),
             "changes": service.changes.all(),
         },
@@ -112,12 +122,15 @@ def client_detail(request, pk):
 
     organisation = request.organisation
     client = get_for_org(_clients(organisation), organisation, pk=pk)
+    services = list(scoped(Service, organisation).filter(clients=client))
+    for service in services:
+        service.in_use = service.sub_processors_for(client)
     return render(
         request,
         "processors/client.html",
         {
             "client": client,
-            "services": scoped(Service, organisation).filter(clients=client),
+            "services": services,
             "agreements": scoped(Agreement, organisation).filter(party=client),
             "instructions": scoped(Instruction, organisation).filter(client=client),
             "forwarded": RequestTask.objects.filter(

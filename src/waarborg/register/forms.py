@@ -58,6 +58,10 @@ HELP = {
         "postal address (a letter for the post)."
     ),
     "country": _("Where the party is established."),
+    "language": _(
+        "The language of the notices it gets. Left empty: Dutch for a party in the "
+        "Netherlands or Belgium, English for others."
+    ),
     "locations": _("Countries where the party stores or accesses the data (Art. 30(1)(e))."),
     "transfer_mechanism": _(
         "Needed for a country outside the EEA (Art. 44-49). Privacy Shield is invalid since "

@@ -4,6 +4,7 @@ Every item has a `key`: a short, stable name unique within its organisation and 
 the YAML file (register as code) and in links between items.
 """
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -145,6 +146,9 @@ class Party(RegisterItem):
     country = models.CharField(_("country of establishment"), max_length=2)
     locations = models.JSONField(_("processing locations"), default=list, blank=True)
     contact = models.CharField(_("contact details"), max_length=300, blank=True)
+    language = models.CharField(
+        _("language for notices"), max_length=5, choices=settings.LANGUAGES, blank=True
+    )
     transfer_mechanism = models.CharField(_("transfer mechanism"), max_length=20, blank=True)
     scc_module = models.CharField(
         _("SCC module"), max_length=1, choices=SccModule.choices, blank=True
@@ -184,6 +188,15 @@ class Party(RegisterItem):
         verbose_name = _("party")
         verbose_name_plural = _("parties")
         constraints = [unique_key("party")]
+
+    # Dutch in the Netherlands and Flanders; a party that reads English instead records it.
+    DUTCH_COUNTRIES = ("NL", "BE")
+
+    def notice_language(self):
+        """The language of notices to this party: its own, else guessed from its country."""
+        if self.language:
+            return self.language
+        return "nl" if self.country in self.DUTCH_COUNTRIES else "en"
 
 
 class System(RegisterItem):

@@ -99,6 +99,7 @@ KINDS = {
             Field("country", "term", required=True, term_kind=TermKind.COUNTRY),
             Field("locations", "countries", term_kind=TermKind.COUNTRY),
             Field("contact", "text"),
+            Field("language", "choice"),
             Field("transfer_mechanism", "term", term_kind=TermKind.TRANSFER_MECHANISM),
             Field("scc_module", "choice"),
             Field("transfer_assessment_on", "date"),

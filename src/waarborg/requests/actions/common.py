@@ -124,8 +124,8 @@ def _check_handler(organisation, user):
 
 
 def _party_language(party):
-    """Letters to a party go in Dutch to Dutch parties, in English to the others."""
-    return "nl" if party is not None and party.country == "NL" else "en"
+    """Letters to a party go in its language (`Party.notice_language`), English without one."""
+    return party.notice_language() if party is not None else "en"
 
 
 def _email_in(text):
