@@ -16,8 +16,11 @@ def overview(request):
     """What retention will do tonight and why, open review tasks, and the evidence of runs."""
     organisation = request.organisation
     items = actions.build_plan(organisation)
+    from waarborg.retention import chart
+
     context = {
         "items": items,
+        "chart": chart.build(items),
         "large": {item.key for item in actions.large_items(items, organisation)},
         "share": actions.settings_for(organisation).max_share,
         "runs": scoped(RetentionRun, organisation)[:20],
