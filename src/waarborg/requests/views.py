@@ -176,6 +176,7 @@ def detail(request, pk):
         "id_copy": next((f for f in files if f.kind in IDENTITY_DOCUMENTS), None),
         "documents": [f for f in files if f.kind in IDENTITY_DOCUMENTS],
         "open_tasks": [t for t in tasks if t.is_open],
+        "done_count": sum(not t.is_open for t in tasks),
         "today": actions.local_date(request.organisation, timezone.now()),
         "verify_form": VerifyForm(),
         "claimed_form": ClaimedForm(),
