@@ -217,6 +217,8 @@ def test_an_art_19_letter_for_the_post_from_writing_to_posted(
     assert pdf.ok and pdf.body().startswith(b"%PDF")
     block.locator("button").click()
     page.wait_for_load_state()
+    # the task is done now: it closes to one line, and opens to show the letter's state
+    page.click(f"#task-{task.pk} > summary")
     assert "per post verstuurd op" in page.locator(f"#task-letter-{letter.pk}").inner_text()
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
