@@ -81,6 +81,13 @@ def preview(organisation, language, snapshot, index):
     return statement.render(statement.build(snapshot, index, layout, language))
 
 
+def draft_snapshot(organisation):
+    """What the next version would be rendered from: the register and layout as they are
+    now, in the form a published version stores them."""
+    layout = settings_data(settings_for(organisation))
+    return json_ready({"register": current_snapshot(organisation), "layout": layout})
+
+
 def latest_versions(organisation):
     """The newest published version per language: {language: NoticeVersion}."""
     latest = {}
