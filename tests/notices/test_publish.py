@@ -203,3 +203,37 @@ def test_another_organisations_versions_are_invisible(
     actions.publish_statement(ready, actor=owner)
     page = client_for(other_owner).get(reverse("notices:overview")).content.decode()
     assert "Firma Een" not in page
+
+
+def test_compare_with_the_draft(ready, owner, client):
+    client.force_login(owner)
+    empty = client.get(reverse("notices:compare")).content.decode()
+    assert "Publiceer eerst een versie om die met het concept te vergelijken." in empty
+    actions.publish_statement(ready, actor=owner)
+    same = client.get(reverse("notices:compare")).content.decode()
+    assert "Het register is sinds deze versie niet veranderd." in same
+    assert "wezenlijke wijziging" not in same
+    newsletter = ProcessingActivity.objects.get(organisation=ready, key="newsletter")
+    save_item(
+        "activities",
+        ready,
+        {**current_data("activities", newsletter), "recipients": []},
+        actor=owner,
+        instance=newsletter,
+    )
+    changed = client.get(reverse("notices:compare"), {"a": 1, "b": "draft"}).content.decode()
+    assert "Mailer" in changed
+    assert "Het register is sinds deze versie niet veranderd." not in changed
+    # Nothing was published by looking.
+    assert NoticeVersion.objects.filter(organisation=ready).count() == 2
+    for bad in ({"a": "x", "b": "draft"}, {"a": 1, "b": "nonsense"}, {"a": 7, "b": "draft"}):
+        assert client.get(reverse("notices:compare"), bad).status_code == 200
+
+
+def test_compare_of_another_organisation_shows_nothing(
+    ready, owner, other_owner, other_organisation, client
+):
+    actions.publish_statement(ready, actor=owner)
+    client.force_login(other_owner)
+    page = client.get(reverse("notices:compare"), {"a": 1, "b": "draft"}).content.decode()
+    assert "Mailer" not in page
