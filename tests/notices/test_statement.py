@@ -212,3 +212,72 @@ def test_a_rule_with_stages_is_written_out_in_words():
     assert "P7Y" not in text and "P0D" not in text
     with translation.override("en"):
         assert _retention_text(rule).startswith("restricted at the end of the relationship; 7")
+
+
+SECURITY = """waarborg: 1
+security_measures:
+- key: disk-encryption
+  name: {nl: Versleutelde laptops, en: Encrypted laptops}
+  description: {nl: Alle schijven zijn versleuteld., en: Every disk is encrypted.}
+  kind: technical
+- key: training
+  name: {nl: Jaarlijkse privacytraining, en: Yearly privacy training}
+  kind: organisational
+- key: old-fax
+  name: {nl: Beveiligde fax, en: Secured fax}
+  kind: technical
+  status: retired
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "nl",
+            [
+                "Hoe we uw gegevens beveiligen",
+                "Versleutelde laptops: Alle schijven zijn versleuteld.",
+                "Jaarlijkse privacytraining",
+                "Certificeringen: ISO 27001",
+                "art. 32 AVG",
+            ],
+        ),
+        (
+            "en",
+            [
+                "How we protect your data",
+                "Encrypted laptops: Every disk is encrypted.",
+                "Yearly privacy training",
+                "Certifications: ISO/IEC 27001",
+                "Art. 32 GDPR",
+            ],
+        ),
+    ],
+)
+def test_security_section_from_the_measures_and_certifications(firm, owner, language, words):
+    from waarborg.processors.actions import save_processor_settings
+
+    import_register(firm, SECURITY, actor=owner, merge=True)
+    save_processor_settings(
+        firm, actor=owner, certifications={"nl": "ISO 27001", "en": "ISO/IEC 27001"}
+    )
+    content = statement.build(actions.current_snapshot(firm), TermIndex(firm), {}, language)
+    page, text = html.unescape(statement.render(content)), statement.render_markdown(content)
+    for part in (page, text):
+        for word in words:
+            assert word in part, word
+        assert "fax" not in part.lower()  # a retired measure is no longer taken
+    # The technical measure under its heading, the organisational one under the other.
+    technical = page.index("Technical measures" if language == "en" else "Technische maatregelen")
+    arranged = page.index("within our organisation" if language == "en" else "binnen onze")
+    laptops = page.index("Encrypted laptops" if language == "en" else "Versleutelde laptops")
+    training = page.index("Yearly" if language == "en" else "Jaarlijkse")
+    assert technical < laptops < arranged < training
+
+
+def test_security_section_without_measures_still_says_art_32(firm):
+    content = statement.build(actions.current_snapshot(firm), TermIndex(firm), {}, "en")
+    page = html.unescape(statement.render(content))
+    assert "How we protect your data" in page
+    assert "Technical measures we take" not in page and "Certifications" not in page

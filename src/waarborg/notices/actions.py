@@ -64,14 +64,19 @@ def check(snapshot, index):
 
 
 def current_snapshot(organisation):
-    """The register's data, and the cookies the latest scans of the organisation's websites
-    found (the statement's cookie table)."""
+    """The register's data, the cookies the latest scans of the organisation's websites
+    found (the statement's cookie table) and the certifications the organisation states (the
+    security section)."""
     from waarborg.cookies.report import snapshot_rows
+    from waarborg.processors.models import ProcessorSettings
 
     data = register_data(organisation)
     cookies = snapshot_rows(organisation)
     if cookies:
         data["cookies"] = cookies
+    own = ProcessorSettings.objects.filter(organisation=organisation).first()
+    if own is not None and own.certifications:
+        data["certifications"] = own.certifications
     return data
 
 

@@ -9,6 +9,7 @@ SECTIONS = [
     ("processing", _("What we do with your data")),
     ("recipients", _("Who receives your data")),
     ("retention", _("How long we keep your data")),
+    ("security", _("How we protect your data")),
     ("cookies", _("Cookies")),
     ("rights", _("Your rights")),
     ("objection", _("Your right to object")),

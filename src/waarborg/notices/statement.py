@@ -65,6 +65,9 @@ class Statement:
     retention_rows: list = field(default_factory=list)
     cookie_rows: list = field(default_factory=list)
     cookies_need_consent: bool = False  # the scan found cookies beyond the strictly necessary
+    security_technical: list = field(default_factory=list)  # [text]
+    security_organisational: list = field(default_factory=list)
+    certifications: str = ""
 
 
 class Labels:
@@ -129,6 +132,23 @@ def transfer_of(party, labels):
         "countries": names,
         "mechanism": how,
     }
+
+
+def _measure_text(measure, language):
+    name = translated(measure["name"], language)
+    description = translated(measure.get("description"), language).strip()
+    return f"{name}: {description}" if description else name
+
+
+def security_of(snapshot, language):
+    """(technical, organisational) measures in use, in words (Art. 32 GDPR)."""
+    measures = [
+        m for m in snapshot.get("security_measures", []) if m.get("status", "active") == "active"
+    ]
+    return tuple(
+        [_measure_text(m, language) for m in measures if m.get("kind") == kind]
+        for kind in ("technical", "organisational")
+    )
 
 
 def build(snapshot, index, notice_settings, language):
@@ -213,6 +233,7 @@ def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass 
         groups = sorted(by_group.items())
     else:
         groups = [(a.name, [a]) for a in activities]
+    technical, organisational = security_of(snapshot, language)
     organisation = snapshot.get("organisation", {})
     country = labels(TermKind.COUNTRY, organisation.get("country", "NL"))
     return Statement(
@@ -257,6 +278,9 @@ def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass 
         cookies_need_consent=any(
             row["category"] != "necessary" for row in snapshot.get("cookies", [])
         ),
+        security_technical=technical,
+        security_organisational=organisational,
+        certifications=translated(snapshot.get("certifications"), language),
     )
 
 
