@@ -102,8 +102,9 @@ def latest_versions(organisation):
 
 
 @transaction.atomic
-def publish_statement(organisation, *, actor):
-    """Render the statement in every language and store it as a new immutable version."""
+def publish_statement(organisation, *, actor, own_label="", effective_on=None):
+    """Render the statement in every language and store it as a new immutable version,
+    with the organisation's own version number and date of effect when it gives them."""
     index = TermIndex(organisation)
     snapshot = current_snapshot(organisation)
     errors = [p for p in check(snapshot, index) if p.level == "error"]
@@ -127,6 +128,7 @@ def publish_statement(organisation, *, actor):
     versions = []
     for language in LANGUAGES:
         content = statement.build(snapshot, index, layout, language)
+        content.own_label, content.effective_on = own_label, effective_on
         html, text = statement.render(content), statement.render_markdown(content)
         versions.append(
             NoticeVersion.objects.create(
@@ -135,6 +137,8 @@ def publish_statement(organisation, *, actor):
                 language=language,
                 published_at=now,
                 published_by=actor_label(actor),
+                own_label=own_label,
+                effective_on=effective_on,
                 html=html,
                 text=text,
                 snapshot=full,
@@ -148,6 +152,8 @@ def publish_statement(organisation, *, actor):
         obj=versions[0],
         new={
             "number": number,
+            "own_label": own_label,
+            "effective_on": effective_on.isoformat() if effective_on else None,
             "languages": LANGUAGES,
             "hashes": {v.language: v.hash for v in versions},
         },

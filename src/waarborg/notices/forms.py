@@ -93,3 +93,17 @@ class ChangeNoticeForm(forms.Form):
         if upload:
             text += "\n" + upload.read().decode("utf-8-sig", errors="replace")
         return text
+
+
+class PublishForm(forms.Form):
+    own_label = forms.CharField(
+        label=_("Your own version number"),
+        max_length=40,
+        required=False,
+        help_text=_("As you number your statements, e.g. 3.1. Leave empty if you do not."),
+    )
+    effective_on = forms.DateField(
+        label=_("In force from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

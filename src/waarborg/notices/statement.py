@@ -68,6 +68,8 @@ class Statement:
     security_technical: list = field(default_factory=list)  # [text]
     security_organisational: list = field(default_factory=list)
     certifications: str = ""
+    own_label: str = ""  # set when publishing: the organisation's own version number
+    effective_on: object = None  # and the date the statement takes effect
 
 
 class Labels:

@@ -7,7 +7,7 @@ from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.models import Role
 from waarborg.core.taxonomy import TermIndex
 from waarborg.notices import actions, diff
-from waarborg.notices.forms import SECTIONS, ChangeNoticeForm, NoticeSettingsForm
+from waarborg.notices.forms import SECTIONS, ChangeNoticeForm, NoticeSettingsForm, PublishForm
 from waarborg.notices.models import ChangeNotice, NoticeVersion
 
 
@@ -23,7 +23,7 @@ def overview(request):
     versions = (
         scoped(NoticeVersion, organisation)
         .filter(language=language)
-        .only("number", "language", "published_at", "published_by", "hash")
+        .only("number", "language", "published_at", "published_by", "hash", "own_label")
     )
     return render(
         request,
@@ -34,6 +34,7 @@ def overview(request):
             "errors": [p for p in problems if p.level == "error"],
             "warnings": [p for p in problems if p.level == "warning"],
             "versions": versions,
+            "publish_form": PublishForm(),
         },
     )
 
@@ -41,8 +42,15 @@ def overview(request):
 @require_POST
 @role_required(Role.PRIVACY_OFFICER)
 def publish(request):
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect("notices:overview")
     try:
-        versions = actions.publish_statement(request.organisation, actor=request.user)
+        versions = actions.publish_statement(
+            request.organisation, actor=request.user, **form.cleaned_data
+        )
     except actions.PublishError as error:
         messages.error(request, str(error.message))
         for problem in error.problems:
