@@ -281,3 +281,91 @@ def test_security_section_without_measures_still_says_art_32(firm):
     page = html.unescape(statement.render(content))
     assert "How we protect your data" in page
     assert "Technical measures we take" not in page and "Certifications" not in page
+
+
+@pytest.mark.parametrize(
+    ("duration", "trigger", "groups", "nl", "en"),
+    [
+        (
+            "P0D",
+            "unsubscribed",
+            ["newsletter_subscriber"],
+            "tot u zich afmeldt",
+            "until you unsubscribe",
+        ),
+        (
+            "P1M",
+            "unsubscribed",
+            [],
+            "tot u zich afmeldt, en daarna 1 maand",
+            "until you unsubscribe, and 1 month after that",
+        ),
+        (
+            "P2Y",
+            "end_of_relationship",
+            ["customer"],
+            "zolang u klant bent, en daarna 2 jaar",
+            "as long as you are a customer, and 2 years after that",
+        ),
+        (
+            "P0D",
+            "end_of_relationship",
+            ["employee"],
+            "zolang u bij ons werkt",
+            "as long as you work for us",
+        ),
+        # Customers and prospects together: not every one of them is a customer.
+        (
+            "P2Y",
+            "end_of_relationship",
+            ["customer", "prospect"],
+            "zolang onze relatie duurt, en daarna 2 jaar",
+            "as long as our relationship lasts, and 2 years after that",
+        ),
+        (
+            "P0D",
+            "consent_withdrawn",
+            [],
+            "tot u uw toestemming intrekt",
+            "until you withdraw your consent",
+        ),
+        (
+            "P1Y",
+            "last_contact",
+            [],
+            "1 jaar na uw laatste contact met ons",
+            "1 year after your last contact with us",
+        ),
+        (
+            "P4W",
+            "collected",
+            [],
+            "4 weken nadat we ze hebben ontvangen",
+            "4 weeks after we receive them",
+        ),
+        (
+            "P7Y",
+            "end_of_fiscal_year",
+            [],
+            "7 jaar na het einde van het boekjaar",
+            "7 years after the end of the financial year",
+        ),
+    ],
+)
+def test_retention_is_phrased_for_its_trigger(duration, trigger, groups, nl, en):
+    from django.utils import translation
+
+    from waarborg.core.dates import kept_for
+
+    for language, expected in (("nl", nl), ("en", en)):
+        with translation.override(language):
+            assert kept_for(duration, trigger, groups) == expected
+
+
+def test_the_statement_says_retention_to_the_reader(firm, owner):
+    from waarborg.register.yamlio import apply_starter
+
+    apply_starter(firm, actor=owner)
+    _snapshot, page, text = _statement(firm, "nl")
+    assert "tot u zich afmeldt" in page and "tot u zich afmeldt" in text
+    assert "vanaf het afmelden" not in page and "vanaf het einde van de relatie" not in page

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from waarborg.core.dates import humanise_duration, period_in_words
+from waarborg.core.dates import humanise_duration, kept_for, period_in_words  # noqa: F401
 from waarborg.core.fields import translated
 from waarborg.core.models import Adequacy, TermKind
 from waarborg.register.ropa import legal_basis_label
@@ -93,11 +93,8 @@ class Labels:
         return self.index.get(kind, code)
 
 
-def _retention_text(rule):
-    from waarborg.register.models import RetentionRule
-
-    triggers = dict(RetentionRule.Trigger.choices)
-    text = f"{humanise_duration(rule['duration'])} {triggers[rule['trigger']]}"
+def _retention_text(rule, groups=()):
+    text = kept_for(rule["duration"], rule["trigger"], groups)
     if rule["bound"] == "minimum":
         text += (
             " ("
@@ -193,7 +190,10 @@ def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass 
             if text := transfer_of(party, labels):
                 item_transfers.append(text)
                 transfers[key] = text
-        retention = [_retention_text(rules[key]) for key in item.get("retention_rules", [])]
+        retention = [
+            _retention_text(rules[key], item.get("data_subjects", []))
+            for key in item.get("retention_rules", [])
+        ]
         if note := translated(item.get("retention_note"), language):
             retention.append(note)
         requirement = item.get("requirement", "none")
