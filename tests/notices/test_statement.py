@@ -369,3 +369,70 @@ def test_the_statement_says_retention_to_the_reader(firm, owner):
     _snapshot, page, text = _statement(firm, "nl")
     assert "tot u zich afmeldt" in page and "tot u zich afmeldt" in text
     assert "vanaf het afmelden" not in page and "vanaf het einde van de relatie" not in page
+
+
+SCHEME = """waarborg: 1
+retention_rules:
+- key: eherkenning-logs
+  name: {nl: Inloggegevens eHerkenning, en: eHerkenning sign-in records}
+  trigger: collected
+  bound: scheme
+  legal_source: het Afsprakenstelsel eHerkenning
+- key: franchise
+  name: {nl: Franchisedossier, en: Franchise file}
+  duration: P5Y
+  trigger: end_of_relationship
+  bound: scheme
+  legal_source: de franchiseovereenkomst
+activities:
+- key: portal
+  name: {nl: Portaal, en: Portal}
+  role: controller
+  purpose: {nl: Inloggen op ons portaal, en: Signing in to our portal}
+  legal_basis: contract
+  data_subjects: [customer]
+  retention_rules: [eherkenning-logs, franchise]
+"""
+
+
+def test_retention_set_by_a_scheme_is_stated_as_such(firm, owner):
+    import_register(firm, SCHEME, actor=owner, merge=True)
+    expected = {
+        "nl": [
+            "zolang het Afsprakenstelsel eHerkenning dat voorschrijft",
+            "zolang u klant bent, en daarna 5 jaar (vastgelegd in de franchiseovereenkomst)",
+        ],
+        "en": [
+            "as long as het Afsprakenstelsel eHerkenning requires",
+            "as long as you are a customer, and 5 years after that"
+            " (set by de franchiseovereenkomst)",
+        ],
+    }
+    for language, texts in expected.items():
+        snapshot, page, text = _statement(firm, language)
+        content = statement.build(snapshot, TermIndex(firm), {}, language)
+        (portal,) = [a for a in content.activities if a.key == "portal"]
+        assert portal.retention == texts  # no made-up period, not called statutory
+        for part in (page, text):
+            assert all(t in part for t in texts)
+
+
+def test_a_scheme_rule_needs_its_source_and_others_their_period(firm, owner):
+    from waarborg.register.yamlio import RegisterFileError
+
+    without_source = SCHEME.replace("  legal_source: het Afsprakenstelsel eHerkenning\n", "")
+    with pytest.raises(RegisterFileError) as error:
+        import_register(firm, without_source, actor=owner, merge=True)
+    assert "legal_source" in str(error.value)
+    statutory = SCHEME.replace(
+        "  bound: scheme\n  legal_source: het", "  bound: minimum\n  legal_source: het", 1
+    )
+    with pytest.raises(RegisterFileError) as error:
+        import_register(firm, statutory, actor=owner, merge=True)
+    assert "duration" in str(error.value)
+
+
+def test_the_retention_plan_deletes_nothing_on_an_unrecorded_period():
+    from waarborg.core.dates import period_in_words
+
+    assert period_in_words("", "collected") != period_in_words("P0D", "collected")

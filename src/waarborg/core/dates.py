@@ -61,6 +61,8 @@ def period_in_words(duration, trigger=""):
         "consent_withdrawn": _("after the withdrawal of consent"),
         "unsubscribed": _("after unsubscribing"),
     }
+    if not duration:  # a scheme or contract sets the period, not recorded here
+        return _("as the scheme or contract that applies sets it")
     words = humanise_duration(duration)
     if not any(int(n) for n in re.findall(r"\d+", duration or "")):
         when = {

@@ -94,6 +94,12 @@ class Labels:
 
 
 def _retention_text(rule, groups=()):
+    if rule["bound"] == "scheme":
+        source = rule.get("legal_source", "")
+        if not rule.get("duration"):
+            return _("as long as %(source)s requires") % {"source": source}
+        text = kept_for(rule["duration"], rule["trigger"], groups)
+        return text + " (" + _("set by %(source)s") % {"source": source} + ")"
     text = kept_for(rule["duration"], rule["trigger"], groups)
     if rule["bound"] == "minimum":
         text += (
