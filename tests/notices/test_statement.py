@@ -436,3 +436,43 @@ def test_the_retention_plan_deletes_nothing_on_an_unrecorded_period():
     from waarborg.core.dates import period_in_words
 
     assert period_in_words("", "collected") != period_in_words("P0D", "collected")
+
+
+ROLES = """waarborg: 1
+parties:
+- key: dhl
+  name: {nl: DHL Parcel, en: DHL Parcel}
+  kind: recipient
+  country: NL
+- key: fiscus
+  name: {nl: Belastingdienst (overheidsinstantie), en: Tax authority (public authority)}
+  kind: authority
+  country: NL
+activities:
+- key: shop
+  name: {nl: Webwinkel, en: Web shop}
+  role: controller
+  purpose: {nl: Bestellingen bezorgen, en: Delivering orders}
+  legal_basis: contract
+  recipients: [dhl, fiscus]
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "dhl", "fiscus"),
+    [
+        ("nl", "DHL Parcel (ontvanger)", "Belastingdienst (overheidsinstantie)"),
+        ("en", "DHL Parcel (recipient)", "Tax authority (public authority)"),
+    ],
+)
+def test_a_recipients_role_is_written_once(firm, owner, language, dhl, fiscus):
+    import_register(firm, ROLES, actor=owner, merge=True)
+    snapshot, page, text = _statement(firm, language)
+    content = statement.build(snapshot, TermIndex(firm), {}, language)
+    (shop,) = [a for a in content.activities if a.key == "shop"]
+    assert shop.recipients == [dhl, fiscus]
+    for part in (page, text):
+        assert dhl in part and fiscus in part
+        assert "((" not in part
+        assert "verwerkingsverantwoordelijke)" not in part and "own controller" not in part
+        assert part.count(fiscus.split(" (")[1].rstrip(")")) == 2  # once per list, not again

@@ -120,6 +120,23 @@ def _retention_text(rule, groups=()):
     return text
 
 
+def role_of(kind):
+    """A party's role as the statement names it: one word where the register's label explains."""
+    return {
+        "processor": _("processor"),
+        "sub_processor": _("sub-processor"),
+        "recipient": _("recipient"),
+        "joint_controller": _("joint controller"),
+        "client_controller": _("our client"),
+        "authority": _("public authority"),
+    }.get(kind, kind)
+
+
+def named_with_role(name, role):
+    """'DHL Parcel (ontvanger)': the role once, and not again when the name says it already."""
+    return name if role.lower() in name.lower() else f"{name} ({role})"
+
+
 def transfer_of(party, labels):
     """A sentence on the party's transfer outside the EEA, or '' when there is none."""
     outside = labels.index.outside_eea([party["country"], *party.get("locations", [])])
@@ -163,12 +180,11 @@ def build(snapshot, index, notice_settings, language):
 
 
 def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass over the register)
-    from waarborg.register.models import Party, ProcessingActivity
+    from waarborg.register.models import ProcessingActivity
 
     labels = Labels(index, snapshot, language)
     parties = {p["key"]: p for p in snapshot.get("parties", [])}
     rules = {r["key"]: r for r in snapshot.get("retention_rules", [])}
-    kinds = dict(Party.Kind.choices)
     requirements = dict(ProcessingActivity.Requirement.choices)
     active = [a for a in snapshot.get("activities", []) if a.get("status", "active") == "active"]
     activities, recipients, transfers = [], {}, {}
@@ -187,10 +203,11 @@ def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass 
         for key in item.get("recipients", []):
             party = parties[key]
             name = translated(party["name"])
-            item_recipients.append(f"{name} ({str(kinds[party['kind']]).lower()})")
+            role = role_of(party["kind"])
+            item_recipients.append(named_with_role(name, role))
             recipients[key] = (
                 name,
-                kinds[party["kind"]],
+                "" if role.lower() in name.lower() else role,
                 labels(TermKind.COUNTRY, party["country"]),
             )
             if text := transfer_of(party, labels):
