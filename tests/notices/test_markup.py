@@ -80,3 +80,10 @@ def test_the_statement_renders_the_own_texts(organisation):
     assert "<b>" not in page
     text = statement.render_markdown(content)
     assert "## Welkom" in text and "&lt;b&gt;" in text
+
+
+def test_the_settings_page_says_how_to_write_headings_and_lists(organisation, owner, client_for):
+    from django.urls import reverse
+
+    page = client_for(owner).get(reverse("notices:settings")).content.decode()
+    assert "een regel die met # begint een kop" in page
