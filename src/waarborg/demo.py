@@ -84,6 +84,7 @@ def build():
     build_dpia(firm, owner)
     build_breach(firm, owner, users[PEOPLE[1][0]])
     build_processors(firm, owner)
+    build_statement(firm, owner)
     codes = activate_totp(owner, secret=DEMO_TOTP_SECRET)
     return [
         (email, DEMO_PASSWORD, role.label, codes if users[email] == owner else [])
@@ -626,3 +627,32 @@ def build_processors(firm, owner):
     processor_actions.answer_change(
         objecting, actor=owner, answer="objected", note="Per telefoon: eerst overleggen."
     )
+
+
+def build_statement(firm, owner):
+    """Version 1 of the firm's privacy statement, public at once, and a change in the register
+    after it: a new recipient, so the comparison with the draft and the people to tell about it
+    are there to see without preparing anything."""
+    from waarborg.notices import actions as notice_actions
+    from waarborg.register.models import ProcessingActivity
+
+    notice_actions.publish_statement(firm, actor=owner)
+    register_actions.save_item(
+        "parties",
+        firm,
+        {
+            "key": "dhl-parcel",
+            "name": {"nl": "DHL Parcel", "en": "DHL Parcel"},
+            "kind": "recipient",
+            "country": "NL",
+            "description": {
+                "nl": "Bezorgt de bestellingen uit de webwinkel.",
+                "en": "Delivers the orders from the web shop.",
+            },
+        },
+        actor=owner,
+    )
+    activity = ProcessingActivity.objects.get(organisation=firm, key="customer-administration")
+    data = current_data("activities", activity)
+    data["recipients"] = [*data.get("recipients", []), "dhl-parcel"]
+    register_actions.save_item("activities", firm, data, actor=owner, instance=activity)

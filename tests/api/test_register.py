@@ -181,10 +181,13 @@ def test_the_api_accepts_what_the_import_accepts(client, key_for, organisation, 
 
 
 def test_statement_versions(client, key_for, ready, owner, other_organisation):  # noqa: F811
-    publish_statement(ready, actor=owner)
+    import datetime
+
+    publish_statement(ready, actor=owner, own_label="3.1", effective_on=datetime.date(2018, 5, 25))
     key = key_for("viewer")
     versions = call(client, "get", "/api/v1/statement/versions", key).json()
     assert sorted((v["number"], v["language"]) for v in versions) == [(1, "en"), (1, "nl")]
+    assert {(v["own_label"], v["effective_on"]) for v in versions} == {("3.1", "2018-05-25")}
     one = call(client, "get", "/api/v1/statement/versions/nl/1", key)
     assert one.status_code == 200 and one.json()["text"] and one.json()["snapshot"]
     assert call(client, "get", "/api/v1/statement/versions/nl/2", key).status_code == 404

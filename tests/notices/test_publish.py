@@ -203,3 +203,84 @@ def test_another_organisations_versions_are_invisible(
     actions.publish_statement(ready, actor=owner)
     page = client_for(other_owner).get(reverse("notices:overview")).content.decode()
     assert "Firma Een" not in page
+
+
+def test_compare_with_the_draft(ready, owner, client):
+    client.force_login(owner)
+    empty = client.get(reverse("notices:compare")).content.decode()
+    assert "Publiceer eerst een versie om die met het concept te vergelijken." in empty
+    actions.publish_statement(ready, actor=owner)
+    same = client.get(reverse("notices:compare")).content.decode()
+    assert "Het register is sinds deze versie niet veranderd." in same
+    assert "wezenlijke wijziging" not in same
+    newsletter = ProcessingActivity.objects.get(organisation=ready, key="newsletter")
+    save_item(
+        "activities",
+        ready,
+        {**current_data("activities", newsletter), "recipients": []},
+        actor=owner,
+        instance=newsletter,
+    )
+    changed = client.get(reverse("notices:compare"), {"a": 1, "b": "draft"}).content.decode()
+    assert "Mailer" in changed
+    assert "Het register is sinds deze versie niet veranderd." not in changed
+    # Nothing was published by looking.
+    assert NoticeVersion.objects.filter(organisation=ready).count() == 2
+    for bad in ({"a": "x", "b": "draft"}, {"a": 1, "b": "nonsense"}, {"a": 7, "b": "draft"}):
+        assert client.get(reverse("notices:compare"), bad).status_code == 200
+
+
+def test_compare_of_another_organisation_shows_nothing(
+    ready, owner, other_owner, other_organisation, client
+):
+    actions.publish_statement(ready, actor=owner)
+    client.force_login(other_owner)
+    page = client.get(reverse("notices:compare"), {"a": 1, "b": "draft"}).content.decode()
+    assert "Mailer" not in page
+
+
+def test_own_version_number_and_date_beside_waarborgs(ready, owner, client):
+    import datetime
+
+    client.force_login(owner)
+    response = client.post(
+        reverse("notices:publish"),
+        {"own_label": "3.1", "effective_on": "2018-05-25"},
+        follow=True,
+    )
+    assert "Versie 1 is gepubliceerd." in response.content.decode()
+    nl, en = (NoticeVersion.objects.get(organisation=ready, language=lang) for lang in ("nl", "en"))
+    assert (nl.own_label, nl.effective_on) == ("3.1", datetime.date(2018, 5, 25))
+    assert "Versie 3.1, 25 mei 2018" in nl.html and "Versie 3.1, 25 mei 2018" in nl.text
+    assert "Version 3.1, 25 May 2018" in en.html and "Version 3.1, 25 May 2018" in en.text
+    assert "2018-05-25" not in nl.html + en.html
+    page = client.get(reverse("center:statement", args=[ready.slug, "nl"])).content.decode()
+    assert "Versie 3.1, 25 mei 2018" in page
+    assert "Versie 1 in Waarborg, gepubliceerd op" in page
+    entry = AuditEntry.objects.filter(organisation=ready).order_by("-seq")[0]
+    assert entry.new["own_label"] == "3.1" and entry.new["effective_on"] == "2018-05-25"
+    overview = client.get(reverse("notices:overview")).content.decode()
+    assert "uw versie 3.1" in overview
+
+
+def test_own_date_alone_and_no_label(ready, owner):
+    import datetime
+
+    nl, en = actions.publish_statement(ready, actor=owner, effective_on=datetime.date(2026, 1, 1))
+    assert "Geldt vanaf 1 januari 2026" in nl.html and "In force from 1 January 2026" in en.html
+    assert "Versie " not in nl.html.split("</h1>")[1].split("</p>")[0]
+
+
+def test_publish_without_own_label_keeps_the_plain_version_line(ready, owner, client):
+    nl, _en = actions.publish_statement(ready, actor=owner)
+    assert 'class="own-version"' not in nl.html
+    page = client.get(reverse("center:statement", args=[ready.slug, "nl"])).content.decode()
+    assert "Versie 1, gepubliceerd op" in page
+
+
+def test_publish_refuses_a_bad_date_and_publishes_nothing(ready, owner, client):
+    client.force_login(owner)
+    client.post(reverse("notices:publish"), {"own_label": "3.1", "effective_on": "25-05-20x8"})
+    assert not NoticeVersion.objects.filter(organisation=ready).exists()
+    client.post(reverse("notices:publish"), {"own_label": "x" * 41})
+    assert not NoticeVersion.objects.filter(organisation=ready).exists()

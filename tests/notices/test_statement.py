@@ -212,3 +212,267 @@ def test_a_rule_with_stages_is_written_out_in_words():
     assert "P7Y" not in text and "P0D" not in text
     with translation.override("en"):
         assert _retention_text(rule).startswith("restricted at the end of the relationship; 7")
+
+
+SECURITY = """waarborg: 1
+security_measures:
+- key: disk-encryption
+  name: {nl: Versleutelde laptops, en: Encrypted laptops}
+  description: {nl: Alle schijven zijn versleuteld., en: Every disk is encrypted.}
+  kind: technical
+- key: training
+  name: {nl: Jaarlijkse privacytraining, en: Yearly privacy training}
+  kind: organisational
+- key: old-fax
+  name: {nl: Beveiligde fax, en: Secured fax}
+  kind: technical
+  status: retired
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "nl",
+            [
+                "Hoe we uw gegevens beveiligen",
+                "Versleutelde laptops: Alle schijven zijn versleuteld.",
+                "Jaarlijkse privacytraining",
+                "Certificeringen: ISO 27001",
+                "art. 32 AVG",
+            ],
+        ),
+        (
+            "en",
+            [
+                "How we protect your data",
+                "Encrypted laptops: Every disk is encrypted.",
+                "Yearly privacy training",
+                "Certifications: ISO/IEC 27001",
+                "Art. 32 GDPR",
+            ],
+        ),
+    ],
+)
+def test_security_section_from_the_measures_and_certifications(firm, owner, language, words):
+    from waarborg.processors.actions import save_processor_settings
+
+    import_register(firm, SECURITY, actor=owner, merge=True)
+    save_processor_settings(
+        firm, actor=owner, certifications={"nl": "ISO 27001", "en": "ISO/IEC 27001"}
+    )
+    content = statement.build(actions.current_snapshot(firm), TermIndex(firm), {}, language)
+    page, text = html.unescape(statement.render(content)), statement.render_markdown(content)
+    for part in (page, text):
+        for word in words:
+            assert word in part, word
+        assert "fax" not in part.lower()  # a retired measure is no longer taken
+    # The technical measure under its heading, the organisational one under the other.
+    technical = page.index("Technical measures" if language == "en" else "Technische maatregelen")
+    arranged = page.index("within our organisation" if language == "en" else "binnen onze")
+    laptops = page.index("Encrypted laptops" if language == "en" else "Versleutelde laptops")
+    training = page.index("Yearly" if language == "en" else "Jaarlijkse")
+    assert technical < laptops < arranged < training
+
+
+def test_security_section_without_measures_still_says_art_32(firm):
+    content = statement.build(actions.current_snapshot(firm), TermIndex(firm), {}, "en")
+    page = html.unescape(statement.render(content))
+    assert "How we protect your data" in page
+    assert "Technical measures we take" not in page and "Certifications" not in page
+
+
+@pytest.mark.parametrize(
+    ("duration", "trigger", "groups", "nl", "en"),
+    [
+        (
+            "P0D",
+            "unsubscribed",
+            ["newsletter_subscriber"],
+            "tot u zich afmeldt",
+            "until you unsubscribe",
+        ),
+        (
+            "P1M",
+            "unsubscribed",
+            [],
+            "tot u zich afmeldt, en daarna 1 maand",
+            "until you unsubscribe, and 1 month after that",
+        ),
+        (
+            "P2Y",
+            "end_of_relationship",
+            ["customer"],
+            "zolang u klant bent, en daarna 2 jaar",
+            "as long as you are a customer, and 2 years after that",
+        ),
+        (
+            "P0D",
+            "end_of_relationship",
+            ["employee"],
+            "zolang u bij ons werkt",
+            "as long as you work for us",
+        ),
+        # Customers and prospects together: not every one of them is a customer.
+        (
+            "P2Y",
+            "end_of_relationship",
+            ["customer", "prospect"],
+            "zolang onze relatie duurt, en daarna 2 jaar",
+            "as long as our relationship lasts, and 2 years after that",
+        ),
+        (
+            "P0D",
+            "consent_withdrawn",
+            [],
+            "tot u uw toestemming intrekt",
+            "until you withdraw your consent",
+        ),
+        (
+            "P1Y",
+            "last_contact",
+            [],
+            "1 jaar na uw laatste contact met ons",
+            "1 year after your last contact with us",
+        ),
+        (
+            "P4W",
+            "collected",
+            [],
+            "4 weken nadat we ze hebben ontvangen",
+            "4 weeks after we receive them",
+        ),
+        (
+            "P7Y",
+            "end_of_fiscal_year",
+            [],
+            "7 jaar na het einde van het boekjaar",
+            "7 years after the end of the financial year",
+        ),
+    ],
+)
+def test_retention_is_phrased_for_its_trigger(duration, trigger, groups, nl, en):
+    from django.utils import translation
+
+    from waarborg.core.dates import kept_for
+
+    for language, expected in (("nl", nl), ("en", en)):
+        with translation.override(language):
+            assert kept_for(duration, trigger, groups) == expected
+
+
+def test_the_statement_says_retention_to_the_reader(firm, owner):
+    from waarborg.register.yamlio import apply_starter
+
+    apply_starter(firm, actor=owner)
+    _snapshot, page, text = _statement(firm, "nl")
+    assert "tot u zich afmeldt" in page and "tot u zich afmeldt" in text
+    assert "vanaf het afmelden" not in page and "vanaf het einde van de relatie" not in page
+
+
+SCHEME = """waarborg: 1
+retention_rules:
+- key: eherkenning-logs
+  name: {nl: Inloggegevens eHerkenning, en: eHerkenning sign-in records}
+  trigger: collected
+  bound: scheme
+  legal_source: het Afsprakenstelsel eHerkenning
+- key: franchise
+  name: {nl: Franchisedossier, en: Franchise file}
+  duration: P5Y
+  trigger: end_of_relationship
+  bound: scheme
+  legal_source: de franchiseovereenkomst
+activities:
+- key: portal
+  name: {nl: Portaal, en: Portal}
+  role: controller
+  purpose: {nl: Inloggen op ons portaal, en: Signing in to our portal}
+  legal_basis: contract
+  data_subjects: [customer]
+  retention_rules: [eherkenning-logs, franchise]
+"""
+
+
+def test_retention_set_by_a_scheme_is_stated_as_such(firm, owner):
+    import_register(firm, SCHEME, actor=owner, merge=True)
+    expected = {
+        "nl": [
+            "zolang het Afsprakenstelsel eHerkenning dat voorschrijft",
+            "zolang u klant bent, en daarna 5 jaar (vastgelegd in de franchiseovereenkomst)",
+        ],
+        "en": [
+            "as long as het Afsprakenstelsel eHerkenning requires",
+            "as long as you are a customer, and 5 years after that"
+            " (set by de franchiseovereenkomst)",
+        ],
+    }
+    for language, texts in expected.items():
+        snapshot, page, text = _statement(firm, language)
+        content = statement.build(snapshot, TermIndex(firm), {}, language)
+        (portal,) = [a for a in content.activities if a.key == "portal"]
+        assert portal.retention == texts  # no made-up period, not called statutory
+        for part in (page, text):
+            assert all(t in part for t in texts)
+
+
+def test_a_scheme_rule_needs_its_source_and_others_their_period(firm, owner):
+    from waarborg.register.yamlio import RegisterFileError
+
+    without_source = SCHEME.replace("  legal_source: het Afsprakenstelsel eHerkenning\n", "")
+    with pytest.raises(RegisterFileError) as error:
+        import_register(firm, without_source, actor=owner, merge=True)
+    assert "legal_source" in str(error.value)
+    statutory = SCHEME.replace(
+        "  bound: scheme\n  legal_source: het", "  bound: minimum\n  legal_source: het", 1
+    )
+    with pytest.raises(RegisterFileError) as error:
+        import_register(firm, statutory, actor=owner, merge=True)
+    assert "duration" in str(error.value)
+
+
+def test_the_retention_plan_deletes_nothing_on_an_unrecorded_period():
+    from waarborg.core.dates import period_in_words
+
+    assert period_in_words("", "collected") != period_in_words("P0D", "collected")
+
+
+ROLES = """waarborg: 1
+parties:
+- key: dhl
+  name: {nl: DHL Parcel, en: DHL Parcel}
+  kind: recipient
+  country: NL
+- key: fiscus
+  name: {nl: Belastingdienst (overheidsinstantie), en: Tax authority (public authority)}
+  kind: authority
+  country: NL
+activities:
+- key: shop
+  name: {nl: Webwinkel, en: Web shop}
+  role: controller
+  purpose: {nl: Bestellingen bezorgen, en: Delivering orders}
+  legal_basis: contract
+  recipients: [dhl, fiscus]
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "dhl", "fiscus"),
+    [
+        ("nl", "DHL Parcel (ontvanger)", "Belastingdienst (overheidsinstantie)"),
+        ("en", "DHL Parcel (recipient)", "Tax authority (public authority)"),
+    ],
+)
+def test_a_recipients_role_is_written_once(firm, owner, language, dhl, fiscus):
+    import_register(firm, ROLES, actor=owner, merge=True)
+    snapshot, page, text = _statement(firm, language)
+    content = statement.build(snapshot, TermIndex(firm), {}, language)
+    (shop,) = [a for a in content.activities if a.key == "shop"]
+    assert shop.recipients == [dhl, fiscus]
+    for part in (page, text):
+        assert dhl in part and fiscus in part
+        assert "((" not in part
+        assert "verwerkingsverantwoordelijke)" not in part and "own controller" not in part
+        assert part.count(fiscus.split(" (")[1].rstrip(")")) == 2  # once per list, not again

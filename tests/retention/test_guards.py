@@ -457,3 +457,19 @@ def test_a_client_whose_invoices_must_stay_is_kept_and_nothing_trips(organisatio
     with at(2031, 1, 2):  # 2022's seven years have passed: now the client goes too
         confirmed_run(organisation)
     assert ids(url, "client") == [1, 2, 3]
+
+
+def test_a_period_set_by_a_scheme_and_not_recorded_deletes_nothing(organisation, sqlite_firm):
+    url, bind, run_sql = sqlite_firm
+    run_sql(["DELETE FROM invoice", "DELETE FROM document"])
+    scheme = rule(organisation, "eherkenning", "", "collected", bound="scheme")
+    RetentionRule.objects.filter(pk=scheme.pk).update(
+        legal_source="het Afsprakenstelsel eHerkenning"
+    )
+    bind(annotation("{rule: eherkenning, activity: [client.created]}", None))
+    with at(2026, 12, 1):
+        item = plan_counts(organisation)[("client", 1)]
+        assert "het Afsprakenstelsel eHerkenning" in item.problem
+        assert not item.count
+        confirmed_run(organisation)
+    assert ids(url, "client") == [1, 2, 3, 4]

@@ -61,6 +61,8 @@ def period_in_words(duration, trigger=""):
         "consent_withdrawn": _("after the withdrawal of consent"),
         "unsubscribed": _("after unsubscribing"),
     }
+    if not duration:  # a scheme or contract sets the period, not recorded here
+        return _("as the scheme or contract that applies sets it")
     words = humanise_duration(duration)
     if not any(int(n) for n in re.findall(r"\d+", duration or "")):
         when = {
@@ -73,6 +75,63 @@ def period_in_words(duration, trigger=""):
         }
         return when.get(trigger, words)
     return f"{words} {after[trigger]}" if trigger in after else words
+
+
+# Who a person is to the organisation while a relationship lasts, by group of people.
+RELATIONSHIP_GROUPS = {
+    "customer": "customer",
+    "employee": "employee",
+    "patient": "patient",
+}
+
+
+def _while(kind):
+    return {
+        "customer": (
+            _("as long as you are a customer"),
+            _("as long as you are a customer, and %(period)s after that"),
+        ),
+        "employee": (
+            _("as long as you work for us"),
+            _("as long as you work for us, and %(period)s after that"),
+        ),
+        "patient": (
+            _("as long as you are in our care"),
+            _("as long as you are in our care, and %(period)s after that"),
+        ),
+        "": (
+            _("as long as our relationship lasts"),
+            _("as long as our relationship lasts, and %(period)s after that"),
+        ),
+        "unsubscribed": (
+            _("until you unsubscribe"),
+            _("until you unsubscribe, and %(period)s after that"),
+        ),
+        "consent_withdrawn": (
+            _("until you withdraw your consent"),
+            _("until you withdraw your consent, and %(period)s after that"),
+        ),
+    }[kind]
+
+
+def kept_for(duration, trigger, groups=()):
+    """How long data is kept, said to the person whose data they are: 'P0D', 'unsubscribed'
+    -> 'tot u zich afmeldt'; 'P2Y', 'end_of_relationship', ['customer'] -> 'zolang u klant
+    bent, en daarna 2 jaar'. The relationship is named when every group of people shares it."""
+    some = any(int(n) for n in re.findall(r"\d+", duration or ""))
+    period = humanise_duration(duration)
+    if trigger in ("unsubscribed", "consent_withdrawn", "end_of_relationship"):
+        kind = trigger
+        if trigger == "end_of_relationship":
+            kinds = {RELATIONSHIP_GROUPS.get(group, "") for group in groups}
+            kind = kinds.pop() if len(kinds) == 1 else ""
+        until, and_after = _while(kind)
+        return and_after % {"period": period} if some else until
+    if some and trigger == "last_contact":
+        return _("%(period)s after your last contact with us") % {"period": period}
+    if some and trigger == "collected":
+        return _("%(period)s after we receive them") % {"period": period}
+    return period_in_words(duration, trigger)
 
 
 def as_moment(value):

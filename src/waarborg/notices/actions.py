@@ -64,14 +64,19 @@ def check(snapshot, index):
 
 
 def current_snapshot(organisation):
-    """The register's data, and the cookies the latest scans of the organisation's websites
-    found (the statement's cookie table)."""
+    """The register's data, the cookies the latest scans of the organisation's websites
+    found (the statement's cookie table) and the certifications the organisation states (the
+    security section)."""
     from waarborg.cookies.report import snapshot_rows
+    from waarborg.processors.models import ProcessorSettings
 
     data = register_data(organisation)
     cookies = snapshot_rows(organisation)
     if cookies:
         data["cookies"] = cookies
+    own = ProcessorSettings.objects.filter(organisation=organisation).first()
+    if own is not None and own.certifications:
+        data["certifications"] = own.certifications
     return data
 
 
@@ -79,6 +84,13 @@ def preview(organisation, language, snapshot, index):
     """The statement as it would be published now, from an already loaded snapshot."""
     layout = settings_data(settings_for(organisation))
     return statement.render(statement.build(snapshot, index, layout, language))
+
+
+def draft_snapshot(organisation):
+    """What the next version would be rendered from: the register and layout as they are
+    now, in the form a published version stores them."""
+    layout = settings_data(settings_for(organisation))
+    return json_ready({"register": current_snapshot(organisation), "layout": layout})
 
 
 def latest_versions(organisation):
@@ -90,8 +102,9 @@ def latest_versions(organisation):
 
 
 @transaction.atomic
-def publish_statement(organisation, *, actor):
-    """Render the statement in every language and store it as a new immutable version."""
+def publish_statement(organisation, *, actor, own_label="", effective_on=None):
+    """Render the statement in every language and store it as a new immutable version,
+    with the organisation's own version number and date of effect when it gives them."""
     index = TermIndex(organisation)
     snapshot = current_snapshot(organisation)
     errors = [p for p in check(snapshot, index) if p.level == "error"]
@@ -115,6 +128,7 @@ def publish_statement(organisation, *, actor):
     versions = []
     for language in LANGUAGES:
         content = statement.build(snapshot, index, layout, language)
+        content.own_label, content.effective_on = own_label, effective_on
         html, text = statement.render(content), statement.render_markdown(content)
         versions.append(
             NoticeVersion.objects.create(
@@ -123,6 +137,8 @@ def publish_statement(organisation, *, actor):
                 language=language,
                 published_at=now,
                 published_by=actor_label(actor),
+                own_label=own_label,
+                effective_on=effective_on,
                 html=html,
                 text=text,
                 snapshot=full,
@@ -136,6 +152,8 @@ def publish_statement(organisation, *, actor):
         obj=versions[0],
         new={
             "number": number,
+            "own_label": own_label,
+            "effective_on": effective_on.isoformat() if effective_on else None,
             "languages": LANGUAGES,
             "hashes": {v.language: v.hash for v in versions},
         },

@@ -1,7 +1,7 @@
 """Statement routes of the JSON API: the published versions of the privacy statement, read-only
 (a published version never changes)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from django.conf import settings
@@ -22,6 +22,8 @@ class VersionOut(Schema):
     language: str
     published_at: datetime
     published_by: str
+    own_label: str
+    effective_on: date | None
     hash: str
 
 

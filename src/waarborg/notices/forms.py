@@ -9,6 +9,7 @@ SECTIONS = [
     ("processing", _("What we do with your data")),
     ("recipients", _("Who receives your data")),
     ("retention", _("How long we keep your data")),
+    ("security", _("How we protect your data")),
     ("cookies", _("Cookies")),
     ("rights", _("Your rights")),
     ("objection", _("Your right to object")),
@@ -92,3 +93,17 @@ class ChangeNoticeForm(forms.Form):
         if upload:
             text += "\n" + upload.read().decode("utf-8-sig", errors="replace")
         return text
+
+
+class PublishForm(forms.Form):
+    own_label = forms.CharField(
+        label=_("Your own version number"),
+        max_length=40,
+        required=False,
+        help_text=_("As you number your statements, e.g. 3.1. Leave empty if you do not."),
+    )
+    effective_on = forms.DateField(
+        label=_("In force from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

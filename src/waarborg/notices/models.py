@@ -40,6 +40,10 @@ class NoticeVersion(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     published_at = models.DateTimeField(_("published at"))
     published_by = models.CharField(_("published by"), max_length=254)
+    # The organisation's own numbering and the date the statement takes effect, as it writes
+    # them on the statement ("versie 3.1, 25 mei 2018"), beside Waarborg's number.
+    own_label = models.CharField(_("own version number"), max_length=40, blank=True)
+    effective_on = models.DateField(_("in force from"), null=True, blank=True)
     html = models.TextField()
     text = models.TextField()
     snapshot = models.JSONField(help_text="The register data the statement was rendered from.")

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from waarborg.core.dates import humanise_duration, period_in_words
+from waarborg.core.dates import humanise_duration, kept_for, period_in_words  # noqa: F401
 from waarborg.core.fields import translated
 from waarborg.core.models import Adequacy, TermKind
 from waarborg.register.ropa import legal_basis_label
@@ -65,6 +65,11 @@ class Statement:
     retention_rows: list = field(default_factory=list)
     cookie_rows: list = field(default_factory=list)
     cookies_need_consent: bool = False  # the scan found cookies beyond the strictly necessary
+    security_technical: list = field(default_factory=list)  # [text]
+    security_organisational: list = field(default_factory=list)
+    certifications: str = ""
+    own_label: str = ""  # set when publishing: the organisation's own version number
+    effective_on: object = None  # and the date the statement takes effect
 
 
 class Labels:
@@ -88,11 +93,14 @@ class Labels:
         return self.index.get(kind, code)
 
 
-def _retention_text(rule):
-    from waarborg.register.models import RetentionRule
-
-    triggers = dict(RetentionRule.Trigger.choices)
-    text = f"{humanise_duration(rule['duration'])} {triggers[rule['trigger']]}"
+def _retention_text(rule, groups=()):
+    if rule["bound"] == "scheme":
+        source = rule.get("legal_source", "")
+        if not rule.get("duration"):
+            return _("as long as %(source)s requires") % {"source": source}
+        text = kept_for(rule["duration"], rule["trigger"], groups)
+        return text + " (" + _("set by %(source)s") % {"source": source} + ")"
+    text = kept_for(rule["duration"], rule["trigger"], groups)
     if rule["bound"] == "minimum":
         text += (
             " ("
@@ -110,6 +118,23 @@ def _retention_text(rule):
         ]
         text = "; ".join([*steps, text])
     return text
+
+
+def role_of(kind):
+    """A party's role as the statement names it: one word where the register's label explains."""
+    return {
+        "processor": _("processor"),
+        "sub_processor": _("sub-processor"),
+        "recipient": _("recipient"),
+        "joint_controller": _("joint controller"),
+        "client_controller": _("our client"),
+        "authority": _("public authority"),
+    }.get(kind, kind)
+
+
+def named_with_role(name, role):
+    """'DHL Parcel (ontvanger)': the role once, and not again when the name says it already."""
+    return name if role.lower() in name.lower() else f"{name} ({role})"
 
 
 def transfer_of(party, labels):
@@ -131,6 +156,23 @@ def transfer_of(party, labels):
     }
 
 
+def _measure_text(measure, language):
+    name = translated(measure["name"], language)
+    description = translated(measure.get("description"), language).strip()
+    return f"{name}: {description}" if description else name
+
+
+def security_of(snapshot, language):
+    """(technical, organisational) measures in use, in words (Art. 32 GDPR)."""
+    measures = [
+        m for m in snapshot.get("security_measures", []) if m.get("status", "active") == "active"
+    ]
+    return tuple(
+        [_measure_text(m, language) for m in measures if m.get("kind") == kind]
+        for kind in ("technical", "organisational")
+    )
+
+
 def build(snapshot, index, notice_settings, language):
     """The statement's content in `language`, from a register snapshot."""
     with translation.override(language):
@@ -138,12 +180,11 @@ def build(snapshot, index, notice_settings, language):
 
 
 def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass over the register)
-    from waarborg.register.models import Party, ProcessingActivity
+    from waarborg.register.models import ProcessingActivity
 
     labels = Labels(index, snapshot, language)
     parties = {p["key"]: p for p in snapshot.get("parties", [])}
     rules = {r["key"]: r for r in snapshot.get("retention_rules", [])}
-    kinds = dict(Party.Kind.choices)
     requirements = dict(ProcessingActivity.Requirement.choices)
     active = [a for a in snapshot.get("activities", []) if a.get("status", "active") == "active"]
     activities, recipients, transfers = [], {}, {}
@@ -162,16 +203,20 @@ def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass 
         for key in item.get("recipients", []):
             party = parties[key]
             name = translated(party["name"])
-            item_recipients.append(f"{name} ({str(kinds[party['kind']]).lower()})")
+            role = role_of(party["kind"])
+            item_recipients.append(named_with_role(name, role))
             recipients[key] = (
                 name,
-                kinds[party["kind"]],
+                "" if role.lower() in name.lower() else role,
                 labels(TermKind.COUNTRY, party["country"]),
             )
             if text := transfer_of(party, labels):
                 item_transfers.append(text)
                 transfers[key] = text
-        retention = [_retention_text(rules[key]) for key in item.get("retention_rules", [])]
+        retention = [
+            _retention_text(rules[key], item.get("data_subjects", []))
+            for key in item.get("retention_rules", [])
+        ]
         if note := translated(item.get("retention_note"), language):
             retention.append(note)
         requirement = item.get("requirement", "none")
@@ -213,6 +258,7 @@ def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass 
         groups = sorted(by_group.items())
     else:
         groups = [(a.name, [a]) for a in activities]
+    technical, organisational = security_of(snapshot, language)
     organisation = snapshot.get("organisation", {})
     country = labels(TermKind.COUNTRY, organisation.get("country", "NL"))
     return Statement(
@@ -257,6 +303,9 @@ def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass 
         cookies_need_consent=any(
             row["category"] != "necessary" for row in snapshot.get("cookies", [])
         ),
+        security_technical=technical,
+        security_organisational=organisational,
+        certifications=translated(snapshot.get("certifications"), language),
     )
 
 

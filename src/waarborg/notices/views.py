@@ -7,7 +7,7 @@ from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.models import Role
 from waarborg.core.taxonomy import TermIndex
 from waarborg.notices import actions, diff
-from waarborg.notices.forms import SECTIONS, ChangeNoticeForm, NoticeSettingsForm
+from waarborg.notices.forms import SECTIONS, ChangeNoticeForm, NoticeSettingsForm, PublishForm
 from waarborg.notices.models import ChangeNotice, NoticeVersion
 
 
@@ -23,7 +23,7 @@ def overview(request):
     versions = (
         scoped(NoticeVersion, organisation)
         .filter(language=language)
-        .only("number", "language", "published_at", "published_by", "hash")
+        .only("number", "language", "published_at", "published_by", "hash", "own_label")
     )
     return render(
         request,
@@ -34,6 +34,7 @@ def overview(request):
             "errors": [p for p in problems if p.level == "error"],
             "warnings": [p for p in problems if p.level == "warning"],
             "versions": versions,
+            "publish_form": PublishForm(),
         },
     )
 
@@ -41,8 +42,15 @@ def overview(request):
 @require_POST
 @role_required(Role.PRIVACY_OFFICER)
 def publish(request):
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect("notices:overview")
     try:
-        versions = actions.publish_statement(request.organisation, actor=request.user)
+        versions = actions.publish_statement(
+            request.organisation, actor=request.user, **form.cleaned_data
+        )
     except actions.PublishError as error:
         messages.error(request, str(error.message))
         for problem in error.problems:
@@ -79,33 +87,39 @@ def edit_settings(request):
     return render(request, "notices/settings.html", {"form": form})
 
 
+DRAFT = "draft"
+
+
 @role_required(Role.VIEWER)
 def compare(request):
+    """Two published versions side by side, or the newest one and the draft: what the register
+    says now and the next version would publish."""
     organisation = request.organisation
     numbers = sorted(
         set(scoped(NoticeVersion, organisation).values_list("number", flat=True)), reverse=True
     )
-    context = {"numbers": numbers}
+    context = {"numbers": numbers, "draft": DRAFT}
     try:
-        first, second = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+        first = int(request.GET.get("a", 0))
+        second = request.GET.get("b", "")
+        second = second if second == DRAFT else int(second or 0)
     except ValueError:
-        first = second = 0
+        first, second = 0, 0
     if not first and len(numbers) > 1:
         first, second = numbers[1], numbers[0]
+    elif not first and numbers:
+        first, second = numbers[0], DRAFT
     versions = {
-        v.number: v
+        v.number: v.snapshot
         for v in scoped(NoticeVersion, organisation).filter(
-            number__in=[first, second], language="nl"
+            number__in=[n for n in (first, second) if n != DRAFT], language="nl"
         )
     }
+    if second == DRAFT and first in versions:
+        versions[DRAFT] = actions.draft_snapshot(organisation)
     if first in versions and second in versions:
         index = TermIndex(organisation)
-        changes = diff.diff(
-            versions[first].snapshot,
-            versions[second].snapshot,
-            index,
-            request.LANGUAGE_CODE,
-        )
+        changes = diff.diff(versions[first], versions[second], index, request.LANGUAGE_CODE)
         context.update(
             a=first,
             b=second,

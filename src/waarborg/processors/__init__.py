@@ -2,5 +2,5 @@
 processing agreements, client instructions, sub-processor changes and Data Pro Statements.
 
 Uses core, audit, jobs and register (activities and parties); it reads requests for a client's
-page. Nothing reads it but the API and the demo.
+page. Nothing reads it but the API, the demo and the statement (its certifications).
 """

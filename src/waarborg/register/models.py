@@ -86,6 +86,9 @@ class RetentionRule(RegisterItem):
     class Bound(models.TextChoices):
         MAXIMUM = "maximum", _("at most (then it goes)")
         MINIMUM = "minimum", _("at least (required by law)")
+        # A scheme or contract the organisation takes part in sets the period (the eHerkenning
+        # Afsprakenstelsel, a franchise agreement): not law, and its period may be unknown here.
+        SCHEME = "scheme", _("set by a scheme or contract we take part in")
 
     class EndAction(models.TextChoices):
         DELETE = "delete", _("delete")
@@ -96,11 +99,20 @@ class RetentionRule(RegisterItem):
     duration = models.CharField(
         _("period"),
         max_length=40,
-        help_text=_("ISO 8601: P7Y is 7 years, P5M 5 months, P4W 4 weeks"),
+        blank=True,
+        help_text=_(
+            "ISO 8601: P7Y is 7 years, P5M 5 months, P4W 4 weeks. Empty only when a scheme or "
+            "contract sets the period and you do not know it."
+        ),
     )
     trigger = models.CharField(_("counted"), max_length=30, choices=Trigger.choices)
     bound = models.CharField(_("kind of period"), max_length=10, choices=Bound.choices)
-    legal_source = models.CharField(_("legal source"), max_length=300, blank=True)
+    legal_source = models.CharField(
+        _("legal source"),
+        max_length=300,
+        blank=True,
+        help_text=_("The law, or the scheme or contract that sets the period, and its article."),
+    )
     end_action = models.CharField(
         _("at the end"), max_length=10, choices=EndAction.choices, default=EndAction.DELETE
     )

@@ -31,6 +31,10 @@ def _join(values):
     return "; ".join(value for value in values if value)
 
 
+def _listed(values):
+    return ", ".join(str(value) for value in values if value)
+
+
 def term_label(index, kind, code):
     term = index.get(kind, code) if code else None
     return term.label() if term else code or ""
@@ -137,7 +141,8 @@ def activity_rows(organisation, role_filter):
             "retention": _join(
                 [
                     *(
-                        f"{translated(r.name)} ({r.duration}, {bounds[r.bound]})"
+                        # a period a scheme sets may be unknown: no empty slot before the kind
+                        f"{translated(r.name)} ({_listed([r.duration, bounds[r.bound]])})"
                         for r in activity.retention_rules.all()
                     ),
                     translated(activity.retention_note),

@@ -78,7 +78,7 @@ KINDS = {
             KEY,
             NAME,
             STATUS,
-            Field("duration", "duration", required=True),
+            Field("duration", "duration", required=True),  # unless a scheme sets it
             Field("trigger", "choice", required=True),
             Field("bound", "choice", required=True),
             Field("end_action", "choice"),
@@ -264,7 +264,14 @@ def check_item(kind, data, *, terms, keys):
                     _("unknown key; allowed: %(allowed)s") % {"allowed": _allowed(sorted(known))},
                 )
             )
+    # A period a scheme or contract sets may be unknown: recorded without a made-up duration,
+    # but then with the scheme or contract that sets it.
+    by_scheme = kind.name == "retention_rules" and data.get("bound") == "scheme"
+    if by_scheme and not str(data.get("legal_source") or "").strip():
+        errors.append(ItemError("legal_source", _("name the scheme or contract that sets it")))
     for spec in kind.fields:
+        if by_scheme and spec.name == "duration" and not data.get("duration"):
+            continue
         if spec.name not in data:
             if spec.required:
                 errors.append(ItemError(spec.name, _("is required")))

@@ -237,6 +237,11 @@ def _source_item(source, dataset, collection, spec, rules, now):
     except ValueError as error:
         item.problem = str(error)
         return item
+    if not item.duration:  # set by a scheme or contract, not recorded: nothing goes on a guess
+        item.problem = _(
+            "The period of this rule is set by %(source)s and not recorded; record it to act on it"
+        ) % {"source": rule.legal_source}
+        return item
     try:
         item.cutoff = cutoff(now, item.duration, item.trigger)
         item.due = _due(dataset, collection.name, spec, rules, now)
