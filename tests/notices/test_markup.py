@@ -87,3 +87,20 @@ def test_the_settings_page_says_how_to_write_headings_and_lists(organisation, ow
 
     page = client_for(owner).get(reverse("notices:settings")).content.decode()
     assert "een regel die met # begint een kop" in page
+
+
+def test_a_recipient_is_listed_with_one_pair_of_brackets():
+    from waarborg.notices.statement import listed_recipient
+
+    assert listed_recipient("DHL Parcel", "ontvanger", "Nederland") == (
+        "DHL Parcel", "ontvanger", "Nederland",
+    )  # fmt: skip
+    authority = listed_recipient(
+        "Belastingdienst (overheidsinstantie)", "overheidsinstantie", "Nederland"
+    )
+    assert authority == ("Belastingdienst (overheidsinstantie, Nederland)", "", "")
+    assert listed_recipient("Verwerker Acme", "verwerker", "Ierland") == (
+        "Verwerker Acme",
+        "",
+        "Ierland",
+    )

@@ -137,6 +137,17 @@ def named_with_role(name, role):
     return name if role.lower() in name.lower() else f"{name} ({role})"
 
 
+def listed_recipient(name, role, country):
+    """(name, role, country) for the list of recipients, the role and the country in one pair
+    of brackets: 'DHL Parcel (ontvanger, Nederland)'; a name that carries its role in brackets
+    takes the country inside them ('Belastingdienst (overheidsinstantie, Nederland)')."""
+    if role.lower() in name.lower():
+        if name.endswith(")") and country:
+            return name[:-1] + f", {country})", "", ""
+        return name, "", country
+    return name, role, country
+
+
 def transfer_of(party, labels):
     """A sentence on the party's transfer outside the EEA, or '' when there is none."""
     outside = labels.index.outside_eea([party["country"], *party.get("locations", [])])
@@ -205,10 +216,8 @@ def _build(snapshot, index, notice_settings, language):  # noqa: C901 (one pass 
             name = translated(party["name"])
             role = role_of(party["kind"])
             item_recipients.append(named_with_role(name, role))
-            recipients[key] = (
-                name,
-                "" if role.lower() in name.lower() else role,
-                labels(TermKind.COUNTRY, party["country"]),
+            recipients[key] = listed_recipient(
+                name, role, labels(TermKind.COUNTRY, party["country"])
             )
             if text := transfer_of(party, labels):
                 item_transfers.append(text)
