@@ -98,3 +98,81 @@ def test_a_breach_still_to_decide_shows_its_deadline(client_for, breach, viewer)
     clock_card = page.split('id="clock"', 1)[1].split("</section>", 1)[0]
     assert "data-no-notification" not in clock_card
     assert 'data-clock="running"' in clock_card
+
+
+def _delay_answer(notification):
+    for section in notification.answers:
+        for question in section["questions"]:
+            if "vertraging" in question["label"].lower():
+                return question["answer"]
+    raise AssertionError("no question on the delay")
+
+
+def test_the_delay_answer_says_yes_when_the_72_hours_are_over(breach, privacy_officer):
+    from tests.breaches.conftest import FRIDAY_FIVE
+
+    in_time = FRIDAY_FIVE + datetime.timedelta(hours=10)
+    with time_machine.travel(in_time, tick=False):
+        early = actions.prepare_notification(breach, actor=privacy_officer)
+    assert _delay_answer(early).startswith("nee")
+    early.delete()
+    late = FRIDAY_FIVE + datetime.timedelta(hours=80)
+    with time_machine.travel(late, tick=False):
+        notification = actions.prepare_notification(breach, actor=privacy_officer)
+        assert _delay_answer(notification).startswith("ja; de reden van de vertraging is nog niet")
+        actions.record_submission(
+            notification, actor=privacy_officer, submitted_at=late,
+            delay_reason="De dief meldde zich pas maandag.",
+        )  # fmt: skip
+    notification.refresh_from_db()
+    assert _delay_answer(notification) == "ja: De dief meldde zich pas maandag."
+
+
+def test_a_moment_in_the_future_is_refused(client_for, handler, organisation):
+    client = client_for(handler)
+    future = (datetime.datetime.now() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    for name in ("aware_at", "started_at", "ended_at"):
+        response = client.post("/breaches/add/", form_data(**{name: future}))
+        assert Breach.objects.count() == 0, name
+        assert response.status_code in (200, 302)
+    with __import__("pytest").raises(actions.BreachError, match="toekomst"):
+        record(
+            organisation,
+            handler,
+            aware_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=3),
+        )
+
+
+def test_a_dutch_excel_address_list_is_read(breach, privacy_officer, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from waarborg.breaches.models import LetterRecipient
+
+    csv = (
+        "\ufeffE-mailadres;Taal;Naam\r\n"
+        "sanne@example.nl;nl;Sanne Visser\r\nann@example.com;en;Ann\r\n"
+    )
+    upload = SimpleUploadedFile("adressen.csv", csv.encode("utf-8"), content_type="text/csv")
+    type(breach.organisation).objects.filter(pk=breach.organisation_id).update(
+        privacy_email="privacy@firma.example"
+    )
+    client = client_for(privacy_officer)
+    response = client.post(
+        f"/breaches/{breach.pk}/letters/",
+        {"addresses": "", "upload": upload, "per_minute": 60},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert dict(LetterRecipient.objects.values_list("email", "language")) == {
+        "sanne@example.nl": "nl", "ann@example.com": "en",
+    }, messages  # fmt: skip
+
+
+def test_a_refused_typed_list_is_offered_again(breach, privacy_officer, client_for):
+    client = client_for(privacy_officer)
+    typed = "jan@example.nl\nniet-een-adres\n"
+    response = client.post(
+        f"/breaches/{breach.pk}/letters/", {"addresses": typed, "per_minute": 60}, follow=True
+    )
+    page = response.content.decode()
+    assert "niet-een-adres" in page and "jan@example.nl" in page  # in the textarea again

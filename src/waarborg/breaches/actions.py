@@ -88,6 +88,15 @@ def _check_facts(organisation, facts, links):
             facts[name] = normalise(facts[name])
     if "description" in facts and not facts["description"].get("nl"):
         raise BreachError(_("Describe what happened, at least in Dutch."))
+    soon = timezone.now() + timedelta(minutes=5)  # a clock a little ahead is no reason to refuse
+    if facts.get("aware_at") and facts["aware_at"] > soon:
+        raise BreachError(_("The moment of awareness cannot be in the future."))
+    if facts.get("started_at") and facts["started_at"] > soon:
+        raise BreachError(_("The breach cannot start in the future."))
+    if facts.get("ended_at") and facts["ended_at"] > soon:
+        raise BreachError(
+            _("The end of the breach cannot be in the future: tick 'still going on'.")
+        )
     if (
         facts.get("ended_at")
         and facts.get("started_at")
@@ -320,6 +329,8 @@ def record_submission(notification, *, actor, submitted_at, authority_reference=
         )
     notification.submitted_at = submitted_at
     notification.authority_reference = authority_reference.strip()
+    # the answer on the delay follows the submission as recorded, with its reason
+    ap_form.refresh_answer(notification, "delay", breach.organisation.default_language)
     notification.save()
     record_entry(
         breach.organisation,
@@ -614,6 +625,7 @@ def add_found_recipients(breach, *, actor, per_minute=60):
     return letter, found
 
 
+@transaction.atomic
 def preview_found_recipients(breach, *, actor):
     """What `add_found_recipients` would add; the reading is audited (counts only)."""
     from waarborg.breaches.recipients import find_addresses

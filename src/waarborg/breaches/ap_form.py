@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from waarborg.breaches import clock, risk
@@ -46,11 +46,12 @@ def _answers(breach, kind, previous, language):
     submitted = first.submitted_at if first else None
 
     def delay():
-        if submitted is not None and not clock.is_late(breach, submitted):
+        # late when submitted after the 72 hours, or, before the submission, when they are over
+        if not clock.is_late(breach, submitted or timezone.now()):
             return _("no")
         if breach.delay_reason:
-            return breach.delay_reason
-        return _("no") if submitted is None else _not_recorded()
+            return _("yes: %(reason)s") % {"reason": breach.delay_reason}
+        return _("yes; the reason for the delay is not recorded yet (Art. 33(1))")
 
     def communication():
         if not breach.communication:
@@ -132,6 +133,29 @@ def _answers(breach, kind, previous, language):
         "cross_border": breach.cross_border or _("none recorded"),
     }
     return values
+
+
+def refresh_answer(notification, key, language):
+    """Write one answer of a stored version again from the breach as it is now (the delay,
+    once the submission is recorded with its reason); the other answers stay as prepared."""
+    form = load_form()
+    if form["form"] != notification.form:
+        return
+    previous = (
+        notification.breach.notifications.filter(
+            version__lt=notification.version, submitted_at__isnull=False
+        )
+        .order_by("-version")
+        .first()
+    )
+    with translation.override(language):
+        value = str(_answers(notification.breach, notification.kind, previous, language)[key])
+    for number, section in enumerate(form["sections"]):
+        for place, question in enumerate(section["questions"]):
+            if question["answer"] == key and number < len(notification.answers):
+                stored = notification.answers[number]["questions"]
+                if place < len(stored):
+                    stored[place]["answer"] = value
 
 
 def answer_sections(breach, kind, previous=None, language="nl"):

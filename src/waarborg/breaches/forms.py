@@ -256,7 +256,15 @@ class LetterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One a line: e-mail address, then optionally nl or en."),
     )
-    upload = forms.FileField(label=_("Or a CSV file"), required=False)
+    upload = forms.FileField(
+        label=_("Or a CSV file"),
+        required=False,
+        help_text=_(
+            "A column of e-mail addresses and optionally one of languages (nl or en); a header "
+            "row (E-mailadres;Taal) and Dutch Excel's semicolons are fine. One wrong address "
+            "refuses the whole list, so that nobody is missed unnoticed."
+        ),
+    )
     per_minute = forms.IntegerField(
         label=_("Messages per minute"), min_value=1, max_value=600, initial=60
     )

@@ -112,7 +112,10 @@ def breach_detail(request, pk):
             ),
             "prepare_form": PrepareForm(),
             "communication_form": CommunicationForm(),
-            "letter_form": LetterForm(),
+            # a list refused is offered again, so nothing typed is lost
+            "letter_form": LetterForm(
+                initial={"addresses": request.session.pop(f"breach-{breach.pk}-addresses", "")}
+            ),
             "controller_form": ControllerForm(controllers=controllers),
         },
     )
@@ -314,8 +317,10 @@ def letters(request, pk):
         )
     except PublishError as error:
         problems = "; ".join(str(p.message) for p in error.problems)
+        request.session[f"breach-{breach.pk}-addresses"] = form.cleaned_data["addresses"][:100_000]
         return _done(request, breach, f"{error.message} {problems}".strip())
     except (actions.BreachError, InputError) as error:
+        request.session[f"breach-{breach.pk}-addresses"] = form.cleaned_data["addresses"][:100_000]
         return _done(request, breach, error)
     if letter is None:
         return _done(request, breach, success=_("Every address has had the letter already."))

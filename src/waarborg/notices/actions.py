@@ -181,8 +181,13 @@ def save_notice_settings(organisation, *, actor, grouping, introduction, closing
     return notice_settings
 
 
+EMAIL_HEADERS = ("email", "e-mail", "e-mailadres", "emailadres", "e-mailaddress", "emailaddress")
+LANGUAGE_HEADERS = ("language", "taal", "lang")
+
+
 def parse_recipients(text, default_language):
-    """Addresses from pasted lines or a CSV (`email[,language]`), all or nothing.
+    """Addresses from pasted lines or a CSV (`email[,language]`, or with a header row naming
+    the columns, separated by commas or, as Dutch Excel writes, semicolons), all or nothing.
 
     Returns [(email, language)] without duplicates; raises PublishError listing every bad line.
     """
@@ -193,17 +198,33 @@ def parse_recipients(text, default_language):
     found, problems = {}, []
     from waarborg.core.inputs import InputError, csv_rows
 
+    text = text.lstrip("\ufeff")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    # Dutch Excel writes its CSV with semicolons
+    delimiter = ";" if ";" in first and "," not in first else ","
     try:
-        lines = csv_rows(text)
+        lines = csv_rows(text, delimiter=delimiter)
     except InputError as error:
         message = _("The address list was not accepted; nothing was sent.")
         raise PublishError(message, [Problem("error", str(error))]) from None
+    where = (0, 1)  # the columns of the address and the language, unless a header says
     for number, row in enumerate(lines, start=1):
         cells = [cell.strip() for cell in row]
         if len(cells) == 1 and len(cells[0].split()) == 2:  # typed as "address nl"
             cells = cells[0].split()
-        if not cells or not any(cells) or cells[0].lower() in ("email", "e-mail", "e-mailadres"):
+        if not cells or not any(cells):
             continue
+        names = [cell.lower().replace(" ", "") for cell in cells]
+        if any(name in EMAIL_HEADERS for name in names):
+            email_at = next(i for i, name in enumerate(names) if name in EMAIL_HEADERS)
+            language_at = next((i for i, n in enumerate(names) if n in LANGUAGE_HEADERS), None)
+            where = (email_at, language_at)
+            continue
+        email_at, language_at = where
+        picked = [cells[email_at] if email_at < len(cells) else ""]
+        if language_at is not None and language_at < len(cells):
+            picked.append(cells[language_at])
+        cells = picked
         email = cells[0].lower()
         language = (cells[1] if len(cells) > 1 and cells[1] else default_language).lower()
         try:
