@@ -76,8 +76,7 @@ def _system_data(subject_request, language):
         documents = included_items(task, language)
         folder = "documenten" if language == "nl" else "documents"
         for number, item in enumerate(documents, start=1):
-            stem = slugify(item["title"])[:60] or "item"
-            item["file"] = f"{key}/{folder}/{number:02d}-{stem}.txt"
+            item["file"] = f"{key}/{folder}/{number:02d}-{_file_stem(item['title'])}.txt"
         note = task.notes.strip() if task.notes_for_person else ""
         result.append(
             {
@@ -119,6 +118,11 @@ def report_context(subject_request, systems=None):
 def render_report(subject_request, systems=None):
     with translation.override(subject_request.language):
         return render_to_string("requests/report.html", report_context(subject_request, systems))
+
+
+def _file_stem(title):
+    """ "offerte 2026.pdf" -> "offerte-2026-pdf": the text export says what it was."""
+    return slugify(title.replace(".", " "))[:60] or "item"
 
 
 def _document_list(systems, language):
