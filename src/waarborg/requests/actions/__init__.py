@@ -45,6 +45,7 @@ from waarborg.requests.actions.common import (  # noqa: F401
     settings_for,
 )
 from waarborg.requests.actions.documents import (  # noqa: F401
+    DOCUMENT_KINDS,
     check_documents_reviewed,
     document_sources,
     find_documents,
