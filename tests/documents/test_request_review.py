@@ -5,9 +5,12 @@ Jan de Vries (jan@devries.example, 06-12345678) asks; Anna Smit (anna@smit.examp
 colleague Piet Jansen must never leave in his package."""
 
 import io
+import string
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from waarborg.audit.models import AuditEntry
 from waarborg.documents import actions as document_actions
@@ -228,7 +231,12 @@ def test_package_holds_included_items_redacted_and_a_list(source, organisation, 
     assert listing.splitlines()[0] == "Bestand,Naam,Systeem,Gevonden in,Status"
     assert "Opgenomen, gegevens van anderen weggelaten" in listing
     assert "oud.mbox" not in listing
-    # the colleague's name is nowhere in the package: not in any file, in any case
+    # the colleague's name is nowhere in the package: not in any file, in any case (the PDF
+    # report read as text, its streams being compressed)
+    from waarborg.documents.extract import pdf_text
+
+    assert "bericht.eml" in pdf_text(files["rapport.pdf"])
+    files["rapport.pdf.txt"] = pdf_text(files["rapport.pdf"]).encode()
     for name, data in files.items():
         text = data.decode("utf-8", errors="replace").casefold()
         assert "piet jansen" not in text and "piet\njansen" not in text, name
@@ -265,3 +273,63 @@ def test_unreviewed_hits_never_reach_the_package(source, organisation, owner, sy
     files = _package(subject_request, owner)
     assert not any("documenten" in name for name in files)
     assert all(JAN not in data.decode(errors="replace") for data in files.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    before=st.text(alphabet=string.ascii_letters + " \n.,", max_size=40),
+    after=st.text(alphabet=string.ascii_letters + " \n.,", max_size=40),
+    secret=st.lists(st.text(alphabet=string.ascii_letters, min_size=2, max_size=8), min_size=1,
+                    max_size=3),
+    gaps=st.lists(st.sampled_from([" ", "  ", "\n", " \n "]), min_size=2, max_size=2),
+    upper=st.booleans(),
+)  # fmt: skip
+def test_a_redacted_string_is_gone_whatever_its_case_or_line_breaks(
+    before, after, secret, gaps, upper
+):
+    """The rule, once: after redaction no written form of the string is left in the text."""
+    from waarborg.requests.actions import redact
+
+    written = gaps[0].join(secret)
+    written = written.upper() if upper else written
+    text = before + " " + written + gaps[1] + written + " " + after
+    result = redact(text, [" ".join(secret)], "█████")
+    flat = " ".join(result.split()).casefold()
+    assert " ".join(secret).casefold() not in flat
+    assert "█████" in result
+
+
+def test_erasure_task_is_gated_before_the_database_is_touched(
+    organisation, owner, system, source, tmp_path
+):
+    """An erasure task with an SQL source and a document source: the database step refuses
+    while hits are unreviewed, and changes nothing."""
+    from waarborg.sources import actions as source_actions
+    from waarborg.sources import demo_shop
+
+    path = demo_shop.build(tmp_path / "webshop.sqlite3")
+    source_actions.connect_source(
+        organisation, system, actor=owner, url=f"sqlite:///{path}",
+        annotation=demo_shop.ANNOTATION.read_text(encoding="utf-8"),
+    )  # fmt: skip
+    subject_request = _request(organisation, owner, kind=Kind.ERASURE)
+    task = _task(subject_request, system)
+    assert task.automatic
+    before = path.read_bytes()
+    with pytest.raises(RequestError, match="Doorzoek eerst"):
+        actions.run_task(task, actor=owner)
+    hits = actions.find_documents(task, actor=owner)
+    assert hits
+    with pytest.raises(RequestError, match="te beoordelen"):
+        actions.run_task(task, actor=owner)
+    assert path.read_bytes() == before
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN
+
+
+def test_rectification_does_not_search_documents(source, organisation, owner, system):
+    subject_request = _request(organisation, owner, kind=Kind.RECTIFICATION)
+    task = _task(subject_request, system)
+    with pytest.raises(RequestError):
+        actions.find_documents(task, actor=owner)
+    actions.update_task(task, actor=owner, status=TaskStatus.DONE)  # no review asked
