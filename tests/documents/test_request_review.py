@@ -333,3 +333,27 @@ def test_rectification_does_not_search_documents(source, organisation, owner, sy
     with pytest.raises(RequestError):
         actions.find_documents(task, actor=owner)
     actions.update_task(task, actor=owner, status=TaskStatus.DONE)  # no review asked
+
+
+def test_claimed_phone_counts_only_once_confirmed_and_a_pdf_leaves_as_text(
+    source, organisation, owner, system
+):
+    subject_request = _request(organisation, owner, phone="06-12345678", verified=("email",))
+    task = _task(subject_request, system)
+    assert "offerte-2026.pdf" not in _titles(actions.find_documents(task, actor=owner))
+    actions.decide_claimed(
+        subject_request, actor=owner, decision="confirmed", reason="zelfde klant in het CRM"
+    )
+    hits = {h.found["title"]: h for h in actions.find_documents(task, actor=owner)}
+    assert "offerte-2026.pdf" in hits
+    for title, hit in hits.items():
+        decision = HitDecision.INCLUDED if title == "offerte-2026.pdf" else HitDecision.EXCLUDED
+        actions.review_hit(hit, actor=owner, decision=decision, redactions="de heer")
+    actions.update_task(task, actor=owner, status=TaskStatus.DONE)
+    _close_other_tasks(subject_request, task, owner)
+    files = _package(subject_request, owner)
+    (offer,) = [n for n in files if "/documenten/" in n]
+    assert offer.endswith("offerte-2026-pdf.txt")
+    assert "Offerte voor [weggelaten] J. de Vries" in files[offer].decode()
+    # no original PDF of a found item: the only PDF in the package is the report
+    assert [n for n, d in files.items() if d.startswith(b"%PDF")] == ["rapport.pdf"]
