@@ -260,6 +260,19 @@ def test_item_changed_since_review_stops_the_package(source, organisation, owner
     with pytest.raises(RequestError, match="veranderd"):
         actions.build_package(subject_request, actor=owner)
     assert not RequestFile.objects.filter(kind=FileKind.PACKAGE).exists()
+    # searched again, the changed item waits for a new review; the others keep theirs
+    task = subject_request.tasks.get(system=system)
+    actions.update_task(task, actor=owner, outcome="")  # reopened
+    hits = {h.found["title"]: h for h in actions.find_documents(task, actor=owner)}
+    assert hits["gesprek.txt"].decision == HitDecision.PENDING
+    assert hits["gesprek.txt"].redactions == [COLLEAGUE]
+    assert hits["bericht.eml"].decision == HitDecision.INCLUDED
+    actions.review_hit(
+        hits["gesprek.txt"], actor=owner, decision=HitDecision.INCLUDED, redactions="Karel Appel"
+    )
+    actions.update_task(task, actor=owner, status=TaskStatus.DONE)
+    files = _package(subject_request, owner)
+    assert not any("karel appel" in d.decode(errors="replace").casefold() for d in files.values())
 
 
 def test_unreviewed_hits_never_reach_the_package(source, organisation, owner, system):

@@ -64,7 +64,8 @@ def _where(source, meta):
 def find_documents(task, *, actor):
     """Search the task's mail and document sources for the person and keep each hit for review.
 
-    Hits decided before are kept with their decision; undecided hits no longer found go."""
+    Hits decided before are kept with their decision unless the item changed since (then it
+    is to be reviewed again); undecided hits no longer found go."""
     from waarborg.documents import actions as document_actions
     from waarborg.documents import index
 
@@ -121,10 +122,12 @@ def find_documents(task, *, actor):
                     found_encrypted=sealed,
                     confidence=hit.confidence,
                 )
-            elif not old.is_reviewed:
+            elif not old.is_reviewed or old.found.get("text_hash") != found["text_hash"]:
+                # changed since it was decided: to be reviewed again (its redactions shown)
                 old.found_encrypted = sealed
                 old.confidence = hit.confidence
-                old.save(update_fields=["found_encrypted", "confidence"])
+                old.decision = HitDecision.PENDING
+                old.save(update_fields=["found_encrypted", "confidence", "decision"])
         gone = [h.pk for k, h in existing.items() if k not in seen and not h.is_reviewed]
         DocumentHit.objects.filter(pk__in=gone).delete()
         task.documents_searched_at = timezone.now()
@@ -236,7 +239,10 @@ def included_items(task, language):
         stored = index.item_text(hit.source_id, hit.ref)
         if stored is None or text_hash(stored[1]) != found.get("text_hash"):
             raise RequestError(
-                _("%(item)s changed or is gone since it was reviewed: search again and review it.")
+                _(
+                    "%(item)s changed or is gone since it was reviewed: reopen the task, "
+                    "search again and review it."
+                )
                 % {"item": redact(found["title"], hit.redactions, mark)}
             )
         strings = hit.redactions
