@@ -285,3 +285,14 @@ def phrase(text):
     """An FTS5 phrase of the words of `text` (quotes doubled), or "" when it has no word."""
     words = re.findall(r"\w+", text)
     return '"' + " ".join(words) + '"' if words else ""
+
+
+def item_text(source_id, ref):
+    """(meta, text) of one item as indexed (BSNs already masked), or None."""
+    with closing(connect()) as connection:
+        row = connection.execute(
+            "SELECT meta, body FROM items WHERE source = ? AND ref = ?", (source_id, ref)
+        ).fetchone()
+    if row is None or row[1] is None:
+        return None
+    return _open(row[0]), _open(row[1])

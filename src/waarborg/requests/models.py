@@ -371,6 +371,8 @@ class RequestTask(models.Model):
     # What an automatic run found or did: rows per table, evidence, held data with reasons.
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # When the system's mail and document sources were last searched (see DocumentHit).
+    documents_searched_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.CharField(max_length=254, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -574,3 +576,67 @@ class CalendarFeed(OpaqueToken):
 
     def __str__(self):
         return f"calendar {self.token_hash[:12]}…"
+
+
+HIT_PURPOSE = "request-document-hit"
+
+
+class HitDecision(models.TextChoices):
+    PENDING = "pending", _("To review")
+    INCLUDED = "included", _("Included")
+    EXCLUDED = "excluded", _("Excluded")
+
+
+class DocumentHit(models.Model):
+    """A message or file of a system's mail or document source in which the person's verified
+    identifiers were found, for a handler to review: nothing of it leaves before a handler
+    included it, and then only its text with the redactions burnt in. What was found (title,
+    where, snippets) and the strings to redact are stored encrypted."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(RequestTask, on_delete=models.CASCADE, related_name="document_hits")
+    source = models.ForeignKey(
+        "documents.DocumentSource", on_delete=models.CASCADE, related_name="+"
+    )
+    ref = models.CharField(max_length=1000)
+    found_encrypted = models.TextField()
+    confidence = models.FloatField()
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=HitDecision.choices, default=HitDecision.PENDING
+    )
+    redactions_encrypted = models.TextField(blank=True)
+    decided_by = models.CharField(max_length=254, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-confidence", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "source", "ref"], name="hit_once_per_task")
+        ]
+
+    def __str__(self):
+        return self.found.get("title") or self.ref
+
+    @property
+    def found(self):
+        """{"title", "where", "kind", "matched", "snippets": [[before, match, after]]}."""
+        import json
+
+        from waarborg.core.crypto import decrypt_text
+
+        return json.loads(decrypt_text(self.found_encrypted, HIT_PURPOSE))
+
+    @property
+    def redactions(self):
+        import json
+
+        from waarborg.core.crypto import decrypt_text
+
+        if not self.redactions_encrypted:
+            return []
+        return json.loads(decrypt_text(self.redactions_encrypted, HIT_PURPOSE))
+
+    @property
+    def is_reviewed(self):
+        return self.decision != HitDecision.PENDING

@@ -13,12 +13,14 @@ import zipfile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from waarborg.core.dates import period_in_words
 from waarborg.core.fields import translated
 from waarborg.core.taxonomy import TermIndex
 from waarborg.jobs.worker import checkpoint, progress
 from waarborg.register.ropa import legal_basis_label, transfer_text
+from waarborg.requests.actions.documents import included_items
 from waarborg.requests.models import FileKind, Kind, TaskKind, TaskStatus
 
 SHOWN_ROWS = 200  # per table in the readable report; the JSON and CSV hold every row
@@ -71,6 +73,10 @@ def _system_data(subject_request, language):
                 }
             )
         files = [f for f in task.files.all() if f.kind == FileKind.RESULT]
+        documents = included_items(task, language)
+        folder = "documenten" if language == "nl" else "documents"
+        for number, item in enumerate(documents, start=1):
+            item["file"] = f"{key}/{folder}/{number:02d}-{_file_stem(item['title'])}.txt"
         note = task.notes.strip() if task.notes_for_person else ""
         result.append(
             {
@@ -78,6 +84,7 @@ def _system_data(subject_request, language):
                 "key": key,
                 "tables": tables,
                 "files": files,
+                "documents": documents,
                 "note": note,
                 "outcome": task.outcome,
             }
@@ -113,6 +120,33 @@ def render_report(subject_request, systems=None):
         return render_to_string("requests/report.html", report_context(subject_request, systems))
 
 
+def _file_stem(title):
+    """ "offerte 2026.pdf" -> "offerte-2026-pdf": the text export says what it was."""
+    return slugify(title.replace(".", " "))[:60] or "item"
+
+
+def _document_list(systems, language):
+    """The list of the messages and files in the package, in the request's language."""
+    with translation.override(language):
+        header = [_("File"), _("Name"), _("System"), _("Where found"), _("Status")]
+        included, redacted = _("Included"), _("Included, other people's data redacted")
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(header)
+    for system in systems:
+        for item in system["documents"]:
+            writer.writerow(
+                [
+                    item["file"],
+                    item["title"],
+                    system["name"],
+                    item["where"],
+                    redacted if item["redacted"] else included,
+                ]
+            )
+    return output.getvalue()
+
+
 def _csv(item):
     output = io.StringIO()
     writer = csv.writer(output)
@@ -131,7 +165,10 @@ def build(subject_request):
     buffer = io.BytesIO()
     combined = {"reference": subject_request.reference, "systems": {}}
     systems = _system_data(subject_request, language)
-    total = sum(len(system["tables"]) + len(system["files"]) for system in systems)
+    total = sum(
+        len(system["tables"]) + len(system["files"]) + len(system["documents"])
+        for system in systems
+    )
     done = 0
 
     def item_done():
@@ -166,10 +203,21 @@ def build(subject_request):
             for stored in system["files"]:
                 archive.writestr(f"{system['key']}/{stored.name}", stored.content())
                 item_done()
+            for item in system["documents"]:
+                archive.writestr(item["file"], item["text"])
+                item_done()
             combined["systems"][system["key"]] = {
                 "name": system["name"],
                 "tables": tables,
                 "files": [f.name for f in system["files"]],
-            }
+                "documents": [
+                    {"file": i["file"], "name": i["title"], "where": i["where"],
+                     "redacted": i["redacted"]}
+                    for i in system["documents"]
+                ],
+            }  # fmt: skip
+        if any(system["documents"] for system in systems):
+            name = "documenten.csv" if language == "nl" else "documents.csv"
+            archive.writestr(name, _document_list(systems, language))
         archive.writestr("data.json", json.dumps(combined, ensure_ascii=False, indent=2))
     return buffer.getvalue()

@@ -39,6 +39,12 @@ urlpatterns = [
     path("<int:pk>/tasks/<int:task_pk>/lift/announce/", views.lift_announce, name="lift_announce"),
     path("<int:pk>/tasks/<int:task_pk>/lift/", views.lift, name="lift"),
     path("<int:pk>/tasks/<int:task_pk>/run/", views.task_run, name="task_run"),
+    path("<int:pk>/tasks/<int:task_pk>/documents/", views.task_documents, name="task_documents"),
+    path(
+        "<int:pk>/tasks/<int:task_pk>/documents/<int:hit_pk>/",
+        views.hit_review,
+        name="hit_review",
+    ),
     path("<int:pk>/tasks/<int:task_pk>/notify/", views.task_notify, name="task_notify"),
     path("<int:pk>/tasks/<int:task_pk>/letter/", views.letter, name="task_letter"),
 ]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from waarborg.core.access import get_for_org, role_required, scoped
@@ -44,6 +45,7 @@ from waarborg.requests.models import (
     IDENTITY_DOCUMENTS,
     OPEN_STATUSES,
     CalendarFeed,
+    DocumentHit,
     FileKind,
     Kind,
     LetterTemplate,
@@ -166,6 +168,11 @@ def detail(request, pk):
     suggestions = _hold_reasons(tasks, subject_request.language)
     for task in tasks:
         task.hold_suggestions = suggestions.get(task.pk, [])
+        task.has_documents = (
+            subject_request.kind in actions.DOCUMENT_KINDS
+            and actions.document_sources(task).exists()
+        )
+        task.hits = list(task.document_hits.all()) if task.has_documents else []
     users = _workers(request.organisation)
     files = list(subject_request.files.filter(task=None).defer("data"))
     context = {
@@ -429,6 +436,29 @@ def task_run(request, subject_request, task_pk):
         changes = _form_or_error(RectifyForm(request.POST))["changes"]
     actions.run_task(task, actor=request.user, changes=changes)
     return _("Done in %s.") % (task.system or task.title)
+
+
+@request_action(Role.HANDLER)
+def task_documents(request, subject_request, task_pk):
+    hits = actions.find_documents(_task(subject_request, task_pk), actor=request.user)
+    return ngettext(
+        "%(count)s message or file found: review it.",
+        "%(count)s messages and files found: review each.",
+        len(hits),
+    ) % {"count": len(hits)}
+
+
+@request_action(Role.HANDLER)
+def hit_review(request, subject_request, task_pk, hit_pk):
+    task = _task(subject_request, task_pk)
+    hit = get_for_org(DocumentHit, subject_request.organisation, pk=hit_pk, task=task)
+    actions.review_hit(
+        hit,
+        actor=request.user,
+        decision=request.POST.get("decision", ""),
+        redactions=request.POST.get("redactions", ""),
+    )
+    return _("The decision is saved.")
 
 
 @request_action(Role.HANDLER)

@@ -44,6 +44,16 @@ from waarborg.requests.actions.common import (  # noqa: F401
     local_date,
     settings_for,
 )
+from waarborg.requests.actions.documents import (  # noqa: F401
+    DOCUMENT_KINDS,
+    check_documents_reviewed,
+    document_sources,
+    find_documents,
+    included_items,
+    redact,
+    review_hit,
+    search_identities,
+)
 from waarborg.requests.actions.files import (  # noqa: F401
     _store_file,
     build_package,

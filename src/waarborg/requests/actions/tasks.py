@@ -21,6 +21,7 @@ from waarborg.requests.actions.common import (
     _mail_person,
     _party_language,
 )
+from waarborg.requests.actions.documents import check_documents_reviewed
 from waarborg.requests.actions.files import _store_file
 from waarborg.requests.actions.identifiers import identities_for_task, verified_identities
 from waarborg.requests.actions.outcomes import automatic_outcome, check_outcome
@@ -292,6 +293,8 @@ def run_task(task, *, actor, changes=None):
     source = _source_of(task.system)
     if source is None:
         raise RequestError(_("The system's database connection is missing or has errors."))
+    # before the database is touched: an erasure is not half done when this refuses
+    check_documents_reviewed(task)
     reason = subject_request.reference
     kind = subject_request.kind
     try:
@@ -389,6 +392,8 @@ def update_task(
     reason_text = (task.outcome_reason if reason is None else reason or "").strip()
     if outcome:
         check_outcome(outcome, reason_text)
+    if outcome and outcome != TaskOutcome.NOT_APPLICABLE:
+        check_documents_reviewed(task)
     old = {"status": task.status, "outcome": task.outcome, "assignee": task.assignee_id}
     with transaction.atomic():
         if upload is not None:
