@@ -32,7 +32,7 @@ def test_the_page_counts_the_tasks_done_and_lists_each_on_one_line(
     for task in tasks:
         assert f'href="#task-{task.pk}"' in checklist
         assert re.search(rf'<details class="card task" id="task-{task.pk}" open>', page)
-    assert 'action="/requests/%d/answer/"' % subject_request.pk not in page  # not yet
+    assert f'action="/requests/{subject_request.pk}/answer/"' not in page  # not yet
 
     actions.update_task(tasks[0], actor=handler, outcome=TaskOutcome.NOTHING_FOUND)
     page = client_for(privacy_officer).get(url).content.decode()
@@ -44,4 +44,4 @@ def test_the_page_counts_the_tasks_done_and_lists_each_on_one_line(
         actions.update_task(task, actor=handler, status=TaskStatus.NOT_APPLICABLE, reason="n.v.t.")
     page = client_for(privacy_officer).get(url).content.decode()
     assert f"{len(tasks)} van {len(tasks)} taken klaar" in page
-    assert 'action="/requests/%d/answer/"' % subject_request.pk in page
+    assert f'action="/requests/{subject_request.pk}/answer/"' in page
