@@ -168,3 +168,15 @@ def test_another_organisations_activity_has_no_sections(
     assert response.status_code == 404
     activity = ProcessingActivity.objects.get(organisation=started, key="newsletter")
     assert activity.purpose["nl"] != "Gestolen"
+
+
+def test_long_lists_get_the_picker_script_without_inline_code(client_for, owner, started):
+    import re
+
+    page = client_for(owner).get(_edit(), {"section": "whose"}).content.decode()
+    assert 'id="id_data_categories" class="columns picker"' in page
+    assert 'id="id_data_subjects" class="columns picker"' in page
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert any("register/picker" in tag and 'data-chosen="gekozen"' in tag for tag in scripts)
+    assert all("src=" in tag for tag in scripts)  # script-src 'self': nothing inline
+    assert not re.search(r"\son[a-z]+=", page)

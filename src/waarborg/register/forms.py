@@ -244,7 +244,7 @@ class ItemForm(forms.Form):
             widget = (
                 forms.SelectMultiple(attrs={"size": 8})
                 if spec.term_kind == TermKind.COUNTRY
-                else forms.CheckboxSelectMultiple(attrs={"class": "columns"})
+                else forms.CheckboxSelectMultiple(attrs={"class": "columns picker"})
             )
             return forms.MultipleChoiceField(label=label, choices=choices, widget=widget)
         rows = scoped(KINDS[spec.ref_kind].model, self.organisation).exclude(status=Status.RETIRED)
@@ -258,7 +258,7 @@ class ItemForm(forms.Form):
         return forms.MultipleChoiceField(
             label=label,
             choices=choices,
-            widget=forms.CheckboxSelectMultiple(attrs={"class": "columns"}),
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "columns picker"}),
         )
 
     def clean(self):
