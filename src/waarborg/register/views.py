@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -18,9 +18,9 @@ from waarborg.core.models import Role, Term, TermKind
 from waarborg.core.taxonomy import TermIndex
 from waarborg.jobs.imports import start_register_import
 from waarborg.jobs.models import ImportRun
-from waarborg.register import actions, ropa
+from waarborg.register import actions, ropa, versions
 from waarborg.register.forms import ImportForm, ItemForm, TermForm, sections_of
-from waarborg.register.models import Party, Status
+from waarborg.register.models import Party, ProcessingActivity, Status
 from waarborg.register.schema import KINDS, current_data, prefetch
 from waarborg.register.yamlio import (
     RegisterFileError,
@@ -336,6 +336,42 @@ def item_detail(request, kind_name, key):
         context["source"] = getattr(row, "sql_source", None)
     context["fields"] = describe(kind, row, context["index"])
     return render(request, "register/item_detail.html", context)
+
+
+@role_required(Role.VIEWER)
+def version_detail(request, key, version):
+    """One earlier version of an activity, field by field."""
+    row = get_for_org(ProcessingActivity, request.organisation, key=key)
+    snapshot = get_object_or_404(row.versions, version=version)
+    fields = versions.describe_version(
+        snapshot.snapshot, TermIndex(request.organisation), request.organisation
+    )
+    context = {"kind": KINDS["activities"], "row": row, "snapshot": snapshot, "fields": fields}
+    return render(request, "register/version.html", context)
+
+
+@role_required(Role.VIEWER)
+def version_compare(request, key):
+    """What changed between two versions of an activity (`?from=2&to=current`)."""
+    row = get_for_org(ProcessingActivity, request.organisation, key=key)
+    first = request.GET.get("from") or str(max(row.version - 1, 1))
+    second = request.GET.get("to") or "current"
+    old, new = versions.version_data(row, first), versions.version_data(row, second)
+    if old is None or new is None:
+        raise Http404
+    index = TermIndex(request.organisation)
+    choices = [("current", row.version)] + [(str(v.version), v.version) for v in row.versions.all()]
+    context = {
+        "kind": KINDS["activities"],
+        "row": row,
+        "first": first,
+        "second": second,
+        "first_number": row.version if first == "current" else first,
+        "second_number": row.version if second == "current" else second,
+        "choices": choices,
+        "changes": versions.compare_versions(old, new, index, request.organisation),
+    }
+    return render(request, "register/compare.html", context)
 
 
 @role_required(Role.VIEWER)
