@@ -75,3 +75,38 @@ def test_the_checkboxes_work_without_javascript(
         assert activity.data_categories.filter(code="user.financial").exists()
     finally:
         context.close()
+
+
+def test_sections_picker_and_compare_pass_axe(browser, live_server, privacy_officer, organisation):
+    from tests.e2e.test_accessibility import AXE, AXE_RUN
+    from waarborg.register.actions import save_item
+    from waarborg.register.schema import current_data
+
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: scripts/test installs axe-core from the npm registry")
+    apply_starter(organisation, actor=privacy_officer)
+    activity = ProcessingActivity.objects.get(organisation=organisation, key="newsletter")
+    data = current_data("activities", activity)
+    save_item(
+        "activities",
+        organisation,
+        {**data, "data_categories": [*data["data_categories"], "user.financial"]},
+        actor=privacy_officer,
+        instance=activity,
+    )
+    context = browser.new_context(locale="nl-NL", bypass_csp=True)
+    page = context.new_page()
+    try:
+        base = live_server.url
+        sign_in(page, base, privacy_officer)
+        for path in (
+            "/register/activities/newsletter/edit/?section=whose",
+            "/register/activities/new/",
+            "/register/activities/newsletter/versions/1/",
+            "/register/activities/newsletter/compare/?from=1&to=current",
+        ):
+            page.goto(base + path)
+            page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+            assert page.evaluate(AXE_RUN) == [], path
+    finally:
+        context.close()
