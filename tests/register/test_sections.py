@@ -180,3 +180,24 @@ def test_long_lists_get_the_picker_script_without_inline_code(client_for, owner,
     assert any("register/picker" in tag and 'data-chosen="gekozen"' in tag for tag in scripts)
     assert all("src=" in tag for tag in scripts)  # script-src 'self': nothing inline
     assert not re.search(r"\son[a-z]+=", page)
+
+
+def test_an_earlier_sections_problem_found_later_is_shown_and_nothing_saved(
+    client_for, owner, started
+):
+    """The key was free at step 1 but taken by the time step 2 saves: said on step 2."""
+    from waarborg.register.actions import save_item
+    from waarborg.register.schema import current_data
+
+    client = client_for(owner)
+    client.post(CREATE, {**NEWSLETTER, "then": "next"})
+    taken = current_data(
+        "activities", ProcessingActivity.objects.get(organisation=started, key="newsletter")
+    )
+    save_item("activities", started, {**taken, "key": "nieuwsbrief-plus"}, actor=owner)
+    before = AuditEntry.objects.count()
+    response = client.post(CREATE + "?section=why", {**NEWSLETTER, "then": "next"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Stap 2 van 6" in body
+    assert "Sleutel: " in body and "gebruikt deze sleutel al" in body
+    assert AuditEntry.objects.count() == before
