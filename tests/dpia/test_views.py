@@ -301,7 +301,7 @@ def test_the_register_form_keeps_the_screening_and_cannot_forge_it(client_for, o
     actions.screen_activity(camera, actor=owner, answers={"wp248.sensitive": True})
     client = client_for(owner)
     url = reverse("register:edit", args=["activities", camera.key])
-    form = client.get(url).content.decode()
+    form = client.get(url, {"section": "security"}).content.decode()
     assert 'name="dpia"' not in form and 'name="dpia_reason_0"' not in form
     data = {
         "key": camera.key,
@@ -317,7 +317,8 @@ def test_the_register_form_keeps_the_screening_and_cannot_forge_it(client_for, o
         "dpia": "done",  # forged: only a signature sets "done"
         "dpia_done_on": "2026-01-01",
     }
-    assert client.post(url, data).status_code == 302
+    for section in ("what", "why", "whose", "security"):
+        assert client.post(f"{url}?section={section}", data).status_code == 302
     camera.refresh_from_db()
     assert camera.purpose["nl"].endswith("onderzoeken")
     assert camera.dpia == "advisable" and camera.dpia_done_on is None

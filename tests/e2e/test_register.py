@@ -35,17 +35,27 @@ def test_record_a_newsletter_and_export(page, live_server, privacy_officer, orga
     page.click("main form button[type=submit]")
     assert page.locator("h1").inner_text() == "Mailer Inc."
 
+    # A new activity, one section at a time.
     page.goto(base + "/register/activities/new/")
+    assert "Stap 1 van 6" in page.content()
     page.fill("input[name=name_0]", "Nieuwsbrief")
     page.fill("input[name=name_1]", "Newsletter")
     page.select_option("select[name=role]", "controller")
+    page.click("main form button[value=next]")
+    assert "Stap 2 van 6" in page.content()
     page.fill("textarea[name=purpose_0]", "U onze nieuwsbrief sturen.")
     page.select_option("select[name=legal_basis]", "consent")
+    page.click("main form button[value=next]")
+    assert "Stap 3 van 6" in page.content()
     page.check("input[name=data_categories][value='user.contact.email']")
     page.check("input[name=data_categories][value='user.name']")
     page.check("input[name=data_subjects][value='newsletter_subscriber']")
+    page.click("main form button[value=next]")
     page.check("input[name=recipients][value='mailer-inc']")
+    page.click("main form button[value=next]")
     page.check("input[name=retention_rules][value='tot-afmelden']")
+    page.click("main form button[value=next]")
+    assert "Stap 6 van 6" in page.content()
     page.click("main form button[type=submit]")
     assert page.locator("h1").inner_text() == "Nieuwsbrief"
     assert "Verenigde Staten: EU-VS Data Privacy Framework" in page.content()

@@ -31,6 +31,20 @@ MAILER = {
 }
 
 
+def walk(client, data, url=None):
+    """Create an activity as a person does: the same answers posted to each section in turn.
+
+    Returns the last response: the detail page's redirect, or a section re-rendered with errors.
+    """
+    url = url or reverse("register:create", args=["activities"])
+    for _step in range(10):
+        response = client.post(url, {**data, "then": "next"})
+        if response.status_code != 302 or "section=" not in response.url:
+            return response
+        url = response.url
+    raise AssertionError("the sections did not end")
+
+
 def _last_action(organisation):
     return AuditEntry.objects.filter(organisation=organisation).order_by("-seq")[0].action
 
@@ -70,14 +84,16 @@ def test_privacy_officer_records_a_newsletter_in_the_ui(client_for, privacy_offi
     assert response.status_code == 302, response.content.decode()[:3000]
     assert _last_action(started) == "register.party.created"
     data = {**NEWSLETTER, "recipients": ["mailer"], "retention_rules": ["newsletter-unsubscribe"]}
-    response = client.post(reverse("register:create", args=["activities"]), data)
+    response = walk(client, data)
     assert response.status_code == 302
     activity = ProcessingActivity.objects.get(key="nieuwsbrief-plus")
     assert response.url == reverse("register:detail", args=["activities", "nieuwsbrief-plus"])
     assert activity.name == {"nl": "Nieuwsbrief Plus", "en": "Newsletter Plus"}
     assert list(activity.recipients.values_list("key", flat=True)) == ["mailer"]
-    entry = AuditEntry.objects.filter(organisation=started).order_by("-seq")[0]
-    assert entry.action == "register.activity.created" and entry.actor == privacy_officer
+    entry = AuditEntry.objects.filter(
+        organisation=started, action="register.activity.created", new__key="nieuwsbrief-plus"
+    ).get()
+    assert entry.actor == privacy_officer
     assert entry.new["legal_basis"] == "consent"
     page = client.get(response.url).content.decode()
     assert "Mailer Inc." in page and "Verenigde Staten" in page
@@ -86,24 +102,27 @@ def test_privacy_officer_records_a_newsletter_in_the_ui(client_for, privacy_offi
 def test_invalid_form_rerenders_with_messages_and_changes_nothing(client_for, owner, started):
     before = AuditEntry.objects.count()
     data = {**NEWSLETTER, "name_0": "", "legal_basis": "consnet"}
-    response = client_for(owner).post(reverse("register:create", args=["activities"]), data)
+    response = walk(client_for(owner), data)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Vul ten minste de Nederlandse tekst in." in body
-    assert "consnet is geen beschikbare keuze" in body
+    assert "Vul ten minste de Nederlandse tekst in." in body and "Stap 1 van 6" in body
+    response = walk(client_for(owner), {**data, "name_0": "Nieuwsbrief Plus"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "consnet is geen beschikbare keuze" in body and "Stap 2 van 6" in body
     assert AuditEntry.objects.count() == before
 
 
 def test_processor_role_needs_a_client(client_for, owner, started):
     data = {**NEWSLETTER, "role": "processor", "legal_basis": ""}
-    response = client_for(owner).post(reverse("register:create", args=["activities"]), data)
+    response = walk(client_for(owner), data)
     assert response.status_code == 200
     assert "Kies de opdrachtgever" in response.content.decode()
 
 
 def test_duplicate_key_is_refused(client_for, owner, started):
     data = {**NEWSLETTER, "key": "newsletter"}
-    response = client_for(owner).post(reverse("register:create", args=["activities"]), data)
+    response = walk(client_for(owner), data)
     assert response.status_code == 200
     assert "gebruikt deze sleutel al" in response.content.decode()
 
@@ -118,13 +137,12 @@ def test_edit_keeps_the_previous_version(client_for, owner, started):
     data = {
         **NEWSLETTER,
         "key": "newsletter",
-        "name_0": "Nieuwsbrief",
+        "name_0": "Nieuwsbrief van de week",
         "name_1": "Newsletter",
-        "retention_rules": ["newsletter-unsubscribe"],
     }
     assert client.post(url, data).status_code == 302
     activity.refresh_from_db()
-    assert activity.version == 2
+    assert activity.version == 2 and activity.name["nl"] == "Nieuwsbrief van de week"
     assert (
         ActivityVersion.objects.get(activity=activity)
         .snapshot["purpose"]["nl"]
@@ -283,7 +301,9 @@ def test_starter_button_and_own_terms(client_for, owner, organisation):
         {"kind": "data_category", "code": "user.name", "label_nl": "Naam"},
     )
     assert again.status_code == 200 and "bestaat al" in again.content.decode()
-    form = client.get(reverse("register:create", args=["activities"])).content.decode()
+    form = client.get(
+        reverse("register:edit", args=["activities", "newsletter"]), {"section": "whose"}
+    ).content.decode()
     assert "Meterstanden" in form
 
 
@@ -299,15 +319,21 @@ def test_party_cannot_be_its_own_sub_processor(client_for, owner, started):
 def test_an_activity_is_marked_direct_marketing_in_the_form(client_for, privacy_officer, started):
     client = client_for(privacy_officer)
     page = client.get(reverse("register:create", args=["activities"])).content.decode()
+    assert 'name="direct_marketing"' not in page  # in the section "why"
+    page = client.get(
+        reverse("register:edit", args=["activities", "newsletter"]), {"section": "why"}
+    ).content.decode()
     assert 'name="direct_marketing"' in page and "21" in page
     data = {**NEWSLETTER, "key": "acties", "direct_marketing": "on"}
-    response = client.post(reverse("register:create", args=["activities"]), data)
+    response = walk(client, data)
     assert response.status_code == 302
     assert ProcessingActivity.objects.get(organisation=started, key="acties").direct_marketing
-    entry = AuditEntry.objects.filter(organisation=started).order_by("-seq")[0]
+    entry = AuditEntry.objects.filter(
+        organisation=started, action="register.activity.created", new__key="acties"
+    ).get()
     assert entry.new["direct_marketing"] is True
     plain = {**NEWSLETTER, "key": "gewoon"}
-    assert client.post(reverse("register:create", args=["activities"]), plain).status_code == 302
+    assert walk(client, plain).status_code == 302
     assert not ProcessingActivity.objects.get(organisation=started, key="gewoon").direct_marketing
 
 

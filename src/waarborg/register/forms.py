@@ -90,6 +90,60 @@ HELP = {
 }
 
 TERM_FIELDS = {"term", "terms", "countries"}
+# The activity form in short sections, in the order a new activity walks them. Every field of
+# the schema belongs to exactly one (tests check it); the DPIA fields are shown, not edited.
+ACTIVITY_SECTIONS = [
+    ("what", _("What"), ["key", "name", "status", "role", "controller"]),
+    (
+        "why",
+        _("Why and on which basis"),
+        [
+            "purpose",
+            "purpose_terms",
+            "legal_basis",
+            "legal_basis_detail",
+            "art9_ground",
+            "direct_marketing",
+        ],
+    ),
+    (
+        "whose",
+        _("Whose data"),
+        [
+            "data_subjects",
+            "data_categories",
+            "source",
+            "source_detail",
+            "subject_type",
+            "requirement",
+            "requirement_consequence",
+        ],
+    ),
+    ("recipients", _("Who receives it and where"), ["recipients", "systems"]),
+    ("retention", _("How long"), ["retention_rules", "retention_note"]),
+    (
+        "security",
+        _("Security"),
+        [
+            "security_measures",
+            "dpia",
+            "dpia_screened_on",
+            "dpia_reason",
+            "dpia_done_on",
+            "automated_decisions",
+            "automated_decisions_detail",
+            "reviewed_at",
+        ],
+    ),
+]
+SECTIONS = {"activities": ACTIVITY_SECTIONS}
+
+
+def sections_of(kind_name):
+    """(name, label, fields) of each section of a kind's form; empty for a one-page form."""
+    return SECTIONS.get(kind_name, [])
+
+
 # Set by the DPIA screening and sign-off, not by hand: the form keeps what is stored.
 DERIVED = set(DPIA_FIELDS)
 
@@ -149,7 +203,8 @@ def _term_choices(organisation, term_kind):
 class ItemForm(forms.Form):
     """A form for one kind of register item; `data()` gives the item as register data."""
 
-    def __init__(self, kind_name, organisation, *args, instance=None, **kwargs):
+    def __init__(self, kind_name, organisation, *args, instance=None, only=None, **kwargs):
+        """`only` limits the form to these fields (one section); the others keep `initial`."""
         self.kind = KINDS[kind_name]
         self.organisation = organisation
         self.instance = instance
@@ -163,7 +218,7 @@ class ItemForm(forms.Form):
             ],
         )
         for spec in self.kind.fields:
-            if spec.name in DERIVED:
+            if spec.name in DERIVED or (only is not None and spec.name not in only):
                 continue
             if spec.type in ("stages", "domains"):
                 model_field = self.kind.model._meta.get_field(spec.name)
@@ -179,8 +234,10 @@ class ItemForm(forms.Form):
             if spec.type == "date":
                 field.widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
             self.fields[spec.name] = field
-        self.fields["key"].required = False
-        self.fields["status"].initial = Status.ACTIVE
+        if "key" in self.fields:
+            self.fields["key"].required = False
+        if "status" in self.fields:
+            self.fields["status"].initial = Status.ACTIVE
 
     def _relation_field(self, spec):
         label = self.kind.model._meta.get_field(spec.name).verbose_name
@@ -191,7 +248,7 @@ class ItemForm(forms.Form):
             widget = (
                 forms.SelectMultiple(attrs={"size": 8})
                 if spec.term_kind == TermKind.COUNTRY
-                else forms.CheckboxSelectMultiple(attrs={"class": "columns"})
+                else forms.CheckboxSelectMultiple(attrs={"class": "columns picker"})
             )
             return forms.MultipleChoiceField(label=label, choices=choices, widget=widget)
         rows = scoped(KINDS[spec.ref_kind].model, self.organisation).exclude(status=Status.RETIRED)
@@ -205,12 +262,12 @@ class ItemForm(forms.Form):
         return forms.MultipleChoiceField(
             label=label,
             choices=choices,
-            widget=forms.CheckboxSelectMultiple(attrs={"class": "columns"}),
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "columns picker"}),
         )
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("key") and cleaned.get("name"):
+        if "key" in self.fields and not cleaned.get("key") and cleaned.get("name"):
             cleaned["key"] = slugify(translated(cleaned["name"], "nl"))[:80] or ""
         if (
             self.kind.model is ProcessingActivity
@@ -221,9 +278,10 @@ class ItemForm(forms.Form):
         return cleaned
 
     def data_for_register(self):
+        """The item as register data: this form's fields, the others as in `initial`."""
         values = {}
         for spec in self.kind.fields:
-            if spec.name in DERIVED:
+            if spec.name not in self.fields:
                 if spec.name in self.initial:
                     values[spec.name] = self.initial[spec.name]
                 continue

@@ -13,6 +13,12 @@ urlpatterns = [
     path("map/", views.flow_map, name="map"),
     path("terms/", views.terms, name="terms"),
     path("terms/add/", views.term_add, name="term_add"),
+    path(
+        "activities/<str:key>/versions/<int:version>/",
+        views.version_detail,
+        name="version",
+    ),
+    path("activities/<str:key>/compare/", views.version_compare, name="compare"),
     path("<str:kind_name>/", views.item_list, name="list"),
     path("<str:kind_name>/new/", views.item_create, name="create"),
     path("<str:kind_name>/<str:key>/", views.item_detail, name="detail"),

@@ -1,21 +1,26 @@
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from waarborg.audit.actions import json_ready
 from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.fields import translated
 from waarborg.core.models import Role, Term, TermKind
 from waarborg.core.taxonomy import TermIndex
 from waarborg.jobs.imports import start_register_import
 from waarborg.jobs.models import ImportRun
-from waarborg.register import actions, ropa
-from waarborg.register.forms import ImportForm, ItemForm, TermForm
-from waarborg.register.models import Party, Status
+from waarborg.register import actions, ropa, versions
+from waarborg.register.forms import ImportForm, ItemForm, TermForm, sections_of
+from waarborg.register.models import Party, ProcessingActivity, Status
 from waarborg.register.schema import KINDS, current_data, prefetch
 from waarborg.register.yamlio import (
     RegisterFileError,
@@ -133,6 +138,8 @@ def _filter_choices(kind_name, organisation, index, active):
 @role_required(Role.PRIVACY_OFFICER)
 def item_create(request, kind_name):
     kind = _kind(kind_name)
+    if sections_of(kind_name):
+        return _create_in_sections(request, kind_name)
     form = ItemForm(kind_name, request.organisation, request.POST or None)
     if request.method == "POST" and form.is_valid():
         row = _save(request, form, kind_name)
@@ -146,19 +153,136 @@ def item_create(request, kind_name):
 def item_edit(request, kind_name, key):
     kind = _kind(kind_name)
     row = get_for_org(kind.model, request.organisation, key=key)
+    step = _section(kind_name, request)
     form = ItemForm(
         kind_name,
         request.organisation,
         request.POST or None,
         instance=row,
         initial=current_data(kind_name, row),
+        only=step and step[2],
     )
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, kind_name, instance=row)
         if saved is not None:
             messages.success(request, _("Saved."))
+            following = _following(kind_name, step)
+            if following and request.POST.get("then") == "next":
+                url = reverse("register:edit", args=[kind_name, saved.key])
+                return redirect(f"{url}?section={following}")
             return redirect("register:detail", kind_name=kind_name, key=saved.key)
-    return render(request, "register/item_form.html", {"kind": kind, "form": form, "row": row})
+    context = {"kind": kind, "form": form, "row": row}
+    return render(request, "register/item_form.html", {**context, **_steps(kind_name, step)})
+
+
+def _section(kind_name, request):
+    """The section asked for by `?section=` (the first by default); None for one-page forms."""
+    sections = sections_of(kind_name)
+    if not sections:
+        return None
+    name = request.GET.get("section") or sections[0][0]
+    for section in sections:
+        if section[0] == name:
+            return section
+    raise Http404
+
+
+def _following(kind_name, step):
+    names = [name for name, _label, _fields in sections_of(kind_name)]
+    if step is None or names.index(step[0]) + 1 == len(names):
+        return None
+    return names[names.index(step[0]) + 1]
+
+
+def _steps(kind_name, step, reachable=None):
+    """The progress line and the links to each section, for the template."""
+    if step is None:
+        return {}
+    sections = sections_of(kind_name)
+    names = [name for name, _label, _fields in sections]
+    number = names.index(step[0]) + 1
+    return {
+        "section": step[0],
+        "section_label": step[1],
+        "progress": _("Step %(number)s of %(total)s") % {"number": number, "total": len(names)},
+        "sections": [
+            (name, label, reachable is None or name in reachable) for name, label, _f in sections
+        ],
+        "following": _following(kind_name, step),
+    }
+
+
+def _draft_key(organisation):
+    return f"register-draft-{organisation.pk}"
+
+
+def _create_in_sections(request, kind_name):
+    """A new activity, one section at a time.
+
+    Each section's save tries to create the item; while save_item finds only fields of later
+    sections missing (the purpose, say), what was entered so far is kept in the session as
+    register data and the next section follows. Once saved, the walk goes on as an edit.
+    """
+    kind = KINDS[kind_name]
+    step = _section(kind_name, request)
+    sections = sections_of(kind_name)
+    names = [name for name, _label, _fields in sections]
+    key = _draft_key(request.organisation)
+    if step[0] == names[0] and request.method == "GET" and "back" not in request.GET:
+        request.session.pop(key, None)  # a new activity starts from nothing
+    draft = request.session.get(key) or {"data": {}, "done": []}
+    if names.index(step[0]) > len(draft["done"]):  # a section whose turn has not come
+        return redirect(reverse("register:create", args=[kind_name]))
+    form = ItemForm(
+        kind_name,
+        request.organisation,
+        request.POST or None,
+        initial=_from_session(kind, draft["data"]),
+        only=step[2],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.data_for_register()
+        later = {f for _n, _l, fields in sections[names.index(step[0]) + 1 :] for f in fields}
+        try:
+            row = actions.save_item(kind_name, request.organisation, data, actor=request.user)
+        except actions.RegisterError as error:
+            pending = [(name, message) for _where, name, message in error.errors]
+            if all(name in later for name, _message in pending):
+                done = list(dict.fromkeys([*draft["done"], step[0]]))
+                request.session[key] = {
+                    "data": json_ready(data),
+                    "done": done,
+                }
+                url = reverse("register:create", args=[kind_name])
+                return redirect(f"{url}?section={_following(kind_name, step)}")
+            for name, message in pending:
+                if name in form.fields:
+                    form.add_error(name, str(message))
+                elif name not in later:
+                    label = kind.model._meta.get_field(name).verbose_name if name else ""
+                    form.add_error(None, f"{capfirst(label)}: {message}" if label else message)
+        else:
+            request.session.pop(key, None)
+            messages.success(request, _("Saved."))
+            following = _following(kind_name, step)
+            if following:
+                url = reverse("register:edit", args=[kind_name, row.key])
+                return redirect(f"{url}?section={following}")
+            return redirect("register:detail", kind_name=kind_name, key=row.key)
+    reachable = set(draft["done"]) | {step[0]}
+    context = {"kind": kind, "form": form, "creating": True}
+    return render(
+        request, "register/item_form.html", {**context, **_steps(kind_name, step, reachable)}
+    )
+
+
+def _from_session(kind, data):
+    """Register data back from the session, where dates were written as text."""
+    values = dict(data)
+    for spec in kind.fields:
+        if spec.type == "date" and isinstance(values.get(spec.name), str):
+            values[spec.name] = datetime.date.fromisoformat(values[spec.name])
+    return values
 
 
 def _save(request, form, kind_name, instance=None):
@@ -212,6 +336,42 @@ def item_detail(request, kind_name, key):
         context["source"] = getattr(row, "sql_source", None)
     context["fields"] = describe(kind, row, context["index"])
     return render(request, "register/item_detail.html", context)
+
+
+@role_required(Role.VIEWER)
+def version_detail(request, key, version):
+    """One earlier version of an activity, field by field."""
+    row = get_for_org(ProcessingActivity, request.organisation, key=key)
+    snapshot = get_object_or_404(row.versions, version=version)
+    fields = versions.describe_version(
+        snapshot.snapshot, TermIndex(request.organisation), request.organisation
+    )
+    context = {"kind": KINDS["activities"], "row": row, "snapshot": snapshot, "fields": fields}
+    return render(request, "register/version.html", context)
+
+
+@role_required(Role.VIEWER)
+def version_compare(request, key):
+    """What changed between two versions of an activity (`?from=2&to=current`)."""
+    row = get_for_org(ProcessingActivity, request.organisation, key=key)
+    first = request.GET.get("from") or str(max(row.version - 1, 1))
+    second = request.GET.get("to") or "current"
+    old, new = versions.version_data(row, first), versions.version_data(row, second)
+    if old is None or new is None:
+        raise Http404
+    index = TermIndex(request.organisation)
+    choices = [("current", row.version)] + [(str(v.version), v.version) for v in row.versions.all()]
+    context = {
+        "kind": KINDS["activities"],
+        "row": row,
+        "first": first,
+        "second": second,
+        "first_number": row.version if first == "current" else first,
+        "second_number": row.version if second == "current" else second,
+        "choices": choices,
+        "changes": versions.compare_versions(old, new, index, request.organisation),
+    }
+    return render(request, "register/compare.html", context)
 
 
 @role_required(Role.VIEWER)
@@ -320,7 +480,6 @@ def term_add(request):
 
 def describe(kind, row, index):
     """(label, text, links) for each filled-in field of `row`, for the detail page."""
-    from django.urls import reverse
 
     result = []
     for spec in kind.fields:
