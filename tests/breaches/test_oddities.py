@@ -90,6 +90,12 @@ def test_an_unlikely_breach_says_no_notification_is_needed_and_why(
     assert breach.deadline.strftime("%H:%M") not in clock_card
     assert 'data-clock="running"' not in page
     assert breach.reference not in dashboard
+    assert clock_card.lower().count("geen melding nodig") == 1  # said once, not twice
+    # letters are not asked for: they are offered folded away
+    officer = client_for(privacy_officer).get(f"/breaches/{breach.pk}/").content.decode()
+    people = officer.split('id="people"', 1)[1].split("</section>", 1)[0]
+    assert "<details><summary>Mensen toch informeren</summary>" in people
+    assert "1.200 / 1.200" in page  # counts as Dutch writes them
 
 
 def test_a_breach_still_to_decide_shows_its_deadline(client_for, breach, viewer):

@@ -42,3 +42,13 @@ def moment(value):
 def period(value):
     """An ISO 8601 period in words: 'P7Y' -> '7 jaar'."""
     return humanise_duration(value) if value else ""
+
+
+@register.filter
+def count(value):
+    """A whole number as people write it: '1.200' / '1,200'; anything else as it is."""
+    from django.utils.formats import number_format
+
+    if isinstance(value, bool) or not isinstance(value, int):
+        return value
+    return number_format(value, force_grouping=True)
