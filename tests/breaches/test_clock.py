@@ -30,7 +30,8 @@ def test_the_clock_runs_through_the_weekend_and_the_dst_change(breach):
 
 def test_the_clock_in_spring_counts_an_hour_less_on_the_wall(organisation, handler):
     aware = datetime.datetime(2027, 3, 26, 17, 0, tzinfo=AMSTERDAM)  # Friday, winter time
-    breach = record(organisation, handler, aware_at=aware)
+    with time_machine.travel(aware + datetime.timedelta(hours=1), tick=False):
+        breach = record(organisation, handler, aware_at=aware)
     assert breach.deadline == datetime.datetime(2027, 3, 29, 18, 0, tzinfo=AMSTERDAM)
 
 
