@@ -79,10 +79,13 @@ def test_access_request_from_form_to_download(
     context, staff = _login(browser, base, handler)
     staff.goto(f"{base}/requests/{subject_request.pk}/")
     webshop = subject_request.tasks.get(system__key="webshop")
+    # each task is one line of the checklist; its link opens the task's form
+    staff.click(f"#checklist a[href='#task-{webshop.pk}']")
     staff.click(f"#task-{webshop.pk} form[action$='/run/'] button")
     assert "Uitgevoerd in" in staff.locator(".messages").inner_text()
     books = subject_request.tasks.get(system__key="boekhouding")
     task = staff.locator(f"#task-{books.pk}")
+    task.locator("summary").click()
     task.locator("select[name=outcome]").select_option("done")
     task.locator("textarea[name=notes]").fill("Relatiekaart uit Exact")
     export = tmp_path / "relatiekaart.csv"
@@ -207,7 +210,7 @@ def test_an_art_19_letter_for_the_post_from_writing_to_posted(
     task = subject_request.tasks.get(kind="notify", party__key="routit")
     base = live_server.url
     context, page = _login(browser, base, handler)
-    page.goto(f"{base}/requests/{subject_request.pk}/")
+    page.goto(f"{base}/requests/{subject_request.pk}/#task-{task.pk}")  # opens the task
     page.click(f"form[action$='/tasks/{task.pk}/notify/'] button[type=submit]")
     page.wait_for_selector("text=De brief is geschreven")
     letter = task.letters.get()

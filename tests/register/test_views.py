@@ -341,3 +341,16 @@ def test_the_list_of_retention_rules_writes_periods_in_words(client_for, viewer,
     page = client_for(viewer).get(reverse("register:list", args=["retention_rules"]))
     body = page.content.decode()
     assert "7 jaar" in body and "P7Y" not in body
+
+
+def test_dates_and_periods_on_a_detail_page_read_as_people_write_them(
+    organisation, owner, viewer, client_for
+):
+    from waarborg import demo
+
+    demo.build_register(organisation, owner)
+    client = client_for(viewer)
+    party = client.get("/register/parties/microsoft/").content.decode()
+    assert "1 november 2023" in party and "2023-11-01" not in party
+    rule = client.get("/register/retention_rules/fiscal-7y/").content.decode()
+    assert "7 jaar" in rule and "P7Y" not in rule

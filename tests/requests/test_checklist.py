@@ -27,21 +27,21 @@ def test_the_page_counts_the_tasks_done_and_lists_each_on_one_line(
     assert len(tasks) >= 3
     url = f"/requests/{subject_request.pk}/"
     page = client_for(privacy_officer).get(url).content.decode()
-    assert f"0 van {len(tasks)} taken klaar" in page
+    steps = len(tasks) + 2  # the identity, each task, the answer
+    assert f"1 van {steps} stappen klaar" in page  # the identity is established
     checklist = re.search(r'<section class="card checklist".*?</section>', page, re.S).group(0)
     for task in tasks:
         assert f'href="#task-{task.pk}"' in checklist
-        assert re.search(rf'<details class="card task" id="task-{task.pk}" open>', page)
+        # each task one closed line that opens to its form
+        assert re.search(rf'<details class="card task" id="task-{task.pk}">', page)
     assert f'action="/requests/{subject_request.pk}/answer/"' not in page  # not yet
 
     actions.update_task(tasks[0], actor=handler, outcome=TaskOutcome.NOTHING_FOUND)
     page = client_for(privacy_officer).get(url).content.decode()
-    assert f"1 van {len(tasks)} taken klaar" in page
-    # a finished task is one closed line
-    assert re.search(rf'<details class="card task" id="task-{tasks[0].pk}">', page)
+    assert f"2 van {steps} stappen klaar" in page
 
     for task in tasks[1:]:
         actions.update_task(task, actor=handler, status=TaskStatus.NOT_APPLICABLE, reason="n.v.t.")
     page = client_for(privacy_officer).get(url).content.decode()
-    assert f"{len(tasks)} van {len(tasks)} taken klaar" in page
+    assert f"{steps - 1} van {steps} stappen klaar" in page
     assert f'action="/requests/{subject_request.pk}/answer/"' in page

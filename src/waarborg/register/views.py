@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from waarborg.audit.actions import json_ready
 from waarborg.core.access import get_for_org, role_required, scoped
+from waarborg.core.dates import format_day, humanise_duration
 from waarborg.core.fields import translated
 from waarborg.core.models import Role, Term, TermKind
 from waarborg.core.taxonomy import TermIndex
@@ -513,8 +514,11 @@ def describe(kind, row, index):
             ]
         elif spec.type == "bool":
             text = _("yes") if value else _("no")
+        elif spec.type == "duration" and value:
+            text = humanise_duration(value)  # "7 jaar", never "P7Y"
         elif value:
-            text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            # a date as people write it ("1 november 2023"), never ISO
+            text = format_day(value) if hasattr(value, "isoformat") else str(value)
         if text or links:
             result.append((field.verbose_name, text, links))
     return result

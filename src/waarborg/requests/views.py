@@ -183,7 +183,11 @@ def detail(request, pk):
         "id_copy": next((f for f in files if f.kind in IDENTITY_DOCUMENTS), None),
         "documents": [f for f in files if f.kind in IDENTITY_DOCUMENTS],
         "open_tasks": [t for t in tasks if t.is_open],
-        "done_count": sum(not t.is_open for t in tasks),
+        # the checklist: the identity, each task, the answer
+        "steps_total": len(tasks) + 2,
+        "steps_done": sum(not t.is_open for t in tasks)
+        + int(subject_request.is_verified)
+        + int(bool(subject_request.answered_at)),
         "today": actions.local_date(request.organisation, timezone.now()),
         "verify_form": VerifyForm(),
         "claimed_form": ClaimedForm(),
@@ -271,7 +275,10 @@ def request_action(minimum):
             else:
                 if done:
                     messages.success(request, done)
-            return redirect("requests:detail", pk=subject_request.pk)
+            target = reverse("requests:detail", kwargs={"pk": subject_request.pk})
+            if "task_pk" in kwargs:  # back to the task, open (requests/checklist.js)
+                target += f"#task-{int(kwargs['task_pk'])}"
+            return redirect(target)
 
         return wrapper
 
