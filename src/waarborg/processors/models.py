@@ -215,7 +215,7 @@ class SubProcessorChange(models.Model):
         related_name="+",
         verbose_name=_("replaces"),
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = TranslatedTextField(_("reason"), multiline=True)
     effective_on = models.DateField(_("takes effect on"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     per_minute = models.PositiveIntegerField(_("messages per minute"), default=60)

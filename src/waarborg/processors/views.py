@@ -17,6 +17,7 @@ from waarborg.processors.forms import (
     AnswerForm,
     ChangeForm,
     InstructionForm,
+    ReasonForm,
     ResolveForm,
     ServiceForm,
     SettingsForm,
@@ -251,7 +252,11 @@ def change_detail(request, pk):
         {
             "change": change,
             "rows": change.clients.select_related("client"),
-            "counts": change.counts(),
+            "counts": [
+                (ChangeClient.Status(status).label, count)
+                for status, count in change.counts().items()
+            ],
+            "reason_form": ReasonForm(initial={"reason": change.reason}),
             "answer_form": AnswerForm(),
             "resolve_form": ResolveForm(),
             "today": timezone.localdate(),
@@ -269,6 +274,21 @@ def change_announce(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("The announcement is being sent by the worker."))
+    return redirect("processors:change", change.pk)
+
+
+@require_POST
+@role_required(Role.PRIVACY_OFFICER)
+def change_reason(request, pk):
+    change = get_for_org(SubProcessorChange, request.organisation, pk=pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_change_reason(change, actor=request.user, **form.cleaned_data)
+        except actions.ProcessorError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Saved."))
     return redirect("processors:change", change.pk)
 
 
