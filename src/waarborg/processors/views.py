@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.models import Role
 from waarborg.core.spreadsheets import XLSX_TYPE
-from waarborg.processors import actions, exports
+from waarborg.processors import actions, datapro, exports
 from waarborg.processors.forms import (
     AgreementForm,
     AnswerForm,
@@ -97,6 +97,7 @@ def service_detail(request, pk):
             "service": service,
             "sub_processors": sub_processors,
             "statements": service.statements.filter(language="nl"),
+            "statement_gaps": datapro.gaps(datapro.snapshot(service)),
             "changes": service.changes.all(),
         },
     )
