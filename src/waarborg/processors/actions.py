@@ -464,7 +464,7 @@ def answer_change(row, *, actor, answer, note="", via_link=False):
     row.answer = answer
     row.answer_note = note[:2000]
     row.answered_at = timezone.now()
-    row.answered_by = "client (link)" if via_link else actor_label(actor)
+    row.answered_by = ChangeClient.VIA_LINK if via_link else actor_label(actor)
     row.save()
     record_entry(
         row.change.organisation,

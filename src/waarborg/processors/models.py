@@ -314,6 +314,15 @@ class ChangeClient(models.Model):
         ends = self.objection_ends()
         return ends is not None and today > ends
 
+    # What `answered_by` holds when the client answered through the link of its message.
+    VIA_LINK = "client (link)"
+
+    def answered_by_label(self):
+        """Who answered, in the reader's language."""
+        if self.answered_by == self.VIA_LINK:
+            return _("the client, through the link in the message")
+        return self.answered_by
+
     @property
     def open_objection(self):
         return self.answer == self.Answer.OBJECTED and not self.resolution

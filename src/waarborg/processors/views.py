@@ -82,7 +82,9 @@ def service_edit(request, pk=None):
 def service_detail(request, pk):
     from django.utils.translation import get_language
 
+    from waarborg.core.models import TermKind
     from waarborg.core.taxonomy import TermIndex
+    from waarborg.register.ropa import term_label
 
     service = get_for_org(Service, request.organisation, pk=pk)
     index, language = TermIndex(request.organisation), get_language()
@@ -90,6 +92,9 @@ def service_detail(request, pk):
     for party in sub_processors:
         party.country_name = actions.country_names(index, [party.country], language)[0]
         party.location_names = actions.country_names(index, party.locations or [], language)
+        party.mechanism_label = term_label(
+            index, TermKind.TRANSFER_MECHANISM, party.transfer_mechanism
+        )
     return render(
         request,
         "processors/service.html",
