@@ -159,3 +159,35 @@ def test_the_migration_keeps_old_text_as_dutch():
     migration.to_dutch(Apps(), None)
     assert rows[0].reason_translated == {"nl": "Back-ups op een tweede locatie.", "en": ""}
     assert rows[1].reason_translated == {}
+
+
+@pytest.mark.django_db
+def test_the_plan_form_takes_the_reason_in_both_languages(organisation, owner, client_for):
+    service, _parties = _firm(organisation, owner, clients=1)
+    backup = _backup(organisation)
+    browser = client_for(owner)
+    page = browser.get("/processors/changes/new/").content.decode()
+    assert 'name="reason_0"' in page and 'name="reason_1"' in page
+    response = browser.post(
+        "/processors/changes/new/",
+        {
+            "services": [service.pk],
+            "party": backup.pk,
+            "effective_on": EFFECTIVE.isoformat(),
+            "reason_0": "Back-ups op een tweede locatie.",
+            "reason_1": "Backups at a second location.",
+        },
+    )
+    assert response.status_code == 302
+    change = SubProcessorChange.objects.get(organisation=organisation)
+    assert change.reason == {
+        "nl": "Back-ups op een tweede locatie.",
+        "en": "Backups at a second location.",
+    }
+    # A refused announcement is shown on the change's page, in the reader's language.
+    change.reason = {"nl": "Alleen Nederlands.", "en": ""}
+    change.save()
+    browser.cookies["waarborg_language"] = "nl"
+    shown = browser.post(f"/processors/changes/{change.pk}/announce/", follow=True)
+    text = shown.content.decode()
+    assert "De reden ontbreekt in het Engels" in text and "Client-000" in text
