@@ -620,7 +620,10 @@ def build_processors(firm, owner):
         party=parties["backup-frankfurt"],
         # The day after the 14 days to object.
         effective_on=timezone.localdate() + datetime.timedelta(days=15),
-        reason="Back-ups op een tweede locatie.",
+        reason={
+            "nl": "Back-ups op een tweede locatie.",
+            "en": "Backups at a second location.",
+        },
     )
     processor_actions.announce_change(change, actor=owner)
     objecting = change.clients.get(client=parties["fysio-oost"])

@@ -28,6 +28,20 @@ KIND_LABELS = {
 }
 
 
+def _name_codes(organisation, rows):
+    """Country names and the transfer mechanism's label in the reader's language, not codes."""
+    from waarborg.core.models import TermKind
+    from waarborg.core.taxonomy import TermIndex
+    from waarborg.register.ropa import term_label
+
+    index = TermIndex(organisation)
+    for row in rows:
+        entry = row["entry"]
+        row["country"] = term_label(index, TermKind.COUNTRY, entry.country)
+        row["locations"] = [term_label(index, TermKind.COUNTRY, c) for c in entry.locations]
+        row["mechanism"] = term_label(index, TermKind.TRANSFER_MECHANISM, entry.transfer_mechanism)
+
+
 @role_required(Role.VIEWER)
 def overview(request):
     organisation = request.organisation
@@ -43,6 +57,7 @@ def overview(request):
         if (not query or query in e.name.lower() or query in e.legal_entity.lower())
         and (not kind or e.kind == kind)
     ]  # fmt: skip
+    _name_codes(organisation, rows)
     return render(
         request,
         "catalogue/overview.html",

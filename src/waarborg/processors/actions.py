@@ -5,6 +5,7 @@ Statements. Each runs in one transaction with its audit entry."""
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -220,9 +221,11 @@ def record_instruction(organisation, *, actor, client, service=None, **fields):
 
 
 @transaction.atomic
-def plan_change(organisation, *, actor, services, party, effective_on, replaces=None, reason=""):
+def plan_change(organisation, *, actor, services, party, effective_on, replaces=None, reason=None):
     """A planned addition (or replacement) of a sub-processor for some services; not yet
-    announced."""
+    announced. `reason` is a {"nl": ..., "en": ...} text (a plain string counts as Dutch)."""
+    from waarborg.core.fields import normalise
+
     services = list(services)
     _own(organisation, [*services, party, replaces], _("A chosen item"))
     if not services:
@@ -234,7 +237,7 @@ def plan_change(organisation, *, actor, services, party, effective_on, replaces=
         party=party,
         replaces=replaces,
         effective_on=effective_on,
-        reason=reason,
+        reason=normalise(reason),
         created_by=actor_label(actor),
     )
     change.services.set(services)
@@ -251,6 +254,27 @@ def plan_change(organisation, *, actor, services, party, effective_on, replaces=
                 "effective_on": effective_on,
             }
         ),
+    )
+    return change
+
+
+@transaction.atomic
+def set_change_reason(change, *, actor, reason):
+    """The reason of a change not yet announced, in Dutch and English."""
+    from waarborg.core.fields import normalise
+
+    change = SubProcessorChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != SubProcessorChange.Status.DRAFT:
+        raise ProcessorError(_("This change has been announced already."))
+    old, change.reason = change.reason, normalise(reason)
+    change.save(update_fields=["reason"])
+    record_entry(
+        change.organisation,
+        actor=actor,
+        action="processors.change.reason",
+        obj=change,
+        old={"reason": old},
+        new={"reason": change.reason},
     )
     return change
 
@@ -297,6 +321,8 @@ def announce_change(change, *, actor, per_minute=60):
         .distinct()
         .order_by("pk")
     )
+    clients = list(clients)
+    _check_reason_languages(change, clients)
     rows = []
     for client in clients:
         agreement = agreements.get(client.pk)
@@ -327,6 +353,34 @@ def announce_change(change, *, actor, per_minute=60):
     )
     transaction.on_commit(lambda: send_change.enqueue(change.pk))
     return change
+
+
+def _check_reason_languages(change, clients):
+    """Refuse to announce when a client's language lacks the reason's text: a message never
+    mixes languages, so it is not sent with the reason in another language."""
+    from django.utils.text import get_text_list
+
+    from waarborg.core.fields import LANGUAGES
+
+    reason = change.reason or {}
+    if not any(reason.get(language) for language in LANGUAGES):
+        return
+    names = dict(settings.LANGUAGES)
+    for language in LANGUAGES:
+        if reason.get(language):
+            continue
+        readers = [str(client) for client in clients if client.notice_language() == language]
+        if readers:
+            raise ProcessorError(
+                _(
+                    "The reason is missing in %(language)s, and %(clients)s get the message "
+                    "in %(language)s. Fill in the reason in %(language)s first."
+                )
+                % {
+                    "language": names.get(language, language),
+                    "clients": get_text_list(readers[:5], _("and")),
+                }
+            )
 
 
 def deliver_change(change_id, *, actor):
@@ -410,7 +464,7 @@ def answer_change(row, *, actor, answer, note="", via_link=False):
     row.answer = answer
     row.answer_note = note[:2000]
     row.answered_at = timezone.now()
-    row.answered_by = "client (link)" if via_link else actor_label(actor)
+    row.answered_by = ChangeClient.VIA_LINK if via_link else actor_label(actor)
     row.save()
     record_entry(
         row.change.organisation,

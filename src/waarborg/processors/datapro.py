@@ -92,6 +92,21 @@ def snapshot(service):
     }
 
 
+def gaps(data):
+    """What the statement says is not recorded: the organisation has to fill it in (the common
+    part in the processor settings, the measures in the register)."""
+    from django.utils.translation import gettext as _
+
+    own = data["organisation"]
+    missing = [
+        (_("help with requests of data subjects"), own.get("rights_help")),
+        (_("deletion or return at the end"), own.get("end_of_service")),
+        (_("security measures of the processing"), data.get("security_measures")),
+        (_("breach protocol"), own.get("breach_protocol")),
+    ]
+    return [label for label, value in missing if not value]
+
+
 def render(data, language):
     """The statement's HTML (a fragment) in `language`."""
     with translation.override(language):

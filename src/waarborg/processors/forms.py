@@ -150,8 +150,10 @@ class ChangeForm(forms.Form):
         label=_("replaces"), queryset=Party.objects.none(), required=False
     )
     effective_on = forms.DateField(label=_("takes effect on"), widget=DATE)
-    reason = forms.CharField(
-        label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    reason = TranslatedFormField(
+        label=_("reason"),
+        multiline=True,
+        help_text=_("Goes into the message to each client, in the client's language."),
     )
 
     def __init__(self, organisation, *args, **kwargs):
@@ -160,6 +162,10 @@ class ChangeForm(forms.Form):
         parties = _parties(organisation, Party.Kind.PROCESSOR, Party.Kind.SUB_PROCESSOR)
         self.fields["party"].queryset = parties
         self.fields["replaces"].queryset = parties
+
+
+class ReasonForm(forms.Form):
+    reason = TranslatedFormField(label=_("reason"), multiline=True)
 
 
 class AnswerForm(forms.Form):

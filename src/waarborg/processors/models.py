@@ -215,7 +215,7 @@ class SubProcessorChange(models.Model):
         related_name="+",
         verbose_name=_("replaces"),
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = TranslatedTextField(_("reason"), multiline=True)
     effective_on = models.DateField(_("takes effect on"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     per_minute = models.PositiveIntegerField(_("messages per minute"), default=60)
@@ -313,6 +313,15 @@ class ChangeClient(models.Model):
             return False
         ends = self.objection_ends()
         return ends is not None and today > ends
+
+    # What `answered_by` holds when the client answered through the link of its message.
+    VIA_LINK = "client (link)"
+
+    def answered_by_label(self):
+        """Who answered, in the reader's language."""
+        if self.answered_by == self.VIA_LINK:
+            return _("the client, through the link in the message")
+        return self.answered_by
 
     @property
     def open_objection(self):

@@ -22,6 +22,7 @@ urlpatterns = [
     path("changes/apply/", views.changes_apply, name="changes_apply"),
     path("changes/<int:pk>/", views.change_detail, name="change"),
     path("changes/<int:pk>/announce/", views.change_announce, name="change_announce"),
+    path("changes/<int:pk>/reason/", views.change_reason, name="change_reason"),
     path(
         "changes/<int:pk>/clients/<int:row_pk>/answer/", views.change_answer, name="change_answer"
     ),

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.models import Role
 from waarborg.core.spreadsheets import XLSX_TYPE
-from waarborg.processors import actions, exports
+from waarborg.processors import actions, datapro, exports
 from waarborg.processors.forms import (
     AgreementForm,
     AnswerForm,
     ChangeForm,
     InstructionForm,
+    ReasonForm,
     ResolveForm,
     ServiceForm,
     SettingsForm,
@@ -81,7 +82,9 @@ def service_edit(request, pk=None):
 def service_detail(request, pk):
     from django.utils.translation import get_language
 
+    from waarborg.core.models import TermKind
     from waarborg.core.taxonomy import TermIndex
+    from waarborg.register.ropa import term_label
 
     service = get_for_org(Service, request.organisation, pk=pk)
     index, language = TermIndex(request.organisation), get_language()
@@ -89,6 +92,9 @@ def service_detail(request, pk):
     for party in sub_processors:
         party.country_name = actions.country_names(index, [party.country], language)[0]
         party.location_names = actions.country_names(index, party.locations or [], language)
+        party.mechanism_label = term_label(
+            index, TermKind.TRANSFER_MECHANISM, party.transfer_mechanism
+        )
     return render(
         request,
         "processors/service.html",
@@ -96,6 +102,7 @@ def service_detail(request, pk):
             "service": service,
             "sub_processors": sub_processors,
             "statements": service.statements.filter(language="nl"),
+            "statement_gaps": datapro.gaps(datapro.snapshot(service)),
             "changes": service.changes.all(),
         },
     )
@@ -251,7 +258,11 @@ def change_detail(request, pk):
         {
             "change": change,
             "rows": change.clients.select_related("client"),
-            "counts": change.counts(),
+            "counts": [
+                (ChangeClient.Status(status).label, count)
+                for status, count in change.counts().items()
+            ],
+            "reason_form": ReasonForm(initial={"reason": change.reason}),
             "answer_form": AnswerForm(),
             "resolve_form": ResolveForm(),
             "today": timezone.localdate(),
@@ -269,6 +280,21 @@ def change_announce(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("The announcement is being sent by the worker."))
+    return redirect("processors:change", change.pk)
+
+
+@require_POST
+@role_required(Role.PRIVACY_OFFICER)
+def change_reason(request, pk):
+    change = get_for_org(SubProcessorChange, request.organisation, pk=pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_change_reason(change, actor=request.user, **form.cleaned_data)
+        except actions.ProcessorError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Saved."))
     return redirect("processors:change", change.pk)
 
 
