@@ -85,7 +85,7 @@ def test_access_request_from_form_to_download(
     assert "Uitgevoerd in" in staff.locator(".messages").inner_text()
     books = subject_request.tasks.get(system__key="boekhouding")
     task = staff.locator(f"#task-{books.pk}")
-    task.locator("summary").click()
+    task.locator("> summary").click()
     task.locator("select[name=outcome]").select_option("done")
     task.locator("textarea[name=notes]").fill("Relatiekaart uit Exact")
     export = tmp_path / "relatiekaart.csv"
