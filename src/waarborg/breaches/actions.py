@@ -645,13 +645,27 @@ def preview_found_recipients(breach, *, actor):
 
 
 def affected_controllers(breach):
-    """The client-controllers on whose behalf the breach's activities are processed."""
+    """The client-controllers whose data the breach affects: those on whose behalf its
+    activities are processed, and the clients of the services (processors app) that perform
+    those activities or use the processor involved as a sub-processor."""
+    from django.db.models import Q
+
+    from waarborg.processors.models import Service
     from waarborg.register.models import Party, ProcessingActivity
 
-    ids = breach.activities.filter(
-        role=ProcessingActivity.Role.PROCESSOR, controller__isnull=False
-    ).values_list("controller_id", flat=True)
-    return Party.objects.filter(organisation=breach.organisation, pk__in=list(ids))
+    activities = list(breach.activities.values_list("pk", flat=True))
+    ids = set(
+        breach.activities.filter(
+            role=ProcessingActivity.Role.PROCESSOR, controller__isnull=False
+        ).values_list("controller_id", flat=True)
+    )
+    in_services = Q(activities__in=activities)
+    if breach.processor_id:
+        in_services |= Q(sub_processors=breach.processor_id)
+    services = Service.objects.filter(in_services, organisation=breach.organisation)
+    ids |= set(services.values_list("clients", flat=True))
+    ids.discard(None)
+    return Party.objects.filter(organisation=breach.organisation, pk__in=ids)
 
 
 @transaction.atomic
