@@ -344,6 +344,13 @@ def test_security_section_without_measures_still_says_art_32(firm):
             "4 weeks after we receive them",
         ),
         (
+            "P4W",
+            "end_of_relationship",
+            ["job_applicant"],
+            "4 weken na afloop van de sollicitatieprocedure",
+            "4 weeks after the application procedure ends",
+        ),
+        (
             "P7Y",
             "end_of_fiscal_year",
             [],

@@ -82,6 +82,7 @@ RELATIONSHIP_GROUPS = {
     "customer": "customer",
     "employee": "employee",
     "patient": "patient",
+    "job_applicant": "applicant",
 }
 
 
@@ -98,6 +99,10 @@ def _while(kind):
         "patient": (
             _("as long as you are in our care"),
             _("as long as you are in our care, and %(period)s after that"),
+        ),
+        "applicant": (
+            _("until the application procedure ends"),
+            _("%(period)s after the application procedure ends"),
         ),
         "": (
             _("as long as our relationship lasts"),
