@@ -47,3 +47,40 @@ def test_every_deadline_is_on_screen_at_375_px(live_server, page, organisation, 
         )
         == '"Termijn"'
     )
+
+
+STAFF_PAGES = (
+    "/", "/register/", "/register/activities/", "/register/parties/", "/register/map/",
+    "/statement/", "/requests/", "/consent/", "/cookies/", "/retention/", "/dpia/",
+    "/breaches/", "/processors/", "/members/", "/audit/",
+)  # fmt: skip
+
+
+def test_the_demos_staff_pages_fit_375_px(live_server, browser):
+    """No staff page of the demo scrolls sideways on a small phone (wide tables scroll within
+    their own box)."""
+    from django.core.cache import cache
+
+    from tests.signin.totp import totp_code
+    from waarborg import demo
+
+    demo.build()
+    base = live_server.url
+    context = browser.new_context(locale="nl-NL", viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    cache.clear()
+    page.goto(base + "/login/")
+    page.fill("input[name=login]", demo.PEOPLE[0][0])
+    page.fill("input[name=password]", demo.DEMO_PASSWORD)
+    page.click("main form button[type=submit]")
+    page.fill("input[name=code]", totp_code(demo.DEMO_TOTP_SECRET))
+    page.click("main form button[type=submit]")
+    too_wide = {}
+    for path in STAFF_PAGES:
+        response = page.goto(base + path)
+        assert response is not None and response.ok, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            too_wide[path] = width
+    context.close()
+    assert not too_wide, too_wide
