@@ -44,7 +44,7 @@ def test_xlsx_has_a_sheet_per_part_with_the_article_30_columns(organisation, own
         for row in controller.iter_rows(min_row=2, values_only=True)
     }
     advertising = rows["advertising"]
-    assert advertising["Grondslag"] == "Toestemming (art. 6(1)(a) AVG)"
+    assert advertising["Grondslag"] == "Toestemming (art. 6 lid 1 sub a AVG)"
     assert (
         "Verenigde Staten: EU-VS Data Privacy Framework" in advertising["Doorgiften buiten de EER"]
     )

@@ -6,6 +6,7 @@ from xml.etree import ElementTree
 from django.utils.translation import gettext as _
 
 from waarborg.checks.engine import ERROR, SEVERITY_LABELS
+from waarborg.core.citations import cite
 
 
 def as_text(findings, source):
@@ -13,7 +14,9 @@ def as_text(findings, source):
     for f in findings:
         label = str(SEVERITY_LABELS[f.severity]).upper()
         guidance = ", " + _("guidance") if f.rule.guidance else ""
-        lines.append(f"{label}: {f.location}: {f.name}: {f.message} [{f.rule.article}{guidance}]")
+        lines.append(
+            f"{label}: {f.location}: {f.name}: {f.message} [{cite(f.rule.article)}{guidance}]"
+        )
         lines.append(f"    {f.rule.title}. {f.rule.explanation} ({f.rule.id})")
     errors = sum(f.severity == ERROR for f in findings)
     lines.append(
@@ -38,7 +41,7 @@ def as_junit(findings, source):
     )
     for f in findings:
         case = ElementTree.SubElement(suite, "testcase", classname=f.rule.id, name=f.location)
-        text = f"{f.name}: {f.message} [{f.rule.article}] {f.rule.explanation}"
+        text = f"{f.name}: {f.message} [{cite(f.rule.article)}] {f.rule.explanation}"
         if f.severity == ERROR:
             failure = ElementTree.SubElement(case, "failure", message=str(f.message))
             failure.text = text

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
 from waarborg.core.access import scoped
+from waarborg.core.citations import cite
 from waarborg.core.fields import translated
 from waarborg.core.models import Adequacy, TermKind
 from waarborg.core.spreadsheets import staff_csv, text_cell
@@ -44,7 +45,7 @@ def legal_basis_label(index, code):
     term = index.get(TermKind.LEGAL_BASIS, code) if code else None
     if term is None:
         return code or ""
-    article = _("Art. %(article)s GDPR") % {"article": term.article}
+    article = cite(_("Art. %(article)s GDPR") % {"article": term.article})
     return f"{term.label()} ({article})"
 
 

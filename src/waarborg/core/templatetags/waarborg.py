@@ -52,3 +52,11 @@ def count(value):
     if isinstance(value, bool) or not isinstance(value, int):
         return value
     return number_format(value, force_grouping=True)
+
+
+@register.filter
+def cite(value):
+    """An article reference as the active language writes it ("art. 34 lid 1 AVG")."""
+    from waarborg.core.citations import cite as in_style
+
+    return in_style(value)

@@ -1,0 +1,26 @@
+"""Article references as each language writes them: "Art. 6(1)(f) GDPR" in English, "art. 6
+lid 1 sub f AVG" in Dutch, whichever way the reference was typed."""
+
+import re
+
+from django.utils.translation import get_language
+
+PARTS = re.compile(r"\b(\d+)\((\d+)\)(?:\(([a-z])\))?")
+
+
+def _dutch_parts(match):
+    article, paragraph, point = match.groups()
+    return f"{article} lid {paragraph}" + (f" sub {point}" if point else "")
+
+
+def cite(text, language=None):
+    """`text` with its article references in the style of `language` (the active one)."""
+    if not text:
+        return text
+    language = (language or get_language() or "nl")[:2]
+    text = str(text)
+    if language == "en":
+        return re.sub(r"\bAVG\b", "GDPR", text)
+    text = re.sub(r"\bGDPR\b", "AVG", text)
+    text = re.sub(r"(^|[\s(\[])Art\. ", r"\1art. ", text)
+    return PARTS.sub(_dutch_parts, text)
