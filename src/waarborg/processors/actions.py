@@ -567,8 +567,10 @@ def apply_due_changes(organisation=None, *, actor, today=None):
 
 @transaction.atomic
 def _apply_change(change_id, *, actor, today):
+    # only the change's own row is locked: PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the outer join to the sub-processor it replaces
     change = (
-        SubProcessorChange.objects.select_for_update()
+        SubProcessorChange.objects.select_for_update(of=("self",))
         .select_related("organisation", "party", "replaces")
         .get(pk=change_id)
     )
