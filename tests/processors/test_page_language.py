@@ -95,3 +95,23 @@ def test_catalogue_names_countries_and_the_mechanism(organisation, owner, client
         assert not re.search(r"<td>(?:[A-Z]{2}, )+[A-Z]{2}</td>", page)
         assert not re.search(r"\((?:US|IE|NL|DE)\)", page)
     assert "Verenigde Staten" in nl and "United States" in en
+
+
+@pytest.mark.django_db
+def test_a_change_is_named_with_its_date_as_people_write_it(organisation, owner):
+    from django.utils import translation
+
+    service, _parties = _firm(organisation, owner, clients=1)
+    party = _party(organisation, "mailer", Party.Kind.SUB_PROCESSOR)
+    change = actions.plan_change(
+        organisation,
+        actor=owner,
+        services=[service],
+        party=party,
+        effective_on=datetime.date(2026, 12, 18),
+    )
+    with translation.override("nl"):
+        assert str(change).endswith("(18 december 2026)")
+    with translation.override("en"):
+        assert str(change).endswith("(18 December 2026)")
+    assert "2026-12-18" not in str(change)

@@ -189,7 +189,9 @@ class Instruction(models.Model):
         ordering = ["-received_on", "-pk"]
 
     def __str__(self):
-        return f"{self.client}: {self.received_on}"
+        from waarborg.core.dates import format_day
+
+        return f"{self.client}: {format_day(self.received_on)}"
 
 
 class SubProcessorChange(models.Model):
@@ -228,7 +230,9 @@ class SubProcessorChange(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.party} ({self.effective_on})"
+        from waarborg.core.dates import format_day
+
+        return f"{self.party} ({format_day(self.effective_on)})"
 
     def counts(self):
         rows = self.clients.values_list("status").annotate(models.Count("id"))
