@@ -97,6 +97,11 @@ class TranslatedTextField(models.JSONField):
         name, path, args, kwargs = super().deconstruct()
         if self.multiline:
             kwargs["multiline"] = True
+        # blank defaults to True here, not to Field's False: written out only when it is not,
+        # so a required field stays required in the migrations' state.
+        kwargs.pop("blank", None)
+        if not self.blank:
+            kwargs["blank"] = False
         return name, path, args, kwargs
 
     def formfield(self, **kwargs):
