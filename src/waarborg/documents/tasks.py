@@ -21,7 +21,7 @@ def index_document_source(source_id, actor_id=None):
 
     def on_batch(run, total):
         with transaction.atomic():
-            progress(run.read, total)
+            progress(run.done, total)
         checkpoint()
 
     run = actions.index_source(source, actor=actor, on_batch=on_batch)
