@@ -6,11 +6,18 @@ from waarborg.core.models import Organisation
 from waarborg.register.models import System
 
 PASSWORD_PURPOSE = "mailbox-password"  # noqa: S105 - a key label, not a password
+SECRET_PURPOSE = "mailbox-oauth-secret"  # noqa: S105 - a key label, not a secret
+OFFICE365_SCOPE = "https://outlook.office365.com/.default"
 
 
 class Kind(models.TextChoices):
     FOLDER = "folder", _("Folder of documents")
     IMAP = "imap", _("IMAP mailbox")
+
+
+class Auth(models.TextChoices):
+    PASSWORD = "password", _("User name and password")
+    OAUTH2 = "oauth2", _("Microsoft 365 app (OAuth2 client credentials)")
 
 
 class DocumentSource(models.Model):
@@ -32,6 +39,20 @@ class DocumentSource(models.Model):
     port = models.PositiveIntegerField(_("port"), default=993)
     username = models.CharField(_("user name"), max_length=254, blank=True)
     password_encrypted = models.TextField(blank=True)
+    # or OAuth2 client credentials (Microsoft 365): Waarborg gets a token, then SASL XOAUTH2
+    auth = models.CharField(
+        _("sign-in"), max_length=10, choices=Auth.choices, default=Auth.PASSWORD
+    )
+    oauth_tenant = models.CharField(_("tenant"), max_length=100, blank=True)
+    oauth_client_id = models.CharField(_("client id"), max_length=100, blank=True)
+    oauth_secret_encrypted = models.TextField(blank=True)
+    oauth_token_url = models.CharField(
+        _("token endpoint"),
+        max_length=500,
+        blank=True,
+        help_text=_("Empty: Microsoft's endpoint for the tenant."),
+    )
+    oauth_scope = models.CharField(_("scope"), max_length=300, default=OFFICE365_SCOPE)
     mail_folders = models.JSONField(_("mail folders"), default=list, blank=True)
     write_access = models.BooleanField(_("may delete messages"), default=False)
     trash_folder = models.CharField(_("trash folder"), max_length=200, default="Trash")
@@ -54,6 +75,14 @@ class DocumentSource(models.Model):
         return (
             decrypt_text(self.password_encrypted, PASSWORD_PURPOSE)
             if self.password_encrypted
+            else ""
+        )
+
+    @property
+    def client_secret(self):
+        return (
+            decrypt_text(self.oauth_secret_encrypted, SECRET_PURPOSE)
+            if self.oauth_secret_encrypted
             else ""
         )
 
