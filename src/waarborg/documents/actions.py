@@ -3,6 +3,8 @@
 Every function that touches personal data writes an audit entry with counts, never the data.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -241,3 +243,53 @@ def delete_messages(source, refs, *, actor, confirmed_count, reason=""):
             },
         )
     return evidence
+
+
+def apply_index_retention(*, now=None):
+    """The index's own retention, run at night (its terms are necessarily plain): items of
+    sources no longer connected go (a system deleted with its sources); the index of a source
+    not indexed again within its `index_days` goes; and the hits stored on a request's tasks go
+    once the request has been closed for the organisation's purge period, with its files.
+    Audited per organisation with counts only. Returns the totals."""
+    from waarborg.core.models import Organisation
+    from waarborg.jobs.worker import checkpoint
+    from waarborg.requests.actions.common import settings_for
+    from waarborg.requests.models import DocumentHit
+
+    now = now or timezone.now()
+    totals = {"orphans": 0, "sources": 0, "items": 0, "hits": 0}
+    connected = set(DocumentSource.objects.values_list("pk", flat=True))
+    for source_id in index.source_ids():
+        if source_id not in connected:
+            totals["items"] += index.drop_source(source_id)
+            totals["orphans"] += 1
+    counts = {}
+    for source in DocumentSource.objects.order_by("pk"):
+        checkpoint()
+        if not source.index_expired(now):
+            continue
+        items = index.drop_source(source.pk)
+        if not items and source.indexed_at is None:
+            continue  # dropped before, or never indexed
+        source.indexed_at, source.index_counts = None, {}
+        source.save(update_fields=["indexed_at", "index_counts"])
+        org = counts.setdefault(source.organisation_id, {"sources": 0, "items": 0, "hits": 0})
+        org["sources"] += 1
+        org["items"] += items
+    for organisation in Organisation.objects.order_by("pk"):
+        checkpoint()
+        cutoff = now - timedelta(days=settings_for(organisation).purge_days)
+        closed = DocumentHit.objects.filter(
+            organisation=organisation, task__request__closed_at__lte=cutoff
+        )
+        org = counts.setdefault(organisation.pk, {"sources": 0, "items": 0, "hits": 0})
+        with transaction.atomic():
+            _total, rows = closed.delete()
+            org["hits"] = rows.get(DocumentHit._meta.label, 0)
+            if any(org.values()):
+                record_entry(
+                    organisation, actor=None, action="documents.index_retention", new=dict(org)
+                )
+        for name in ("sources", "items", "hits"):
+            totals[name] += org[name]
+    return totals

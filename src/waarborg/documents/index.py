@@ -268,11 +268,18 @@ def update(source_id, listing, load, *, batch=50, on_batch=None):
 
 
 def drop_source(source_id):
+    """Remove every item of a source from the index; how many there were."""
     with closing(connect()) as connection, connection:
-        for (row_id,) in connection.execute(
-            "SELECT id FROM items WHERE source = ?", (source_id,)
-        ).fetchall():
+        rows = connection.execute("SELECT id FROM items WHERE source = ?", (source_id,)).fetchall()
+        for (row_id,) in rows:
             _remove(connection, row_id)
+    return len(rows)
+
+
+def source_ids():
+    """The ids of the sources that have items in the index."""
+    with closing(connect()) as connection:
+        return [row[0] for row in connection.execute("SELECT DISTINCT source FROM items")]
 
 
 def refs_of(source_id):

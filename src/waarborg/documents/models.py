@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,7 @@ from waarborg.register.models import System
 PASSWORD_PURPOSE = "mailbox-password"  # noqa: S105 - a key label, not a password
 SECRET_PURPOSE = "mailbox-oauth-secret"  # noqa: S105 - a key label, not a secret
 OFFICE365_SCOPE = "https://outlook.office365.com/.default"
+INDEX_DAYS = 30
 
 
 class Kind(models.TextChoices):
@@ -58,6 +60,16 @@ class DocumentSource(models.Model):
     trash_folder = models.CharField(_("trash folder"), max_length=200, default="Trash")
     # the index
     indexed_at = models.DateTimeField(_("last indexed"), null=True, blank=True)
+    # the index's own retention: its terms are plain, so an index not kept up to date goes
+    index_days = models.PositiveSmallIntegerField(
+        _("days the index is kept without being brought up to date"),
+        default=INDEX_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_(
+            "Not indexed again within this many days, the source's index is deleted at night; "
+            "the next search then asks to index it first."
+        ),
+    )
     index_counts = models.JSONField(default=dict, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -85,6 +97,14 @@ class DocumentSource(models.Model):
             if self.oauth_secret_encrypted
             else ""
         )
+
+    def index_expired(self, now):
+        """Whether the index is older than the source keeps it (never brought up to date
+        since it was connected counts from then: a run cut off leaves a partial index)."""
+        from datetime import timedelta
+
+        since = self.indexed_at or self.created_at
+        return since is not None and since <= now - timedelta(days=self.index_days)
 
     def patterns(self, field):
         return [line.strip() for line in getattr(self, field).splitlines() if line.strip()]

@@ -77,6 +77,14 @@ def find_documents(task, *, actor):
     sources = list(document_sources(task))
     if not sources:
         raise RequestError(_("This system has no mail or document source."))
+    unindexed = [source.name for source in sources if source.indexed_at is None]
+    if unindexed:
+        # never indexed, or its index was cleared by the index's retention: finding nothing
+        # there would read as "the person is not in it"
+        raise RequestError(
+            _("%(sources)s is not indexed (or its index was cleared): index it first.")
+            % {"sources": ", ".join(unindexed)}
+        )
     identities = search_identities(subject_request)
     if not identities:
         raise RequestError(
