@@ -134,11 +134,11 @@ def test_mbox_is_incremental_per_file(source, organisation, owner, folder):
     assert run.removed == 1 and index.refs_of(source.pk) == ["offerte.msg"]
 
 
-def test_an_index_made_before_containers_is_brought_up_to_date(settings):
+def test_an_index_made_before_containers_is_brought_up_to_date(settings, tmp_path):
     import sqlite3
 
+    settings.DATA_DIR = tmp_path  # an index file of its own
     file = index.path()
-    file.unlink(missing_ok=True)
     old = sqlite3.connect(file)
     old.executescript(index.SCHEMA.replace("    container TEXT,\n", ""))
     old.close()
@@ -152,3 +152,24 @@ def test_an_empty_mbox_is_not_read_again(source, owner, folder):
     (folder / "leeg.mbox").write_bytes(b"")
     assert actions.index_source(source, actor=owner).read == 1
     assert actions.index_source(source, actor=owner).read == 0
+
+
+def test_a_msg_attached_to_an_email_is_read_and_nesting_stops(tmp_path):
+    inner = msg_bytes("Binnenste", JAN, [INFO], "Diepste tekst")
+    forwarded = make_message(
+        "info@firma.example",
+        "archief@firma.example",
+        "Doorgestuurd",
+        "Zie bijlage",
+        attachment=("doorgestuurd.msg", offer_msg(), "application", "vnd.ms-outlook"),
+    )
+    text = extract.eml_text(forwarded.as_bytes())
+    assert "[doorgestuurd.msg]" in text and "bel mij op 06 1234 5678" in text
+    # a message in a message in a message ...: read MAX_DEPTH deep, then only named
+    data = inner
+    for level in range(extract.MAX_DEPTH + 2):
+        data = msg_bytes(f"Laag {level}", JAN, [INFO], "tekst", attachments=[("in.msg", data)])
+    text = extract.msg_text(data)
+    assert "Subject: Laag 1" in text  # three deep
+    assert "Laag 0" not in text and "Diepste tekst" not in text
+    assert text.count("[in.msg]") == extract.MAX_DEPTH + 1

@@ -20,6 +20,13 @@ from waarborg.requests.actions.common import settings_for
 from waarborg.requests.models import DocumentHit, SubjectRequest
 
 
+@pytest.fixture(autouse=True)
+def empty_index():
+    # the index file outlives each test's database; what earlier tests left is no orphan here
+    for source_id in index.source_ids():
+        index.drop_source(source_id)
+
+
 @pytest.fixture
 def source(organisation, owner, system, documents_folder):
     source = actions.connect_folder(

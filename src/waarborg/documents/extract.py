@@ -195,7 +195,11 @@ def _msg_text(message, depth):
     ]
     for attachment in message.attachments:
         name = str(getattr(attachment, "longFilename", "") or getattr(attachment, "name", ""))
-        data = getattr(attachment, "data", None)
+        try:
+            data = attachment.data
+        except Exception:  # noqa: BLE001 - an unreadable attachment leaves the message readable
+            parts.append(f"[{name}]")
+            continue
         if isinstance(data, bytes) and name:
             try:
                 parts.append(f"[{name}]\n" + file_text(name, data, depth + 1))
