@@ -90,6 +90,8 @@ def test_hits_of_the_verified_address_with_snippet_confidence_and_place(
     before, match, after = talk.found["snippets"][0]
     assert match == JAN and "Jan de Vries" in before
     assert talk.found["where"] == "Gedeelde schijf: gesprek.txt"
+    answer = next(h for h in hits if h.found["title"] == "Antwoord")  # one message of oud.mbox
+    assert answer.found["where"] == "Gedeelde schijf: oud.mbox#2"
     assert 0 < talk.confidence <= 1 and talk.decision == HitDecision.PENDING
     assert "111222333" not in str(talk.found)
     # stored encrypted: neither the snippet nor the title is readable in the row

@@ -13,6 +13,9 @@ signature changed are read again, and refs no longer listed are removed. A liste
 several items (an MBOX file, one item per message, each with the file as its `container`):
 they are read, replaced and removed together, by the file's signature. Each batch is committed
 with its progress, so an interrupted run resumes where it stopped and reads nothing twice.
+
+The index has its own retention (documents.actions.apply_index_retention, nightly): its terms
+are plain, so what it no longer needs goes.
 """
 
 import json

@@ -58,6 +58,8 @@ def text_hash(text):
 def _where(source, meta):
     if meta.get("kind") == "mail":
         return f"{source.name}: {meta.get('folder', '')}"
+    if meta.get("message"):  # one message of an MBOX file, numbered as in its ref
+        return f"{source.name}: {meta.get('path', '')}#{meta['message']}"
     return f"{source.name}: {meta.get('path', '')}"
 
 
