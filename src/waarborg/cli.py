@@ -254,6 +254,7 @@ def cmd_worker(args):
     from waarborg.checks.tasks import schedule_nightly as schedule_checks
     from waarborg.consent.tasks import schedule_pruning, schedule_sealing
     from waarborg.cookies.tasks import schedule_monthly as schedule_scans
+    from waarborg.documents.tasks import schedule_nightly as schedule_index_retention
     from waarborg.jobs.supervisor import supervise
     from waarborg.jobs.worker import configure_logging, retry_locked
     from waarborg.processors.tasks import schedule_daily as schedule_changes
@@ -266,7 +267,8 @@ def cmd_worker(args):
     # the chain heads (when WAARBORG_AUDIT_WITNESS is set); the nightly checks and their digest;
     # the deletion of expired consent links at night; the websites whose monthly cookie scan
     # is due; the reminders of the breaches' 72-hour clock every quarter of an hour; the
-    # sub-processor changes whose date has come, every morning at 07:00
+    # sub-processor changes whose date has come, every morning at 07:00; the mail and document
+    # index's own retention at 03:00
     for schedule in (
         schedule_nightly,
         schedule_daily,
@@ -277,6 +279,7 @@ def cmd_worker(args):
         schedule_scans,
         schedule_reminders,
         schedule_changes,
+        schedule_index_retention,
     ):
         retry_locked(schedule, "scheduling the periodic work")
     connections.close_all()

@@ -1,6 +1,9 @@
 """A real Debian dovecot IMAP server for the mailbox tests: its own configuration in a temporary
 folder, TLS with a certificate made here, users in a passwd-file, mail in maildirs.
 
+With `introspection_url`, it also signs users in with SASL XOAUTH2 and OAUTHBEARER through its
+oauth2 passdb, which asks that (local) endpoint whether a bearer token is valid and whose it is.
+
 It is started in the foreground; its log goes to a pipe, and the server is ready when it logs
 that it is starting up (its listeners are bound before that line), so no test waits blindly.
 """
@@ -37,7 +40,7 @@ ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = yes
-auth_mechanisms = plain login
+auth_mechanisms = plain login{mechanisms}
 default_internal_user = {internal}
 default_internal_group = {group}
 default_login_user = {login}
@@ -57,7 +60,7 @@ passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd
 }}
-userdb {{
+{oauth2}userdb {{
   driver = static
   args = uid={uid} gid={gid} home={root}/home/%u
 }}
@@ -77,6 +80,21 @@ service anvil {{
 service imap-login {{
   chroot =
 }}
+"""
+
+
+OAUTH2_PASSDB = """passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
+"""
+
+# "auth" mode: dovecot sends the token as "Authorization: Bearer" to the endpoint, as it
+# would to Microsoft Graph's /me, and takes the user from its "mail" field
+OAUTH2_ARGS = """introspection_mode = auth
+introspection_url = {url}
+username_attribute = mail
 """
 
 
@@ -161,7 +179,7 @@ class Dovecot:
         self.process.wait(timeout=20)
 
 
-def start(root, users):
+def start(root, users, introspection_url=None):
     root = Path(root)
     for sub in ("run", "state", "mail", "home"):
         (root / sub).mkdir(parents=True, exist_ok=True)
@@ -182,10 +200,22 @@ def start(root, users):
     )
     port = free_port()
     config = root / "dovecot.conf"
+    oauth2 = ""
+    if introspection_url:
+        (root / "oauth2.conf.ext").write_text(OAUTH2_ARGS.format(url=introspection_url))
+        oauth2 = OAUTH2_PASSDB.format(root=root)
     config.write_text(
         CONFIG.format(
-            root=root, port=port, internal=internal, login=login, uid=uid, gid=gid, group=group
-        )
+            root=root,
+            port=port,
+            internal=internal,
+            login=login,
+            uid=uid,
+            gid=gid,
+            group=group,
+            mechanisms=" xoauth2 oauthbearer" if introspection_url else "",
+            oauth2=oauth2,
+        )  # fmt: skip
     )
     process = subprocess.Popen(  # noqa: S603 - our own binary and config
         [DOVECOT, "-F", "-c", str(config)],

@@ -24,11 +24,12 @@ def refs(hits):
 
 def test_index_reads_every_kind_and_skips_excluded(source, owner):
     run = actions.index_source(source, actor=owner)
-    assert run.read == 7 and run.failed == 0  # pdf docx xlsx csv txt eml mbox; not jpg, archief
+    # pdf docx xlsx csv txt eml and the 2 messages of the mbox; not the jpg, nor archief/
+    assert run.read == 8 and run.failed == 0
     source.refresh_from_db()
     assert source.index_counts["listed"] == 7
     assert AuditEntry.objects.filter(action="documents.index").count() == 1
-    assert index.status(source.pk) == {"items": 7, "failed": 0}
+    assert index.status(source.pk) == {"items": 8, "failed": 0}
 
 
 def test_index_file_is_private_and_holds_no_plain_text(source, owner):
@@ -52,7 +53,7 @@ def test_find_by_phone_in_any_notation(source, organisation, owner):
 def test_find_by_email_in_headers_and_attachments(source, organisation, owner):
     actions.index_source(source, actor=owner)
     hits = actions.find_person(organisation, {"email": "Jan@DeVries.example"}, actor=owner)
-    assert refs(hits) == ["bericht.eml", "oud.mbox"]
+    assert refs(hits) == ["bericht.eml", "oud.mbox#2"]
     assert all(hit.confidence == 1.0 for hit in hits)
 
 
@@ -79,7 +80,7 @@ def test_customer_number_finds_docx_table_and_attachment(source, organisation, o
 def test_bsn_is_masked_and_identifiers_recognised(source, organisation, owner):
     actions.index_source(source, actor=owner)
     (hit,) = actions.find_person(organisation, {"name": "Anna Smit"}, actor=owner)[:1]
-    assert hit.ref in ("notitie.txt", "klanten.xlsx", "oud.mbox")
+    assert hit.ref in ("notitie.txt", "klanten.xlsx", "oud.mbox#1")
     hits = {h.ref: h for h in actions.find_person(organisation, {"name": "Anna Smit"}, actor=owner)}
     note = hits["notitie.txt"]
     assert note.meta["bsn_masked"] == 1 and note.meta["recognised"] == {"iban": 1}
@@ -161,7 +162,7 @@ def test_disconnect_drops_the_index(source, organisation, owner):
 def test_worker_task_indexes_the_source(source):
     from waarborg.documents.tasks import index_document_source
 
-    assert index_document_source.call(source.pk) == {"read": 7, "removed": 0, "failed": 0}
+    assert index_document_source.call(source.pk) == {"read": 8, "removed": 0, "failed": 0}
     assert index_document_source.call(source.pk)["read"] == 0
 
 
@@ -172,4 +173,4 @@ def test_source_index_command(source, organisation):
 
     out = StringIO()
     call_command("source_index", "--org", organisation.slug, "--system", "gedeeld", stdout=out)
-    assert "7 read, 0 unchanged, 0 removed, 0 unreadable" in out.getvalue()
+    assert "8 read, 0 unchanged, 0 removed, 0 unreadable" in out.getvalue()

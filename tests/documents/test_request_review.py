@@ -85,11 +85,13 @@ def test_hits_of_the_verified_address_with_snippet_confidence_and_place(
     subject_request = _request(organisation, owner)
     task = _task(subject_request, system)
     hits = actions.find_documents(task, actor=owner)
-    assert _titles(hits) == ["bericht.eml", "gesprek.txt", "oud.mbox"]
+    assert _titles(hits) == ["Antwoord", "bericht.eml", "gesprek.txt"]
     talk = next(h for h in hits if h.found["title"] == "gesprek.txt")
     before, match, after = talk.found["snippets"][0]
     assert match == JAN and "Jan de Vries" in before
     assert talk.found["where"] == "Gedeelde schijf: gesprek.txt"
+    answer = next(h for h in hits if h.found["title"] == "Antwoord")  # one message of oud.mbox
+    assert answer.found["where"] == "Gedeelde schijf: oud.mbox#2"
     assert 0 < talk.confidence <= 1 and talk.decision == HitDecision.PENDING
     assert "111222333" not in str(talk.found)
     # stored encrypted: neither the snippet nor the title is readable in the row
@@ -210,7 +212,7 @@ def _reviewed_package(source, organisation, owner, system, language="nl"):
         redactions=f"{COLLEAGUE}\n",
     )  # fmt: skip
     actions.review_hit(hits["bericht.eml"], actor=owner, decision=HitDecision.INCLUDED)
-    actions.review_hit(hits["oud.mbox"], actor=owner, decision=HitDecision.EXCLUDED)
+    actions.review_hit(hits["Antwoord"], actor=owner, decision=HitDecision.EXCLUDED)
     actions.update_task(task, actor=owner, status=TaskStatus.DONE)
     _close_other_tasks(subject_request, task, owner)
     return subject_request

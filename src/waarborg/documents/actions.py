@@ -3,6 +3,8 @@
 Every function that touches personal data writes an audit entry with counts, never the data.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +12,14 @@ from django.utils.translation import gettext as _
 from waarborg.audit.actions import record_entry
 from waarborg.core.crypto import encrypt_text
 from waarborg.documents import folders, guard, index, matching
-from waarborg.documents.models import PASSWORD_PURPOSE, DocumentSource, Kind
+from waarborg.documents.models import (
+    OFFICE365_SCOPE,
+    PASSWORD_PURPOSE,
+    SECRET_PURPOSE,
+    Auth,
+    DocumentSource,
+    Kind,
+)
 from waarborg.sources.actions import clean_identities
 
 
@@ -53,41 +62,62 @@ def connect_mailbox(
     host,
     port,
     username,
-    password,
+    password="",
     mail_folders=(),
     write_access=False,
     trash_folder="Trash",
+    auth=Auth.PASSWORD,
+    tenant="",
+    client_id="",
+    client_secret="",
+    token_url="",
+    scope=OFFICE365_SCOPE,
 ):
-    """Connect an IMAP mailbox (TLS; the password stored encrypted) after a test log-in."""
-    from waarborg.documents import imap
+    """Connect an IMAP mailbox (TLS) after a test sign-in: with a password, or with OAuth2
+    client credentials (Microsoft 365: tenant, client id and secret; SASL XOAUTH2). The
+    password or client secret is stored encrypted."""
+    from waarborg.documents import imap, oauth
 
-    imap.test_login(host, port, username, password)
+    source = DocumentSource(
+        organisation=organisation,
+        system=system,
+        kind=Kind.IMAP,
+        name=name,
+        host=host,
+        port=port,
+        username=username,
+        mail_folders=list(mail_folders),
+        write_access=write_access,
+        trash_folder=trash_folder,
+        auth=auth,
+    )
+    if auth == Auth.OAUTH2:
+        tenant, client_id, token_url = tenant.strip(), client_id.strip(), token_url.strip()
+        if not client_id or not client_secret or not (tenant or token_url):
+            raise DocumentSourceError(
+                _("Give the tenant, the client id and the client secret of the app.")
+            )
+        oauth.token_url(tenant, token_url)  # refuses a bad tenant or endpoint
+        source.oauth_tenant, source.oauth_client_id = tenant, client_id
+        source.oauth_secret_encrypted = encrypt_text(client_secret, SECRET_PURPOSE)
+        source.oauth_token_url, source.oauth_scope = token_url, scope.strip() or OFFICE365_SCOPE
+    elif auth == Auth.PASSWORD:
+        source.password_encrypted = encrypt_text(password, PASSWORD_PURPOSE)
+    else:
+        raise DocumentSourceError(_("Choose how Waarborg signs in to the mailbox."))
+    imap.test_source_login(source)
     with transaction.atomic():
-        source = DocumentSource.objects.create(
-            organisation=organisation,
-            system=system,
-            kind=Kind.IMAP,
-            name=name,
-            host=host,
-            port=port,
-            username=username,
-            password_encrypted=encrypt_text(password, PASSWORD_PURPOSE),
-            mail_folders=list(mail_folders),
-            write_access=write_access,
-            trash_folder=trash_folder,
-        )
-        record_entry(
-            organisation,
-            actor=actor,
-            action="documents.connect",
-            obj=source,
-            new={
-                "kind": source.kind,
-                "server": f"{host}:{port}",
-                "user": username,
-                "write_access": write_access,
-            },
-        )
+        source.save()
+        new = {
+            "kind": source.kind,
+            "server": f"{host}:{port}",
+            "user": username,
+            "write_access": write_access,
+            "sign_in": auth,
+        }
+        if auth == Auth.OAUTH2:
+            new.update(tenant=tenant, client_id=client_id)
+        record_entry(organisation, actor=actor, action="documents.connect", obj=source, new=new)
     return source
 
 
@@ -99,7 +129,7 @@ def test_source(source):
         else:
             from waarborg.documents import imap
 
-            imap.test_login(source.host, source.port, source.username, source.password)
+            imap.test_source_login(source)
     except (guard.FolderRefused, DocumentSourceError) as error:
         return str(error)
     return None
@@ -213,3 +243,53 @@ def delete_messages(source, refs, *, actor, confirmed_count, reason=""):
             },
         )
     return evidence
+
+
+def apply_index_retention(*, now=None):
+    """The index's own retention, run at night (its terms are necessarily plain): items of
+    sources no longer connected go (a system deleted with its sources); the index of a source
+    not indexed again within its `index_days` goes; and the hits stored on a request's tasks go
+    once the request has been closed for the organisation's purge period, with its files.
+    Audited per organisation with counts only. Returns the totals."""
+    from waarborg.core.models import Organisation
+    from waarborg.jobs.worker import checkpoint
+    from waarborg.requests.actions.common import settings_for
+    from waarborg.requests.models import DocumentHit
+
+    now = now or timezone.now()
+    totals = {"orphans": 0, "sources": 0, "items": 0, "hits": 0}
+    connected = set(DocumentSource.objects.values_list("pk", flat=True))
+    for source_id in index.source_ids():
+        if source_id not in connected:
+            totals["items"] += index.drop_source(source_id)
+            totals["orphans"] += 1
+    counts = {}
+    for source in DocumentSource.objects.order_by("pk"):
+        checkpoint()
+        if not source.index_expired(now):
+            continue
+        items = index.drop_source(source.pk)
+        if not items and source.indexed_at is None:
+            continue  # dropped before, or never indexed
+        source.indexed_at, source.index_counts = None, {}
+        source.save(update_fields=["indexed_at", "index_counts"])
+        org = counts.setdefault(source.organisation_id, {"sources": 0, "items": 0, "hits": 0})
+        org["sources"] += 1
+        org["items"] += items
+    for organisation in Organisation.objects.order_by("pk"):
+        checkpoint()
+        cutoff = now - timedelta(days=settings_for(organisation).purge_days)
+        closed = DocumentHit.objects.filter(
+            organisation=organisation, task__request__closed_at__lte=cutoff
+        )
+        org = counts.setdefault(organisation.pk, {"sources": 0, "items": 0, "hits": 0})
+        with transaction.atomic():
+            _total, rows = closed.delete()
+            org["hits"] = rows.get(DocumentHit._meta.label, 0)
+            if any(org.values()):
+                record_entry(
+                    organisation, actor=None, action="documents.index_retention", new=dict(org)
+                )
+        for name in ("sources", "items", "hits"):
+            totals[name] += org[name]
+    return totals

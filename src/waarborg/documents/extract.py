@@ -1,5 +1,7 @@
 """Text from the files and messages a document source holds: PDF (pypdf), DOCX (python-docx),
-XLSX (openpyxl), CSV and TXT, EML and MBOX (the standard library), with the text of attachments.
+XLSX (openpyxl), CSV and TXT, EML and MBOX (the standard library) and Outlook MSG (extract-msg),
+with the text of attachments. An MBOX file is read one message at a time (`mbox_messages`): each
+message is an item of the index of its own.
 
 Each function returns plain text; a file that cannot be read raises ExtractionError, which the
 index records for the file so it is not read again until it changes.
@@ -14,7 +16,8 @@ from email.utils import getaddresses
 from pathlib import PurePath
 
 MAX_BYTES = 50 * 1024 * 1024
-SUFFIXES = {".pdf", ".docx", ".xlsx", ".csv", ".txt", ".eml", ".mbox"}
+SUFFIXES = {".pdf", ".docx", ".xlsx", ".csv", ".txt", ".eml", ".mbox", ".msg"}
+MAX_DEPTH = 3  # messages attached to messages attached to ...: read this deep, no deeper
 
 
 class ExtractionError(Exception):
@@ -86,7 +89,7 @@ def message_fields(message):
     }
 
 
-def message_text(message):
+def message_text(message, depth=0):
     """Headers, body and the text of attachments of one email.message.EmailMessage."""
     fields = message_fields(message)
     parts = [
@@ -102,7 +105,7 @@ def message_text(message):
         payload = part.get_payload(decode=True) or b""
         if filename:
             try:
-                parts.append(f"[{filename}]\n" + file_text(filename, payload))
+                parts.append(f"[{filename}]\n" + file_text(filename, payload, depth + 1))
             except ExtractionError:
                 parts.append(f"[{filename}]")
         elif part.get_content_type() == "text/plain":
@@ -125,18 +128,91 @@ def parse_message(data):
     return email.message_from_bytes(data, policy=email.policy.default)
 
 
-def eml_text(data):
-    return message_text(parse_message(data))
+def eml_text(data, depth=0):
+    return message_text(parse_message(data), depth)
+
+
+def mbox_messages(path):
+    """(number, message) of each message of an MBOX file, counted from 1 in file order."""
+    box = mailbox.mbox(path, create=False)
+    try:
+        for number, message in enumerate(box.itervalues(), start=1):
+            yield number, parse_message(message.as_bytes())
+    finally:
+        box.close()
 
 
 def mbox_text(path):
-    box = mailbox.mbox(path, create=False)
+    return "\n\n".join(message_text(message) for _, message in mbox_messages(path))
+
+
+def _address(name, address):
+    name, address = (name or "").strip(), (address or "").strip()
+    return f"{name} <{address}>" if name and address and name != address else name or address
+
+
+def msg_message(data, depth=0):
+    """(fields, text) of an Outlook .msg file: subject, sender, recipients, body and the text
+    of its attachments (messages attached to it too), as for an e-mail."""
+    import extract_msg
+
+    message = extract_msg.openMsg(data, delayAttachments=False)
     try:
-        return "\n\n".join(
-            message_text(parse_message(message.as_bytes())) for message in box.itervalues()
-        )
+        return _msg_fields(message), _msg_text(message, depth)
     finally:
-        box.close()
+        message.close()
+
+
+def _msg_fields(message):
+    recipients = {"to": [], "cc": [], "bcc": []}
+    addresses = set()
+    for recipient in message.recipients:
+        kind = {1: "to", 2: "cc", 3: "bcc"}.get(int(recipient.type or 1), "to")
+        recipients[kind].append(_address(recipient.name, recipient.email))
+        if recipient.email and "@" in recipient.email:
+            addresses.add(recipient.email.strip().lower())
+    sender = str(message.sender or "")
+    addresses |= {address.lower() for _, address in getaddresses([sender]) if "@" in address}
+    return {
+        "subject": str(message.subject or ""),
+        "from": sender,
+        "to": "; ".join(recipients["to"]),
+        "cc": "; ".join(recipients["cc"]),
+        "date": message.date.isoformat() if message.date else "",
+        "message_id": str(message.messageId or "").strip(),
+        "addresses": sorted(addresses),
+    }
+
+
+def _msg_text(message, depth):
+    fields = _msg_fields(message)
+    parts = [
+        f"From: {fields['from']}",
+        f"To: {fields['to']}",
+        f"Cc: {fields['cc']}",
+        f"Subject: {fields['subject']}",
+        str(message.body or "") or _html_text(decode(message.htmlBody or b"")),
+    ]
+    for attachment in message.attachments:
+        name = str(getattr(attachment, "longFilename", "") or getattr(attachment, "name", ""))
+        try:
+            data = attachment.data
+        except Exception:  # noqa: BLE001 - an unreadable attachment leaves the message readable
+            parts.append(f"[{name}]")
+            continue
+        if isinstance(data, bytes) and name:
+            try:
+                parts.append(f"[{name}]\n" + file_text(name, data, depth + 1))
+            except ExtractionError:
+                parts.append(f"[{name}]")
+        elif data is not None and hasattr(data, "attachments") and depth < MAX_DEPTH:
+            # a message attached as a message (not as a file)
+            parts.append(f"[{name or data.subject or ''}]\n" + _msg_text(data, depth + 1))
+    return "\n".join(parts)
+
+
+def msg_text(data, depth=0):
+    return msg_message(data, depth)[1]
 
 
 READERS = {
@@ -146,19 +222,22 @@ READERS = {
     ".csv": csv_text,
     ".txt": decode,
     ".eml": eml_text,
+    ".msg": msg_text,
 }
 
 
-def file_text(name, data):
+def file_text(name, data, depth=0):
     """The text of a file given its name (for the kind) and its bytes."""
     suffix = PurePath(name).suffix.lower()
+    if depth > MAX_DEPTH:
+        raise ExtractionError("attached too deep")
     reader = READERS.get(suffix)
     if reader is None:
         raise ExtractionError(f"unsupported file type {suffix or name}")
     if len(data) > MAX_BYTES:
         raise ExtractionError("file too large")
     try:
-        return reader(data)
+        return reader(data, depth) if reader in (msg_text, eml_text) else reader(data)
     except ExtractionError:
         raise
     except Exception as error:  # noqa: BLE001 - any parser failure means "cannot read"

@@ -1,6 +1,10 @@
 """A folder of documents as a source: its files, recursively, filtered by include and exclude
 patterns (fnmatch on the path below the folder: `*.pdf`, `archief/*`), listed with a signature
-(modification time and size) so the index reads only new and changed files."""
+(modification time and size) so the index reads only new and changed files.
+
+An MBOX file is listed once but indexed per message (ref "<path>#<n>", n counted from 1), so a
+hit points at one message with its own subject, sender and date; an MSG file is one message.
+"""
 
 import fnmatch
 import os
@@ -38,6 +42,55 @@ def listing(source):
             yield relative, f"{info.st_mtime_ns}:{info.st_size}"
 
 
+def message_ref(relative, number):
+    return f"{relative}#{number}"
+
+
+def _message_meta(meta, fields):
+    meta = dict(meta, **{k: v for k, v in fields.items() if k != "addresses"})
+    meta["title"] = fields["subject"] or meta["title"]
+    return meta
+
+
+def _mbox_items(full, relative, signature, meta):
+    for number, message in extract.mbox_messages(full):
+        fields = extract.message_fields(message)
+        item_meta = _message_meta(meta, fields)
+        item_meta["message"] = number
+        yield Item(
+            message_ref(relative, number),
+            signature,
+            item_meta,
+            extract.message_text(message),
+            addresses=fields["addresses"],
+            container=relative,
+        )
+
+
+def _read(full, relative, signature, meta):
+    suffix = PurePosixPath(relative).suffix.lower()
+    if suffix == ".mbox":
+        try:
+            # listed whole first: a file that breaks half-way is one unreadable item
+            items = list(_mbox_items(full, relative, signature, meta))
+        except Exception as error:  # noqa: BLE001 - any parser failure means "cannot read"
+            raise extract.ExtractionError(f"{type(error).__name__}: {error}") from error
+        # an empty file is kept as an empty item, so it is not read again until it changes
+        return items or [Item(relative, signature, meta, "")]
+    if suffix == ".msg":
+        with open(full, "rb") as handle:
+            data = handle.read(extract.MAX_BYTES + 1)
+        if len(data) > extract.MAX_BYTES:
+            raise extract.ExtractionError("file too large")
+        try:
+            fields, text = extract.msg_message(data)
+        except Exception as error:  # noqa: BLE001
+            raise extract.ExtractionError(f"{type(error).__name__}: {error}") from error
+        meta = _message_meta(meta, fields)
+        return [Item(relative, signature, meta, text, addresses=fields["addresses"])]
+    return [Item(relative, signature, meta, extract.path_text(full))]
+
+
 def loader(source):
     root = guard.allowed_folder(source.path)
 
@@ -50,11 +103,11 @@ def loader(source):
                 info = os.stat(full)
                 signature = f"{info.st_mtime_ns}:{info.st_size}"
                 meta["size"] = info.st_size
-                text = extract.path_text(full)
+                items = _read(full, relative, signature, meta)
             except (OSError, extract.ExtractionError) as error:
                 # kept as failed with its signature: read again only once the file changes
                 yield Item(relative, signature, meta, None, error=str(error)[:300])
                 continue
-            yield Item(relative, signature, meta, text)
+            yield from items
 
     return load

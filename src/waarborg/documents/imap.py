@@ -4,6 +4,9 @@ Read-only unless the source allows writing: folders are opened with EXAMINE and 
 fetched with BODY.PEEK, so not even the \\Seen flag changes. A message is known by its folder,
 the folder's UIDVALIDITY and its UID; IMAP messages never change, so a ref once indexed is not
 read again, and a ref no longer listed was deleted or moved.
+
+A mailbox signs in with its user name and password (LOGIN), or with an OAuth2 access token
+(SASL XOAUTH2; the token from documents.oauth, Microsoft 365's client-credentials flow).
 """
 
 import contextlib
@@ -14,7 +17,7 @@ import ssl
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from waarborg.documents import extract
+from waarborg.documents import extract, oauth
 from waarborg.documents.index import Item
 
 log = logging.getLogger("waarborg.documents")
@@ -40,7 +43,28 @@ def _context():
     return ssl.create_default_context(cafile=cafile)
 
 
-def open_mailbox(host, port, username, password):
+def token_refused(error):
+    log.warning("IMAP refused the access token: %s", str(error)[:300])
+    from waarborg.documents.actions import DocumentSourceError
+
+    return DocumentSourceError(
+        _(
+            "The mailbox refused the access token: check that the app may read this mailbox "
+            "(IMAP.AccessAsApp, and access to the mailbox given in Exchange) and that the user "
+            "name is the mailbox's address."
+        )
+    )
+
+
+def _authenticator(username, token):
+    answers = iter([oauth.xoauth2(username, token)])
+
+    # after a refusal the server sends an error as a challenge: answer it with an empty line
+    return lambda challenge: next(answers, b"")
+
+
+def open_mailbox(host, port, username, password="", *, token=None):
+    """A signed-in IMAP client: with the password, or with the OAuth2 `token` (XOAUTH2)."""
     from waarborg.sources.guard import host_allowed
 
     try:
@@ -49,14 +73,33 @@ def open_mailbox(host, port, username, password):
         raise failed(error) from None
     try:
         client = imaplib.IMAP4_SSL(host, int(port), ssl_context=_context(), timeout=TIMEOUT)
-        client.login(username, password)
     except (OSError, imaplib.IMAP4.error, ssl.SSLError) as error:
+        raise failed(error) from None
+    try:
+        if token is None:
+            client.login(username, password)
+        else:
+            client.authenticate("XOAUTH2", _authenticator(username, token))
+    except imaplib.IMAP4.error as error:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
+            client.shutdown()
+        if token is None:
+            raise failed(error) from None
+        oauth.forget(token)
+        raise token_refused(error) from None
+    except (OSError, ssl.SSLError) as error:
         raise failed(error) from None
     return client
 
 
-def test_login(host, port, username, password):
-    client = open_mailbox(host, port, username, password)
+def test_login(host, port, username, password="", *, token=None):
+    client = open_mailbox(host, port, username, password, token=token)
+    with contextlib.suppress(OSError, imaplib.IMAP4.error):
+        client.logout()
+
+
+def test_source_login(source):
+    client = _source_client(source)
     with contextlib.suppress(OSError, imaplib.IMAP4.error):
         client.logout()
 
@@ -87,6 +130,11 @@ def _folders(source):
 
 
 def _source_client(source):
+    from waarborg.documents.models import Auth
+
+    if source.auth == Auth.OAUTH2:
+        token = oauth.source_token(source)
+        return open_mailbox(source.host, source.port, source.username, token=token)
     return open_mailbox(source.host, source.port, source.username, source.password)
 
 

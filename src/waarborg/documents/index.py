@@ -9,8 +9,13 @@ Fernet tokens. E-mail addresses, phone numbers and IBANs found in an item are in
 hashes (core.crypto.keyed_hash), so the index file alone does not list them.
 
 Indexing is incremental: a source lists (ref, signature) pairs; only refs that are new or whose
-signature changed are read again, and refs no longer listed are removed. Each batch is committed
+signature changed are read again, and refs no longer listed are removed. A listed ref may hold
+several items (an MBOX file, one item per message, each with the file as its `container`):
+they are read, replaced and removed together, by the file's signature. Each batch is committed
 with its progress, so an interrupted run resumes where it stopped and reads nothing twice.
+
+The index has its own retention (documents.actions.apply_index_retention, nightly): its terms
+are plain, so what it no longer needs goes.
 """
 
 import json
@@ -40,6 +45,7 @@ CREATE TABLE IF NOT EXISTS items (
     body BLOB,
     keys BLOB,
     failed INTEGER NOT NULL DEFAULT 0,
+    container TEXT,
     UNIQUE (source, ref)
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS terms USING fts5(
@@ -65,6 +71,10 @@ def connect():
     connection = sqlite3.connect(file, timeout=30)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.executescript(SCHEMA)
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(items)")}
+    if "container" not in columns:  # an index made before items had containers
+        with connection:
+            connection.execute("ALTER TABLE items ADD COLUMN container TEXT")
     return connection
 
 
@@ -140,6 +150,8 @@ class Item:
     text: str | None = None
     error: str = ""
     addresses: list = field(default_factory=list)
+    # the listed ref this item was read from when that holds several (an MBOX file)
+    container: str = ""
 
 
 def _delete_terms(connection, row_id, body, keys):
@@ -167,8 +179,9 @@ def store(connection, source_id, item):
     if item.text is None:
         meta["error"] = item.error
         connection.execute(
-            "INSERT INTO items (source, ref, signature, meta, failed) VALUES (?, ?, ?, ?, 1)",
-            (source_id, item.ref, item.signature, _seal(meta)),
+            "INSERT INTO items (source, ref, signature, meta, failed, container) "
+            "VALUES (?, ?, ?, ?, 1, ?)",
+            (source_id, item.ref, item.signature, _seal(meta), item.container or None),
         )
         return
     text, bsn_count = recognise.mask_bsn(item.text)
@@ -176,8 +189,17 @@ def store(connection, source_id, item):
     meta["recognised"] = recognise.recognised(text)
     keys = keys_of(text, item.addresses)
     cursor = connection.execute(
-        "INSERT INTO items (source, ref, signature, meta, body, keys) VALUES (?, ?, ?, ?, ?, ?)",
-        (source_id, item.ref, item.signature, _seal(meta), _seal(text), _seal(keys)),
+        "INSERT INTO items (source, ref, signature, meta, body, keys, container) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            source_id,
+            item.ref,
+            item.signature,
+            _seal(meta),
+            _seal(text),
+            _seal(keys),
+            item.container or None,
+        ),
     )
     connection.execute(
         "INSERT INTO terms(rowid, body, keys) VALUES (?, ?, ?)", (cursor.lastrowid, text, keys)
@@ -189,13 +211,27 @@ def signatures(connection, source_id):
     return {ref: (signature, row_id) for ref, signature, row_id in rows}
 
 
+def listed_items(connection, source_id):
+    """{listed ref: (signature, [row ids])}: a file of several items (an MBOX) under its own
+    path, with the rows of all its messages."""
+    known = {}
+    rows = connection.execute(
+        "SELECT ref, container, signature, id FROM items WHERE source = ?", (source_id,)
+    )
+    for ref, container, signature, row_id in rows:
+        _, row_ids = known.setdefault(container or ref, (signature, []))
+        row_ids.append(row_id)
+    return known
+
+
 @dataclass
 class Run:
-    listed: int = 0
-    read: int = 0
+    listed: int = 0  # refs listed by the source (files, messages of a mailbox)
+    read: int = 0  # items read and stored (each message of an MBOX file counts)
     unchanged: int = 0
-    removed: int = 0
+    removed: int = 0  # listed refs gone from the source
     failed: int = 0
+    done: int = 0  # listed refs dealt with in this run, for its progress
 
 
 def update(source_id, listing, load, *, batch=50, on_batch=None):
@@ -206,34 +242,47 @@ def update(source_id, listing, load, *, batch=50, on_batch=None):
     """
     run = Run()
     with closing(connect()) as connection:
-        known = signatures(connection, source_id)
+        known = listed_items(connection, source_id)
         listed = dict(listing)
         run.listed = len(listed)
         todo = [ref for ref, sig in listed.items() if known.get(ref, (None,))[0] != sig]
         run.unchanged = run.listed - len(todo)
-        gone = [row_id for ref, (_, row_id) in known.items() if ref not in listed]
+        gone = [ref for ref in known if ref not in listed]
         with connection:
-            for row_id in gone:
-                _remove(connection, row_id)
+            for ref in gone:
+                for row_id in known[ref][1]:
+                    _remove(connection, row_id)
         run.removed = len(gone)
         for start in range(0, len(todo), batch):
             refs = todo[start : start + batch]
             with connection:
+                # what a changed file held before goes (an MBOX whose messages changed)
+                for ref in refs:
+                    for row_id in known.get(ref, (None, []))[1]:
+                        _remove(connection, row_id)
                 for item in load(refs):
                     store(connection, source_id, item)
                     run.read += 1
                     run.failed += item.text is None
+            run.done += len(refs)
             if on_batch:
                 on_batch(run, len(todo))
     return run
 
 
 def drop_source(source_id):
+    """Remove every item of a source from the index; how many there were."""
     with closing(connect()) as connection, connection:
-        for (row_id,) in connection.execute(
-            "SELECT id FROM items WHERE source = ?", (source_id,)
-        ).fetchall():
+        rows = connection.execute("SELECT id FROM items WHERE source = ?", (source_id,)).fetchall()
+        for (row_id,) in rows:
             _remove(connection, row_id)
+    return len(rows)
+
+
+def source_ids():
+    """The ids of the sources that have items in the index."""
+    with closing(connect()) as connection:
+        return [row[0] for row in connection.execute("SELECT DISTINCT source FROM items")]
 
 
 def refs_of(source_id):

@@ -58,6 +58,8 @@ def text_hash(text):
 def _where(source, meta):
     if meta.get("kind") == "mail":
         return f"{source.name}: {meta.get('folder', '')}"
+    if meta.get("message"):  # one message of an MBOX file, numbered as in its ref
+        return f"{source.name}: {meta.get('path', '')}#{meta['message']}"
     return f"{source.name}: {meta.get('path', '')}"
 
 
@@ -77,6 +79,14 @@ def find_documents(task, *, actor):
     sources = list(document_sources(task))
     if not sources:
         raise RequestError(_("This system has no mail or document source."))
+    unindexed = [source.name for source in sources if source.indexed_at is None]
+    if unindexed:
+        # never indexed, or its index was cleared by the index's retention: finding nothing
+        # there would read as "the person is not in it"
+        raise RequestError(
+            _("%(sources)s is not indexed (or its index was cleared): index it first.")
+            % {"sources": ", ".join(unindexed)}
+        )
     identities = search_identities(subject_request)
     if not identities:
         raise RequestError(
