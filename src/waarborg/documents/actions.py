@@ -126,12 +126,18 @@ def _parts(source):
     return imap.listing(source), imap.loader(source)
 
 
+def _mailbox_error():
+    from waarborg.documents.imap import MailboxError
+
+    return MailboxError
+
+
 def index_source(source, *, actor=None, on_batch=None):
     """Bring the source's index up to date (new and changed items read, deletions removed)."""
     try:
         listing, load = _parts(source)
         run = index.update(source.pk, listing, load, on_batch=on_batch)
-    except (guard.FolderRefused, DocumentSourceError) as error:
+    except (guard.FolderRefused, DocumentSourceError, _mailbox_error()) as error:
         source.last_error = str(error)
         source.save(update_fields=["last_error"])
         raise DocumentSourceError(str(error)) from None
@@ -213,3 +219,42 @@ def delete_messages(source, refs, *, actor, confirmed_count, reason=""):
             },
         )
     return evidence
+
+
+INDEX_TASK = "waarborg.documents.tasks.index_document_source"
+
+
+def index_job(source):
+    """The worker's unfinished indexing of this source (queued or running), with its lease
+    (how far it is) when a worker has it; None when there is none."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return (
+        DBTaskResult.objects.filter(
+            task_path=INDEX_TASK,
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+            args_kwargs__args__0=source.pk,
+        )
+        .select_related("lease")
+        .order_by("-enqueued_at")
+        .first()
+    )
+
+
+def start_indexing(source, *, actor):
+    """Queue the indexing of a source for the worker, unless it is queued or running already."""
+    from waarborg.documents.tasks import index_document_source
+
+    with transaction.atomic():
+        if index_job(source) is not None:
+            raise DocumentSourceError(_("This source is being indexed already."))
+        record_entry(
+            source.organisation,
+            actor=actor,
+            action="documents.index_started",
+            obj=source,
+            new={"kind": source.kind, "name": source.name},
+        )
+        # the job is a row of this database: queued with the audit entry, or not at all
+        return index_document_source.enqueue(source.pk, getattr(actor, "pk", None))
