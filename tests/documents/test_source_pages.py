@@ -256,7 +256,7 @@ def test_connect_a_mailbox_password_encrypted_never_shown(
     url = reverse("documents:connect_mailbox", args=[system.key])
     response = client.post(url, _mailbox_form(server, password="fout-wachtwoord"))
     page = response.content.decode()
-    assert response.status_code == 200 and "Kan niet verbinden" in page
+    assert response.status_code == 200 and "Kan geen verbinding" in page
     assert "fout-wachtwoord" not in page and not DocumentSource.objects.exists()
     response = client.post(url, _mailbox_form(server, port=70000))
     assert response.status_code == 200 and not DocumentSource.objects.exists()
@@ -273,4 +273,4 @@ def test_connect_a_mailbox_password_encrypted_never_shown(
     assert SECRET not in str(entry.new)
     server.stop()
     response = client.post(_url("test", source), follow=True)
-    assert "Kan niet verbinden" in response.content.decode()
+    assert "Kan geen verbinding" in response.content.decode()

@@ -97,7 +97,7 @@ def test_demo_has_requests_in_several_states(demo_firm):
     staff.force_login(owner)
     page = staff.get("/requests/").content.decode()
     assert "te laat" in page
-    assert SubjectRequest.objects.filter(organisation=demo_firm).count() == 8
+    assert SubjectRequest.objects.filter(organisation=demo_firm).count() == 9
     postal = SubjectRequest.objects.get(organisation=demo_firm, name="Kees Bakker")
     assert postal.restriction_ground == "accuracy"
     assert [letter.waits_for_post for letter in postal.letters.all()] == [True]

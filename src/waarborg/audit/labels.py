@@ -14,6 +14,7 @@ LABELS = {
     "documents.delete_messages": _("Messages deleted from a mailbox"),
     "documents.find": _("Person looked up in mail and documents"),
     "documents.index": _("Mail and documents indexed"),
+    "documents.index_started": _("Indexing of mail and documents started"),
     "processors.agreement.saved": _("Processing agreement saved"),
     "processors.change.announced": _("Sub-processor change announced"),
     "processors.change.answered": _("Client's answer to a sub-processor change recorded"),

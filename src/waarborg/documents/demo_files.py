@@ -179,3 +179,38 @@ def start_mail_server(data_dir):
     for message in messages():
         server.append(MAILBOX_USER, "INBOX", message)
     return server
+
+
+def shared_folder(data_dir):
+    """The demo's shared folder: beside the data directory, never in it (a document source may
+    not read Waarborg's own data directory)."""
+    data_dir = Path(data_dir)
+    return data_dir.parent / f"{data_dir.name}-gedeelde-schijf"
+
+
+def connect(firm, system, *, actor, data_dir, mail_server=None):
+    """Write the shared folder, connect it (and the mailbox of `mail_server`, when there is
+    one) to `system`, and index them, as the privacy officer would on the staff pages."""
+    from waarborg.documents import actions
+
+    folder = write_folder(shared_folder(data_dir))
+    sources = [
+        actions.connect_folder(firm, system, actor=actor, name="Gedeelde schijf", path=folder)
+    ]
+    if mail_server is not None:
+        sources.append(
+            actions.connect_mailbox(
+                firm,
+                system,
+                actor=actor,
+                name=f"Mailbox {MAILBOX_USER}",
+                host=mail_server.host,
+                port=mail_server.port,
+                username=MAILBOX_USER,
+                password=MAILBOX_PASSWORD,
+                mail_folders=["INBOX"],
+            )
+        )
+    for source in sources:
+        actions.index_source(source, actor=actor)
+    return sources
