@@ -275,3 +275,20 @@ def test_connect_a_mailbox_password_encrypted_never_shown(
     server.stop()
     response = client.post(_url("test", source), follow=True)
     assert "Kan geen verbinding" in response.content.decode()
+
+
+def test_a_missing_mail_folder_is_the_last_error_in_words(
+    server, organisation, system, owner, client_for
+):
+    from waarborg.documents.tasks import index_document_source
+
+    source = actions.connect_mailbox(
+        organisation, system, actor=owner, name="Postvak", host=server.host, port=server.port,
+        username=MAILBOX, password=SECRET, mail_folders=["INBOX", "Bestaat-niet"],
+    )  # fmt: skip
+    with pytest.raises(actions.DocumentSourceError):
+        index_document_source.call(source.pk, owner.pk)
+    page = client_for(owner).get(_url("detail", source)).content.decode()
+    assert 'id="last-error"' in page and "kan niet worden geopend" in page
+    source.refresh_from_db()
+    assert source.indexed_at is None

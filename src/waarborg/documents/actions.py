@@ -3,6 +3,8 @@
 Every function that touches personal data writes an audit entry with counts, never the data.
 """
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +14,8 @@ from waarborg.core.crypto import encrypt_text
 from waarborg.documents import folders, guard, index, matching
 from waarborg.documents.models import PASSWORD_PURPOSE, DocumentSource, Kind
 from waarborg.sources.actions import clean_identities
+
+log = logging.getLogger("waarborg.documents")
 
 
 class DocumentSourceError(Exception):
@@ -138,9 +142,13 @@ def index_source(source, *, actor=None, on_batch=None):
         listing, load = _parts(source)
         run = index.update(source.pk, listing, load, on_batch=on_batch)
     except (guard.FolderRefused, DocumentSourceError, _mailbox_error()) as error:
-        source.last_error = str(error)
+        message = str(error)
+        if isinstance(error, _mailbox_error()):
+            log.warning("indexing mailbox %s failed: %s", source.pk, message[:300])
+            message = _("A mail folder of this mailbox cannot be opened: check its mail folders.")
+        source.last_error = message
         source.save(update_fields=["last_error"])
-        raise DocumentSourceError(str(error)) from None
+        raise DocumentSourceError(message) from None
     counts = {
         "listed": run.listed,
         "read": run.read,
