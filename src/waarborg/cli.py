@@ -162,6 +162,7 @@ def cmd_demo(args):
     for name in ("demo.sqlite3", "demo.sqlite3-wal", "demo.sqlite3-shm"):
         (demo_dir / name).unlink(missing_ok=True)
     shutil.rmtree(demo_dir / "files", ignore_errors=True)
+    shutil.rmtree(demo_dir / "index", ignore_errors=True)  # the last demo's mail and documents
     os.environ["WAARBORG_DATABASE_URL"] = f"sqlite:///{demo_dir / 'demo.sqlite3'}"
     os.environ["WAARBORG_EMAIL_URL"] = "console://"
     os.environ.setdefault("WAARBORG_BASE_URL", f"http://{args.host}:{args.port}")
