@@ -171,6 +171,7 @@ def test_handler_looks_a_person_up_with_snippets_and_bsn_masked(
     page = response.content.decode()
     assert response.status_code == 200
     assert "gesprek.txt" in page and "<mark>jan@devries.example</mark>" in page
+    assert "gevonden op e-mailadres" in page
     assert "111222333" not in page and "[BSN]" in page
     response = client.post(_url("find", indexed), {"phone_number": "0612345678"})
     assert "offerte-2026.pdf" in response.content.decode()

@@ -70,13 +70,22 @@ class MailboxForm(forms.Form):
             "reads (not even the read flag changes)."
         ),
     )
-    trash_folder = forms.CharField(label=_("Trash folder"), max_length=200, initial="Trash")
+    trash_folder = forms.CharField(
+        label=_("Trash folder"),
+        max_length=200,
+        initial="Trash",
+        required=False,
+        help_text=_("Where deleted messages go first. Empty: Trash."),
+    )
 
     def clean_mail_folders(self):
         folders = _lines(self.cleaned_data["mail_folders"])
         if len(folders) > 100:
             raise forms.ValidationError(_("Give at most 100 mail folders."))
         return folders or ["INBOX"]
+
+    def clean_trash_folder(self):
+        return self.cleaned_data["trash_folder"].strip() or "Trash"
 
 
 class PersonForm(forms.Form):

@@ -2,9 +2,12 @@
 the connection, index in the worker and follow it, look a person up, disconnect. The privacy
 officer connects and indexes; handlers look people up; every member sees the status."""
 
+from email.utils import parsedate_to_datetime
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from waarborg.core.access import get_for_org, role_required
@@ -102,6 +105,28 @@ def disconnect(request, pk):
     return redirect("register:detail", kind_name="systems", key=key)
 
 
+MATCHED = {
+    "email": gettext_lazy("e-mail address"),
+    "phone_number": gettext_lazy("phone number"),
+    "name": gettext_lazy("name"),
+    "customer_number": gettext_lazy("customer number"),
+    "iban": "IBAN",
+}
+
+
+def _sent(meta):
+    """When a message was sent (its Date header), or None."""
+    try:
+        return parsedate_to_datetime(meta.get("date") or "")
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _shown(hit):
+    matched = [str(MATCHED.get(code, code)) for code in hit.matched]
+    return {"hit": hit, "sent": _sent(hit.meta), "matched": matched}
+
+
 @role_required(Role.HANDLER)
 def find(request, pk):
     """Look a person up in this source (read-only; audited with counts only)."""
@@ -111,13 +136,14 @@ def find(request, pk):
     if request.method == "POST" and form.is_valid():
         identities = {name: form.cleaned_data[name] for name in PersonForm.FIELDS}
         try:
-            context["hits"] = actions.find_person(
+            hits = actions.find_person(
                 request.organisation,
                 identities,
                 actor=request.user,
                 sources=[source],
                 reason=_("look-up by staff"),
             )
+            context["hits"] = [_shown(hit) for hit in hits]
         except actions.DocumentSourceError as error:
             form.add_error(None, str(error))
     return render(request, "documents/find.html", context)
