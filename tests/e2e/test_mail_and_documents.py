@@ -7,6 +7,7 @@ excludes one mail, redacts the colleague's name in another, and the package that
 downloads holds the rest, the colleague's name nowhere."""
 
 import io
+import shutil
 import tempfile
 import zipfile
 
@@ -28,10 +29,12 @@ OFFER = "offerte-2026-014.pdf"
 def mail_server(settings, tmp_path):
     if not dovecot.available():
         pytest.fail("dovecot is missing: install Debian's dovecot-imapd (see README)")
-    server = demo_files.start_mail_server(tempfile.mkdtemp(prefix="waarborg-demo-data-"))
+    data = tempfile.mkdtemp(prefix="waarborg-demo-data-")
+    server = demo_files.start_mail_server(data)
     settings.IMAP_CAFILE = str(server.cafile)
     yield server
     server.stop()
+    shutil.rmtree(data, ignore_errors=True)
 
 
 def _login(browser, base, user):
