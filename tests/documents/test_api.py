@@ -2,6 +2,8 @@
 of a request's task read-only; roles, another organisation's ids (404), never 500."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from django_tasks_db.models import DBTaskResult
 
 from tests.api.test_register import call, key_for  # noqa: F401 (fixture)
@@ -104,3 +106,47 @@ def test_a_source_whose_folder_went_shows_the_error(client, key_for, source, fol
         document_actions.index_source(source, actor=None)
     item = call(client, "get", f"{BASE}/{source.pk}", key_for("viewer")).json()
     assert "WAARBORG_DOCUMENT_DIRS" in item["last_error"]
+
+
+def _pattern(value):
+    import re
+
+    return re.compile(r"\s+".join(re.escape(w) for w in value.split()), re.IGNORECASE)
+
+
+WORDS = st.text(alphabet="xyzXYZ", min_size=2, max_size=6)
+TEXT = st.lists(st.one_of(WORDS, st.sampled_from([" ", "\n", ". ", "ab"])), max_size=30).map(
+    "".join
+)
+
+
+@given(
+    title=TEXT,
+    snippets=st.lists(st.tuples(TEXT, TEXT, TEXT), max_size=3),
+    redactions=st.lists(st.lists(WORDS, min_size=1, max_size=2).map(" ".join), max_size=4),
+)
+@settings(max_examples=150, deadline=None)
+def test_no_redacted_string_is_in_the_api_answer(title, snippets, redactions):
+    """The rule, once: whatever a handler redacted in a hit is in no part of its answer, in
+    any case and with any spaces or line breaks between its words; the rest is unchanged."""
+    import json
+
+    from waarborg.core.crypto import encrypt_text
+    from waarborg.documents.api import hit_out
+    from waarborg.requests.actions.documents import clean_redactions
+    from waarborg.requests.models import HIT_PURPOSE, DocumentHit
+
+    strings = clean_redactions(redactions)
+    found = {"title": title, "where": "Schijf: " + title, "snippets": [list(s) for s in snippets]}
+    hit = DocumentHit(
+        found_encrypted=encrypt_text(json.dumps(found), HIT_PURPOSE),
+        redactions_encrypted=encrypt_text(json.dumps(strings), HIT_PURPOSE) if strings else "",
+        confidence=0.9,
+    )
+    out = hit_out(hit, "[weggelaten]")
+    parts = [out["title"], out["where"], *(p for s in out["snippets"] for p in s)]
+    for value in strings:
+        assert not any(_pattern(value).search(part) for part in parts), (value, parts)
+    assert out["redactions"] == len(strings)
+    if not strings:
+        assert out["title"] == title and out["snippets"] == [list(s) for s in snippets]

@@ -137,7 +137,7 @@ def task_hits(request, reference: str, task_id: int):
     handler redacted is redacted here too: it is other people's data."""
     from django.utils.translation import get_language
 
-    from waarborg.requests.actions.documents import redact, redaction_mark
+    from waarborg.requests.actions.documents import redaction_mark
     from waarborg.requests.models import RequestTask, SubjectRequest
 
     require(request, Role.HANDLER)
@@ -150,27 +150,31 @@ def task_hits(request, reference: str, task_id: int):
     if task is None:
         raise HttpError(404, _("The request has no task %s.") % task_id)
     mark = redaction_mark(get_language())
-    hits = []
-    for hit in task.document_hits.filter(organisation=request.organisation):
-        found, strings = hit.found, hit.redactions
+    rows = task.document_hits.filter(organisation=request.organisation)
+    return [hit_out(hit, mark) for hit in rows]
 
-        def clean(text, strings=strings):
-            return redact(str(text), strings, mark)
 
-        hits.append(
-            {
-                "id": hit.pk,
-                "source": hit.source_id,
-                "title": clean(found.get("title", "")),
-                "where": clean(found.get("where", "")),
-                "kind": found.get("kind", "file"),
-                "matched": found.get("matched", []),
-                "snippets": [[clean(part) for part in s] for s in found.get("snippets", [])],
-                "confidence": hit.confidence,
-                "decision": hit.decision,
-                "redactions": len(hit.redactions),
-                "decided_by": hit.decided_by,
-                "decided_at": hit.decided_at,
-            }
-        )
-    return hits
+def hit_out(hit, mark):
+    """A hit as the API gives it: every string the handler redacted replaced by `mark` in
+    its title, where it was found and its snippets."""
+    from waarborg.requests.actions.documents import redact
+
+    found, strings = hit.found, hit.redactions
+
+    def clean(text):
+        return redact(str(text), strings, mark)
+
+    return {
+        "id": hit.pk,
+        "source": hit.source_id,
+        "title": clean(found.get("title", "")),
+        "where": clean(found.get("where", "")),
+        "kind": found.get("kind", "file"),
+        "matched": found.get("matched", []),
+        "snippets": [[clean(part) for part in s] for s in found.get("snippets", [])],
+        "confidence": hit.confidence,
+        "decision": hit.decision,
+        "redactions": len(strings),
+        "decided_by": hit.decided_by,
+        "decided_at": hit.decided_at,
+    }
