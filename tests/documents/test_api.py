@@ -2,9 +2,9 @@
 of a request's task read-only; roles, another organisation's ids (404), never 500."""
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from django_tasks_db.models import DBTaskResult
 
 from tests.api.test_register import call, key_for  # noqa: F401 (fixture)
 from tests.documents.test_request_review import JAN, _request, _task, folder, source  # noqa: F401
