@@ -162,6 +162,7 @@ def cmd_demo(args):
     for name in ("demo.sqlite3", "demo.sqlite3-wal", "demo.sqlite3-shm"):
         (demo_dir / name).unlink(missing_ok=True)
     shutil.rmtree(demo_dir / "files", ignore_errors=True)
+    shutil.rmtree(demo_dir / "index", ignore_errors=True)  # the last demo's mail and documents
     os.environ["WAARBORG_DATABASE_URL"] = f"sqlite:///{demo_dir / 'demo.sqlite3'}"
     os.environ["WAARBORG_EMAIL_URL"] = "console://"
     os.environ.setdefault("WAARBORG_BASE_URL", f"http://{args.host}:{args.port}")
@@ -171,12 +172,18 @@ def cmd_demo(args):
     site_url = f"http://{args.host}:{args.port + 1}/index.html"
     os.environ["WAARBORG_DEMO_SITE_URL"] = site_url
     os.environ.setdefault("WAARBORG_SCAN_HOSTS", args.host)
+    mail_server = _demo_mail(demo_dir)
     setup_django(demo_dir)
     from waarborg import demo
 
     print(f"Building the demo in {demo_dir} ...")
     migrate()
-    logins = demo.build()
+    try:
+        logins = demo.build(mail_server=mail_server)
+    except BaseException:
+        if mail_server is not None:
+            mail_server.stop()
+        raise
     from django.conf import settings
 
     site = demo.write_website(
@@ -201,9 +208,16 @@ def cmd_demo(args):
                 "             then set up an authenticator app or a passkey: the firm requires one"
             )
     print(f"  Website:   {site_url}  (the firm's own site, for the cookie scan; files in {site})")
+    if mail_server is not None:
+        print(
+            f"  Mailbox:   imaps://{mail_server.host}:{mail_server.port}  (the demo's own dovecot, "
+            "its mailbox connected with the shared folder)"
+        )
     print("  E-mail is printed here instead of sent; a worker runs alongside for background")
     print("  work (change notices, retention sweeps, request reminders). Stop with Ctrl+C.\n")
     if args.no_serve:
+        if mail_server is not None:
+            mail_server.stop()
         return EXIT_OK
     worker = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
         [
@@ -221,7 +235,27 @@ def cmd_demo(args):
     finally:
         worker.terminate()
         worker.wait(timeout=10)
+        if mail_server is not None:
+            mail_server.stop()
     return EXIT_OK
+
+
+def _demo_mail(demo_dir):
+    """Before Django starts: the demo's shared folder allowed as a document folder, and its
+    own dovecot (TLS, a certificate made in the data directory and trusted by this process and
+    its worker only) with the demo mailbox; None, said in one line, without dovecot."""
+    from waarborg.documents import demo_files, dovecot
+
+    folders = [p for p in os.environ.get("WAARBORG_DOCUMENT_DIRS", "").split(",") if p]
+    os.environ["WAARBORG_DOCUMENT_DIRS"] = ",".join(
+        [*folders, str(demo_files.shared_folder(demo_dir))]
+    )
+    if not dovecot.available():
+        print(f"{dovecot.DOVECOT} is not installed: the demo connects the shared folder only.")
+        return None
+    server = demo_files.start_mail_server(demo_dir)
+    os.environ["WAARBORG_IMAP_CAFILE"] = str(server.cafile)
+    return server
 
 
 def cmd_demo_code(args):

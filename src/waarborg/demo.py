@@ -59,10 +59,11 @@ PEOPLE = [
 ]
 
 
-def build():
+def build(mail_server=None):
     """Create the demo organisations and logins; return (e-mail, password, role, recovery
     codes) per login: the owner has an authenticator app (DEMO_TOTP_SECRET) and recovery
-    codes, the others set up theirs on signing in."""
+    codes, the others set up theirs on signing in. `mail_server`: the demo's own dovecot
+    (documents.demo_files), whose mailbox is connected beside the shared folder."""
     from waarborg.signin.actions import activate_totp
 
     users = {
@@ -80,6 +81,7 @@ def build():
     build_sources(firm, owner)
     build_consent(firm, owner)
     build_requests(firm, owner, users)
+    build_documents(firm, owner, users[PEOPLE[1][0]], mail_server)
     build_website(firm, owner)
     build_dpia(firm, owner)
     build_breach(firm, owner, users[PEOPLE[1][0]])
@@ -341,6 +343,46 @@ def build_requests(firm, owner, users):
         transmit_email="overstap@nieuwe-installateur.example",
         received_at=now - timedelta(hours=5),
     )
+
+
+def build_documents(firm, owner, handler, mail_server=None):
+    """The shared folder and (with dovecot) the mailbox of the system `mailbox`, indexed, and
+    an access request by Jan de Jong, verified by phone, whose mails and offer they hold."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from waarborg.documents import demo_files
+    from waarborg.register.models import System
+    from waarborg.requests import actions as request_actions
+    from waarborg.requests.models import Verification
+
+    system = System.objects.get(organisation=firm, key="mailbox")
+    demo_files.connect(
+        firm, system, actor=owner, data_dir=settings.DATA_DIR, mail_server=mail_server
+    )
+    person = demo_files.PERSON
+    subject_request = request_actions.create_request(
+        firm,
+        actor=handler,
+        kind="access",
+        channel="email",
+        name=person["name"],
+        email=person["email"],
+        phone=person["phone"],
+        language="nl",
+        description="Stuur mij een kopie van alle e-mails en documenten waarin ik sta.",
+        received_at=timezone.now() - timedelta(days=1),
+    )
+    request_actions.verify_request(
+        subject_request,
+        actor=handler,
+        method=Verification.STAFF,
+        note="Teruggebeld op het nummer uit de webwinkel",
+        identifiers=["email", "phone_number"],
+    )
+    return subject_request
 
 
 DEMO_SITE_PAGES = {

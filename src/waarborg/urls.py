@@ -11,6 +11,7 @@ urlpatterns = [
     path("consent/", include("waarborg.consent.urls")),
     path("requests/", include("waarborg.requests.urls")),
     path("retention/", include("waarborg.retention.urls")),
+    path("sources/documents/", include("waarborg.documents.urls")),
     path("sources/", include("waarborg.sources.urls")),
     path("statement/", include("waarborg.notices.urls")),
     path("checks/", include("waarborg.checks.urls")),

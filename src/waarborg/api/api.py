@@ -110,7 +110,7 @@ api = WaarborgAPI(
     version="1",
     description=(
         "Privacy operations: the register, the published statement, the consent ledger, "
-        "data subject requests, DPIA screening and data breaches."
+        "data subject requests, mail and document sources, DPIA screening and data breaches."
     ),
     auth=KeyAuth(),
     docs_url=None,  # the schema is published; no third-party documentation assets are loaded
@@ -121,6 +121,8 @@ api = WaarborgAPI(
 def _mount():
     from waarborg.breaches.api import router as breaches_router
     from waarborg.consent.api import router as consent_router
+    from waarborg.documents.api import hits_router as document_hits_router
+    from waarborg.documents.api import router as documents_router
     from waarborg.dpia.api import router as dpia_router
     from waarborg.notices.api import router as notices_router
     from waarborg.processors.api import router as processors_router
@@ -130,6 +132,8 @@ def _mount():
     api.add_decorator(check_moments)
     api.add_router("/consent/", consent_router)
     api.add_router("/requests/", requests_router)
+    api.add_router("/requests/", document_hits_router)
+    api.add_router("/document-sources/", documents_router)
     api.add_router("/dpia/", dpia_router)
     api.add_router("/register/", register_router)
     api.add_router("/statement/", notices_router)

@@ -15,6 +15,7 @@ LABELS = {
     "documents.find": _("Person looked up in mail and documents"),
     "documents.index": _("Mail and documents indexed"),
     "documents.index_retention": _("Old index of mail and documents cleared"),
+    "documents.index_started": _("Indexing of mail and documents started"),
     "processors.agreement.saved": _("Processing agreement saved"),
     "processors.change.announced": _("Sub-processor change announced"),
     "processors.change.answered": _("Client's answer to a sub-processor change recorded"),

@@ -3,6 +3,7 @@
 Every function that touches personal data writes an audit entry with counts, never the data.
 """
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -21,6 +22,8 @@ from waarborg.documents.models import (
     Kind,
 )
 from waarborg.sources.actions import clean_identities
+
+log = logging.getLogger("waarborg.documents")
 
 
 class DocumentSourceError(Exception):
@@ -156,15 +159,25 @@ def _parts(source):
     return imap.listing(source), imap.loader(source)
 
 
+def _mailbox_error():
+    from waarborg.documents.imap import MailboxError
+
+    return MailboxError
+
+
 def index_source(source, *, actor=None, on_batch=None):
     """Bring the source's index up to date (new and changed items read, deletions removed)."""
     try:
         listing, load = _parts(source)
         run = index.update(source.pk, listing, load, on_batch=on_batch)
-    except (guard.FolderRefused, DocumentSourceError) as error:
-        source.last_error = str(error)
+    except (guard.FolderRefused, DocumentSourceError, _mailbox_error()) as error:
+        message = str(error)
+        if isinstance(error, _mailbox_error()):
+            log.warning("indexing mailbox %s failed: %s", source.pk, message[:300])
+            message = _("A mail folder of this mailbox cannot be opened: check its mail folders.")
+        source.last_error = message
         source.save(update_fields=["last_error"])
-        raise DocumentSourceError(str(error)) from None
+        raise DocumentSourceError(message) from None
     counts = {
         "listed": run.listed,
         "read": run.read,
@@ -293,3 +306,42 @@ def apply_index_retention(*, now=None):
         for name in ("sources", "items", "hits"):
             totals[name] += org[name]
     return totals
+
+
+INDEX_TASK = "waarborg.documents.tasks.index_document_source"
+
+
+def index_job(source):
+    """The worker's unfinished indexing of this source (queued or running), with its lease
+    (how far it is) when a worker has it; None when there is none."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return (
+        DBTaskResult.objects.filter(
+            task_path=INDEX_TASK,
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+            args_kwargs__args__0=source.pk,
+        )
+        .select_related("lease")
+        .order_by("-enqueued_at")
+        .first()
+    )
+
+
+def start_indexing(source, *, actor):
+    """Queue the indexing of a source for the worker, unless it is queued or running already."""
+    from waarborg.documents.tasks import index_document_source
+
+    with transaction.atomic():
+        if index_job(source) is not None:
+            raise DocumentSourceError(_("This source is being indexed already."))
+        record_entry(
+            source.organisation,
+            actor=actor,
+            action="documents.index_started",
+            obj=source,
+            new={"kind": source.kind, "name": source.name},
+        )
+        # the job is a row of this database: queued with the audit entry, or not at all
+        return index_document_source.enqueue(source.pk, getattr(actor, "pk", None))

@@ -5,6 +5,7 @@ from waarborg.sources import views
 app_name = "sources"
 
 urlpatterns = [
+    path("", views.overview, name="list"),
     path("<str:key>/", views.detail, name="detail"),
     path("<str:key>/connect/", views.connect, name="connect"),
     path("<str:key>/draft/", views.draft, name="draft"),

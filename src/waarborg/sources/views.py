@@ -14,6 +14,21 @@ from waarborg.sources.forms import ConnectForm, PersonForm
 from waarborg.sources.models import SqlSource
 
 
+@role_required(Role.VIEWER)
+def overview(request):
+    """Every system of the register with where its data is read: a database, mailboxes and
+    folders, or nothing (then a request gives a task for a person)."""
+    from waarborg.core.access import scoped
+
+    systems = (
+        scoped(System, request.organisation)
+        .select_related("sql_source")
+        .prefetch_related("document_sources")
+        .order_by("key")
+    )
+    return render(request, "sources/list.html", {"systems": systems})
+
+
 def _system(request, key):
     system = get_for_org(System, request.organisation, key=key)
     return system, SqlSource.objects.filter(system=system).first()

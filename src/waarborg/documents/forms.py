@@ -1,0 +1,103 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MAX_PATTERNS = 10_000
+
+
+def _lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class FolderForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    path = forms.CharField(
+        label=_("Folder"),
+        max_length=1000,
+        help_text=_(
+            "The full path on the server, e.g. /srv/gedeeld/klanten. Only folders the operator "
+            "allows (WAARBORG_DOCUMENT_DIRS) can be connected."
+        ),
+    )
+    include = forms.CharField(
+        label=_("Only these files"),
+        required=False,
+        max_length=MAX_PATTERNS,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=_("Patterns, one a line, such as *.pdf or offertes/*. Empty: every file."),
+    )
+    exclude = forms.CharField(
+        label=_("Leave out"),
+        required=False,
+        max_length=MAX_PATTERNS,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=_("Patterns, one a line, such as archief/*."),
+    )
+
+
+class MailboxForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    host = forms.CharField(
+        label=_("IMAP server"), max_length=253, help_text=_("For example imap.example.nl")
+    )
+    port = forms.IntegerField(
+        label=_("Port"),
+        initial=993,
+        min_value=1,
+        max_value=65535,
+        help_text=_("IMAP over TLS; usually 993."),
+    )
+    username = forms.CharField(label=_("User name"), max_length=254)
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=1000,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Stored encrypted and never shown again. An app password works best."),
+    )
+    mail_folders = forms.CharField(
+        label=_("Mail folders"),
+        required=False,
+        max_length=MAX_PATTERNS,
+        initial="INBOX",
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=_("One a line, such as INBOX and Sent. Empty: INBOX."),
+    )
+    write_access = forms.BooleanField(
+        label=_("May delete messages"),
+        required=False,
+        help_text=_(
+            "Only for erasure requests, after an explicit confirmation. Otherwise Waarborg only "
+            "reads (not even the read flag changes)."
+        ),
+    )
+    trash_folder = forms.CharField(
+        label=_("Trash folder"),
+        max_length=200,
+        initial="Trash",
+        required=False,
+        help_text=_("Where deleted messages go first. Empty: Trash."),
+    )
+
+    def clean_mail_folders(self):
+        folders = _lines(self.cleaned_data["mail_folders"])
+        if len(folders) > 100:
+            raise forms.ValidationError(_("Give at most 100 mail folders."))
+        return folders or ["INBOX"]
+
+    def clean_trash_folder(self):
+        return self.cleaned_data["trash_folder"].strip() or "Trash"
+
+
+class PersonForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    phone_number = forms.CharField(label=_("Phone number"), required=False, max_length=40)
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    customer_number = forms.CharField(label=_("Customer number"), required=False, max_length=80)
+
+    FIELDS = ("email", "phone_number", "name", "customer_number")
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) for name in self.FIELDS):
+            raise forms.ValidationError(_("Fill in at least one of the fields."))
+        return data
