@@ -232,3 +232,46 @@ def test_a_token_for_one_mailbox_does_not_open_another(
     with pytest.raises(DocumentSourceError, match="weigerde het toegangstoken"):
         connect(server, organisation, owner, system, username=OTHER)
     assert not DocumentSource.objects.exists()
+
+
+def test_the_connect_page_signs_in_with_a_microsoft_365_app(
+    server, authority, system, privacy_officer, client_for, settings
+):
+    from django.urls import reverse
+
+    settings.LANGUAGE_CODE = "nl"
+    client = client_for(privacy_officer)
+    url = reverse("documents:connect_mailbox", args=[system.key])
+    form = {
+        "name": "Microsoft 365",
+        "host": server.host,
+        "port": server.port,
+        "username": USER,
+        "auth": "oauth2",
+        "tenant": TENANT,
+        "client_id": CLIENT,
+        "client_secret": SECRET,
+        "token_url": server.token_url,
+        "mail_folders": "INBOX",
+        "trash_folder": "Trash",
+    }
+    page = client.get(url).content.decode()
+    assert 'value="oauth2"' in page and "Tenant" in page
+    # a missing client id: the form again, the reason beside its field, nothing asked or saved
+    response = client.post(url, {**form, "client_id": ""})
+    assert response.status_code == 200 and not DocumentSource.objects.exists()
+    assert "Nodig om in te loggen met een Microsoft 365-app" in response.content.decode()
+    assert authority.requests == []
+    # a wrong secret: the one reason, the secret not echoed
+    response = client.post(url, {**form, "client_secret": "geraden-geheim"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "weigerde de client-id of het geheim" in page
+    assert "geraden-geheim" not in page and not DocumentSource.objects.exists()
+    # the right one: connected, the secret stored encrypted and never shown
+    response = client.post(url, form)
+    assert response.status_code == 302
+    source = DocumentSource.objects.get()
+    assert source.auth == Auth.OAUTH2 and source.client_secret == SECRET
+    assert source.password_encrypted == ""
+    detail = client.get(response["Location"]).content.decode()
+    assert SECRET not in detail and USER in detail

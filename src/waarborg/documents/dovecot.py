@@ -2,6 +2,9 @@
 folder of its own, TLS on a free port of 127.0.0.1 with a self-signed certificate made here,
 users in a passwd-file, mail in maildirs. Never a mail server for real mail.
 
+With `introspection_url`, it also signs users in with SASL XOAUTH2 and OAUTHBEARER through its
+oauth2 passdb, which asks that (local) endpoint whether a bearer token is valid and whose it is.
+
 It is started in the foreground; its log goes to a pipe, and the server is ready when it logs
 that it is starting up (its listeners are bound before that line), so nobody waits blindly.
 """
@@ -43,7 +46,7 @@ ssl_cert = <{certs}/cert.pem
 ssl_key = <{certs}/key.pem
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = yes
-auth_mechanisms = plain login
+auth_mechanisms = plain login{mechanisms}
 default_internal_user = {internal}
 default_internal_group = {group}
 default_login_user = {login}
@@ -63,7 +66,7 @@ passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd
 }}
-userdb {{
+{oauth2}userdb {{
   driver = static
   args = uid={uid} gid={gid} home={root}/home/%u
 }}
@@ -83,6 +86,21 @@ service anvil {{
 service imap-login {{
   chroot =
 }}
+"""
+
+
+OAUTH2_PASSDB = """passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
+"""
+
+# "auth" mode: dovecot sends the token as "Authorization: Bearer" to the endpoint, as it
+# would to Microsoft Graph's /me, and takes the user from its "mail" field
+OAUTH2_ARGS = """introspection_mode = auth
+introspection_url = {url}
+username_attribute = mail
 """
 
 
@@ -170,7 +188,7 @@ class Dovecot:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start(root, users, *, certificate_dir=None, remove_root=False):
+def start(root, users, *, certificate_dir=None, remove_root=False, introspection_url=None):
     """Start dovecot with its files in `root` (readable for dovecot's own users when run as
     root) and the certificate made in `certificate_dir` (default: root). `remove_root`: the
     folder is removed when the server stops."""
@@ -194,6 +212,10 @@ def start(root, users, *, certificate_dir=None, remove_root=False):
     )
     port = free_port()
     config = root / "dovecot.conf"
+    oauth2 = ""
+    if introspection_url:
+        (root / "oauth2.conf.ext").write_text(OAUTH2_ARGS.format(url=introspection_url))
+        oauth2 = OAUTH2_PASSDB.format(root=root)
     config.write_text(
         CONFIG.format(
             root=root,
@@ -204,6 +226,8 @@ def start(root, users, *, certificate_dir=None, remove_root=False):
             uid=uid,
             gid=gid,
             group=group,
+            mechanisms=" xoauth2 oauthbearer" if introspection_url else "",
+            oauth2=oauth2,
         )
     )
     process = subprocess.Popen(  # noqa: S603 - our own binary and config

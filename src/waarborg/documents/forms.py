@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from waarborg.documents.models import Auth
+
 MAX_PATTERNS = 10_000
 
 
@@ -46,13 +48,50 @@ class MailboxForm(forms.Form):
         max_value=65535,
         help_text=_("IMAP over TLS; usually 993."),
     )
-    username = forms.CharField(label=_("User name"), max_length=254)
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=254,
+        help_text=_("For Microsoft 365: the mailbox's address, such as info@example.nl."),
+    )
+    auth = forms.ChoiceField(
+        label=_("Sign in with"),
+        choices=Auth.choices,
+        initial=Auth.PASSWORD,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     password = forms.CharField(
         label=_("Password"),
+        required=False,
         max_length=1000,
         strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text=_("Stored encrypted and never shown again. An app password works best."),
+    )
+    tenant = forms.CharField(
+        label=_("Tenant"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Microsoft 365 only: the directory (tenant) id or domain, such as "
+            "example.onmicrosoft.com."
+        ),
+    )
+    client_id = forms.CharField(label=_("Application (client) id"), required=False, max_length=200)
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        required=False,
+        max_length=2000,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Stored encrypted and never shown again."),
+    )
+    token_url = forms.URLField(
+        label=_("Token endpoint"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Leave empty for Microsoft's. Only an https address."),
     )
     mail_folders = forms.CharField(
         label=_("Mail folders"),
@@ -86,6 +125,21 @@ class MailboxForm(forms.Form):
 
     def clean_trash_folder(self):
         return self.cleaned_data["trash_folder"].strip() or "Trash"
+
+    def clean(self):
+        data = super().clean()
+        data["auth"] = data.get("auth") or Auth.PASSWORD
+        if data["auth"] == Auth.OAUTH2:
+            for name in ("tenant", "client_id", "client_secret"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, _("Needed to sign in with a Microsoft 365 app."))
+            data.pop("password", None)
+        else:
+            if not data.get("password"):
+                self.add_error("password", _("Give the mailbox's password."))
+            for name in ("tenant", "client_id", "client_secret", "token_url"):
+                data.pop(name, None)
+        return data
 
 
 class PersonForm(forms.Form):
