@@ -4,6 +4,7 @@ patterns (fnmatch on the path below the folder: `*.pdf`, `archief/*`), listed wi
 
 import fnmatch
 import os
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from waarborg.documents import extract, guard
@@ -50,6 +51,8 @@ def loader(source):
                 info = os.stat(full)
                 signature = f"{info.st_mtime_ns}:{info.st_size}"
                 meta["size"] = info.st_size
+                # the file's date: a statutory minimum of an erasure request counts from it
+                meta["modified"] = datetime.fromtimestamp(info.st_mtime, UTC).isoformat()
                 text = extract.path_text(full)
             except (OSError, extract.ExtractionError) as error:
                 # kept as failed with its signature: read again only once the file changes

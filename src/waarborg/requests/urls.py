@@ -45,6 +45,21 @@ urlpatterns = [
         views.hit_review,
         name="hit_review",
     ),
+    path(
+        "<int:pk>/tasks/<int:task_pk>/documents/<int:hit_pk>/hold/",
+        views.hit_hold,
+        name="hit_hold",
+    ),
+    path(
+        "<int:pk>/tasks/<int:task_pk>/documents/<int:hit_pk>/deleted/",
+        views.hit_deleted,
+        name="hit_deleted",
+    ),
+    path(
+        "<int:pk>/tasks/<int:task_pk>/mailboxes/<int:source_pk>/delete/",
+        views.delete_messages,
+        name="delete_messages",
+    ),
     path("<int:pk>/tasks/<int:task_pk>/notify/", views.task_notify, name="task_notify"),
     path("<int:pk>/tasks/<int:task_pk>/letter/", views.letter, name="task_letter"),
 ]

@@ -21,6 +21,7 @@ from waarborg.requests.actions.intake import email_verified
 from waarborg.requests.actions.outcomes import unresolved_tasks
 from waarborg.requests.actions.rights import check_refusal, stop_objected_processing, transmit
 from waarborg.requests.actions.tasks import concerned_activities, open_tasks
+from waarborg.requests.document_holds import hold_text
 from waarborg.requests.models import (
     IDENTITY_DOCUMENTS,
     FileKind,
@@ -49,6 +50,14 @@ def held_data(subject_request):
             held.append({"data": name, "reason": task.outcome_reason})
         for what, _rows, reason in statements.held_parts(task.result):
             held.append({"data": f"{name}: {what}", "reason": reason})
+        for hit in task.document_hits.filter(decision="included", erasure=""):
+            if hit.is_held:
+                held.append(
+                    {
+                        "data": f"{name}: {hit.found.get('title', '')}",
+                        "reason": hold_text(hit, language),
+                    }
+                )
     return held
 
 
