@@ -188,6 +188,13 @@ def test_erasure_deletes_the_persons_mails_and_keeps_the_invoice(
         "end of the financial year (AWR art. 52), until 31 December 2033)"
     ) in body
     assert "the law requires us to keep (Article 17(3) GDPR)" in body
+    # closed: what was found of Jan goes, the record of what was done stays
+    actions.close_request(subject_request, actor=owner)
+    for hit in DocumentHit.objects.filter(task=task):
+        assert hit.found["title"] == "" and hit.found["where"] == ""
+    assert DocumentHit.objects.filter(task=task, erasure=HitErasure.DELETED).count() == 3
+    task.refresh_from_db()
+    assert task.result["deleted_messages"][0]["count"] == 3
 
 
 def test_wrong_count_or_changed_list_deletes_nothing(server, organisation, owner, system):  # noqa: F811

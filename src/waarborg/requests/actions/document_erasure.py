@@ -290,6 +290,16 @@ def check_erasure_settled(task):
         )
 
 
+def location(hit):
+    """Where a person finds the item to delete it: the file's full path on the share, or the
+    mailbox and folder of a message."""
+    import os
+
+    if hit.source.kind == "folder" and hit.ref:
+        return os.path.join(hit.source.path, hit.ref)
+    return hit.found.get("where", "")
+
+
 def erasure_plan(task):
     """The hits of an erasure task by state, for its page: {state: [hit]}, "all" (each with
     its `erasure_state`), and per mailbox with write access the messages to delete:
@@ -302,6 +312,7 @@ def erasure_plan(task):
         state = erasure_state(hit)
         hit.erasure_state = state
         hit.hold_reason = document_holds.hold_text(hit, language) if hit.hold else ""
+        hit.location = location(hit)
         plan[state].append(hit)
         if state == DELETE:
             by_source.setdefault(hit.source, []).append(hit)
