@@ -204,7 +204,7 @@ def test_wrong_count_or_changed_list_deletes_nothing(server, organisation, owner
     before = _subjects(server, "INBOX"), _subjects(server, "Archief")
     hits = actions.listed_messages(task, source)
     token = actions.listing_token(hits)
-    for typed in ("", " ", "2", "4", "3.0", "-3", "drie", "3 berichten", None):
+    for typed in ("", " ", "2", "4", "3.0", "-3", "drie", "3 berichten", "²", "３", "9" * 40, None):
         with pytest.raises(RequestError, match="nothing was deleted"):
             actions.delete_listed_messages(
                 task, source, actor=owner, confirmed=typed, listing=token
@@ -328,6 +328,7 @@ def test_delete_page_confirms_by_number(
     assert again.status_code == 400  # nothing listed any more
     detail = client.get(reverse("requests:detail", args=[subject_request.pk])).content.decode()
     assert "Uit de mailbox gewist door" in detail
+    assert "Bewijs: 3 berichten uit Info gewist door" in detail and "@test.example&gt;" in detail
 
 
 @pytest.fixture

@@ -542,7 +542,7 @@ def hit_deleted(request, task, hit_pk):
 
 def _int(value):
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else 0
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else 0
 
 
 @role_required(Role.HANDLER)
@@ -582,12 +582,12 @@ def delete_messages(request, pk, task_pk, source_pk):
             target = reverse("requests:detail", kwargs={"pk": subject_request.pk})
             return redirect(f"{target}#task-{task.pk}")
     hits = actions.listed_messages(task, source) if task.is_open else []
-    if not error and not hits:
-        error = _("No message of this mailbox is listed for deletion.")
     if not error and not source.write_access:
         error = _(
             "This mailbox is connected read-only: delete the messages by hand and tick them off."
         )
+    if not error and not hits:
+        error = _("No message of this mailbox is listed for deletion.")
     context = {
         "r": subject_request,
         "task": task,

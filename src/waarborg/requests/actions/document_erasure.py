@@ -8,6 +8,8 @@ the audit trail. Everything else (files on shares, messages of a read-only mailb
 for a person, ticked off by hand: Waarborg never deletes files on shares.
 """
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -188,7 +190,7 @@ def task_source(task, source_pk):
 
 def _count(value):
     text = str(value if value is not None else "").strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         return None
     return int(text)
 
@@ -316,6 +318,13 @@ def erasure_plan(task):
         plan[state].append(hit)
         if state == DELETE:
             by_source.setdefault(hit.source, []).append(hit)
+    plan["evidence"] = []
+    for record in (task.result or {}).get("deleted_messages", []):
+        try:
+            at = datetime.fromisoformat(record.get("at", ""))
+        except (TypeError, ValueError):
+            at = None
+        plan["evidence"].append({**record, "at": at})
     plan["mailboxes"] = []
     for source, hits in sorted(by_source.items(), key=lambda pair: pair[0].pk):
         hits = sorted(hits, key=lambda hit: hit.pk)  # the order listed_messages gives
