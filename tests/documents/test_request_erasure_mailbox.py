@@ -397,3 +397,26 @@ def test_deleted_set_is_included_minus_held(
     remaining = set(_subjects(shared_server, folder))
     assert remaining == set(subjects) - expected_gone
     document_actions.disconnect_source(source, actor=owner)
+
+
+def test_an_unreachable_mailbox_deletes_nothing_and_says_why(
+    server,  # noqa: F811
+    organisation,
+    owner,
+    handler,
+    system,
+    client_for,
+):
+    source = _connect(server, organisation, owner, system)
+    subject_request = _erasure(organisation, owner)
+    task = _task(subject_request, system)
+    _include_all(task, owner)
+    listing = actions.listing_token(actions.listed_messages(task, source))
+    server.stop()
+    url = reverse("requests:delete_messages", args=[subject_request.pk, task.pk, source.pk])
+    response = client_for(handler).post(url, {"count": "3", "listing": listing})
+    assert response.status_code == 400
+    assert "Kan geen verbinding maken met de mailbox" in response.content.decode()
+    assert not DocumentHit.objects.filter(task=task, erasure=HitErasure.DELETED).exists()
+    task.refresh_from_db()
+    assert "deleted_messages" not in task.result
