@@ -310,3 +310,23 @@ def test_an_access_request_has_no_erasure_steps(
     assert response.status_code == 400
     page = client.get(reverse("requests:detail", args=[task.request.pk])).content.decode()
     assert "Met de hand te wissen" not in page
+
+
+def test_the_deletion_evidence_outlives_an_automatic_run(erasure_task, owner):
+    """'Erase now' writes the database's evidence as the task's result; the messages deleted
+    before stay recorded beside it."""
+    from django.db import transaction
+
+    from waarborg.requests.actions.tasks import _complete_task
+
+    record = {"source": "Info", "count": 2, "messages": [], "not_found": 0, "by": "x", "at": ""}
+    erasure_task.result = {"deleted_messages": [record], "notes": "n", "found": {"old": 1}}
+    erasure_task.save(update_fields=["result"])
+    with transaction.atomic():
+        _complete_task(erasure_task, owner, {"evidence": {"klanten": {"rows": 1}}}, {})
+    erasure_task.refresh_from_db()
+    assert erasure_task.result == {
+        "evidence": {"klanten": {"rows": 1}},
+        "deleted_messages": [record],
+        "notes": "n",
+    }

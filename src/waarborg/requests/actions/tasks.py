@@ -20,6 +20,7 @@ from waarborg.requests.actions.common import (
     _email_in,
     _mail_person,
     _party_language,
+    lasting_result,
 )
 from waarborg.requests.actions.document_erasure import check_erasure_settled
 from waarborg.requests.actions.documents import check_documents_reviewed
@@ -248,8 +249,7 @@ def _complete_task(task, actor, result, audited):
     task.status = TaskStatus.DONE
     task.outcome = outcome
     task.outcome_reason = reason
-    notes = task.result.get("notes") if isinstance(task.result, dict) else None
-    task.result = result if notes is None else {**result, "notes": notes}
+    task.result = {**result, **lasting_result(task)}
     task.error = ""
     task.completed_at = timezone.now()
     task.completed_by = actor_label(actor)
