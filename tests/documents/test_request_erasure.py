@@ -330,3 +330,23 @@ def test_the_deletion_evidence_outlives_an_automatic_run(erasure_task, owner):
         "deleted_messages": [record],
         "notes": "n",
     }
+
+
+def test_an_invoice_without_an_administration_rule_is_listed_with_a_hint(
+    organisation, owner, handler, system, invoice_folder, client_for
+):
+    from waarborg.documents import actions as document_actions
+
+    shared = document_actions.connect_folder(
+        organisation, system, actor=owner, name="Schijf", path=str(invoice_folder),
+        exclude="archief/*",
+    )  # fmt: skip
+    document_actions.index_source(shared, actor=owner)
+    task = _task(_request(organisation, owner, kind=Kind.ERASURE), system)
+    invoice = _found(task, owner)["facturen/factuur-2026-014.txt"]
+    assert invoice.hold == "" and actions.erasure_state(invoice) == "by_hand"
+    assert invoice.hold_note.startswith("looks like an invoice")
+    page = client_for(handler).get(reverse("requests:detail", args=[task.request.pk]))
+    assert "geen wettelijke bewaartermijn die telt vanaf het einde van het boekjaar" in (
+        page.content.decode()
+    )

@@ -72,8 +72,13 @@ def apply_holds(task, now=None):
         stored = index.item_text(hit.source_id, hit.ref)
         found = document_holds.recognised_hold(rules, *stored, now=now) if stored else None
         if found is None:
-            if hit.hold == HitHold.RECOGNISED:
-                hit.hold, hit.hold_rule, hit.hold_until, hit.hold_note = "", None, None, ""
+            # an invoice the register has no administration duty for: said, not kept
+            hint = ""
+            if stored and not document_holds.administration_rules(rules):
+                signs = document_holds.invoice_signs(stored[1])
+                hint = (_("looks like an invoice: %(signs)s") % {"signs": signs}) if signs else ""
+            if hit.hold == HitHold.RECOGNISED or hit.hold_note != hint:
+                hit.hold, hit.hold_rule, hit.hold_until, hit.hold_note = "", None, None, hint
                 hit.save(update_fields=["hold", "hold_rule", "hold_until", "hold_note"])
             continue
         rule, until, note = found
