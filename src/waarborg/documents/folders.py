@@ -8,6 +8,7 @@ hit points at one message with its own subject, sender and date; an MSG file is 
 
 import fnmatch
 import os
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from waarborg.documents import extract, guard
@@ -103,6 +104,8 @@ def loader(source):
                 info = os.stat(full)
                 signature = f"{info.st_mtime_ns}:{info.st_size}"
                 meta["size"] = info.st_size
+                # the file's date: a statutory minimum of an erasure request counts from it
+                meta["modified"] = datetime.fromtimestamp(info.st_mtime, UTC).isoformat()
                 items = _read(full, relative, signature, meta)
             except (OSError, extract.ExtractionError) as error:
                 # kept as failed with its signature: read again only once the file changes

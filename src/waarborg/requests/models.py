@@ -587,6 +587,21 @@ class HitDecision(models.TextChoices):
     EXCLUDED = "excluded", _("Excluded")
 
 
+class HitHold(models.TextChoices):
+    """Why an item of an erasure request stays (Art. 17(3)(b) GDPR), or that it goes anyway."""
+
+    NONE = "", _("No hold")
+    RECOGNISED = "recognised", _("Kept under a statutory minimum")
+    HANDLER = "handler", _("Kept by the handler")
+    RELEASED = "released", _("To delete: the handler lifted the hold")
+
+
+class HitErasure(models.TextChoices):
+    NONE = "", _("Not deleted")
+    DELETED = "deleted", _("Deleted from the mailbox")
+    BY_HAND = "by_hand", _("Deleted by hand")
+
+
 class DocumentHit(models.Model):
     """A message or file of a system's mail or document source in which the person's verified
     identifiers were found, for a handler to review: nothing of it leaves before a handler
@@ -607,6 +622,17 @@ class DocumentHit(models.Model):
     redactions_encrypted = models.TextField(blank=True)
     decided_by = models.CharField(max_length=254, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # an erasure request: a legal hold that keeps the item, and what was done to it
+    hold = models.CharField(max_length=12, choices=HitHold.choices, blank=True, default="")
+    hold_rule = models.ForeignKey(
+        "register.RetentionRule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hold_until = models.DateField(null=True, blank=True)
+    hold_note = models.CharField(max_length=500, blank=True)
+    hold_by = models.CharField(max_length=254, blank=True)
+    erasure = models.CharField(max_length=10, choices=HitErasure.choices, blank=True, default="")
+    erased_by = models.CharField(max_length=254, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -640,3 +666,11 @@ class DocumentHit(models.Model):
     @property
     def is_reviewed(self):
         return self.decision != HitDecision.PENDING
+
+    @property
+    def is_held(self):
+        return self.hold in (HitHold.RECOGNISED, HitHold.HANDLER)
+
+    @property
+    def is_mail(self):
+        return self.source.kind == "imap"

@@ -4,7 +4,8 @@ Each system task gives exactly one statement, in the person's language: erased, 
 restricted, found and enclosed, nothing found, kept under a legal hold (with the reason), not
 applicable (with the reason), or not handled (a privacy officer's waiver, with the reason). A
 system is never said to be erased and kept at once: an erasure that had to keep some rows says
-"erased, except ..." in one statement, naming what was kept and why.
+"erased, except ..." in one statement, naming what was kept and why; its mail and documents
+add how many messages were deleted and how many items were kept and why.
 """
 
 from django.utils import translation
@@ -106,8 +107,18 @@ def statement(kind, task, language):
                 )
             else:
                 text = _("%(system)s: not applicable: %(reason)s.") % values
+        if kind == Kind.ERASURE and task.status != TaskStatus.WAIVED:
+            extra = _documents_text(task, language)
+            text = f"{text} {extra}" if extra else text
     note = task.notes.strip() if task.notes_for_person and task.notes else ""
     return {"task": task.pk, "system": name, "outcome": str(outcome), "text": text, "note": note}
+
+
+def _documents_text(task, language):
+    """What happened to the person's mail and documents of the task, as recorded."""
+    from waarborg.requests.document_holds import facts_text
+
+    return facts_text(list(task.document_hits.select_related("source", "hold_rule")), language)
 
 
 def statements(subject_request, tasks=None):

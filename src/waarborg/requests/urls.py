@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waarborg.requests import exports, views
+from waarborg.requests import erasure_views, exports, views
 
 app_name = "requests"
 
@@ -44,6 +44,21 @@ urlpatterns = [
         "<int:pk>/tasks/<int:task_pk>/documents/<int:hit_pk>/",
         views.hit_review,
         name="hit_review",
+    ),
+    path(
+        "<int:pk>/tasks/<int:task_pk>/documents/<int:hit_pk>/hold/",
+        erasure_views.hit_hold,
+        name="hit_hold",
+    ),
+    path(
+        "<int:pk>/tasks/<int:task_pk>/documents/<int:hit_pk>/deleted/",
+        erasure_views.hit_deleted,
+        name="hit_deleted",
+    ),
+    path(
+        "<int:pk>/tasks/<int:task_pk>/mailboxes/<int:source_pk>/delete/",
+        erasure_views.delete_messages,
+        name="delete_messages",
     ),
     path("<int:pk>/tasks/<int:task_pk>/notify/", views.task_notify, name="task_notify"),
     path("<int:pk>/tasks/<int:task_pk>/letter/", views.letter, name="task_letter"),

@@ -20,7 +20,7 @@ from waarborg.core.emails import absolute_url
 from waarborg.core.limits import within
 from waarborg.core.models import Role
 from waarborg.register.models import Party
-from waarborg.requests import actions, calendar, letters, package, post
+from waarborg.requests import actions, calendar, document_holds, letters, package, post
 from waarborg.requests.actions import RequestError
 from waarborg.requests.forms import (
     AnswerForm,
@@ -173,6 +173,10 @@ def detail(request, pk):
             and actions.document_sources(task).exists()
         )
         task.hits = list(task.document_hits.all()) if task.has_documents else []
+        if task.has_documents and subject_request.kind == Kind.ERASURE:
+            task.erasure = actions.erasure_plan(task)
+            task.hits = task.erasure["all"]
+            task.minimum_rules = document_holds.minimum_rules(task.system)
     users = _workers(request.organisation)
     files = list(subject_request.files.filter(task=None).defer("data"))
     context = {

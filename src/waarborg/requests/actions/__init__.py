@@ -44,6 +44,16 @@ from waarborg.requests.actions.common import (  # noqa: F401
     local_date,
     settings_for,
 )
+from waarborg.requests.actions.document_erasure import (  # noqa: F401
+    delete_listed_messages,
+    erasure_plan,
+    erasure_state,
+    listed_messages,
+    listing_token,
+    mark_deleted_by_hand,
+    set_hold,
+    task_source,
+)
 from waarborg.requests.actions.documents import (  # noqa: F401
     DOCUMENT_KINDS,
     check_documents_reviewed,

@@ -21,6 +21,7 @@ from waarborg.requests.actions.intake import email_verified
 from waarborg.requests.actions.outcomes import unresolved_tasks
 from waarborg.requests.actions.rights import check_refusal, stop_objected_processing, transmit
 from waarborg.requests.actions.tasks import concerned_activities, open_tasks
+from waarborg.requests.document_holds import hold_text
 from waarborg.requests.models import (
     IDENTITY_DOCUMENTS,
     FileKind,
@@ -49,6 +50,14 @@ def held_data(subject_request):
             held.append({"data": name, "reason": task.outcome_reason})
         for what, _rows, reason in statements.held_parts(task.result):
             held.append({"data": f"{name}: {what}", "reason": reason})
+        for hit in task.document_hits.filter(decision="included", erasure=""):
+            if hit.is_held:
+                held.append(
+                    {
+                        "data": f"{name}: {hit.found.get('title', '')}",
+                        "reason": hold_text(hit, language),
+                    }
+                )
     return held
 
 
@@ -247,13 +256,31 @@ def _erase_links(subject_request):
     return own + erase_links(subject_request.organisation, keys)
 
 
+def _forget_hits(subject_request):
+    """After an erasure, what was found in the mail and documents (titles, snippets, strings to
+    redact) goes: the decisions, holds and deletions stay as the record of what was done."""
+    import json
+
+    from waarborg.core.crypto import encrypt_text
+    from waarborg.requests.models import HIT_PURPOSE, DocumentHit
+
+    for hit in DocumentHit.objects.filter(task__request=subject_request):
+        hit.found_encrypted = encrypt_text(
+            json.dumps({"title": "", "where": "", "kind": hit.found.get("kind", "file")}),
+            HIT_PURPOSE,
+        )
+        hit.redactions_encrypted = ""
+        hit.save(update_fields=["found_encrypted", "redactions_encrypted"])
+
+
 def close_request(subject_request, *, actor):
     """Close the request, keeping a minimal record (Art. 5(1)(c), (e) GDPR).
 
     After an erasure the identity is replaced by a keyed hash and the person's links go: the
     request's own, and every consent-ledger link (confirmation, preferences, unsubscribe) made
-    for a verified address or number of theirs, since each holds it; ID copies go at once, other
-    files when the organisation's purge period after closure ends."""
+    for a verified address or number of theirs, since each holds it; what was found of them in
+    mail and documents is forgotten; ID copies go at once, other files when the organisation's
+    purge period after closure ends."""
     if subject_request.status == Status.CLOSED:
         return subject_request
     if subject_request.status != Status.ANSWERED:
@@ -294,6 +321,7 @@ def close_request(subject_request, *, actor):
                 "answer_note",
             ]
             subject_request.tasks.update(notes="")
+            _forget_hits(subject_request)
             subject_request.letters.update(subject="", body="")
             subject_request.postal_address = subject_request.company_address = ""
             fields += ["postal_address", "company_address"]

@@ -138,3 +138,10 @@ def _email_in(text):
                 continue
             return word
     return ""
+
+
+def lasting_result(task):
+    """The parts of a task's result that outlive a new result: the handler's notes and the
+    evidence of messages deleted for an erasure."""
+    result = task.result if isinstance(task.result, dict) else {}
+    return {key: result[key] for key in ("notes", "deleted_messages") if key in result}

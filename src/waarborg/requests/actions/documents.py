@@ -70,6 +70,7 @@ def find_documents(task, *, actor):
     is to be reviewed again); undecided hits no longer found go."""
     from waarborg.documents import actions as document_actions
     from waarborg.documents import index
+    from waarborg.requests.actions.document_erasure import apply_holds
 
     subject_request = task.request
     if subject_request.kind not in DOCUMENT_KINDS:
@@ -142,6 +143,7 @@ def find_documents(task, *, actor):
         DocumentHit.objects.filter(pk__in=gone).delete()
         task.documents_searched_at = timezone.now()
         task.save(update_fields=["documents_searched_at"])
+        apply_holds(task)
         record_entry(
             task.organisation,
             actor=actor,
@@ -181,6 +183,8 @@ def review_hit(hit, *, actor, decision, redactions=()):
         raise RequestError(_("Choose whether the item is included or excluded."))
     if not task.request.is_open or not task.is_open:
         raise RequestError(_("This task is no longer open."))
+    if hit.erasure:
+        raise RequestError(_("This item is already deleted."))
     cleaned = clean_redactions(redactions) if decision == HitDecision.INCLUDED else []
     with transaction.atomic():
         old = {"decision": hit.decision, "redactions": len(hit.redactions)}
@@ -204,7 +208,10 @@ def review_hit(hit, *, actor, decision, redactions=()):
 
 def check_documents_reviewed(task):
     """Raise unless the task may be completed: its system's mail and document sources were
-    searched and every hit was included or excluded by a handler."""
+    searched, every hit was included or excluded by a handler, and for an erasure every
+    included one was deleted or is kept under a legal hold."""
+    from waarborg.requests.actions.document_erasure import check_erasure_settled
+
     if task.request.kind not in DOCUMENT_KINDS or not document_sources(task).exists():
         return
     if task.documents_searched_at is None:
@@ -217,6 +224,7 @@ def check_documents_reviewed(task):
             _("Review every message and file found first: %(count)s still to review.")
             % {"count": pending}
         )
+    check_erasure_settled(task)
 
 
 def redact(text, strings, mark):

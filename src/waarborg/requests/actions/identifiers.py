@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from waarborg.audit.actions import record_entry
-from waarborg.requests.actions.common import RequestError
+from waarborg.requests.actions.common import RequestError, lasting_result
 from waarborg.requests.models import IDENTIFIERS, ClaimedDecision, TaskKind, Verification
 
 # What a claimed identifier's rows showed: none found, all carry a verified identifier, some
@@ -152,8 +152,7 @@ def identities_for_task(task, source, *, actor):
     if check["status"] == "confirmed":
         return {**verified, **claimed}, check
     with transaction.atomic():
-        notes = task.result.get("notes") if isinstance(task.result, dict) else None
-        task.result = {"claimed": check} if notes is None else {"claimed": check, "notes": notes}
+        task.result = {"claimed": check, **lasting_result(task)}
         task.save(update_fields=["result"])
         record_entry(
             subject_request.organisation,

@@ -20,7 +20,9 @@ from waarborg.requests.actions.common import (
     _email_in,
     _mail_person,
     _party_language,
+    lasting_result,
 )
+from waarborg.requests.actions.document_erasure import check_erasure_settled
 from waarborg.requests.actions.documents import check_documents_reviewed
 from waarborg.requests.actions.files import _store_file
 from waarborg.requests.actions.identifiers import identities_for_task, verified_identities
@@ -247,8 +249,7 @@ def _complete_task(task, actor, result, audited):
     task.status = TaskStatus.DONE
     task.outcome = outcome
     task.outcome_reason = reason
-    notes = task.result.get("notes") if isinstance(task.result, dict) else None
-    task.result = result if notes is None else {**result, "notes": notes}
+    task.result = {**result, **lasting_result(task)}
     task.error = ""
     task.completed_at = timezone.now()
     task.completed_by = actor_label(actor)
@@ -394,6 +395,9 @@ def update_task(
         check_outcome(outcome, reason_text)
     if outcome and outcome != TaskOutcome.NOT_APPLICABLE:
         check_documents_reviewed(task)
+    elif outcome:
+        # the person's items found are not "not applicable": they go or are kept (Art. 17)
+        check_erasure_settled(task)
     old = {"status": task.status, "outcome": task.outcome, "assignee": task.assignee_id}
     with transaction.atomic():
         if upload is not None:
