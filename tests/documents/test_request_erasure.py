@@ -14,7 +14,7 @@ from tests.documents.test_request_review import JAN, _request, _task, folder, so
 from waarborg.audit.models import AuditEntry
 from waarborg.register.models import RetentionRule, System
 from waarborg.requests import actions, document_holds
-from waarborg.requests.actions import RequestError
+from waarborg.requests.actions import RequestError, document_erasure
 from waarborg.requests.models import DocumentHit, HitDecision, HitErasure, HitHold, Kind, TaskStatus
 
 
@@ -65,7 +65,11 @@ def _found(task, owner):
 
 def test_files_are_listed_for_a_person_and_ticked_off(erasure_task, owner, folder):  # noqa: F811
     hits = _found(erasure_task, owner)
-    assert sorted(hits) == ["bericht.eml", "gesprek.txt", "oud.mbox"]
+    # each message of an MBOX file is its own item: Jan's is the second
+    assert sorted(hits) == ["bericht.eml", "gesprek.txt", "oud.mbox#2"]
+    message = hits["oud.mbox#2"]
+    assert message.mbox_message == 2
+    assert document_erasure.location(message) == os.path.join(str(folder), "oud.mbox")
     plan = actions.erasure_plan(erasure_task)
     assert {h.ref for h in plan["by_hand"]} == set(hits) and not plan["mailboxes"]
     with pytest.raises(RequestError, match="3 messages and files"):

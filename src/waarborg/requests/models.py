@@ -674,3 +674,8 @@ class DocumentHit(models.Model):
     @property
     def is_mail(self):
         return self.source.kind == "imap"
+
+    @property
+    def mbox_message(self):
+        """The number of the message in its MBOX file, for an item that is one; else None."""
+        return self.found.get("message") if self.source.kind == "folder" else None

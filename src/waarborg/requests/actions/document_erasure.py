@@ -302,6 +302,8 @@ def location(hit):
     mailbox and folder of a message."""
     import os
 
+    if hit.source.kind == "folder" and hit.mbox_message:
+        return os.path.join(hit.source.path, hit.found.get("path", ""))
     if hit.source.kind == "folder" and hit.ref:
         return os.path.join(hit.source.path, hit.ref)
     return hit.found.get("where", "")

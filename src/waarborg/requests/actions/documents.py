@@ -122,6 +122,8 @@ def find_documents(task, *, actor):
                 "snippets": [list(s) for s in hit.snippets],
                 "text_hash": text_hash(text[1]) if text else "",
             }
+            if hit.meta.get("message"):  # one message of an MBOX file: the file and its number
+                found.update(path=hit.meta.get("path", ""), message=hit.meta["message"])
             sealed = encrypt_text(json.dumps(found, ensure_ascii=False), HIT_PURPOSE)
             old = existing.get(key)
             if old is None:
