@@ -198,3 +198,37 @@ def test_a_ref_not_found_for_this_source_is_refused(mailbox, owner, organisation
         actions.delete_messages(mailbox, [forged], actor=owner, confirmed_count=1)
     assert len(server.uids(USER)) == 3
     assert set(index.refs_of(mailbox.pk))
+
+
+def test_a_trash_folder_that_does_not_open_deletes_nothing(mailbox, owner, organisation, server):
+    mailbox.write_access = True
+    mailbox.trash_folder = "Prullenbak-bestaat-niet"
+    mailbox.save()
+    actions.index_source(mailbox, actor=owner)
+    hits = actions.find_person(organisation, {"email": "jan@devries.example"}, actor=owner)
+    refs = [hit.ref for hit in hits]
+    with pytest.raises(DocumentSourceError, match="Prullenbak-bestaat-niet.*niets gewist"):
+        actions.delete_messages(mailbox, refs, actor=owner, confirmed_count=len(refs))
+    assert len(server.uids(USER)) == 3 and len(server.uids(USER, "Archief")) == 2
+    assert not AuditEntry.objects.filter(action="documents.delete_messages").exists()
+    assert len(actions.find_person(organisation, {"email": "jan@devries.example"}, actor=owner))
+
+
+def test_another_message_marked_for_deletion_is_not_expunged_with_the_persons(
+    mailbox, owner, organisation, server
+):
+    mailbox.write_access = True
+    mailbox.save()
+    actions.index_source(mailbox, actor=owner)
+    hits = actions.find_person(organisation, {"email": "jan@devries.example"}, actor=owner)
+    refs = [hit.ref for hit in hits]
+    # someone marked Anna's offer for deletion in their mail program, without expunging it
+    client = server.login(USER)
+    client.select("INBOX")
+    _, data = client.uid("SEARCH", "SUBJECT", "Offerte")
+    anna = data[0].split()[0].decode()
+    client.uid("STORE", anna, "+FLAGS", r"(\Deleted)")
+    client.logout()
+    evidence = actions.delete_messages(mailbox, refs, actor=owner, confirmed_count=len(refs))
+    assert evidence["count"] == 3
+    assert server.uids(USER) == [int(anna)]  # only the person's were expunged

@@ -241,7 +241,8 @@ def delete_messages(source, refs, *, actor, confirmed_count, reason=""):
         evidence = imap.delete_messages(source, refs)
     except imap.MailboxError as error:
         raise DocumentSourceError(str(error)) from None
-    index.forget(source.pk, refs)
+    # only what is gone: a message left alone stays findable
+    index.forget(source.pk, evidence.get("deleted_refs", refs))
     with transaction.atomic():
         record_entry(
             source.organisation,

@@ -197,24 +197,67 @@ def fetch_raw(source, value):
         client.logout()
 
 
+def _capabilities(client):
+    """The server's capabilities after signing in (the greeting's may be fewer)."""
+    status, data = client.capability()
+    if status != "OK" or not data:
+        return set(client.capabilities)
+    return set(data[-1].decode(errors="replace").upper().split())
+
+
+def _refuse(message):
+    """A refusal before anything in the mailbox changed, in the reader's language."""
+    raise MailboxError(message)
+
+
 def delete_messages(source, refs):
     """Move the messages to the trash folder and expunge them there. Returns evidence: per
-    message its folder and Message-ID, and the count actually deleted. Messages whose folder
-    was renumbered (UIDVALIDITY) are left alone and listed as not found."""
+    message its folder and Message-ID, the refs deleted, and the count actually deleted.
+    Messages whose folder was renumbered (UIDVALIDITY), or that could not be copied to the
+    trash, are left alone and listed as not found.
+
+    Before anything changes, the trash folder must open, and on a server without UIDPLUS no
+    folder may hold other messages marked for deletion: a plain EXPUNGE would remove those too.
+    """
     if not source.write_access:
-        raise MailboxError("read-only source")
+        _refuse(_("This mailbox is connected read-only; nothing was deleted."))
     client = _source_client(source)
-    evidence = {"deleted": [], "not_found": []}
+    evidence = {"deleted": [], "deleted_refs": [], "not_found": []}
     try:
         by_folder = {}
         for value in refs:
             folder, validity, uid = parse_ref(value)
             by_folder.setdefault((folder, validity), []).append((uid, value))
+        uidplus = "UIDPLUS" in _capabilities(client)
+        try:
+            _select(client, source.trash_folder, readonly=True)
+        except MailboxError:
+            _refuse(
+                _(
+                    "The trash folder %(folder)s of this mailbox cannot be opened: nothing was "
+                    "deleted. Check the trash folder in the mailbox's settings."
+                )
+                % {"folder": source.trash_folder}
+            )
+        if not uidplus:
+            for folder, _validity in by_folder:
+                _select(client, folder, readonly=True)
+                _status, data = client.uid("SEARCH", "DELETED")
+                if (data and data[0] or b"").split():
+                    _refuse(
+                        _(
+                            "The folder %(folder)s holds other messages marked for deletion, "
+                            "and this server cannot remove only the person's: nothing was "
+                            "deleted."
+                        )
+                        % {"folder": folder}
+                    )
         ids = []
         for (folder, validity), items in by_folder.items():
             if _select(client, folder, readonly=False) != validity:
-                evidence["not_found"] += [value for _, value in items]
+                evidence["not_found"] += [value for _uid, value in items]
                 continue
+            flagged = []
             for uid, value in items:
                 status, data = client.uid(
                     "FETCH", str(uid), "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
@@ -224,21 +267,27 @@ def delete_messages(source, refs):
                     evidence["not_found"].append(value)
                     continue
                 message_id = header.decode(errors="replace").partition(":")[2].strip()
-                client.uid("COPY", str(uid), _quote(source.trash_folder))
+                status, _data = client.uid("COPY", str(uid), _quote(source.trash_folder))
+                if status != "OK":  # never deleted without its copy in the trash
+                    evidence["not_found"].append(value)
+                    continue
                 client.uid("STORE", str(uid), "+FLAGS.SILENT", r"(\Deleted)")
+                flagged.append(uid)
                 ids.append(message_id)
                 evidence["deleted"].append({"folder": folder, "message_id": message_id})
-            if "UIDPLUS" in client.capabilities:
-                uids = ",".join(str(uid) for uid, _ in items)
-                client.uid("EXPUNGE", uids)
+                evidence["deleted_refs"].append(value)
+            if not flagged:
+                continue
+            if uidplus:
+                client.uid("EXPUNGE", ",".join(str(uid) for uid in flagged))
             else:
-                client.expunge()
+                client.expunge()  # checked above: only these are marked for deletion
         # and gone from the trash as well
         _select(client, source.trash_folder, readonly=False)
         for message_id in ids:
             if not message_id:
                 continue
-            _, data = client.uid("SEARCH", "HEADER", "Message-ID", _quote(message_id))
+            _status, data = client.uid("SEARCH", "HEADER", "Message-ID", _quote(message_id))
             for uid in (data[0] or b"").split():
                 client.uid("STORE", uid.decode(), "+FLAGS.SILENT", r"(\Deleted)")
         client.expunge()
