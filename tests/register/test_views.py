@@ -354,3 +354,51 @@ def test_dates_and_periods_on_a_detail_page_read_as_people_write_them(
     assert "1 november 2023" in party and "2023-11-01" not in party
     rule = client.get("/register/retention_rules/fiscal-7y/").content.decode()
     assert "7 jaar" in rule and "P7Y" not in rule
+
+
+def test_a_retention_rule_is_typed_and_shown_in_words(client_for, owner, started):
+    from waarborg.register.models import RetentionRule
+
+    client = client_for(owner)
+    url = reverse("register:edit", args=["retention_rules", "customers-2y"])
+    form = client.get(url).content.decode()
+    assert 'value="2 jaar"' in form and "P2Y" not in form and "ISO" not in form
+    rule = RetentionRule.objects.get(organisation=started, key="customers-2y")
+    data = {
+        "key": rule.key,
+        "name_0": "Klantgegevens",
+        "name_1": "Customer data",
+        "status": "active",
+        "duration": "1 jaar en 6 maanden",
+        "trigger": "end_of_relationship",
+        "bound": "maximum",
+        "end_action": "delete",
+        "stages": "direct; vanaf het einde van de relatie; afschermen",
+    }
+    assert client.post(url, data).status_code == 302
+    rule.refresh_from_db()
+    assert rule.duration == "P1Y6M"
+    assert rule.stages == [
+        {"duration": "P0D", "trigger": "end_of_relationship", "action": "restrict"}
+    ]
+    page = client.get(url).content.decode()
+    assert "1 jaar en 6 maanden" in page and "direct; vanaf het einde van de relatie" in page
+    detail = client.get(reverse("register:detail", args=["retention_rules", rule.key]))
+    assert "afschermen" in detail.content.decode() and "P0D" not in detail.content.decode()
+    for wrong in ({"duration": "ooit"}, {"stages": "P0D end_of_relationship restrict x"}):
+        response = client.post(url, {**data, **wrong})
+        assert response.status_code == 200 and "P1Y6M" not in response.content.decode()
+        assert (
+            'class="error' in response.content.decode() or "errorlist" in response.content.decode()
+        )
+    rule.refresh_from_db()
+    assert rule.duration == "P1Y6M"
+
+
+def test_a_security_review_interval_is_typed_in_words(client_for, owner, started):
+    from waarborg.register.models import SecurityMeasure
+
+    measure = SecurityMeasure.objects.filter(organisation=started).first()
+    url = reverse("register:edit", args=["security_measures", measure.key])
+    client = client_for(owner)
+    assert "ISO" not in client.get(url).content.decode()

@@ -20,7 +20,7 @@ from waarborg.core.taxonomy import TermIndex
 from waarborg.jobs.imports import start_register_import
 from waarborg.jobs.models import ImportRun
 from waarborg.register import actions, ropa, versions
-from waarborg.register.forms import ImportForm, ItemForm, TermForm, sections_of
+from waarborg.register.forms import ImportForm, ItemForm, TermForm, sections_of, stage_in_words
 from waarborg.register.models import Party, ProcessingActivity, Status
 from waarborg.register.schema import KINDS, current_data, prefetch
 from waarborg.register.yamlio import (
@@ -516,6 +516,8 @@ def describe(kind, row, index):
             text = _("yes") if value else _("no")
         elif spec.type == "duration" and value:
             text = humanise_duration(value)  # "7 jaar", never "P7Y"
+        elif spec.type == "stages" and value:
+            text = "\n".join(stage_in_words(stage) for stage in value)
         elif value:
             # a date as people write it ("1 november 2023"), never ISO
             text = format_day(value) if hasattr(value, "isoformat") else str(value)
