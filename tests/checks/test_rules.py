@@ -853,3 +853,17 @@ def test_soft_opt_in_for_products_of_others():
     }
     found = findings_of("marketing.soft_opt_in", register([activity(**offers)]))
     assert [f.part for f in found] == ["products"]
+
+
+def test_a_country_in_a_finding_takes_its_article():
+    from django.utils import translation
+
+    snapshot = register(
+        parties=[party(**{**DPF_PARTY, "locations": ["US", "PH"]}, dpf_checked_on=TODAY)]
+    )
+    with translation.override("nl"):
+        [found] = findings_of("transfer.dpf_outside_us", snapshot)
+        assert "verwerkt ook in de Filipijnen," in found.message
+    with translation.override("en"):
+        [found] = findings_of("transfer.dpf_outside_us", snapshot)
+        assert "processes in the Philippines," in found.message

@@ -88,8 +88,8 @@ def test_processor_moves_to_the_us_then_version_2_and_the_diff(ready, owner, cli
     assert "Versie 2 is gepubliceerd." in response.content.decode()
     compare = client.get(reverse("notices:compare"), {"a": 1, "b": 2}).content.decode()
     assert (
-        "Nieuwsbrief: Mailer: naar Verenigde Staten, op grond van: Modelcontractbepalingen (2021)"
-        in compare
+        "Nieuwsbrief: Mailer: naar de Verenigde Staten, op grond van: "
+        "Modelcontractbepalingen (2021)" in compare
     )
     assert "wezenlijke wijziging" in compare
     assert "Nieuwsbriefabonnees" in compare  # the people affected
