@@ -402,3 +402,22 @@ def test_a_security_review_interval_is_typed_in_words(client_for, owner, started
     url = reverse("register:edit", args=["security_measures", measure.key])
     client = client_for(owner)
     assert "ISO" not in client.get(url).content.decode()
+
+
+def test_people_read_who_changed_something_without_a_database_id(client_for, owner, started):
+    client = client_for(owner)
+    url = reverse("register:edit", args=["activities", "newsletter"])
+    data = {**NEWSLETTER, "key": "newsletter", "name_0": "Nieuwsbrief van de week"}
+    assert client.post(url, data).status_code == 302
+    entry = AuditEntry.objects.filter(organisation=started).order_by("-seq")[0]
+    assert entry.actor_label == f"{owner.email} (#{owner.pk})"  # the evidence keeps the id
+    pages = [
+        reverse("register:detail", args=["activities", "newsletter"]),
+        reverse("register:version", args=["newsletter", 1]),
+        reverse("audit:list"),
+        reverse("audit:detail", args=[entry.seq]),
+    ]
+    for page in pages:
+        body = client.get(page).content.decode()
+        assert owner.email in body, page
+        assert f"(#{owner.pk})" not in body, page
