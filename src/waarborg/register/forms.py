@@ -152,6 +152,11 @@ def sections_of(kind_name):
     return SECTIONS.get(kind_name, [])
 
 
+def section_of(kind_name, field):
+    """The name of the section of a kind's form that holds `field` ('' if none)."""
+    return next((name for name, _l, fields in sections_of(kind_name) if field in fields), "")
+
+
 # Set by the DPIA screening and sign-off, not by hand: the form keeps what is stored.
 DERIVED = set(DPIA_FIELDS)
 

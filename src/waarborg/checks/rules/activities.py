@@ -48,6 +48,7 @@ def no_activity(context):
         "statement says what they are."
     ),
     statement=True,
+    field="purpose",
 )
 def no_purpose(context):
     for item in controller_side(context):
@@ -66,6 +67,7 @@ def no_purpose(context):
         "obligation, vital interests, public task or legitimate interests."
     ),
     statement=True,
+    field="legal_basis",
 )
 def no_legal_basis(context):
     for item in controller_side(context):
@@ -84,6 +86,7 @@ def no_legal_basis(context):
         "article (for example art. 52 AWR for the tax records)."
     ),
     statement=True,
+    field="legal_basis_detail",
 )
 def legal_obligation(context):
     for item in controller_side(context):
@@ -104,6 +107,7 @@ def legal_obligation(context):
         "balance with the person's interests must have been made."
     ),
     statement=True,
+    field="legal_basis_detail",
 )
 def interest_not_described(context):
     for item in controller_side(context):
@@ -128,6 +132,7 @@ def interest_not_described(context):
         "only be processed under one of the exceptions of Art. 9(2)."
     ),
     statement=True,
+    field="art9_ground",
 )
 def special_without_ground(context):
     for item in controller_side(context):
@@ -212,6 +217,7 @@ VAGUE_RETENTION = (
         "decide it. Link a retention rule or explain the criteria."
     ),
     statement=True,
+    field="retention_rules",
 )
 def no_retention(context):
     for item in controller_side(context):
@@ -355,6 +361,7 @@ def above_reference(context):
     title=gettext_lazy("No data categories"),
     explanation=gettext_lazy("The register says which personal data the activity processes."),
     statement=True,
+    field="data_categories",
 )
 def no_data_categories(context):
     for item in controller_side(context):
@@ -468,6 +475,7 @@ def security_review(context):
         "When the data do not come from the person, the statement says where they come from."
     ),
     statement=True,
+    field="source_detail",
 )
 def source_not_named(context):
     for item in controller_side(context):
@@ -486,6 +494,7 @@ def source_not_named(context):
         "happens if they do not."
     ),
     statement=True,
+    field="requirement_consequence",
 )
 def requirement_without_consequence(context):
     for item in controller_side(context):
