@@ -421,3 +421,18 @@ def test_people_read_who_changed_something_without_a_database_id(client_for, own
         body = client.get(page).content.decode()
         assert owner.email in body, page
         assert f"(#{owner.pk})" not in body, page
+
+
+@pytest.mark.parametrize("kind_name", ["activities", "parties", "systems", "retention_rules"])
+def test_a_form_asks_the_name_before_the_key(client_for, owner, started, kind_name):
+    page = client_for(owner).get(reverse("register:create", args=[kind_name])).content.decode()
+    assert 0 < page.index('name="name_0"') < page.index('name="key"')
+
+
+def test_the_key_is_made_from_the_name_unless_given(client_for, owner, started):
+    client = client_for(owner)
+    assert walk(client, {**NEWSLETTER, "name_0": "Klantenpanel Zuid"}).status_code == 302
+    assert ProcessingActivity.objects.filter(organisation=started, key="klantenpanel-zuid").exists()
+    own = {**NEWSLETTER, "name_0": "Klantenpanel Noord", "key": "panel-noord"}
+    assert walk(client, own).status_code == 302
+    assert ProcessingActivity.objects.filter(organisation=started, key="panel-noord").exists()

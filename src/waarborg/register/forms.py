@@ -101,7 +101,7 @@ TERM_FIELDS = {"term", "terms", "countries"}
 # The activity form in short sections, in the order a new activity walks them. Every field of
 # the schema belongs to exactly one (tests check it); the DPIA fields are shown, not edited.
 ACTIVITY_SECTIONS = [
-    ("what", _("What"), ["key", "name", "status", "role", "controller"]),
+    ("what", _("What"), ["name", "key", "status", "role", "controller"]),
     (
         "why",
         _("Why and on which basis"),
@@ -290,6 +290,10 @@ class ItemForm(forms.Form):
             self.fields[spec.name] = field
         if "key" in self.fields:
             self.fields["key"].required = False
+            if "name" in self.fields:  # a person names the item first; the key follows from it
+                order = [name for name in self.fields if name != "key"]
+                order.insert(order.index("name") + 1, "key")
+                self.order_fields(order)
         if "status" in self.fields:
             self.fields["status"].initial = Status.ACTIVE
 
