@@ -370,22 +370,48 @@ def no_data_categories(context):
 
 
 @rule(
+    "activity.no_data_subjects",
+    area="activities",
+    severity=ERROR,
+    article="Art. 13(1)(c), 30(1)(c) AVG",
+    title=gettext_lazy("No groups of people"),
+    explanation=gettext_lazy(
+        "The register says whose data each activity processes: customers, employees, "
+        "subscribers. The statement tells each group what happens to their data, and a "
+        "request looks in the systems of the activities of the person's group. Open the "
+        "activity and choose its groups of people under 'Whose data'."
+    ),
+    statement="warning",
+    field="data_subjects",
+)
+def no_data_subjects(context):
+    for item in controller_side(context):
+        if not item.get("data_subjects"):
+            yield _hit(
+                context,
+                item,
+                _(
+                    "No groups of people: choose whose data this is under 'Whose data'; "
+                    "until then a request finds nothing of this activity to search."
+                ),
+            )
+
+
+@rule(
     "activity.incomplete_record",
     area="activities",
     severity=WARNING,
     article="Art. 30(1)(c)-(g) AVG",
     title=gettext_lazy("Register entry incomplete"),
     explanation=gettext_lazy(
-        "The record of processing names the groups of people, the recipients (including the "
-        "parties that run the systems used) and the security measures."
+        "The record of processing names the recipients (including the parties that run the "
+        "systems used) and the security measures."
     ),
 )
 def incomplete_record(context):
     systems = context.items["systems"]
     for item in context.activities:
-        missing = []
-        if not item.get("data_subjects"):
-            missing.append(_("groups of people"))
+        missing = []  # groups of people: a rule of their own (activity.no_data_subjects)
         if not item.get("security_measures"):
             missing.append(_("security measures"))
         recipients = set(item.get("recipients", []))
