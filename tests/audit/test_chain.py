@@ -82,7 +82,7 @@ def test_verify_command_exit_codes(organisation, capsys):
         call_command("audit_verify")
     assert exit_info.value.code == 1
     captured = capsys.readouterr()
-    assert f"vermelding #1 (id {entry.pk})" in captured.err
+    assert f"regel #1 (id {entry.pk})" in captured.err
     assert "MISLUKT firma-een-bv" in captured.out
 
 
@@ -140,7 +140,7 @@ def test_cli_verify_fails_on_tampering(tmp_path):
         db.execute("UPDATE audit_auditentry SET actor_label = 'intruder' WHERE seq = 2")
     bad = subprocess.run([*waarborg, "audit", "verify"], env=env, capture_output=True, text=True)
     assert bad.returncode == 1
-    assert "proef-bv: vermelding #2" in bad.stderr
+    assert "proef-bv: regel #2" in bad.stderr
 
 
 def test_the_trail_reads_in_words_and_exports_for_excel(client_for, owner, organisation, viewer):

@@ -293,7 +293,7 @@ def test_the_letter_greets_has_reply_to_and_default_advice(
     )
     assert jan.body.startswith("Beste Jan de Vries,")
     assert ann.body.startswith("Dear Ann Smith,")
-    assert piet.body.startswith("Beste heer/mevrouw,")
+    assert piet.body.startswith("Geachte heer of mevrouw,")
     for message in by_address.values():
         assert message.reply_to == ["privacy@firma.example"]
     assert "Wat u zelf kunt doen" in jan.body and "Wees voorzichtig met e-mails" in jan.body

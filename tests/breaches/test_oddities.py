@@ -94,7 +94,7 @@ def test_an_unlikely_breach_says_no_notification_is_needed_and_why(
     # letters are not asked for: they are offered folded away
     officer = client_for(privacy_officer).get(f"/breaches/{breach.pk}/").content.decode()
     people = officer.split('id="people"', 1)[1].split("</section>", 1)[0]
-    assert "<details><summary>Mensen toch informeren</summary>" in people
+    assert "<details><summary>Betrokkenen toch informeren</summary>" in people
     assert "1.200 / 1.200" in page  # counts as Dutch writes them
 
 

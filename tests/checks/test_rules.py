@@ -358,6 +358,12 @@ CASES = [
         None,
     ),
     (
+        "activity.no_data_subjects",
+        register([activity(data_subjects=[])]),
+        BASE,
+        None,
+    ),
+    (
         "activity.incomplete_record",
         register([activity(security_measures=[])]),
         BASE,
@@ -853,3 +859,35 @@ def test_soft_opt_in_for_products_of_others():
     }
     found = findings_of("marketing.soft_opt_in", register([activity(**offers)]))
     assert [f.part for f in found] == ["products"]
+
+
+def test_a_country_in_a_finding_takes_its_article():
+    from django.utils import translation
+
+    snapshot = register(
+        parties=[party(**{**DPF_PARTY, "locations": ["US", "PH"]}, dpf_checked_on=TODAY)]
+    )
+    with translation.override("nl"):
+        [found] = findings_of("transfer.dpf_outside_us", snapshot)
+        assert "verwerkt ook in de Filipijnen," in found.message
+    with translation.override("en"):
+        [found] = findings_of("transfer.dpf_outside_us", snapshot)
+        assert "processes in the Philippines," in found.message
+
+
+def test_an_activity_without_groups_of_people_says_what_to_do_in_both_languages():
+    from django.utils import translation
+
+    snapshot = register([activity(data_subjects=[])])
+    rule = engine.REGISTRY["activity.no_data_subjects"]
+    assert rule.field == "data_subjects" and rule.statement == "warning"
+    with translation.override("nl"):
+        [found] = findings_of("activity.no_data_subjects", snapshot)
+        assert "kies onder 'Van wie'" in found.message
+        assert "Van wie" in str(rule.explanation)
+    with translation.override("en"):
+        [found] = findings_of("activity.no_data_subjects", snapshot)
+        assert "under 'Whose data'" in found.message
+    # a processor's activity (Art. 30(2)) is not asked for them
+    processing = register([activity(data_subjects=[], role="processor", controller="host")])
+    assert findings_of("activity.no_data_subjects", processing) == []

@@ -123,7 +123,7 @@ def test_the_command_line_speaks_one_language_per_run(tmp_path):
     assert verified.returncode == 0 and verified.stdout.startswith("ok proef-bv:")
     assert "entries, head" in verified.stdout
     dutch_verify = waarborg(tmp_path, "audit", "verify")
-    assert "vermeldingen, laatste" in dutch_verify.stdout
+    assert "regels, laatste" in dutch_verify.stdout
     shown = waarborg(tmp_path, "register", "import", "--help")
     assert shown.returncode == 0 and "usage: waarborg register import" in shown.stdout
     assert "--dry-run" in shown.stdout  # the command's own options

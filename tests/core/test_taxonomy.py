@@ -1,5 +1,6 @@
 """The shipped taxonomies: well-formed, bilingual, synced into the database after migrate."""
 
+import pytest
 import yaml
 
 from waarborg.core.models import Adequacy, Term, TermKind
@@ -45,3 +46,24 @@ def test_sync_is_idempotent_and_retires_dropped_terms(db):
     sync_shipped_terms()
     assert Term.objects.count() == count
     assert Term.objects.get(code="dpv:Gone").retired
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "language", "written"),
+    [
+        ("US", "Verenigde Staten", "nl", "de Verenigde Staten"),
+        ("GB", "Verenigd Koninkrijk", "nl", "het Verenigd Koninkrijk"),
+        ("PH", "Filipijnen", "nl", "de Filipijnen"),
+        ("JP", "Japan", "nl", "Japan"),
+        ("NL", "Nederland", "nl", "Nederland"),
+        ("NL", "Netherlands", "en", "the Netherlands"),
+        ("US", "United States", "en", "the United States"),
+        ("CH", "Switzerland", "en", "Switzerland"),
+        ("US", "de VS", "nl", "de VS"),  # an organisation's own name with its article
+        ("XX", "XX", "nl", "XX"),
+    ],
+)
+def test_a_country_takes_its_article_in_a_sentence(code, name, language, written):
+    from waarborg.core.taxonomy import country_in_sentence
+
+    assert country_in_sentence(code, name, language) == written

@@ -69,10 +69,10 @@ def test_worker_sends_each_message_once_in_its_language(ready, owner, smtp_serve
     assert set(by_address) == {"een@x.nl", "two@y.com"}
     dutch, english = by_address["een@x.nl"], by_address["two@y.com"]
     assert dutch["Subject"] == "Firma Een B.V. wijzigt wat het met uw gegevens doet"
-    assert "Mailer: naar Verenigde Staten" in dutch.get_content()
+    assert "Mailer: naar de Verenigde Staten" in dutch.get_content()
     assert "/c/firma-een-bv/privacy/nl/" in dutch.get_content()
     assert english["Subject"] == "Firma Een B.V. changes what it does with your data"
-    assert "Mailer: to United States" in english.get_content(), english.get_content()
+    assert "Mailer: to the United States" in english.get_content(), english.get_content()
     # Running the worker again sends nothing more.
     call_command("jobs_worker", "--batch", verbosity=0)
     assert len(smtp_server.messages) == 2

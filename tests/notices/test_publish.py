@@ -88,8 +88,8 @@ def test_processor_moves_to_the_us_then_version_2_and_the_diff(ready, owner, cli
     assert "Versie 2 is gepubliceerd." in response.content.decode()
     compare = client.get(reverse("notices:compare"), {"a": 1, "b": 2}).content.decode()
     assert (
-        "Nieuwsbrief: Mailer: naar Verenigde Staten, op grond van: Modelcontractbepalingen (2021)"
-        in compare
+        "Nieuwsbrief: Mailer: naar de Verenigde Staten, op grond van: "
+        "Modelcontractbepalingen (2021)" in compare
     )
     assert "wezenlijke wijziging" in compare
     assert "Nieuwsbriefabonnees" in compare  # the people affected
@@ -284,3 +284,24 @@ def test_publish_refuses_a_bad_date_and_publishes_nothing(ready, owner, client):
     assert not NoticeVersion.objects.filter(organisation=ready).exists()
     client.post(reverse("notices:publish"), {"own_label": "x" * 41})
     assert not NoticeVersion.objects.filter(organisation=ready).exists()
+
+
+def test_the_completeness_check_opens_the_section_that_fixes_it(ready, owner, client_for):
+    newsletter = ProcessingActivity.objects.get(organisation=ready, key="newsletter")
+    data = {
+        **current_data("activities", newsletter),
+        "legal_basis": "legitimate_interests",
+        "legal_basis_detail": {},
+        "retention_rules": [],
+    }
+    save_item("activities", ready, data, actor=owner, instance=newsletter)
+    page = client_for(owner).get(reverse("notices:overview")).content.decode()
+    edit = reverse("register:edit", args=["activities", "newsletter"])
+    assert f'href="{edit}?section=why"' in page  # the interest is not described
+    assert f'href="{edit}?section=retention"' in page  # no retention period
+    # each section the list links to holds the field
+    client = client_for(owner)
+    why = client.get(f"{edit}?section=why").content.decode()
+    assert 'name="legal_basis_detail_0"' in why
+    retention = client.get(f"{edit}?section=retention").content.decode()
+    assert 'name="retention_rules"' in retention

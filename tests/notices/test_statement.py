@@ -236,7 +236,7 @@ security_measures:
         (
             "nl",
             [
-                "Hoe we uw gegevens beveiligen",
+                "Hoe wij uw gegevens beveiligen",
                 "Versleutelde laptops: Alle schijven zijn versleuteld.",
                 "Jaarlijkse privacytraining",
                 "Certificeringen: ISO 27001",
@@ -340,7 +340,7 @@ def test_security_section_without_measures_still_says_art_32(firm):
             "P4W",
             "collected",
             [],
-            "4 weken nadat we ze hebben ontvangen",
+            "4 weken nadat wij ze hebben ontvangen",
             "4 weeks after we receive them",
         ),
         (

@@ -64,3 +64,32 @@ def test_retired_items_and_another_organisations_register_stay_off_the_map(
 
 def test_an_empty_register_says_so(organisation, viewer, client_for):
     assert "Het register heeft nog geen verwerkingen." in _map(client_for(viewer))
+
+
+def test_a_long_label_wraps_and_keeps_its_full_text_in_the_title(
+    organisation, owner, viewer, client_for
+):
+    from waarborg.register.flowmap import LINES, NODE_WIDTH, PADDING, _width, wrap
+
+    demo.build_register(organisation, owner)
+    long_name = "Klantadministratie en facturering voor alle vestigingen in de Benelux"
+    activity = ProcessingActivity.objects.filter(organisation=organisation).first()
+    activity.name = {"nl": long_name, "en": long_name}
+    activity.save()
+    page = _map(client_for(viewer))
+    assert f"<title>{long_name}</title>" in page
+    assert "<tspan" in page and ">Klantadministratie en</tspan>" in page
+    for text in [
+        long_name,
+        "Verwerkingsactiviteitenregisterbeheersysteem",
+        "Nieuwsbrief",
+        "W" * 60,
+    ]:
+        lines = wrap(text)
+        assert 1 <= len(lines) <= LINES
+        assert all(_width(line) <= NODE_WIDTH - 2 * PADDING for line in lines)
+        assert "".join(lines).replace("-", "").replace("…", "").replace(" ", "") in text.replace(
+            " ", ""
+        )
+    assert wrap("Nieuwsbrief") == ["Nieuwsbrief"]
+    assert wrap(long_name)[-1].endswith("…")

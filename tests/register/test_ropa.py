@@ -50,6 +50,9 @@ def test_xlsx_has_a_sheet_per_part_with_the_article_30_columns(organisation, own
     )
     assert controller.cell(2, 4).alignment.wrap_text
     assert controller.cell(1, 1).font.bold
+    periods = [row[2] for row in workbook["Bewaartermijnen"].iter_rows(min_row=2, values_only=True)]
+    assert periods and all(p is None or not p.startswith("P") for p in periods)  # '7 jaar'
+    assert any("jaar" in (p or "") or "maand" in (p or "") for p in periods)
     processor = workbook["Als verwerker"]
     processor_headers = [cell.value for cell in processor[1]]
     assert processor_headers[0] == "Namens (verwerkingsverantwoordelijke)"

@@ -201,3 +201,71 @@ def test_an_earlier_sections_problem_found_later_is_shown_and_nothing_saved(
     assert response.status_code == 200 and "Stap 2 van 6" in body
     assert "Sleutel: " in body and "gebruikt deze sleutel al" in body
     assert AuditEntry.objects.count() == before
+
+
+def _walk_edit(client, changes):
+    """Save each section with a change, as a person walks the form."""
+    for section, data in changes:
+        response = client.post(_edit() + f"?section={section}", {**data, "then": "next"})
+        assert response.status_code == 302 and "/register/" in response.url, response
+
+
+CHANGES = [
+    ("why", {"purpose_0": "Een nieuw doel.", "legal_basis": "consent"}),
+    ("retention", {"retention_rules": ["contact-1y"], "retention_note_0": "Tot afmelden."}),
+]
+
+
+def test_one_walk_through_the_sections_makes_one_version(client_for, owner, started):
+    activity = ProcessingActivity.objects.get(organisation=started, key="newsletter")
+    before = AuditEntry.objects.filter(action="register.activity.updated").count()
+    _walk_edit(client_for(owner), CHANGES)
+    activity.refresh_from_db()
+    assert activity.version == 2 and activity.versions.count() == 1
+    assert activity.versions.get().snapshot["purpose"]["nl"].startswith("U onze")  # as before
+    assert activity.retention_note["nl"] == "Tot afmelden."
+    # each save keeps its own audit entry
+    assert AuditEntry.objects.filter(action="register.activity.updated").count() == before + 2
+
+
+def test_a_new_activity_walked_to_the_end_is_version_one(client_for, owner, started):
+    from tests.register.test_views import walk
+
+    walk(client_for(owner), {**NEWSLETTER, "retention_note_0": "Kort."})
+    activity = ProcessingActivity.objects.get(organisation=started, key="nieuwsbrief-plus")
+    assert activity.version == 1 and not activity.versions.exists()
+
+
+@pytest.mark.parametrize("between", ["other_person", "other_item", "an_hour", "new_login"])
+def test_anything_in_between_starts_a_new_version(
+    client_for, owner, privacy_officer, started, between, settings
+):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from waarborg.register.actions import save_item
+    from waarborg.register.models import RetentionRule
+    from waarborg.register.schema import current_data
+
+    settings.SESSION_COOKIE_AGE = 24 * 3600  # the sign-in outlasts the editing session
+    client = client_for(owner)
+    _walk_edit(client, CHANGES[:1])
+    later = timezone.now()
+    if between == "other_person":
+        what = {"key": "newsletter", "name_0": "Nieuwsbrief", "status": "active"}
+        _walk_edit(client_for(privacy_officer), [("what", {**what, "role": "controller"})])
+    elif between == "other_item":  # e.g. a DPIA signed or a rule changed: the session ends
+        rule = RetentionRule.objects.get(organisation=started, key="contact-1y")
+        data = {**current_data("retention_rules", rule), "duration": "P2Y"}
+        save_item("retention_rules", started, data, actor=owner, instance=rule)
+    elif between == "an_hour":
+        later += timedelta(hours=2)
+    else:
+        client = client_for(owner)  # another browser session
+    with time_machine.travel(later):
+        _walk_edit(client, CHANGES[1:])
+    activity = ProcessingActivity.objects.get(organisation=started, key="newsletter")
+    expected = 4 if between == "other_person" else 3
+    assert activity.version == expected and activity.versions.count() == expected - 1

@@ -1,7 +1,11 @@
 """An activity's earlier versions: each can be opened, and two compared field by field."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from waarborg.register.actions import save_item
 from waarborg.register.models import ProcessingActivity
@@ -11,7 +15,8 @@ from waarborg.register.yamlio import apply_starter
 
 @pytest.fixture
 def changed(started, owner):
-    """The newsletter, changed twice: version 3 is current, 1 and 2 are kept."""
+    """The newsletter, changed in two editing sessions a day apart: version 3 is current, 1
+    and 2 are kept."""
     activity = ProcessingActivity.objects.get(organisation=started, key="newsletter")
     data = current_data("activities", activity)
     save_item(
@@ -22,16 +27,17 @@ def changed(started, owner):
         instance=activity,
     )
     activity.refresh_from_db()
-    save_item(
-        "activities",
-        started,
-        {
-            **current_data("activities", activity),
-            "data_categories": [*data["data_categories"], "user.financial"],
-        },
-        actor=owner,
-        instance=activity,
-    )
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        save_item(
+            "activities",
+            started,
+            {
+                **current_data("activities", activity),
+                "data_categories": [*data["data_categories"], "user.financial"],
+            },
+            actor=owner,
+            instance=activity,
+        )
     activity.refresh_from_db()
     assert activity.version == 3
     return activity

@@ -354,3 +354,85 @@ def test_dates_and_periods_on_a_detail_page_read_as_people_write_them(
     assert "1 november 2023" in party and "2023-11-01" not in party
     rule = client.get("/register/retention_rules/fiscal-7y/").content.decode()
     assert "7 jaar" in rule and "P7Y" not in rule
+
+
+def test_a_retention_rule_is_typed_and_shown_in_words(client_for, owner, started):
+    from waarborg.register.models import RetentionRule
+
+    client = client_for(owner)
+    url = reverse("register:edit", args=["retention_rules", "customers-2y"])
+    form = client.get(url).content.decode()
+    assert 'value="2 jaar"' in form and "P2Y" not in form and "ISO" not in form
+    rule = RetentionRule.objects.get(organisation=started, key="customers-2y")
+    data = {
+        "key": rule.key,
+        "name_0": "Klantgegevens",
+        "name_1": "Customer data",
+        "status": "active",
+        "duration": "1 jaar en 6 maanden",
+        "trigger": "end_of_relationship",
+        "bound": "maximum",
+        "end_action": "delete",
+        "stages": "direct; vanaf het einde van de relatie; afschermen",
+    }
+    assert client.post(url, data).status_code == 302
+    rule.refresh_from_db()
+    assert rule.duration == "P1Y6M"
+    assert rule.stages == [
+        {"duration": "P0D", "trigger": "end_of_relationship", "action": "restrict"}
+    ]
+    page = client.get(url).content.decode()
+    assert "1 jaar en 6 maanden" in page and "direct; vanaf het einde van de relatie" in page
+    detail = client.get(reverse("register:detail", args=["retention_rules", rule.key]))
+    assert "afschermen" in detail.content.decode() and "P0D" not in detail.content.decode()
+    for wrong in ({"duration": "ooit"}, {"stages": "P0D end_of_relationship restrict x"}):
+        response = client.post(url, {**data, **wrong})
+        assert response.status_code == 200 and "P1Y6M" not in response.content.decode()
+        assert (
+            'class="error' in response.content.decode() or "errorlist" in response.content.decode()
+        )
+    rule.refresh_from_db()
+    assert rule.duration == "P1Y6M"
+
+
+def test_a_security_review_interval_is_typed_in_words(client_for, owner, started):
+    from waarborg.register.models import SecurityMeasure
+
+    measure = SecurityMeasure.objects.filter(organisation=started).first()
+    url = reverse("register:edit", args=["security_measures", measure.key])
+    client = client_for(owner)
+    assert "ISO" not in client.get(url).content.decode()
+
+
+def test_people_read_who_changed_something_without_a_database_id(client_for, owner, started):
+    client = client_for(owner)
+    url = reverse("register:edit", args=["activities", "newsletter"])
+    data = {**NEWSLETTER, "key": "newsletter", "name_0": "Nieuwsbrief van de week"}
+    assert client.post(url, data).status_code == 302
+    entry = AuditEntry.objects.filter(organisation=started).order_by("-seq")[0]
+    assert entry.actor_label == f"{owner.email} (#{owner.pk})"  # the evidence keeps the id
+    pages = [
+        reverse("register:detail", args=["activities", "newsletter"]),
+        reverse("register:version", args=["newsletter", 1]),
+        reverse("audit:list"),
+        reverse("audit:detail", args=[entry.seq]),
+    ]
+    for page in pages:
+        body = client.get(page).content.decode()
+        assert owner.email in body, page
+        assert f"(#{owner.pk})" not in body, page
+
+
+@pytest.mark.parametrize("kind_name", ["activities", "parties", "systems", "retention_rules"])
+def test_a_form_asks_the_name_before_the_key(client_for, owner, started, kind_name):
+    page = client_for(owner).get(reverse("register:create", args=[kind_name])).content.decode()
+    assert 0 < page.index('name="name_0"') < page.index('name="key"')
+
+
+def test_the_key_is_made_from_the_name_unless_given(client_for, owner, started):
+    client = client_for(owner)
+    assert walk(client, {**NEWSLETTER, "name_0": "Klantenpanel Zuid"}).status_code == 302
+    assert ProcessingActivity.objects.filter(organisation=started, key="klantenpanel-zuid").exists()
+    own = {**NEWSLETTER, "name_0": "Klantenpanel Noord", "key": "panel-noord"}
+    assert walk(client, own).status_code == 302
+    assert ProcessingActivity.objects.filter(organisation=started, key="panel-noord").exists()

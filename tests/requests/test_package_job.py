@@ -85,7 +85,7 @@ def test_a_large_package_is_made_by_the_worker(
         response = client_for(privacy_officer).post(
             reverse("requests:build", args=[subject_request.pk]), follow=True
         )
-    assert "de worker maakt het" in response.content.decode()
+    assert "wordt op de achtergrond gemaakt" in response.content.decode()
     assert not RequestFile.objects.filter(kind=FileKind.PACKAGE).exists()
     task = DBTaskResult.objects.get(task_path="waarborg.requests.tasks.make_package")
     make_package.call(*task.args_kwargs["args"])

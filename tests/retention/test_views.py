@@ -12,7 +12,7 @@ from waarborg.audit.models import AuditAnchor, AuditEntry
 from waarborg.register.models import RetentionRule, System
 from waarborg.register.yamlio import apply_starter
 from waarborg.retention import actions
-from waarborg.retention.models import RetentionRun, ReviewTask
+from waarborg.retention.models import BuiltinKind, RetentionRun, ReviewTask
 from waarborg.retention.tasks import NIGHTLY_PATH, schedule_nightly
 from waarborg.sources import actions as source_actions
 from waarborg.sources import demo_shop
@@ -147,9 +147,24 @@ def test_audit_entries_past_their_period_go_and_the_chain_still_verifies(
 
 
 def test_settings_reject_a_wrong_period(client_for, owner, organisation):
-    response = client_for(owner).post(reverse("retention:settings"), {"audit_entries": "7 jaar"})
+    response = client_for(owner).post(reverse("retention:settings"), {"audit_entries": "ooit"})
     assert response.status_code == 200
     assert "Schrijf een periode" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="retention.settings").exists()
+
+
+def test_settings_are_typed_and_shown_in_words(client_for, owner, organisation):
+    client = client_for(owner)
+    page = client.get(reverse("retention:settings")).content.decode()
+    assert 'value="30 dagen"' in page and "P30D" not in page and "ISO" not in page
+    response = client.post(
+        reverse("retention:settings"), {"audit_entries": "7 jaar", "access_packages": "2 weken"}
+    )
+    assert response.status_code == 302
+    settings = actions.settings_for(organisation)
+    assert settings.period(BuiltinKind.AUDIT_ENTRIES) == "P7Y"
+    assert settings.period(BuiltinKind.ACCESS_PACKAGES) == "P2W"
+    assert 'value="7 jaar"' in client.get(reverse("retention:settings")).content.decode()
 
 
 def test_the_worker_keeps_one_nightly_sweep_scheduled(db):

@@ -61,21 +61,23 @@ class Rule:
     # (shown there, never blocking), False (not about what the statement says).
     statement: object = False
     needs: str = REGISTER
+    field: str = ""  # the register field an object's finding is about: its form opens there
 
 
 REGISTRY = {}
 
 
 def rule(id, *, area, severity, article, title, explanation, guidance=False, statement=False,
-         needs=REGISTER):  # fmt: skip
+         needs=REGISTER, field=""):  # fmt: skip
     """Register the decorated function as a rule. Other apps add rules the same way."""
 
     def decorator(func):
         if id in REGISTRY:
             raise ValueError(f"two rules with the id {id}")
         REGISTRY[id] = Rule(
-            id, area, severity, article, title, explanation, func, guidance, statement, needs
-        )
+            id, area, severity, article, title, explanation, func, guidance, statement, needs,
+            field,
+        )  # fmt: skip
         return func
 
     return decorator

@@ -4,7 +4,9 @@ import re
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
+from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
@@ -48,6 +50,50 @@ def humanise_duration(duration):
         if (count := parts.get(unit))
     ]
     return (" " + _("and") + " ").join(pieces)
+
+
+# The words a person types for a unit of time, Dutch and English, whatever the page's language.
+_UNITS = {
+    "Y": ("j", "jr", "jaar", "jaren", "y", "yr", "yrs", "year", "years"),
+    "M": ("mnd", "maand", "maanden", "m", "mo", "month", "months"),
+    "W": ("w", "wk", "week", "weken", "weeks"),
+    "D": ("d", "dag", "dagen", "day", "days"),
+}
+_UNIT_OF = {word: unit for unit, words in _UNITS.items() for word in words}
+_AT_ONCE = {"direct", "meteen", "onmiddellijk", "at once", "immediately", "0"}
+_PART = re.compile(r"(\d+)\s*([a-z]+)")
+
+
+def parse_period(text):
+    """A period as a person types it -> ISO 8601: '7 jaar' -> 'P7Y', '1 jaar en 6 maanden'
+    -> 'P1Y6M', '4 weeks' -> 'P4W', 'direct' -> 'P0D'. An ISO period is taken as it is.
+    ValueError for anything else; '' for an empty text."""
+    words = " ".join((text or "").lower().split())
+    if not words:
+        return ""
+    if DURATION.match(words.upper()) and words != "p":
+        return words.upper()
+    if words in _AT_ONCE or words == _("at once").lower():
+        return "P0D"
+    counts = {}
+    if re.sub(r"\b(?:en|and)\b|[,+]", " ", _PART.sub(" ", words)).strip():
+        raise ValueError(f"not a period: {text!r}")
+    for number, word in _PART.findall(words):
+        unit = _UNIT_OF.get(word)
+        if unit is None or unit in counts:
+            raise ValueError(f"not a period: {text!r}")
+        counts[unit] = int(number)
+    if not counts:
+        raise ValueError(f"not a period: {text!r}")
+    iso = "P" + "".join(f"{counts[unit]}{unit}" for unit in "YMWD" if unit in counts)
+    return iso if any(counts.values()) else "P0D"
+
+
+def period_for_input(duration):
+    """What a period field shows: the stored ISO period in words ('7 jaar'), as typed back."""
+    if not duration or not DURATION.match(duration):
+        return duration or ""
+    return humanise_duration(duration)
 
 
 def period_in_words(duration, trigger=""):
@@ -176,3 +222,25 @@ def format_moment(value):
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return date_format(moment, "j F Y, H:i")
+
+
+class PeriodField(forms.CharField):
+    """A period typed and shown in words ('7 jaar', '5 maanden', '1 jaar en 6 maanden'),
+    stored as ISO 8601 ('P7Y'): a person never reads or types 'P7Y'."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 60)
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        return period_for_input(value) if isinstance(value, str) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            return parse_period(text)
+        except ValueError:
+            raise forms.ValidationError(
+                gettext_lazy("Write a period such as 30 days, 6 months or 7 years."),
+                code="period",
+            ) from None

@@ -92,3 +92,32 @@ class TermIndex:
                 if include_retired or not term.retired
             )
         return self._codes[key]
+
+
+# Countries whose name takes an article in a sentence ("naar de Verenigde Staten", "to the
+# United Kingdom"); the others go without ("naar Japan", "to Japan"). ISO 3166-1 alpha-2.
+ARTICLES = {
+    "nl": {
+        **dict.fromkeys(["GB", "VA"], "het"),
+        **dict.fromkeys(
+            ["US", "AE", "PH", "FO", "BS", "MV", "SC", "KM", "DO", "CF", "SB", "MH", "KY"]
+            + ["VG", "VI", "FK", "CK", "CD", "TC", "MP", "AX", "PS", "UM", "TF", "HM", "CC"],
+            "de",
+        ),
+    },
+    "en": dict.fromkeys(
+        ["US", "GB", "AE", "PH", "FO", "NL", "IM", "BS", "MV", "SC", "KM", "DO", "CF", "SB"]
+        + ["MH", "KY", "VG", "VI", "FK", "CK", "CD", "TC", "MP", "GM", "PS", "UM", "TF"]
+        + ["HM", "CC", "VA"],
+        "the",
+    ),
+}
+
+
+def country_in_sentence(code, name, language):
+    """A country's name as it stands after 'naar', 'in' or 'to': 'de Verenigde Staten', 'het
+    Verenigd Koninkrijk', 'Japan'. A name that has its article already keeps it as it is."""
+    article = ARTICLES.get((language or "nl")[:2], {}).get(code)
+    if not article or name.lower().startswith(("de ", "het ", "the ")) or name == code:
+        return name
+    return f"{article} {name}"

@@ -31,6 +31,7 @@ class Problem:
     message: str
     kind: str = ""
     key: str = ""
+    section: str = ""  # the section of the item's form where it is fixed
 
 
 def settings_for(organisation):
@@ -51,6 +52,7 @@ def check(snapshot, index):
     """What the statement cannot say well yet (Art. 13): the rules of the checks that concern
     the statement, over this snapshot. Errors of the blocking rules stop publishing."""
     from waarborg.checks.findings import statement_findings
+    from waarborg.register.forms import section_of
 
     problems = []
     for finding in statement_findings(snapshot, index):
@@ -59,7 +61,9 @@ def check(snapshot, index):
         if finding.key and not message.startswith(finding.name):
             message = f"{finding.name}: {message}"
         kind = finding.kind if finding.key and finding.kind != "organisation" else ""
-        problems.append(Problem("error" if blocking else "warning", message, kind, finding.key))
+        section = section_of(kind, finding.rule.field) if kind else ""
+        level = "error" if blocking else "warning"
+        problems.append(Problem(level, message, kind, finding.key, section))
     return problems
 
 

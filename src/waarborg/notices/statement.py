@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from waarborg.core.dates import humanise_duration, kept_for, period_in_words  # noqa: F401
 from waarborg.core.fields import translated
 from waarborg.core.models import Adequacy, TermKind
+from waarborg.core.taxonomy import country_in_sentence
 from waarborg.register.ropa import legal_basis_label
 
 # Data categories and purposes that mean cookies or similar device techniques.
@@ -153,7 +154,10 @@ def transfer_of(party, labels):
     outside = labels.index.outside_eea([party["country"], *party.get("locations", [])])
     if not outside:
         return ""
-    names = ", ".join(labels(TermKind.COUNTRY, code) for code, _term in outside)
+    names = ", ".join(
+        country_in_sentence(code, labels(TermKind.COUNTRY, code), labels.language)
+        for code, _term in outside
+    )
     mechanism = party.get("transfer_mechanism", "")
     if not mechanism and all(
         t is not None and t.adequacy == Adequacy.ADEQUATE for _c, t in outside

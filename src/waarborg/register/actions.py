@@ -1,9 +1,13 @@
 """State changes of the register. Each writes its audit entry; activities keep old versions."""
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from waarborg.audit.actions import actor_label, json_ready, record_entry
+from waarborg.audit.models import AuditEntry
 from waarborg.core.access import scoped
 from waarborg.core.models import OPEN_KINDS, Term
 from waarborg.core.taxonomy import TermIndex
@@ -72,8 +76,46 @@ def _diff(old, new):
     return {n: old.get(n) for n in names}, {n: new.get(n) for n in names}
 
 
-def write_item(kind_name, organisation, data, *, actor, instance=None, resolver=None):
+# Saves of one activity's sections in one walk through the form are one editing session: one
+# version in the history, however many sections were saved (each save keeps its audit entry).
+EDITING_SESSION = timedelta(hours=1)
+
+
+def last_entry_seq(organisation):
+    """The number of the organisation's last audit entry (0 if none): what a form walk keeps to
+    know, at its next save, that nothing happened in between."""
+    last = AuditEntry.objects.filter(organisation=organisation).order_by("-seq").first()
+    return last.seq if last is not None else 0
+
+
+def _same_session(organisation, activity, actor, after):
+    """Whether this save goes on from the person's previous save of the same activity in the
+    same walk: the organisation's last audit entry is still that save (number `after`), made
+    within EDITING_SESSION. Anything in between (a DPIA signed on this version, a statement
+    published, another person's change) ends the session, so what was pinned to a version is
+    never changed under it."""
+    if after is None or actor is None or not hasattr(actor, "email"):
+        return False
+    last = AuditEntry.objects.filter(organisation=organisation).order_by("-seq").first()
+    return (
+        last is not None
+        and last.seq == after
+        and last.actor_id == actor.pk
+        and last.action in ("register.activity.created", "register.activity.updated")
+        and last.object_type == activity._meta.label_lower
+        and last.object_id == str(activity.pk)
+        and last.created_at >= timezone.now() - EDITING_SESSION
+    )
+
+
+def write_item(
+    kind_name, organisation, data, *, actor, instance=None, resolver=None, session_after=None
+):
     """Create or update one item from its register data (must run in a transaction).
+
+    `session_after`: for a save that goes on a walk through the activity form's sections, the
+    number of the audit entry of the walk's previous save; while nothing else happened since,
+    the change joins the version that save made instead of making another.
 
     Returns (row, change) where change is "created", "updated" or None (nothing differed).
     """
@@ -82,7 +124,13 @@ def write_item(kind_name, organisation, data, *, actor, instance=None, resolver=
     old = current_data(kind_name, instance) if instance is not None else None
     if old == data:
         return instance, None
-    if instance is not None and kind_name == "activities":
+    retiring = old is not None and old.get("status") != Status.RETIRED
+    retiring = retiring and data.get("status") == Status.RETIRED
+    if (
+        instance is not None
+        and kind_name == "activities"
+        and (retiring or not _same_session(organisation, instance, actor, session_after))
+    ):
         ActivityVersion.objects.create(
             activity=instance,
             version=instance.version,
@@ -92,13 +140,7 @@ def write_item(kind_name, organisation, data, *, actor, instance=None, resolver=
         instance.version += 1
     row = apply_item(kind, organisation, data, instance=instance, resolve=resolver)
     resolver.remember(kind_name, row)
-    change = "created" if instance is None else "updated"
-    if (
-        old is not None
-        and old.get("status") != Status.RETIRED
-        and data.get("status") == Status.RETIRED
-    ):
-        change = "retired"
+    change = "retired" if retiring else "created" if instance is None else "updated"
     before, after = _diff(old or {}, data)
     record_entry(
         organisation,
@@ -124,12 +166,19 @@ def _check_one(kind_name, organisation, data, resolver, instance):
 
 
 @transaction.atomic
-def save_item(kind_name, organisation, data, *, actor, instance=None):
-    """Create or change one register item from the staff UI or the API, after validation."""
+def save_item(kind_name, organisation, data, *, actor, instance=None, session_after=None):
+    """Create or change one register item from the staff UI or the API, after validation
+    (`session_after`: see `write_item`)."""
     resolver = Resolver(organisation)
     _check_one(kind_name, organisation, data, resolver, instance)
     row, _change = write_item(
-        kind_name, organisation, data, actor=actor, instance=instance, resolver=resolver
+        kind_name,
+        organisation,
+        data,
+        actor=actor,
+        instance=instance,
+        resolver=resolver,
+        session_after=session_after,
     )
     return row
 

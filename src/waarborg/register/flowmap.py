@@ -4,6 +4,8 @@ JavaScript). Every node links to its register page. A transfer is drawn in the s
 mechanism and its mechanism is written beside the country, so the map reads without colour.
 """
 
+import unicodedata
+
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -14,12 +16,14 @@ from waarborg.core.models import Adequacy, TermKind
 from waarborg.core.taxonomy import TermIndex
 from waarborg.register.models import ProcessingActivity, Status
 
-COLUMN_WIDTH = 190
-NODE_WIDTH = 160
-NODE_HEIGHT = 28
+COLUMN_WIDTH = 200
+NODE_WIDTH = 170
+NODE_HEIGHT = 28  # one line of text; each further line adds LINE_HEIGHT
+LINE_HEIGHT = 14
+LINES = 2  # a label wraps to at most this many lines; the rest is cut with "…"
+PADDING = 8
 GAP = 8
 TOP = 40
-LABEL_LENGTH = 24
 NOTE_WIDTH = 170  # the mechanism written beside each country
 
 COLUMNS = [
@@ -56,8 +60,56 @@ NOTES = {
 }
 
 
-def _short(text):
-    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rstrip() + "…"
+# Advance widths of DejaVu Sans (what a Debian browser draws "sans-serif" with; other faces
+# are narrower), in 1/2048 em: a line measured here fits in the browser with a little to spare.
+# A browser test checks it against the drawn text.
+_ADVANCE = dict(
+    zip(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,-()…:&/'",
+        [1255, 1300, 1126, 1300, 1260, 721, 1300, 1298, 569, 569, 1186, 569, 1995, 1298, 1253]
+        + [1300, 1300, 842, 1067, 803, 1298, 1212, 1675, 1212, 1212, 1075]
+        + [1401, 1405, 1430, 1577, 1294, 1178, 1587, 1540, 604, 604, 1343, 1141, 1767, 1532]
+        + [1612, 1235, 1612, 1423, 1300, 1251, 1499, 1401, 2025, 1403, 1251, 1403]
+        + [651, 651, 651, 739, 799, 799, 2048, 690, 1595, 690, 563],
+        strict=True,
+    )
+)
+FONT_SIZE = 12
+
+
+def _width(text):
+    """The width of `text` at FONT_SIZE in pixels, 5% generous; an accented letter as its
+    letter, anything unknown as wide as a digit."""
+    plain = unicodedata.normalize("NFD", text)
+    units = sum(_ADVANCE.get(c, 1303) for c in plain if not unicodedata.combining(c))
+    return units * FONT_SIZE / 2048 * 1.05
+
+
+def _fit(text, room, end="…"):
+    """The longest start of `text` that fits in `room` pixels with `end` after it."""
+    while text and _width(text + end) > room:
+        text = text[:-1]
+    return text.rstrip() + end
+
+
+def wrap(text, room=NODE_WIDTH - 2 * PADDING, lines=LINES):
+    """A label in at most `lines` lines that each fit `room` pixels, broken between words (a
+    word too long for a line is hyphenated); what does not fit ends in "…" (the node's <title>
+    holds the full label)."""
+    result, words = [], text.split()
+    while words:
+        line = words.pop(0)
+        if _width(line) > room:  # one word longer than a line
+            head = _fit(line, room, "-")[:-1] or line[:1]
+            words.insert(0, line[len(head) :])
+            line = head + "-"
+        while words and _width(f"{line} {words[0]}") <= room:
+            line = f"{line} {words.pop(0)}"
+        result.append(line)
+    if len(result) > lines:
+        rest = " ".join(result[lines - 1 :]).replace("- ", "")
+        result = [*result[: lines - 1], _fit(rest, room)]
+    return result
 
 
 def _style(country, party):
@@ -135,9 +187,10 @@ def build(organisation):
     for number, (name, label) in enumerate(COLUMNS):
         x = 10 + number * COLUMN_WIDTH
         items = sorted(nodes[name].items(), key=lambda item: item[1]["label"].lower())
-        placed = []
-        for row, (key, item) in enumerate(items):
-            y = TOP + row * (NODE_HEIGHT + GAP)
+        placed, y = [], TOP
+        for key, item in items:
+            lines = wrap(item["label"])
+            height = NODE_HEIGHT + (len(lines) - 1) * LINE_HEIGHT
             note, worst = "", "eea"
             if name == "countries":
                 worst = _worst(mechanisms.get(key, set()))
@@ -147,20 +200,23 @@ def build(organisation):
                     **item,
                     "x": x,
                     "y": y,
-                    "short": _short(item["label"]),
+                    "lines": lines,
+                    "height": height,
                     "note": note,
                     "meaning": str(dict(LEGEND)[worst]) if note else "",
-                    "text_y": y + NODE_HEIGHT // 2 + 4,
+                    "text_x": x + PADDING,
+                    "text_y": y + height // 2 + 4 - (len(lines) - 1) * LINE_HEIGHT // 2,
                     "note_x": x + NODE_WIDTH + 6,
                 }
             )
-            position[(name, key)] = (x, y)
-        columns.append({"label": label, "x": x, "nodes": placed})
+            position[(name, key)] = (x, y + height // 2)
+            y += height + GAP
+        columns.append({"label": label, "x": x, "nodes": placed, "bottom": y})
     drawn = []
     for source, target, style in sorted(edges):
         x1, y1 = position[source]
         x2, y2 = position[target]
-        x1, y1, y2 = x1 + NODE_WIDTH, y1 + NODE_HEIGHT // 2, y2 + NODE_HEIGHT // 2
+        x1 += NODE_WIDTH
         middle = (x1 + x2) // 2
         colour, dash = STYLES[style]
         drawn.append(
@@ -171,14 +227,14 @@ def build(organisation):
                 "width": 2 if style not in ("inside", "eea") else 1,
             }
         )
-    tallest = max((len(column["nodes"]) for column in columns), default=0)
+    bottom = max((column["bottom"] for column in columns), default=TOP)
     return {
         "columns": columns,
         "edges": drawn,
         "width": 10 + len(COLUMNS) * COLUMN_WIDTH + NOTE_WIDTH,
-        "height": TOP + max(tallest, 1) * (NODE_HEIGHT + GAP) + 10,
+        "height": max(bottom, TOP + NODE_HEIGHT + GAP) + 10,
         "node_width": NODE_WIDTH,
-        "node_height": NODE_HEIGHT,
+        "line_height": LINE_HEIGHT,
         "legend": [
             {"label": label, "colour": STYLES[key][0], "dash": STYLES[key][1]}
             for key, label in LEGEND

@@ -8,10 +8,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from waarborg.core.access import scoped
+from waarborg.core.dates import PeriodField, parse_period, period_for_input
 from waarborg.core.fields import TranslatedFormField, translated
 from waarborg.core.models import TermKind
 from waarborg.core.taxonomy import terms_for
-from waarborg.register.models import ProcessingActivity, Status
+from waarborg.register.models import ProcessingActivity, RetentionRule, Status
 from waarborg.register.schema import DPIA_FIELDS, KINDS, canonical, check_domains, check_stages
 
 # Short help per field in plain language, citing the article it comes from.
@@ -77,13 +78,20 @@ HELP = {
         "Whether the people are natural persons (consumers, eenmanszaak, vof, maatschap) or "
         "businesses: calls and e-mail to natural persons need opt-in (Telecommunicatiewet 11.7)."
     ),
-    "duration": _("ISO 8601: P7Y is 7 years, P14M 14 months, P4W 4 weeks, P0D at once."),
+    "duration": _(
+        "In words: 7 years, 14 months, 4 weeks, or at once. Empty only when a scheme or "
+        "contract sets the period and you do not know it."
+    ),
     "bound": _(
         "Minimum: a law requires keeping the data this long (e.g. 7 years, art. 52 AWR). "
         "Maximum: after this the data go."
     ),
     "legal_source": _("The law or guidance the period comes from."),
-    "review_interval": _("How often the measure is checked, ISO 8601 (P1Y is yearly)."),
+    "review_interval": _("How often the measure is checked, e.g. 1 year or 6 months."),
+    "stages": _(
+        "One line per stage before the period above: period; counted from; action. For "
+        "example: at once; from the end of the relationship; restrict."
+    ),
     "manual_instructions": _(
         "How a handler finds, exports or erases one person's data here when no connector exists."
     ),
@@ -93,7 +101,7 @@ TERM_FIELDS = {"term", "terms", "countries"}
 # The activity form in short sections, in the order a new activity walks them. Every field of
 # the schema belongs to exactly one (tests check it); the DPIA fields are shown, not edited.
 ACTIVITY_SECTIONS = [
-    ("what", _("What"), ["key", "name", "status", "role", "controller"]),
+    ("what", _("What"), ["name", "key", "status", "role", "controller"]),
     (
         "why",
         _("Why and on which basis"),
@@ -144,6 +152,11 @@ def sections_of(kind_name):
     return SECTIONS.get(kind_name, [])
 
 
+def section_of(kind_name, field):
+    """The name of the section of a kind's form that holds `field` ('' if none)."""
+    return next((name for name, _l, fields in sections_of(kind_name) if field in fields), "")
+
+
 # Set by the DPIA screening and sign-off, not by hand: the form keeps what is stored.
 DERIVED = set(DPIA_FIELDS)
 
@@ -164,33 +177,70 @@ class DomainsField(forms.CharField):
         return domains
 
 
+def _choice(choices, text):
+    """The code of a choice typed as its code, its label or the label's first words."""
+    wanted = " ".join(text.lower().split())
+    for code, label in choices:
+        label = str(label).lower()
+        if wanted in (code, label, label.split(" (")[0]):
+            return code
+    return None
+
+
+def stage_in_words(stage):
+    """An earlier stage for people: 'direct; vanaf het einde van de relatie; afschermen'."""
+    rule = RetentionRule
+    return "; ".join(
+        (
+            period_for_input(stage.get("duration", "")),
+            str(dict(rule.Trigger.choices).get(stage.get("trigger"), stage.get("trigger"))),
+            str(dict(rule.EndAction.choices).get(stage.get("action"), stage.get("action"))).split(
+                " ("
+            )[0],
+        )
+    )
+
+
 class StagesField(forms.CharField):
-    """A retention rule's earlier stages, one line each: period, counted from, action
-    ("P0D end_of_relationship restrict")."""
+    """A retention rule's earlier stages, one line each in words: period; counted from; action
+    ("direct; vanaf het einde van de relatie; afschermen")."""
 
     widget = forms.Textarea(attrs={"rows": 2})
 
     def prepare_value(self, value):
         if isinstance(value, list):
-            return "\n".join(f"{s['duration']} {s['trigger']} {s['action']}" for s in value)
+            return "\n".join(stage_in_words(stage) for stage in value)
         return value
 
     def to_python(self, value):
         stages = []
         for line in (value or "").splitlines():
-            words = line.split()
-            if not words:
+            if not line.strip():
                 continue
-            if len(words) != 3:
+            parts = [part.strip() for part in line.split(";")]
+            stage = None
+            if len(parts) == 3:
+                try:
+                    duration = parse_period(parts[0])
+                except ValueError:
+                    duration = None
+                trigger = _choice(RetentionRule.Trigger.choices, parts[1])
+                action = _choice(RetentionRule.EndAction.choices, parts[2])
+                if duration and trigger and action:
+                    stage = {"duration": duration, "trigger": trigger, "action": action}
+            if stage is None:
                 raise forms.ValidationError(
-                    _("Write each stage as: period, counted from, action (%(example)s).")
-                    % {"example": "P0D end_of_relationship restrict"}
+                    _("Write each stage as: period; counted from; action (%(example)s).")
+                    % {"example": stage_in_words(EXAMPLE_STAGE)}
                 )
-            stages.append(dict(zip(("duration", "trigger", "action"), words, strict=True)))
+            stages.append(stage)
         error = check_stages(stages)
         if error:
             raise forms.ValidationError(error)
         return stages
+
+
+EXAMPLE_STAGE = {"duration": "P0D", "trigger": "end_of_relationship", "action": "restrict"}
 
 
 def _term_choices(organisation, term_kind):
@@ -220,6 +270,9 @@ class ItemForm(forms.Form):
         for spec in self.kind.fields:
             if spec.name in DERIVED or (only is not None and spec.name not in only):
                 continue
+            if spec.type == "duration":
+                model_field = self.kind.model._meta.get_field(spec.name)
+                model_fields[spec.name] = PeriodField(label=model_field.verbose_name)
             if spec.type in ("stages", "domains"):
                 model_field = self.kind.model._meta.get_field(spec.name)
                 field_class = StagesField if spec.type == "stages" else DomainsField
@@ -227,7 +280,8 @@ class ItemForm(forms.Form):
                     label=model_field.verbose_name, help_text=model_field.help_text
                 )
             field = model_fields.get(spec.name) or self._relation_field(spec)
-            field.required = spec.required and spec.name != "key"
+            # the key is made from the name; the schema says when a period may stay empty
+            field.required = spec.required and spec.name not in ("key", "duration")
             if isinstance(field, TranslatedFormField):
                 field.text_required = spec.required
             field.help_text = HELP.get(spec.name, field.help_text)
@@ -236,6 +290,10 @@ class ItemForm(forms.Form):
             self.fields[spec.name] = field
         if "key" in self.fields:
             self.fields["key"].required = False
+            if "name" in self.fields:  # a person names the item first; the key follows from it
+                order = [name for name in self.fields if name != "key"]
+                order.insert(order.index("name") + 1, "key")
+                self.order_fields(order)
         if "status" in self.fields:
             self.fields["status"].initial = Status.ACTIVE
 

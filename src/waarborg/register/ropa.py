@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from waarborg.core.access import scoped
 from waarborg.core.citations import cite
+from waarborg.core.dates import humanise_duration
 from waarborg.core.fields import translated
 from waarborg.core.models import Adequacy, TermKind
 from waarborg.core.spreadsheets import staff_csv, text_cell
@@ -143,7 +144,7 @@ def activity_rows(organisation, role_filter):
                 [
                     *(
                         # a period a scheme sets may be unknown: no empty slot before the kind
-                        f"{translated(r.name)} ({_listed([r.duration, bounds[r.bound]])})"
+                        f"{translated(r.name)} ({_listed([_period(r.duration), bounds[r.bound]])})"
                         for r in activity.retention_rules.all()
                     ),
                     translated(activity.retention_note),
@@ -189,6 +190,11 @@ def party_rows(organisation):
     ]
 
 
+def _period(duration):
+    """A period as the AP reads it: '7 jaar', never 'P7Y'."""
+    return humanise_duration(duration) if duration else ""
+
+
 def _date(value):
     return value.isoformat() if value else ""
 
@@ -199,7 +205,7 @@ def retention_rows(organisation):
         {
             _("Key"): rule.key,
             _("Retention rule"): translated(rule.name),
-            _("Period"): rule.duration,
+            _("Period"): _period(rule.duration),
             _("Counted"): rule.get_trigger_display(),
             _("Kind of period"): rule.get_bound_display(),
             _("At the end"): rule.get_end_action_display(),
@@ -218,7 +224,7 @@ def measure_rows(organisation):
             _("Security measure"): translated(measure.name),
             _("Kind"): measure.get_kind_display(),
             _("Description"): translated(measure.description),
-            _("Review interval"): measure.review_interval,
+            _("Review interval"): _period(measure.review_interval),
             _("Last reviewed"): _date(measure.last_reviewed),
         }
         for measure in measures.order_by("key")

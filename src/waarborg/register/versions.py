@@ -8,6 +8,7 @@ from waarborg.audit.actions import json_ready
 from waarborg.core.access import scoped
 from waarborg.core.dates import format_day, humanise_duration
 from waarborg.core.fields import translated
+from waarborg.register.forms import stage_in_words
 from waarborg.register.schema import KINDS, current_data, default_of
 
 LIST_TYPES = ("terms", "refs", "countries", "domains", "stages")
@@ -65,7 +66,7 @@ def _items(kind, spec, value, index, names):
     if spec.type == "duration":
         return [humanise_duration(value)]
     if spec.type == "stages":
-        return [f"{humanise_duration(s['duration'])} {s['trigger']} {s['action']}" for s in value]
+        return [stage_in_words(stage) for stage in value]
     if isinstance(value, list):
         return [str(item) for item in value]
     return [str(value)]

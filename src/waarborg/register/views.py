@@ -20,7 +20,7 @@ from waarborg.core.taxonomy import TermIndex
 from waarborg.jobs.imports import start_register_import
 from waarborg.jobs.models import ImportRun
 from waarborg.register import actions, ropa, versions
-from waarborg.register.forms import ImportForm, ItemForm, TermForm, sections_of
+from waarborg.register.forms import ImportForm, ItemForm, TermForm, sections_of, stage_in_words
 from waarborg.register.models import Party, ProcessingActivity, Status
 from waarborg.register.schema import KINDS, current_data, prefetch
 from waarborg.register.yamlio import (
@@ -164,7 +164,7 @@ def item_edit(request, kind_name, key):
         only=step and step[2],
     )
     if request.method == "POST" and form.is_valid():
-        saved = _save(request, form, kind_name, instance=row)
+        saved = _save(request, form, kind_name, instance=row, walk=step is not None)
         if saved is not None:
             messages.success(request, _("Saved."))
             following = _following(kind_name, step)
@@ -264,6 +264,7 @@ def _create_in_sections(request, kind_name):
                     form.add_error(None, f"{capfirst(label)}: {message}" if label else message)
         else:
             request.session.pop(key, None)
+            _walking(request, row)
             messages.success(request, _("Saved."))
             following = _following(kind_name, step)
             if following:
@@ -286,20 +287,37 @@ def _from_session(kind, data):
     return values
 
 
-def _save(request, form, kind_name, instance=None):
-    """Save through the action; its validation errors go back onto the form."""
+def _save(request, form, kind_name, instance=None, walk=False):
+    """Save through the action; its validation errors go back onto the form. A `walk` through
+    the sections is one editing session: one version for all its saves (see actions)."""
+    walks = request.session.get(WALKS, {})
     try:
-        return actions.save_item(
+        saved = actions.save_item(
             kind_name,
             request.organisation,
             form.data_for_register(),
             actor=request.user,
             instance=instance,
+            session_after=walks.get(str(instance.pk)) if walk and instance else None,
         )
     except actions.RegisterError as error:
         for _where, name, message in error.errors:
             form.add_error(name if name in form.fields else None, str(message))
         return None
+    if walk:
+        _walking(request, saved)
+    return saved
+
+
+WALKS = "register-walks"  # in the session: activity pk -> the audit entry of its last save
+
+
+def _walking(request, row):
+    """Remember where this walk through the sections stands (the last audit entry, which is
+    this save's unless it changed nothing)."""
+    walks = request.session.get(WALKS, {})
+    walks[str(row.pk)] = actions.last_entry_seq(request.organisation)
+    request.session[WALKS] = dict(list(walks.items())[-20:])
 
 
 @require_POST
@@ -516,6 +534,8 @@ def describe(kind, row, index):
             text = _("yes") if value else _("no")
         elif spec.type == "duration" and value:
             text = humanise_duration(value)  # "7 jaar", never "P7Y"
+        elif spec.type == "stages" and value:
+            text = "\n".join(stage_in_words(stage) for stage in value)
         elif value:
             # a date as people write it ("1 november 2023"), never ISO
             text = format_day(value) if hasattr(value, "isoformat") else str(value)

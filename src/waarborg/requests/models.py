@@ -26,7 +26,7 @@ class Kind(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    WEB = "web", _("privacy center")
+    WEB = "web", _("privacy centre")
     EMAIL = "email", _("e-mail")
     LETTER = "letter", _("letter")
     PHONE = "phone", _("phone")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from waarborg.core.dates import parse_duration
+from waarborg.core.dates import PeriodField
 from waarborg.retention.models import BuiltinKind
 
 
@@ -9,12 +9,11 @@ class SettingsForm(forms.Form):
     def __init__(self, *args, current=None, **kwargs):
         super().__init__(*args, **kwargs)
         for kind in BuiltinKind:
-            self.fields[kind.value] = forms.CharField(
+            self.fields[kind.value] = PeriodField(
                 label=kind.label,
                 required=False,
-                max_length=40,
                 initial=current.period(kind) if current else "",
-                help_text=_("ISO 8601, e.g. P30D, P2Y; empty keeps it without end"),
+                help_text=_("For example 30 days or 2 years; empty keeps it without end."),
             )
         self.fields["max_share"] = forms.IntegerField(
             label=_("Largest share of a table the sweep takes without asking (%)"),
@@ -27,16 +26,6 @@ class SettingsForm(forms.Form):
                 "confirmation; the nightly sweep skips it and tells you."
             ),
         )
-
-    def clean(self):
-        data = super().clean()
-        for name, value in list(data.items()):
-            if value and name != "max_share":
-                try:
-                    parse_duration(value)
-                except ValueError:
-                    self.add_error(name, _("Write a period such as P30D, P6M or P2Y."))
-        return data
 
 
 class ReviewForm(forms.Form):

@@ -48,6 +48,7 @@ def no_activity(context):
         "statement says what they are."
     ),
     statement=True,
+    field="purpose",
 )
 def no_purpose(context):
     for item in controller_side(context):
@@ -66,6 +67,7 @@ def no_purpose(context):
         "obligation, vital interests, public task or legitimate interests."
     ),
     statement=True,
+    field="legal_basis",
 )
 def no_legal_basis(context):
     for item in controller_side(context):
@@ -84,6 +86,7 @@ def no_legal_basis(context):
         "article (for example art. 52 AWR for the tax records)."
     ),
     statement=True,
+    field="legal_basis_detail",
 )
 def legal_obligation(context):
     for item in controller_side(context):
@@ -104,6 +107,7 @@ def legal_obligation(context):
         "balance with the person's interests must have been made."
     ),
     statement=True,
+    field="legal_basis_detail",
 )
 def interest_not_described(context):
     for item in controller_side(context):
@@ -128,6 +132,7 @@ def interest_not_described(context):
         "only be processed under one of the exceptions of Art. 9(2)."
     ),
     statement=True,
+    field="art9_ground",
 )
 def special_without_ground(context):
     for item in controller_side(context):
@@ -212,6 +217,7 @@ VAGUE_RETENTION = (
         "decide it. Link a retention rule or explain the criteria."
     ),
     statement=True,
+    field="retention_rules",
 )
 def no_retention(context):
     for item in controller_side(context):
@@ -355,11 +361,40 @@ def above_reference(context):
     title=gettext_lazy("No data categories"),
     explanation=gettext_lazy("The register says which personal data the activity processes."),
     statement=True,
+    field="data_categories",
 )
 def no_data_categories(context):
     for item in controller_side(context):
         if not item.get("data_categories"):
             yield _hit(context, item, _("no data categories"))
+
+
+@rule(
+    "activity.no_data_subjects",
+    area="activities",
+    severity=ERROR,
+    article="Art. 13(1)(c), 30(1)(c) AVG",
+    title=gettext_lazy("No groups of people"),
+    explanation=gettext_lazy(
+        "The register says whose data each activity processes: customers, employees, "
+        "subscribers. The statement tells each group what happens to their data, and a "
+        "request looks in the systems of the activities of the person's group. Open the "
+        "activity and choose its groups of people under 'Whose data'."
+    ),
+    statement="warning",
+    field="data_subjects",
+)
+def no_data_subjects(context):
+    for item in controller_side(context):
+        if not item.get("data_subjects"):
+            yield _hit(
+                context,
+                item,
+                _(
+                    "No groups of people: choose whose data this is under 'Whose data'; "
+                    "until then a request finds nothing of this activity to search."
+                ),
+            )
 
 
 @rule(
@@ -369,16 +404,14 @@ def no_data_categories(context):
     article="Art. 30(1)(c)-(g) AVG",
     title=gettext_lazy("Register entry incomplete"),
     explanation=gettext_lazy(
-        "The record of processing names the groups of people, the recipients (including the "
-        "parties that run the systems used) and the security measures."
+        "The record of processing names the recipients (including the parties that run the "
+        "systems used) and the security measures."
     ),
 )
 def incomplete_record(context):
     systems = context.items["systems"]
     for item in context.activities:
-        missing = []
-        if not item.get("data_subjects"):
-            missing.append(_("groups of people"))
+        missing = []  # groups of people: a rule of their own (activity.no_data_subjects)
         if not item.get("security_measures"):
             missing.append(_("security measures"))
         recipients = set(item.get("recipients", []))
@@ -468,6 +501,7 @@ def security_review(context):
         "When the data do not come from the person, the statement says where they come from."
     ),
     statement=True,
+    field="source_detail",
 )
 def source_not_named(context):
     for item in controller_side(context):
@@ -486,6 +520,7 @@ def source_not_named(context):
         "happens if they do not."
     ),
     statement=True,
+    field="requirement_consequence",
 )
 def requirement_without_consequence(context):
     for item in controller_side(context):

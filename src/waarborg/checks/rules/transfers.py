@@ -32,10 +32,18 @@ def _unprotected(context, codes, allowed=(Adequacy.EEA, Adequacy.ADEQUATE)):
     return out
 
 
-def _names(context, codes):
-    from waarborg.core.models import TermKind
+def _names(context, codes, in_sentence=False):
+    """The countries' names, with their article when they stand in a sentence ('in de
+    Verenigde Staten')."""
+    from django.utils.translation import get_language
 
-    return ", ".join(context.label(TermKind.COUNTRY, code) for code in codes)
+    from waarborg.core.models import TermKind
+    from waarborg.core.taxonomy import country_in_sentence
+
+    names = [(code, context.label(TermKind.COUNTRY, code)) for code in codes]
+    if in_sentence:
+        names = [(code, country_in_sentence(code, name, get_language())) for code, name in names]
+    return ", ".join(name for _code, name in names)
 
 
 @rule(
@@ -149,7 +157,7 @@ def dpf_outside_us(context):
                 "parties",
                 key,
                 _("Under the DPF, yet it processes in %(countries)s, which the DPF does not cover.")
-                % {"countries": _names(context, beyond)},
+                % {"countries": _names(context, beyond, in_sentence=True)},
             )
 
 

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 
 from waarborg.core.dates import format_day, format_moment, humanise_duration
@@ -36,6 +38,17 @@ def day(value):
 def moment(value):
     """A date and time as people write it: '1 december 2026, 22:36'."""
     return format_moment(value)
+
+
+# How the audit trail names a user ("anna@firma.nl (#12)"): the id tells accounts apart in the
+# evidence, but is not for people to read.
+_ACCOUNT_ID = re.compile(r"\s*\(#\d+\)")
+
+
+@register.filter
+def who(value):
+    """Who did something, for people: 'anna@firma.nl (#12)' -> 'anna@firma.nl'."""
+    return _ACCOUNT_ID.sub("", str(value)) if value else ""
 
 
 @register.filter
