@@ -88,3 +88,24 @@ def test_empty_register_still_exports(organisation):
     workbook = load_workbook(io.BytesIO(ropa.to_xlsx(organisation)))
     assert workbook["Als verwerker"].cell(1, 1).value == "Niets vastgelegd."
     assert ropa.to_pdf(organisation).startswith(b"%PDF")
+
+
+def test_dates_are_written_as_people_write_them(organisation, owner):
+    import datetime
+
+    from waarborg.register.models import Party, ProcessingActivity
+
+    _megawatt(organisation, owner)
+    party = Party.objects.filter(organisation=organisation).order_by("pk").first()
+    party.agreement_signed_on = datetime.date(2026, 3, 2)
+    party.save()
+    activity = ProcessingActivity.objects.filter(organisation=organisation).first()
+    ProcessingActivity.objects.filter(pk=activity.pk).update(
+        reviewed_at=datetime.date(2026, 11, 30)
+    )
+    dutch, english = ropa.to_csv(organisation, "nl"), ropa.to_csv(organisation, "en")
+    assert "30 november 2026" in dutch and "30 November 2026" in english
+    assert "2026-11-30" not in dutch + english
+    parties = load_workbook(io.BytesIO(ropa.to_xlsx(organisation, "nl")))["Partijen en doorgiften"]
+    cells = [str(cell.value) for row in parties.iter_rows() for cell in row if cell.value]
+    assert "2 maart 2026" in cells and not any("2026-03-02" in cell for cell in cells)

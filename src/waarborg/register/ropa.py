@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from waarborg.core.access import scoped
 from waarborg.core.citations import cite
-from waarborg.core.dates import humanise_duration
+from waarborg.core.dates import format_day, humanise_duration
 from waarborg.core.fields import translated
 from waarborg.core.models import Adequacy, TermKind
 from waarborg.core.spreadsheets import staff_csv, text_cell
@@ -196,7 +196,8 @@ def _period(duration):
 
 
 def _date(value):
-    return value.isoformat() if value else ""
+    """A date as the AP reads it: '1 december 2026', never '2026-12-01'."""
+    return format_day(value) if value else ""
 
 
 def retention_rows(organisation):
