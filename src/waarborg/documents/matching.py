@@ -10,6 +10,8 @@ import re
 from contextlib import closing
 from dataclasses import dataclass, field
 
+import phonenumbers
+
 from waarborg.documents import index, recognise
 
 TUSSENVOEGSELS = {
@@ -17,6 +19,7 @@ TUSSENVOEGSELS = {
     "du", "d'", "da", "di", "del", "von", "vd", "v.d.", "'s", "aan", "bij", "uit", "onder",
 }  # fmt: skip
 SNIPPET = 70
+_NOT_DIGIT = re.compile(r"\D+")
 
 
 @dataclass
@@ -110,33 +113,72 @@ def snippet(text, span):
                  (before, text[start:end], after))  # fmt: skip
 
 
-def _found(text, identities):
+@dataclass
+class Wanted:
+    """The identities of a look-up, prepared once for all its candidates."""
+
+    emails: set
+    phones: set
+    nationals: set
+    customers: list
+    ibans: set
+    names: list
+
+
+def wanted(identities):
+    phones = {index.normal_phone(p) for p in identities.get("phone_number", [])} - {None}
+    return Wanted(
+        emails={e.strip().lower() for e in identities.get("email", [])} - {""},
+        phones=phones,
+        nationals={phonenumbers.national_significant_number(phonenumbers.parse(p)) for p in phones},
+        customers=[
+            re.compile(r"(?<![\w-])" + re.escape(number.strip()) + r"(?![\w-])", re.I)
+            for number in identities.get("customer_number", [])
+        ],
+        ibans={i.replace(" ", "").upper() for i in identities.get("iban", [])},
+        names=[name_patterns(full) for full in identities.get("name", [])],
+    )
+
+
+def _found(text, identities, prepared=None):
     """[(kind, span, confidence)] of every place the identities appear in text."""
+    want = prepared or wanted(identities)
     places = []
-    wanted_emails = {e.strip().lower() for e in identities.get("email", [])}
-    for address, span in index.emails_in(text):
-        if address in wanted_emails:
-            places.append(("email", span, 1.0))
-    wanted_phones = {index.normal_phone(p) for p in identities.get("phone_number", [])} - {None}
-    for number, span in index.phones_in(text):
-        if number in wanted_phones:
-            places.append(("phone_number", span, 0.95))
-    for number in identities.get("customer_number", []):
-        pattern = re.compile(r"(?<![\w-])" + re.escape(number.strip()) + r"(?![\w-])", re.I)
+    if want.emails:
+        for address, span in index.emails_in(text):
+            if address in want.emails:
+                places.append(("email", span, 1.0))
+    if _may_hold(text, want.nationals):
+        for number, span in index.phones_in(text):
+            if number in want.phones:
+                places.append(("phone_number", span, 0.95))
+    for pattern in want.customers:
         places += [("customer_number", m.span(), 0.85) for m in pattern.finditer(text)]
-    wanted_ibans = {i.replace(" ", "").upper() for i in identities.get("iban", [])}
-    for value, span in recognise.ibans(text):
-        if value in wanted_ibans:
-            places.append(("iban", span, 0.95))
-    for full in identities.get("name", []):
+    if want.ibans:
+        for value, span in recognise.ibans(text):
+            if value in want.ibans:
+                places.append(("iban", span, 0.95))
+    for patterns in want.names:
         taken = []
-        for pattern, confidence in name_patterns(full):
+        for pattern, confidence in patterns:
             for m in pattern.finditer(text):
                 if any(s <= m.start() < e for s, e in taken):
                     continue
                 taken.append(m.span())
                 places.append(("name", m.span(), confidence))
     return places
+
+
+def _may_hold(text, nationals):
+    """Whether the text can hold a number with one of these national numbers: however it is
+    written, their digits stand together once the other characters are left out. Parsing every
+    number of a text is slow, and most candidates of a look-up hold none of the person's."""
+    if not nationals:
+        return False
+    digits = _NOT_DIGIT.sub("", text)
+    if not digits.isascii():
+        return True
+    return any(national in digits for national in nationals)
 
 
 def queries(identities):
@@ -156,6 +198,29 @@ def queries(identities):
     return " OR ".join(parts)
 
 
+def stages(identities):
+    """The candidates' queries from the most certain to the least, the last one `queries`:
+    when a common surname (or the firm's own name) fills the limit, the items with the
+    person's address, number or full name are among the candidates all the same."""
+    exact = []
+    exact += [index.email_key(e) for e in identities.get("email", []) if e.strip()]
+    phones = {index.normal_phone(p) for p in identities.get("phone_number", [])} - {None}
+    exact += [index.phone_key(p) for p in phones]
+    exact += [index.iban_key(i) for i in identities.get("iban", []) if i.strip()]
+    exact += [
+        "body:" + index.phrase(n) for n in identities.get("customer_number", []) if index.phrase(n)
+    ]
+    named = []
+    for full in identities.get("name", []):
+        name = split_name(full)
+        given = {index.phrase(word) for g in name.given[:1] for word in (g, g[0])} - {""}
+        if index.phrase(name.surname) and given:
+            either = " OR ".join("body:" + g for g in sorted(given))
+            named.append(f"(body:{index.phrase(name.surname)} AND ({either}))")
+    found = [" OR ".join(exact), " OR ".join(named), queries(identities)]
+    return [query for query in found if query]
+
+
 def combined(confidences):
     """More independent places raise the confidence: 1 - prod(1 - c)."""
     remaining = 1.0
@@ -169,13 +234,18 @@ def find(source_ids, identities, *, limit=1000, snippets=3):
     query = queries(identities)
     if not query or not source_ids:
         return []
-    hits = []
+    hits, prepared = [], wanted(identities)
     with closing(index.connect()) as connection:
-        row_ids = index.candidates(connection, list(source_ids), query, limit=limit)
+        row_ids = []
+        for stage in stages(identities):
+            if len(row_ids) < limit:
+                seen = set(row_ids)
+                more = index.candidates(connection, list(source_ids), stage, limit=limit)
+                row_ids += [r for r in more if r not in seen][: limit - len(row_ids)]
         for _, source, ref, meta, body in index.load_items(connection, row_ids) if row_ids else ():
-            places = _found(body, identities)
+            places = _found(body, identities, prepared)
             addresses = {a.lower() for a in meta.get("addresses", [])}
-            header = addresses & {e.strip().lower() for e in identities.get("email", [])}
+            header = addresses & prepared.emails
             if not places and not header:
                 continue
             places.sort(key=lambda p: -p[2])
