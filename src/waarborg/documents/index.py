@@ -148,8 +148,13 @@ def _matches(text, region):
     return found
 
 
-# A signature line comes back in every message of its writer: its numbers are parsed once.
+# A signature line comes back in every message of its writer: its numbers are parsed once
+# per run (forget_lines() after it: no line of anyone's mail stays in a worker's memory).
 _line_matches = lru_cache(maxsize=2048)(_matches)
+
+
+def forget_lines():
+    _line_matches.cache_clear()
 
 
 def phones_in(text, region="NL"):
@@ -278,7 +283,7 @@ def update(source_id, listing, load, *, batch=50, on_batch=None):
                     run.failed += item.text is None
             if on_batch:
                 on_batch(run, len(todo))
-    _line_matches.cache_clear()  # nothing of the mail stays in the worker's memory
+    forget_lines()
     return run
 
 

@@ -258,5 +258,6 @@ def find(source_ids, identities, *, limit=1000, snippets=3):
                 snippets=[snippet(body, p[1]) for p in places[:snippets]],
             )
             hits.append(hit)
+    index.forget_lines()
     hits.sort(key=lambda h: (-h.confidence, h.ref))
     return hits
