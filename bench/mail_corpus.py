@@ -27,7 +27,7 @@ import phonenumbers
 
 from waarborg.documents import extract
 
-VERSION = 3
+VERSION = 4
 DATA = Path(__file__).parent / ".data"
 
 DUTCH_GIVEN = (
@@ -184,13 +184,19 @@ def nl_iban(rng):
     return f"NL{check:02d}{bank}{account}"
 
 
+MIDDLES = ["", "e", "er", "el", "en", "ers", "ing", "de", "ke", "s"]
+
+
 def surname_pool():
-    """(surname, weight): the common Dutch and English names first, then a long tail."""
+    """(surname, weight): the common names by frequency, then a long tail. As in the Dutch
+    population, the hundred-odd commonest names are held by about 12% of people (De Jong, the
+    first, by about 1%: twice the real share); everyone else has one of thousands of others."""
     names = DUTCH_SURNAMES + ENGLISH_SURNAMES
-    tail = [p + s for p in PREFIXES for s in SUFFIXES]
+    tail = [p + m + s for p in PREFIXES for m in MIDDLES for s in SUFFIXES]
     tail += ["van " + name for name in tail[::7]]
-    pool = names + tail
-    return pool, [1 / (rank + 3) for rank in range(len(names))] + [0.004] * len(tail)
+    common = [1 / (rank + 3) for rank in range(len(names))]
+    scale = 0.12 / sum(common)
+    return names + tail, [w * scale for w in common] + [0.88 / len(tail)] * len(tail)
 
 
 def phone_for(rng, english):

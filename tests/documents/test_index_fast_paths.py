@@ -116,3 +116,39 @@ def test_another_persons_number_finds_nothing(crowded_index):
     assert matching.find([crowded_index], {"phone_number": ["06 87654321"]}) == []
     hits = matching.find([crowded_index], {"phone_number": ["+31 6 12345678"]})
     assert [hit.ref for hit in hits] == ["other"]
+
+
+NAMES = [
+    "Jan de Vries",
+    "Anaïs Lucas Hoekstra",
+    "Mirjam 't Hart",
+    "de Vries, Jan",
+    "Kok",
+    "Iris Kış",
+]
+name_pieces = st.one_of(
+    st.sampled_from(["Jan", "J.", "J. P.", "de", "De", "Vries", "VRIES", "vries,", "Hoekstra",
+                     "Anaïs", "A.", "'t", "Hart", "Mirjam", "M.", "mevrouw", "Mr.", "dhr.",
+                     "de heer", "Kok", "KOK", "Kış", "KIŞ", "İris", "ſ", "x", ",", ".", " ",
+                     "\n", "-", "aan", "Iris"]),
+    st.text(max_size=4),
+)  # fmt: skip
+
+
+def slow_names(full, text):
+    return [(m.span(), c) for p, c in matching.name_patterns(full) for m in p.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(NAMES), st.lists(name_pieces, max_size=25).map(" ".join))
+def test_the_quick_name_scan_finds_what_name_patterns_find(full, text):
+    quick = [(m.span(), c) for m, c in matching.name_scan(full).finditer(text)]
+    assert quick == slow_names(full, text)
+
+
+def test_the_quick_name_scan_on_written_forms():
+    text = "Geachte mevrouw De Vries,\nJ. de Vries, Vries, Jan de; xJan de Vries; Jan de Vriesje"
+    for full in NAMES:
+        quick = [(m.span(), c) for m, c in matching.name_scan(full).finditer(text)]
+        assert quick == slow_names(full, text)
+    assert len(slow_names("Jan de Vries", text)) >= 4

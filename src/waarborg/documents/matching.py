@@ -59,11 +59,18 @@ def _words(text):
     return r"\s+".join(re.escape(w) for w in text.split())
 
 
-def name_patterns(full):
-    """(compiled pattern, confidence) per written form of a name, most certain first."""
-    name = split_name(full)
-    if not name.surname:
-        return []
+HONORIFIC = r"(?:mevrouw|mevr\.|meneer|mijnheer|dhr\.|de heer|mw\.|mr\.|mrs\.|ms\.|mr)"
+# what every honorific holds, lower-cased; and the letters re.I matches to ASCII ones that
+# str.lower() does not turn into them (dotless and dotted i, long s)
+_HONORIFIC_PARTS = ("mevr", "meneer", "mijnheer", "dhr.", "de heer", "mw.", "mr", "ms.")
+_ODD_CASES = re.compile("[\u0130\u0131\u017f]")
+_WORD = re.compile(r"\w")
+_WORD_OR_DOT = re.compile(r"[\w.]")
+_AFTER_NOT_WORD_OR_DOT = r"(?<![\w.])"
+
+
+def _forms(name):
+    """(pattern, confidence) per written form of a split name, without the word boundaries."""
     surname = _words(name.surname)
     tv = _words(name.tussenvoegsel) + r"\s+" if name.tussenvoegsel else ""
     tv_after = r"\s+" + _words(name.tussenvoegsel) if name.tussenvoegsel else ""
@@ -79,16 +86,66 @@ def name_patterns(full):
             (first + r"(?:\s+\w+)?\s+" + tv + surname, 0.9),
             (tv + surname + r",\s*" + first + tv_after, 0.9),
             (surname + r",\s*" + first + tv_after, 0.9),
-            (r"(?<![\w.])" + initials + r"\s*" + tv + surname, 0.75),
+            (_AFTER_NOT_WORD_OR_DOT + initials + r"\s*" + tv + surname, 0.75),
             (tv + surname + r",\s*" + initials + tv_after, 0.75),
             (surname + r",\s*" + initials + tv_after, 0.75),
         ]
-    honorific = r"(?:mevrouw|mevr\.|meneer|mijnheer|dhr\.|de heer|mw\.|mr\.|mrs\.|ms\.|mr)"
     patterns += [
-        (honorific + r"\s+" + tv + surname, 0.6),
+        (HONORIFIC + r"\s+" + tv + surname, 0.6),
         (tv + surname, 0.35 if name.tussenvoegsel else 0.3),
     ]
-    return [(re.compile(r"(?<!\w)" + p + r"(?!\w)", re.I), c) for p, c in patterns]
+    return patterns
+
+
+def name_patterns(full):
+    """(compiled pattern, confidence) per written form of a name, most certain first."""
+    name = split_name(full)
+    if not name.surname:
+        return []
+    return [(re.compile(r"(?<!\w)" + p + r"(?!\w)", re.I), c) for p, c in _forms(name)]
+
+
+@dataclass
+class NameScan:
+    """name_patterns, made quick: Python's re tries a leading look-behind at every position of
+    the text, so the forms are searched without it and a match preceded by a word character
+    is passed over (the same matches); a text without the surname holds none of the forms, and
+    one without an honorific none of that form."""
+
+    surname: re.Pattern
+    forms: list
+
+    def finditer(self, text):
+        """(match, confidence) per form, in the order and with the matches of name_patterns."""
+        if not self.surname.search(text):
+            return
+        lowered = text.lower()
+        honorific = bool(_ODD_CASES.search(text)) or any(p in lowered for p in _HONORIFIC_PARTS)
+        for pattern, before, confidence, needs_honorific in self.forms:
+            if needs_honorific and not honorific:
+                continue
+            position = 0
+            while match := pattern.search(text, position):
+                start = match.start()
+                if start and before.match(text, start - 1):
+                    position = start + 1
+                    continue
+                yield match, confidence
+                position = match.end()
+
+
+def name_scan(full):
+    name = split_name(full)
+    if not name.surname:
+        return NameScan(re.compile("(?!)"), [])
+    forms = []
+    for form, confidence in _forms(name):
+        before = _WORD
+        if form.startswith(_AFTER_NOT_WORD_OR_DOT):
+            form, before = form.removeprefix(_AFTER_NOT_WORD_OR_DOT), _WORD_OR_DOT
+        compiled = re.compile(form + r"(?!\w)", re.I)
+        forms.append((compiled, before, confidence, form.startswith(HONORIFIC)))
+    return NameScan(re.compile(_words(name.surname), re.I), forms)
 
 
 @dataclass
@@ -136,7 +193,7 @@ def wanted(identities):
             for number in identities.get("customer_number", [])
         ],
         ibans={i.replace(" ", "").upper() for i in identities.get("iban", [])},
-        names=[name_patterns(full) for full in identities.get("name", [])],
+        names=[name_scan(full) for full in identities.get("name", [])],
     )
 
 
@@ -158,14 +215,13 @@ def _found(text, identities, prepared=None):
         for value, span in recognise.ibans(text):
             if value in want.ibans:
                 places.append(("iban", span, 0.95))
-    for patterns in want.names:
+    for scan in want.names:
         taken = []
-        for pattern, confidence in patterns:
-            for m in pattern.finditer(text):
-                if any(s <= m.start() < e for s, e in taken):
-                    continue
-                taken.append(m.span())
-                places.append(("name", m.span(), confidence))
+        for m, confidence in scan.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            taken.append(m.span())
+            places.append(("name", m.span(), confidence))
     return places
 
 
