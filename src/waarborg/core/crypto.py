@@ -21,6 +21,7 @@ class DecryptionError(Exception):
     """The data was not encrypted with any of this installation's keys, or was changed."""
 
 
+@lru_cache(maxsize=64)
 def _derive(secret, purpose):
     kdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
     return kdf.derive(secret.encode())

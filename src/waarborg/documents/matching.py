@@ -10,6 +10,8 @@ import re
 from contextlib import closing
 from dataclasses import dataclass, field
 
+import phonenumbers
+
 from waarborg.documents import index, recognise
 
 TUSSENVOEGSELS = {
@@ -17,6 +19,7 @@ TUSSENVOEGSELS = {
     "du", "d'", "da", "di", "del", "von", "vd", "v.d.", "'s", "aan", "bij", "uit", "onder",
 }  # fmt: skip
 SNIPPET = 70
+_NOT_DIGIT = re.compile(r"\D+")
 
 
 @dataclass
@@ -56,11 +59,18 @@ def _words(text):
     return r"\s+".join(re.escape(w) for w in text.split())
 
 
-def name_patterns(full):
-    """(compiled pattern, confidence) per written form of a name, most certain first."""
-    name = split_name(full)
-    if not name.surname:
-        return []
+HONORIFIC = r"(?:mevrouw|mevr\.|meneer|mijnheer|dhr\.|de heer|mw\.|mr\.|mrs\.|ms\.|mr)"
+# what every honorific holds, lower-cased; and the letters re.I matches to ASCII ones that
+# str.lower() does not turn into them (dotless and dotted i, long s)
+_HONORIFIC_PARTS = ("mevr", "meneer", "mijnheer", "dhr.", "de heer", "mw.", "mr", "ms.")
+_ODD_CASES = re.compile("[\u0130\u0131\u017f]")
+_WORD = re.compile(r"\w")
+_WORD_OR_DOT = re.compile(r"[\w.]")
+_AFTER_NOT_WORD_OR_DOT = r"(?<![\w.])"
+
+
+def _forms(name):
+    """(pattern, confidence) per written form of a split name, without the word boundaries."""
     surname = _words(name.surname)
     tv = _words(name.tussenvoegsel) + r"\s+" if name.tussenvoegsel else ""
     tv_after = r"\s+" + _words(name.tussenvoegsel) if name.tussenvoegsel else ""
@@ -76,16 +86,66 @@ def name_patterns(full):
             (first + r"(?:\s+\w+)?\s+" + tv + surname, 0.9),
             (tv + surname + r",\s*" + first + tv_after, 0.9),
             (surname + r",\s*" + first + tv_after, 0.9),
-            (r"(?<![\w.])" + initials + r"\s*" + tv + surname, 0.75),
+            (_AFTER_NOT_WORD_OR_DOT + initials + r"\s*" + tv + surname, 0.75),
             (tv + surname + r",\s*" + initials + tv_after, 0.75),
             (surname + r",\s*" + initials + tv_after, 0.75),
         ]
-    honorific = r"(?:mevrouw|mevr\.|meneer|mijnheer|dhr\.|de heer|mw\.|mr\.|mrs\.|ms\.|mr)"
     patterns += [
-        (honorific + r"\s+" + tv + surname, 0.6),
+        (HONORIFIC + r"\s+" + tv + surname, 0.6),
         (tv + surname, 0.35 if name.tussenvoegsel else 0.3),
     ]
-    return [(re.compile(r"(?<!\w)" + p + r"(?!\w)", re.I), c) for p, c in patterns]
+    return patterns
+
+
+def name_patterns(full):
+    """(compiled pattern, confidence) per written form of a name, most certain first."""
+    name = split_name(full)
+    if not name.surname:
+        return []
+    return [(re.compile(r"(?<!\w)" + p + r"(?!\w)", re.I), c) for p, c in _forms(name)]
+
+
+@dataclass
+class NameScan:
+    """name_patterns, made quick: Python's re tries a leading look-behind at every position of
+    the text, so the forms are searched without it and a match preceded by a word character
+    is passed over (the same matches); a text without the surname holds none of the forms, and
+    one without an honorific none of that form."""
+
+    surname: re.Pattern
+    forms: list
+
+    def finditer(self, text):
+        """(match, confidence) per form, in the order and with the matches of name_patterns."""
+        if not self.surname.search(text):
+            return
+        lowered = text.lower()
+        honorific = bool(_ODD_CASES.search(text)) or any(p in lowered for p in _HONORIFIC_PARTS)
+        for pattern, before, confidence, needs_honorific in self.forms:
+            if needs_honorific and not honorific:
+                continue
+            position = 0
+            while match := pattern.search(text, position):
+                start = match.start()
+                if start and before.match(text, start - 1):
+                    position = start + 1
+                    continue
+                yield match, confidence
+                position = match.end()
+
+
+def name_scan(full):
+    name = split_name(full)
+    if not name.surname:
+        return NameScan(re.compile("(?!)"), [])
+    forms = []
+    for form, confidence in _forms(name):
+        before = _WORD
+        if form.startswith(_AFTER_NOT_WORD_OR_DOT):
+            form, before = form.removeprefix(_AFTER_NOT_WORD_OR_DOT), _WORD_OR_DOT
+        compiled = re.compile(form + r"(?!\w)", re.I)
+        forms.append((compiled, before, confidence, form.startswith(HONORIFIC)))
+    return NameScan(re.compile(_words(name.surname), re.I), forms)
 
 
 @dataclass
@@ -110,33 +170,71 @@ def snippet(text, span):
                  (before, text[start:end], after))  # fmt: skip
 
 
-def _found(text, identities):
+@dataclass
+class Wanted:
+    """The identities of a look-up, prepared once for all its candidates."""
+
+    emails: set
+    phones: set
+    nationals: set
+    customers: list
+    ibans: set
+    names: list
+
+
+def wanted(identities):
+    phones = {index.normal_phone(p) for p in identities.get("phone_number", [])} - {None}
+    return Wanted(
+        emails={e.strip().lower() for e in identities.get("email", [])} - {""},
+        phones=phones,
+        nationals={phonenumbers.national_significant_number(phonenumbers.parse(p)) for p in phones},
+        customers=[
+            re.compile(r"(?<![\w-])" + re.escape(number.strip()) + r"(?![\w-])", re.I)
+            for number in identities.get("customer_number", [])
+        ],
+        ibans={i.replace(" ", "").upper() for i in identities.get("iban", [])},
+        names=[name_scan(full) for full in identities.get("name", [])],
+    )
+
+
+def _found(text, identities, prepared=None):
     """[(kind, span, confidence)] of every place the identities appear in text."""
+    want = prepared or wanted(identities)
     places = []
-    wanted_emails = {e.strip().lower() for e in identities.get("email", [])}
-    for address, span in index.emails_in(text):
-        if address in wanted_emails:
-            places.append(("email", span, 1.0))
-    wanted_phones = {index.normal_phone(p) for p in identities.get("phone_number", [])} - {None}
-    for number, span in index.phones_in(text):
-        if number in wanted_phones:
-            places.append(("phone_number", span, 0.95))
-    for number in identities.get("customer_number", []):
-        pattern = re.compile(r"(?<![\w-])" + re.escape(number.strip()) + r"(?![\w-])", re.I)
+    if want.emails:
+        for address, span in index.emails_in(text):
+            if address in want.emails:
+                places.append(("email", span, 1.0))
+    if _may_hold(text, want.nationals):
+        for number, span in index.phones_in(text):
+            if number in want.phones:
+                places.append(("phone_number", span, 0.95))
+    for pattern in want.customers:
         places += [("customer_number", m.span(), 0.85) for m in pattern.finditer(text)]
-    wanted_ibans = {i.replace(" ", "").upper() for i in identities.get("iban", [])}
-    for value, span in recognise.ibans(text):
-        if value in wanted_ibans:
-            places.append(("iban", span, 0.95))
-    for full in identities.get("name", []):
+    if want.ibans:
+        for value, span in recognise.ibans(text):
+            if value in want.ibans:
+                places.append(("iban", span, 0.95))
+    for scan in want.names:
         taken = []
-        for pattern, confidence in name_patterns(full):
-            for m in pattern.finditer(text):
-                if any(s <= m.start() < e for s, e in taken):
-                    continue
-                taken.append(m.span())
-                places.append(("name", m.span(), confidence))
+        for m, confidence in scan.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            taken.append(m.span())
+            places.append(("name", m.span(), confidence))
     return places
+
+
+def _may_hold(text, nationals):
+    """Whether the text can hold a number with one of these national numbers: however it is
+    written, their digits stand together once the other characters are left out. Parsing every
+    number of a text is slow, and most candidates of a look-up hold none of the person's."""
+    if not nationals:
+        return False
+    digits = _NOT_DIGIT.sub("", text)
+    if not digits.isascii():
+        return True
+    return any(national in digits for national in nationals)
 
 
 def queries(identities):
@@ -156,6 +254,29 @@ def queries(identities):
     return " OR ".join(parts)
 
 
+def stages(identities):
+    """The candidates' queries from the most certain to the least, the last one `queries`:
+    when a common surname (or the firm's own name) fills the limit, the items with the
+    person's address, number or full name are among the candidates all the same."""
+    exact = []
+    exact += [index.email_key(e) for e in identities.get("email", []) if e.strip()]
+    phones = {index.normal_phone(p) for p in identities.get("phone_number", [])} - {None}
+    exact += [index.phone_key(p) for p in phones]
+    exact += [index.iban_key(i) for i in identities.get("iban", []) if i.strip()]
+    exact += [
+        "body:" + index.phrase(n) for n in identities.get("customer_number", []) if index.phrase(n)
+    ]
+    named = []
+    for full in identities.get("name", []):
+        name = split_name(full)
+        given = {index.phrase(word) for g in name.given[:1] for word in (g, g[0])} - {""}
+        if index.phrase(name.surname) and given:
+            either = " OR ".join("body:" + g for g in sorted(given))
+            named.append(f"(body:{index.phrase(name.surname)} AND ({either}))")
+    found = [" OR ".join(exact), " OR ".join(named), queries(identities)]
+    return [query for query in found if query]
+
+
 def combined(confidences):
     """More independent places raise the confidence: 1 - prod(1 - c)."""
     remaining = 1.0
@@ -169,13 +290,18 @@ def find(source_ids, identities, *, limit=1000, snippets=3):
     query = queries(identities)
     if not query or not source_ids:
         return []
-    hits = []
+    hits, prepared = [], wanted(identities)
     with closing(index.connect()) as connection:
-        row_ids = index.candidates(connection, list(source_ids), query, limit=limit)
+        row_ids = []
+        for stage in stages(identities):
+            if len(row_ids) < limit:
+                seen = set(row_ids)
+                more = index.candidates(connection, list(source_ids), stage, limit=limit)
+                row_ids += [r for r in more if r not in seen][: limit - len(row_ids)]
         for _, source, ref, meta, body in index.load_items(connection, row_ids) if row_ids else ():
-            places = _found(body, identities)
+            places = _found(body, identities, prepared)
             addresses = {a.lower() for a in meta.get("addresses", [])}
-            header = addresses & {e.strip().lower() for e in identities.get("email", [])}
+            header = addresses & prepared.emails
             if not places and not header:
                 continue
             places.sort(key=lambda p: -p[2])
@@ -188,5 +314,6 @@ def find(source_ids, identities, *, limit=1000, snippets=3):
                 snippets=[snippet(body, p[1]) for p in places[:snippets]],
             )
             hits.append(hit)
+    index.forget_lines()
     hits.sort(key=lambda h: (-h.confidence, h.ref))
     return hits

@@ -1,0 +1,154 @@
+"""The short cuts of the index and the look-up give what the slow way gives: phone numbers found
+line by line as phonenumbers finds them in the whole text, the digit test of a look-up never
+skipping a text that holds the number, and identifier hits found past a crowd of name hits."""
+
+import phonenumbers
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from waarborg.documents import index, matching
+
+NUMBERS = ["+31612345678", "+31205301234", "+441632960123", "+3215123456", "+4930123456"]
+
+
+def reference(text, region="NL"):
+    """phonenumbers' matcher over the whole text, as phones_in worked before."""
+    return [
+        (
+            phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164),
+            (m.start, m.end),
+        )
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+    ]
+
+
+def written(number, style):
+    parsed = phonenumbers.parse(number)
+    formats = [
+        phonenumbers.PhoneNumberFormat.NATIONAL,
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+        phonenumbers.PhoneNumberFormat.E164,
+    ]
+    text = phonenumbers.format_number(parsed, formats[style % 3])
+    return text.replace(" ", "-") if style >= 3 else text
+
+
+pieces = st.one_of(
+    st.sampled_from(["\n", " ", "  ", "-", ".", "/", "(", ")", "+", "x", "ext. ", "%", "€",
+                     ":", ",", "Tel. ", "abc", "12:30", "2024", "1234 AB", "0031 ", "(0)"]),
+    st.text(alphabet="0123456789 -.\n", min_size=1, max_size=12),
+    st.builds(written, st.sampled_from(NUMBERS), st.integers(0, 5)),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(pieces, max_size=30).map("".join))
+def test_phones_in_finds_what_the_matcher_finds_in_the_whole_text(text):
+    assert index.phones_in(text) == reference(text)
+
+
+def test_phones_in_on_a_signature_and_a_quoted_reply():
+    text = (
+        "Beste Jan,\n\nBel me op 06-12345678 of (020) 530 1234, niet na 17:30.\n"
+        "Factuur F2025-2885 van EUR 2687,62; IBAN NL91ABNA0417164300.\n"
+        "> Op 3 maart 2025 schreef Jan <jan@example.nl>:\n> +31 (0)6 1234 5678\n"
+        "UK: +44 1632 960123, intern: toestel 12345"
+    )
+    found = index.phones_in(text)
+    assert found == reference(text)
+    assert {number for number, _ in found} >= {"+31612345678", "+31205301234"}
+
+
+def test_the_fewest_digits_of_a_valid_number():
+    assert index.min_digits("NL") == 5
+    # no valid Dutch number is shorter; the shortest international one has more
+    assert not phonenumbers.is_valid_number(phonenumbers.parse("1234", "NL"))
+
+
+@given(st.sampled_from(NUMBERS), st.integers(0, 5), st.text(max_size=40), st.text(max_size=40))
+def test_the_digit_test_never_skips_a_text_that_holds_the_number(number, style, before, after):
+    text = f"{before}\n{written(number, style)}\n{after}"
+    nationals = matching.wanted({"phone_number": [number]}).nationals
+    if number in {n for n, _ in index.phones_in(text)}:
+        assert matching._may_hold(text, nationals)
+
+
+def test_the_digit_test_skips_a_text_without_the_number():
+    nationals = matching.wanted({"phone_number": ["06 12345678"]}).nationals
+    assert not matching._may_hold("Bel 06-87654321 of 020-5301234", nationals)
+    assert matching._may_hold("Bel +31 (0)6 1234 5678", nationals)
+
+
+@pytest.fixture
+def crowded_index(settings, tmp_path):
+    """Thirty items that name only the surname (the firm carries it), then the person's own."""
+    settings.DATA_DIR = tmp_path
+    items = [(f"firm-{i}", f"Hoekstra Administratie B.V., brief {i}") for i in range(30)]
+    items.append(("own", "Van: anais@example.nl\nMet vriendelijke groet, Anaïs Hoekstra"))
+    items.append(("other", "Van: someone@example.nl\nBel 06-12345678"))
+    texts = dict(items)
+
+    def load(refs):
+        for ref in refs:
+            yield index.Item(ref, "1", {"kind": "file", "title": ref}, texts[ref])
+
+    index.update(7, [(ref, "1") for ref, _ in items], load)
+    return 7
+
+
+def test_identifier_hits_are_found_past_a_crowd_of_name_hits(crowded_index):
+    identities = {"email": ["anais@example.nl"], "name": ["Anaïs Hoekstra"]}
+    hits = matching.find([crowded_index], identities, limit=5)
+    assert hits[0].ref == "own" and hits[0].matched == ["email", "name"]
+    assert len(hits) == 5
+    # without a limit that bites, the same hits as one query gives
+    everything = matching.find([crowded_index], identities)
+    assert {hit.ref for hit in everything} == {f"firm-{i}" for i in range(30)} | {"own"}
+
+
+def test_a_full_name_comes_before_the_bare_surname(crowded_index):
+    hits = matching.find([crowded_index], {"name": ["Anaïs Hoekstra"]}, limit=3)
+    assert "own" in {hit.ref for hit in hits}
+
+
+def test_another_persons_number_finds_nothing(crowded_index):
+    assert matching.find([crowded_index], {"phone_number": ["06 87654321"]}) == []
+    hits = matching.find([crowded_index], {"phone_number": ["+31 6 12345678"]})
+    assert [hit.ref for hit in hits] == ["other"]
+
+
+NAMES = [
+    "Jan de Vries",
+    "Anaïs Lucas Hoekstra",
+    "Mirjam 't Hart",
+    "de Vries, Jan",
+    "Kok",
+    "Iris Kış",
+]
+name_pieces = st.one_of(
+    st.sampled_from(["Jan", "J.", "J. P.", "de", "De", "Vries", "VRIES", "vries,", "Hoekstra",
+                     "Anaïs", "A.", "'t", "Hart", "Mirjam", "M.", "mevrouw", "Mr.", "dhr.",
+                     "de heer", "Kok", "KOK", "Kış", "KIŞ", "İris", "ſ", "x", ",", ".", " ",
+                     "\n", "-", "aan", "Iris"]),
+    st.text(max_size=4),
+)  # fmt: skip
+
+
+def slow_names(full, text):
+    return [(m.span(), c) for p, c in matching.name_patterns(full) for m in p.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(NAMES), st.lists(name_pieces, max_size=25).map(" ".join))
+def test_the_quick_name_scan_finds_what_name_patterns_find(full, text):
+    quick = [(m.span(), c) for m, c in matching.name_scan(full).finditer(text)]
+    assert quick == slow_names(full, text)
+
+
+def test_the_quick_name_scan_on_written_forms():
+    text = "Geachte mevrouw De Vries,\nJ. de Vries, Vries, Jan de; xJan de Vries; Jan de Vriesje"
+    for full in NAMES:
+        quick = [(m.span(), c) for m, c in matching.name_scan(full).finditer(text)]
+        assert quick == slow_names(full, text)
+    assert len(slow_names("Jan de Vries", text)) >= 4
