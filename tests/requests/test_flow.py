@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import signing
 from django.test import Client
+from django.urls import reverse
 
 from waarborg.audit.models import AuditEntry
 from waarborg.consent import actions as consent_actions
@@ -594,3 +595,42 @@ def test_tampered_verification_link(firm, committed, outbox):
     assert response.status_code == 400
     subject_request.refresh_from_db()
     assert not subject_request.is_verified
+
+
+def test_no_package_while_a_systems_task_is_open(
+    firm, shop, committed, outbox, privacy_officer, client_for
+):
+    """A package made before every system was looked in would tell the person "we found no
+    data" of a system nobody searched: refused, with the systems named, and nothing stored."""
+    from waarborg.requests.models import FileKind, RequestFile
+
+    subject_request = _new(firm, committed, kind=Kind.ACCESS)
+    actions.verify_request(
+        subject_request,
+        actor=privacy_officer,
+        method=Verification.STAFF,
+        identifiers=["email"],
+        note="klant",
+    )
+    tasks = [t for t in subject_request.tasks.all() if t.system_id]
+    waiting = tasks[0]
+    for task in tasks[1:]:
+        actions.update_task(
+            task, actor=privacy_officer, status=TaskStatus.NOT_APPLICABLE, reason="niet hier"
+        )
+    with pytest.raises(actions.RequestError, match=str(waiting.system)):
+        actions.build_package(subject_request, actor=privacy_officer)
+    with pytest.raises(actions.RequestError):
+        actions.queue_package(subject_request, actor=privacy_officer)
+    assert not RequestFile.objects.filter(request=subject_request, kind=FileKind.PACKAGE).exists()
+    # the page says why, in the reader's language, and stores nothing either
+    browser = client_for(privacy_officer)
+    browser.cookies["waarborg_language"] = "nl"
+    url = reverse("requests:build", args=[subject_request.pk])
+    page = browser.post(url, follow=True).content.decode()
+    assert "staat nog open" in page and str(waiting.system) in page
+    assert not RequestFile.objects.filter(request=subject_request, kind=FileKind.PACKAGE).exists()
+    actions.update_task(
+        waiting, actor=privacy_officer, status=TaskStatus.NOT_APPLICABLE, reason="niet hier"
+    )
+    assert actions.build_package(subject_request, actor=privacy_officer).size > 0

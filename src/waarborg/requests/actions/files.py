@@ -9,6 +9,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from waarborg.audit.actions import actor_label, record_entry
 from waarborg.core import links
@@ -101,13 +102,38 @@ def package_from_token(organisation, token):
     return package
 
 
-def build_package(subject_request, *, actor):
-    """Make the answer package of an access or portability request (see package.py) and keep
-    it encrypted until it expires. A new package replaces an earlier one."""
-    from waarborg.requests import package
+def check_package_ready(subject_request):
+    """A package holds what the finished tasks of the systems found: made while one is still
+    open, it would tell the person "we found no data" of a system nobody has looked in yet."""
+    from waarborg.requests.models import TaskKind
 
     if subject_request.kind not in (Kind.ACCESS, Kind.PORTABILITY):
         raise RequestError(_("Only access and portability requests have a package."))
+    waiting = [
+        str(task.system or task.title)
+        for task in subject_request.tasks.filter(kind=TaskKind.SYSTEM).select_related("system")
+        if task.is_open
+    ]
+    if waiting:
+        raise RequestError(
+            ngettext(
+                "The task of %(systems)s is still open: finish it (or mark it not applicable) "
+                "first, so the package says only what was found.",
+                "The tasks of %(systems)s are still open: finish them (or mark them not "
+                "applicable) first, so the package says only what was found.",
+                len(waiting),
+            )
+            % {"systems": ", ".join(waiting)}
+        )
+
+
+def build_package(subject_request, *, actor):
+    """Make the answer package of an access or portability request (see package.py) and keep
+    it encrypted until it expires. A new package replaces an earlier one. Refused while a
+    system's task is still open (check_package_ready)."""
+    from waarborg.requests import package
+
+    check_package_ready(subject_request)
     content = package.build(subject_request)
     days = settings_for(subject_request.organisation).package_days
     with transaction.atomic():
@@ -151,8 +177,7 @@ def queue_package(subject_request, *, actor):
     that survives its worker's death (see tasks.make_package)."""
     from waarborg.requests.tasks import make_package
 
-    if subject_request.kind not in (Kind.ACCESS, Kind.PORTABILITY):
-        raise RequestError(_("Only access and portability requests have a package."))
+    check_package_ready(subject_request)
     queued_at = timezone.now().isoformat()
     actor_id = actor.pk if actor is not None else None
     transaction.on_commit(lambda: make_package.enqueue(subject_request.pk, actor_id, queued_at))
