@@ -77,6 +77,8 @@ def test_access_request_finds_mails_and_offer_and_the_package_holds_what_was_kep
     assert demo_files.MAILBOX_USER in sources.inner_text()
     sources.locator("a", has_text=demo_files.MAILBOX_USER).click()
     assert "5 items" in page.locator("#counts").inner_text()
+    # the demo's own server: an erasure request can delete the person's messages there
+    assert "na bevestiging" in page.locator("main").inner_text()
     page.click("form[action$='/test/'] button")
     assert "kan inloggen" in page.locator(".messages").inner_text()
     context.close()

@@ -75,8 +75,15 @@ def test_the_demos_staff_pages_fit_375_px(live_server, browser):
     page.click("main form button[type=submit]")
     page.fill("input[name=code]", totp_code(demo.DEMO_TOTP_SECRET))
     page.click("main form button[type=submit]")
+    from waarborg.dpia.models import Assessment
+
+    dpia = Assessment.objects.order_by("pk").first()
+    forms = [
+        f"/register/activities/newsletter/edit/?section={section}"
+        for section in ("what", "why", "whose", "recipients", "retention", "security")
+    ]
     too_wide = {}
-    for path in STAFF_PAGES:
+    for path in (*STAFF_PAGES, f"/dpia/{dpia.pk}/", *forms):
         response = page.goto(base + path)
         assert response is not None and response.ok, path
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -209,6 +209,8 @@ def connect(firm, system, *, actor, data_dir, mail_server=None):
                 username=MAILBOX_USER,
                 password=MAILBOX_PASSWORD,
                 mail_folders=["INBOX"],
+                # the demo's own server: an erasure request can be tried to the end
+                write_access=True,
             )
         )
     for source in sources:
