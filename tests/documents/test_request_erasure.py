@@ -203,6 +203,10 @@ def test_pages_hold_and_tick_off(erasure_task, owner, handler, client_for, admin
     assert "Met de hand te wissen" in page
     assert f"het bestand {erasure_task.system.document_sources.get().path}/gesprek.txt" in page
     assert "Fiscale administratie" in page  # offered as a statutory minimum to keep an item under
+    # an erasure's hits are the person's or not, never "included" as in a package
+    assert "<strong>Van de persoon</strong>" in page and "<strong>Opgenomen</strong>" not in page
+    message = hits["oud.mbox#2"]
+    assert "bericht 2 in het mailbestand" in page and str(message.source.path) in page
     hit = hits["gesprek.txt"]
     response = client.post(
         _url("hit_hold", erasure_task, hit),
