@@ -158,3 +158,24 @@ def test_the_trail_reads_in_words_and_exports_for_excel(client_for, owner, organ
     assert all(row["handelingscode"] == "core.membership.created" for row in rows)
     other = client_for(viewer).get(reverse("audit:export")).content.decode()
     assert "Ander B.V." not in other  # only this organisation's entries
+
+
+def test_an_entrys_values_read_in_words_and_are_kept_as_recorded(
+    client_for, owner, organisation, viewer
+):
+    entry = record_entry(
+        organisation,
+        actor=owner,
+        action="register.item.saved",
+        new={"duration": "P7Y", "due_on": "2027-01-04", "stages": ["P5M"], "key": "PX"},
+    )
+    client = client_for(viewer)
+    client.cookies["waarborg_language"] = "nl"
+    page = client.get(reverse("audit:detail", args=[entry.seq])).content.decode()
+    shown = page.split("Nieuwe waarden", 1)[1].split("Zoals vastgelegd", 1)[0]
+    assert "7 jaar" in shown and "4 januari 2027" in shown and "5 maanden" in shown
+    assert "P7Y" not in shown and "2027-01-04" not in shown and "PX" in shown
+    assert "P7Y" in page.split("Zoals vastgelegd", 1)[1]  # the evidence as it is
+    client.cookies["waarborg_language"] = "en"
+    page = client.get(reverse("audit:detail", args=[entry.seq])).content.decode()
+    assert "7 years" in page and "4 January 2027" in page

@@ -2,6 +2,7 @@
 "Opschoning uitgevoerd". A code without a label (a new one) is shown as its words."""
 
 import json
+import re
 
 from django.utils.translation import gettext_lazy as _
 
@@ -184,6 +185,38 @@ def action_label(code):
     if label is not None:
         return str(label)
     return code.replace(".", " ").replace("_", " ")
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _in_words(value):
+    """A recorded value as a person reads it: a period in words ('7 jaar', not 'P7Y'), a date
+    or moment as people write it; anything else as it was recorded."""
+    from waarborg.core.dates import DURATION, format_day, format_moment, humanise_duration
+
+    if isinstance(value, dict):
+        return {key: _in_words(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_in_words(item) for item in value]
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if len(text) > 1 and DURATION.match(text):
+        return humanise_duration(text)
+    if _ISO_DAY.match(text):
+        return format_day(text)
+    if _ISO_MOMENT.match(text):
+        return format_moment(text)
+    return value
+
+
+def in_words(values):
+    """Old or new values as readable() gives them, with periods and dates in words."""
+    if values is None:
+        return "—"
+    return readable(_in_words(values))
 
 
 def readable(values):

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from waarborg.audit.labels import action_label, readable
+from waarborg.audit.labels import action_label, in_words, readable
 from waarborg.audit.models import AuditEntry
 from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.dates import format_moment
@@ -62,8 +62,10 @@ def entry_detail(request, seq):
     context = {
         "entry": entry,
         "label": action_label(entry.action),
-        "old": readable(entry.old),
-        "new": readable(entry.new),
+        "old": in_words(entry.old),
+        "new": in_words(entry.new),
+        "old_recorded": readable(entry.old),
+        "new_recorded": readable(entry.new),
     }
     return render(request, "audit/entry_detail.html", context)
 
