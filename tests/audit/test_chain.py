@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from waarborg.audit.actions import record_entry, verify_chain
 from waarborg.audit.models import AppendOnlyError, AuditEntry
@@ -179,3 +180,35 @@ def test_an_entrys_values_read_in_words_and_are_kept_as_recorded(
     client.cookies["waarborg_language"] = "en"
     page = client.get(reverse("audit:detail", args=[entry.seq])).content.decode()
     assert "7 years" in page and "4 January 2027" in page
+
+
+def test_an_object_is_named_in_the_readers_language_and_kept_as_recorded(
+    client_for, owner, organisation, other_organisation, viewer
+):
+    from waarborg.register.models import System
+
+    system = System.objects.create(
+        organisation=organisation,
+        key="ketels",
+        name={"nl": "Servicecontracten cv-ketels", "en": "Boiler service contracts"},
+    )
+    with translation.override("nl"):
+        entry = record_entry(organisation, actor=owner, action="register.item.saved", obj=system)
+    # another organisation's object with an id an entry could name: never shown here
+    stranger = System.objects.create(
+        organisation=other_organisation, key="geheim", name={"nl": "Geheim", "en": "Secret"}
+    )
+    forged = record_entry(organisation, actor=owner, action="register.item.saved")
+    AuditEntry.objects.filter(pk=forged.pk).update(
+        object_type="register.system", object_id=str(stranger.pk), object_repr="weg"
+    )
+    client = client_for(viewer)
+    client.cookies["waarborg_language"] = "en"
+    listing = client.get(reverse("audit:list")).content.decode()
+    assert "Boiler service contracts" in listing and "Secret" not in listing
+    detail = client.get(reverse("audit:detail", args=[entry.seq])).content.decode()
+    assert "Boiler service contracts" in detail and "Servicecontracten cv-ketels" in detail
+    assert "Secret" not in client.get(reverse("audit:detail", args=[forged.seq])).content.decode()
+    client.cookies["waarborg_language"] = "nl"
+    listing = client.get(reverse("audit:list")).content.decode()
+    assert "Servicecontracten cv-ketels" in listing and "Boiler service" not in listing

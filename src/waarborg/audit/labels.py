@@ -228,3 +228,33 @@ def readable(values):
     return json.dumps(
         mask_values(values), indent=2, ensure_ascii=False, sort_keys=True, default=str
     )
+
+
+# Objects whose name is a text in two languages: an entry about one is shown with its name in
+# the reader's language (the entry keeps the name as recorded, in the language of the moment).
+NAMED_IN_TWO_LANGUAGES = (
+    "register.processingactivity",
+    "register.party",
+    "register.system",
+    "register.retentionrule",
+    "register.securitymeasure",
+    "consent.consentpurpose",
+    "processors.service",
+)
+
+
+def current_names(entries, organisation):
+    """{(object_type, object_id): the object's name now, in the active language} for the
+    entries' objects of this organisation that still exist and are named in two languages."""
+    from django.apps import apps
+
+    wanted = {}
+    for entry in entries:
+        if entry.object_type in NAMED_IN_TWO_LANGUAGES and entry.object_id.isdigit():
+            wanted.setdefault(entry.object_type, set()).add(int(entry.object_id))
+    names = {}
+    for label, ids in wanted.items():
+        model = apps.get_model(label)
+        for obj in model.objects.filter(organisation=organisation, pk__in=ids):
+            names[(label, str(obj.pk))] = str(obj)
+    return names

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from waarborg.audit.labels import action_label, in_words, readable
+from waarborg.audit.labels import action_label, current_names, in_words, readable
 from waarborg.audit.models import AuditEntry
 from waarborg.core.access import get_for_org, role_required, scoped
 from waarborg.core.dates import format_moment
@@ -47,6 +47,9 @@ def entry_list(request):
     if form.is_valid():
         entries = filter_entries(entries, form.cleaned_data)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    names = current_names(page.object_list, request.organisation)
+    for entry in page.object_list:
+        entry.shown_repr = names.get((entry.object_type, entry.object_id), entry.object_repr)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -62,6 +65,9 @@ def entry_detail(request, seq):
     context = {
         "entry": entry,
         "label": action_label(entry.action),
+        "current_name": current_names([entry], request.organisation).get(
+            (entry.object_type, entry.object_id), ""
+        ),
         "old": in_words(entry.old),
         "new": in_words(entry.new),
         "old_recorded": readable(entry.old),
