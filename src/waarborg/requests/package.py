@@ -15,10 +15,11 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from waarborg.core.dates import period_in_words
+from waarborg.core.dates import kept_for
 from waarborg.core.fields import translated
 from waarborg.core.taxonomy import TermIndex
 from waarborg.jobs.worker import checkpoint, progress
+from waarborg.notices.statement import named_with_role, role_of
 from waarborg.register.ropa import legal_basis_label, transfer_text
 from waarborg.requests.actions.documents import included_items
 from waarborg.requests.models import FileKind, Kind, TaskKind, TaskStatus
@@ -26,7 +27,18 @@ from waarborg.requests.models import FileKind, Kind, TaskKind, TaskStatus
 SHOWN_ROWS = 200  # per table in the readable report; the JSON and CSV hold every row
 
 
+def _named(name, role):
+    """'DHL Parcel (ontvanger)', 'Exact Online (boekhouding, verwerker)': the role once, in
+    the name's own brackets when it has them."""
+    if role.lower() in name.lower():
+        return name
+    if name.endswith(")"):
+        return f"{name[:-1]}, {role})"
+    return named_with_role(name, role)
+
+
 def _activity_info(activity, index, language):
+    groups = [term.code for term in activity.data_subjects.all()]
     return {
         "name": translated(activity.name, language),
         "purpose": translated(activity.purpose, language),
@@ -35,14 +47,18 @@ def _activity_info(activity, index, language):
         "categories": [t.label(language) for t in activity.data_categories.all()],
         "recipients": [
             {
+                # 'DHL Parcel (ontvanger)', as the statement writes it: the role once
+                "named": _named(translated(p.name, language), str(role_of(p.kind))),
                 "name": translated(p.name, language),
                 "kind": p.get_kind_display(),
                 "transfer": transfer_text(index, p),
             }
             for p in activity.recipients.all()
         ],
+        # said to the person as the statement says it: 'tot u zich afmeldt', '4 weken na
+        # afloop van de sollicitatieprocedure', for the groups of people of the activity
         "retention": [
-            f"{translated(rule.name, language)}: {period_in_words(rule.duration, rule.trigger)}"
+            f"{translated(rule.name, language)}: {kept_for(rule.duration, rule.trigger, groups)}"
             for rule in activity.retention_rules.all()
         ],
         "retention_note": translated(activity.retention_note, language),
