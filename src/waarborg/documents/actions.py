@@ -345,4 +345,8 @@ def start_indexing(source, *, actor):
             new={"kind": source.kind, "name": source.name},
         )
         # the job is a row of this database: queued with the audit entry, or not at all
-        return index_document_source.enqueue(source.pk, getattr(actor, "pk", None))
+        # the worker's own entry names the person who asked; an API key is named above
+        from django.contrib.auth import get_user_model
+
+        user_id = actor.pk if isinstance(actor, get_user_model()) else None
+        return index_document_source.enqueue(source.pk, user_id)

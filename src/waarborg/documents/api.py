@@ -124,7 +124,7 @@ def index_source(request, source_id: int):
     require(request, Role.PRIVACY_OFFICER)
     source = _get(request, source_id)
     try:
-        actions.start_indexing(source, actor=None)
+        actions.start_indexing(source, actor=request.api_key)
     except actions.DocumentSourceError as error:
         raise HttpError(409, str(error)) from error
     return Status(202, _out(source))
