@@ -111,8 +111,10 @@ def _quote(folder):
 def _select(client, folder, readonly=True):
     status, data = client.select(_quote(folder), readonly=readonly)
     if status != "OK":
-        raise MailboxError(f"cannot open folder {folder}")
-    _, validity = client.response("UIDVALIDITY")
+        raise MailboxError(
+            _("The mail folder %(folder)s of this mailbox cannot be opened.") % {"folder": folder}
+        )
+    _name, validity = client.response("UIDVALIDITY")
     return int(validity[0]) if validity and validity[0] else 0
 
 
