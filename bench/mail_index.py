@@ -183,7 +183,6 @@ def store_tantivy(connection, writer, item):
     meta = dict(item.meta)
     text, bsn_count = recognise.mask_bsn(item.text)
     meta["bsn_masked"] = bsn_count
-    meta["recognised"] = recognise.recognised(text)
     keys = index.keys_of(text, item.addresses)
     cursor = connection.execute(
         "INSERT INTO items (source, ref, signature, meta, body, keys) VALUES (?, ?, ?, ?, ?, ?)",

@@ -4,15 +4,23 @@ Credentials of systems, uploaded files and access packages are stored as Fernet 
 (AES-128-CBC with HMAC-SHA256). Each use gets its own key, derived from SECRET_KEY with HKDF and
 a purpose label, so a key of one kind never opens data of another. Keys from
 SECRET_KEY_FALLBACKS still decrypt, which lets an operator rotate the secret key.
+
+Where many small values are sealed in a row (the document index: several per mail), seal_bytes
+uses AES-256-GCM instead, with a key derived the same way: a tenth of Fernet's time per value,
+as authenticated. Its tokens begin with a version byte that no Fernet token begins with, so
+open_bytes reads both.
 """
 
 import base64
 import hashlib
 import hmac
+import os
 from functools import lru_cache
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
@@ -48,6 +56,34 @@ def decrypt_bytes(token, purpose):
         raise DecryptionError(purpose) from error
 
 
+_GCM = b"\x01"  # a Fernet token begins with 0x80, or "g" in its base64 form
+
+
+@lru_cache(maxsize=32)
+def _gcm(purpose, secret, fallbacks):
+    return [AESGCM(_derive(key, "gcm:" + purpose)) for key in (secret, *fallbacks)]
+
+
+def seal_bytes(data, purpose):
+    """AES-256-GCM with a random 96-bit nonce; the purpose is bound in as associated data."""
+    nonce = os.urandom(12)
+    cipher = _gcm(purpose, settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))[0]
+    return _GCM + nonce + cipher.encrypt(nonce, data, purpose.encode())
+
+
+def open_bytes(token, purpose):
+    """What seal_bytes (or encrypt_bytes, for older data) sealed."""
+    token = bytes(token)
+    if token[:1] != _GCM:
+        return decrypt_bytes(token, purpose)
+    for cipher in _gcm(purpose, settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS)):
+        try:
+            return cipher.decrypt(token[1:13], token[13:], purpose.encode())
+        except InvalidTag:
+            continue
+    raise DecryptionError(purpose)
+
+
 def encrypt_text(text, purpose):
     return encrypt_bytes(text.encode(), purpose).decode("ascii")
 
@@ -56,7 +92,14 @@ def decrypt_text(token, purpose):
     return decrypt_bytes(token.encode("ascii"), purpose).decode()
 
 
+@lru_cache(maxsize=32)
+def _keyed(secret, purpose):
+    # keyed once: each hash copies this state instead of deriving and keying again
+    return hmac.new(_derive(secret, "hash:" + purpose), digestmod=hashlib.sha256)
+
+
 def keyed_hash(value, purpose):
     """A stable HMAC-SHA256 of `value` (hex): the same input gives the same output here only."""
-    key = _derive(settings.SECRET_KEY, "hash:" + purpose)
-    return hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()
+    mac = _keyed(settings.SECRET_KEY, purpose).copy()
+    mac.update(str(value).encode())
+    return mac.hexdigest()

@@ -35,7 +35,7 @@ import phonenumbers
 from django.conf import settings
 from phonenumbers import phonenumberutil
 
-from waarborg.core.crypto import decrypt_bytes, encrypt_bytes, keyed_hash
+from waarborg.core.crypto import keyed_hash, open_bytes, seal_bytes
 from waarborg.documents import recognise
 
 PURPOSE = "document-index"
@@ -89,14 +89,22 @@ def connect():
 
 
 def _seal(value):
-    return encrypt_bytes(json.dumps(value, ensure_ascii=False).encode(), PURPOSE)
+    return seal_bytes(json.dumps(value, ensure_ascii=False).encode(), PURPOSE)
 
 
 def _open(token):
-    return json.loads(decrypt_bytes(token, PURPOSE))
+    # an index written before AES-GCM holds Fernet tokens: open_bytes reads those as well
+    return json.loads(open_bytes(token, PURPOSE))
 
 
 def key_token(kind, value):
+    return _key_token(kind, value, settings.SECRET_KEY)
+
+
+# an address or number comes back in many items: hashed once per run (forget_lines() after
+# it, so no address stays in a worker's memory)
+@lru_cache(maxsize=65536)
+def _key_token(kind, value, secret):
     return kind + keyed_hash(value, KEY_PURPOSE)[:24]
 
 
@@ -170,6 +178,94 @@ _line_matches = lru_cache(maxsize=2048)(_matches)
 
 def forget_lines():
     _line_matches.cache_clear()
+    _token_matches.cache_clear()
+    _valid_dutch.cache_clear()
+    _key_token.cache_clear()
+
+
+# The fast path of phones_in. A run of digits (_DIGIT_RUN) is the matcher's candidate as it
+# stands when nothing beside it can join it: no opening bracket or plus before it (other than
+# one directly in front, which is then part of it), no extension label before or after it, and
+# nothing but white space or a full stop, comma and the like around it. The matcher's verdict on
+# such a candidate does not depend on the rest of the line, so it is asked about the candidate
+# alone (a Dutch number in one of its usual notations needs no matcher at all: its E.164 form
+# follows from the digits, and only its validity is asked, once per number); any other run has
+# its whole line read by the matcher, as before. tests/documents/test_index_phones.py checks the
+# result against the matcher over generated lines.
+_RUN_CHARS = re.compile(r"[0-9 ().-]+")
+_LEAD = "+(\uff0b\uff08[\uff3b"
+_EXTENSION_LABEL = (  # phonenumbers' labels for matching, explicit and ambiguous
+    r"(?:e?xt|\uFF45?\uFF58\uFF54|\u0434\u043E\u0431|anexo"
+    r"|[x\uFF58#\uFF03~\uFF5E]|int|\uFF49\uFF4E\uFF54)"
+)
+_EXTENSION_AFTER = re.compile(r";ext=|[ \u00A0\t,]*" + _EXTENSION_LABEL + r"|[- ]+\d{1,6}#", re.I)
+_EXTENSION_BEFORE = re.compile(_EXTENSION_LABEL + r"[:.\uFF0E]?[ \u00A0\t,-]*$", re.I)
+_QUIET_AFTER = frozenset(" \t\r\f\v.,;!?)")
+_QUIET_BEFORE = frozenset(" \t\r\f\v:;,=*'\"<>|-")
+_SEPARATOR = r"[ -]"
+_NSN = r"([1-9](?:" + _SEPARATOR + r"?\d){8})"
+_DUTCH = re.compile(
+    r"(?:0" + _NSN + r"|\(0([1-9]\d{0,2})\) ?(\d(?:" + _SEPARATOR + r"?\d){4,7})"
+    r"|(?:\+|00)31" + _SEPARATOR + r"?(?:\(0\) ?)?" + _NSN + r")"
+)
+_NOT_DIGIT = re.compile(r"\D")
+_INNER = re.compile(r"[ ().]")
+
+
+@lru_cache(maxsize=4096)
+def _valid_dutch(national):
+    number = phonenumbers.PhoneNumber(country_code=31, national_number=int(national))
+    return phonenumbers.is_valid_number(number)
+
+
+def _dutch(token):
+    """E.164 of a Dutch number in a usual notation when it is valid, else None (the matcher
+    decides: an invalid whole may hold a valid part)."""
+    match = _DUTCH.fullmatch(token)
+    if not match:
+        return None
+    national = _NOT_DIGIT.sub("", "".join(g for g in match.groups() if g))
+    if len(national) != 9 or not _valid_dutch(national):
+        return None
+    return "+31" + national
+
+
+def _alone(text, run, region, line_start):
+    """The matches of a run of digits when the rest of its line cannot change them, as
+    [(E.164, span)], or None when only the whole line tells."""
+    start, end = run.span()
+    if end - start > 24 or not run.group().isascii():
+        return None
+    if end < len(text) and text[end] != "\n":
+        if text[end] not in _QUIET_AFTER or _EXTENSION_AFTER.match(text, end):
+            return None
+        if text[end] in ".,;!?" and end + 1 < len(text) and not text[end + 1].isspace():
+            return None
+    lead = start > line_start and text[start - 1] in _LEAD
+    start -= lead
+    if not _RUN_CHARS.fullmatch(text, start + lead, end):
+        return None
+    if start > line_start:
+        before = text[start - 1]
+        if before.isascii() and before.isalpha() and not lead:
+            # a letter right before: the matcher passes the candidate over, and without a
+            # space, bracket or dot in it there is no inner number to try
+            return None if _INNER.search(text, start, end) else []
+        if before not in _QUIET_BEFORE:
+            return None
+        # a bracket or plus further back would open the candidate there; an extension label
+        # would take these digits as its own
+        head = text[max(line_start, start - 12) : start].rstrip(" \t\u00a0,:;.-")
+        if head and (head[-1] in _LEAD or head[-1].isdigit() or _EXTENSION_BEFORE.search(head)):
+            return None
+    token = text[start:end]
+    if region == "NL" and (number := _dutch(token)):
+        return [(number, (start, end))]
+    return [(number, (start + a, start + b)) for number, (a, b) in _token_matches(token, region)]
+
+
+# the matcher's verdict on a candidate alone, once per run (forget_lines() after it)
+_token_matches = lru_cache(maxsize=8192)(_matches)
 
 
 def phones_in(text, region="NL"):
@@ -178,21 +274,51 @@ def phones_in(text, region="NL"):
         return _matches(text, region)
     least = min_digits(region)
     found, done = [], -1
+    line_end, pending = -1, []
     for run in _DIGIT_RUN.finditer(text):
-        if run.start() < done or sum(c.isdigit() for c in run.group()) < least:
+        digits = run.group()
+        if run.start() < done or len(digits) < least or sum(map(str.isdigit, digits)) < least:
             continue
+        if run.start() > line_end:
+            found += pending
+            pending = []
+            line_end = text.find("\n", run.end())
+            line_end = len(text) if line_end == -1 else line_end
+        alone = _alone(text, run, region, text.rfind("\n", 0, run.start()) + 1)
+        if alone is not None:
+            pending += alone
+            continue
+        # the matcher reads the whole line, this run's neighbours with it
+        pending = []
         start = text.rfind("\n", 0, run.start()) + 1
-        done = text.find("\n", run.end())
-        done = len(text) if done == -1 else done
+        done = line_end
         found += [
             (number, (start + a, start + b))
             for number, (a, b) in _line_matches(text[start:done], region)
         ]
-    return found
+    return found + pending
+
+
+_LOCAL_PART = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
 
 
 def emails_in(text):
-    return [(m.group(0).lower(), m.span()) for m in _EMAIL.finditer(text)]
+    """(address, span) of each e-mail address, as _EMAIL.finditer finds them: each match holds
+    one "@", so each "@" is tried once from the start of the word before it (the regex alone
+    would be tried from every letter of the text)."""
+    found, end, at = [], 0, text.find("@")
+    while at != -1:
+        start = at
+        while start > end and text[start - 1] in _LOCAL_PART:
+            start -= 1
+        match = _EMAIL.match(text, start) if start < at else None
+        if match:
+            found.append((match.group(0).lower(), match.span()))
+            end = match.end()
+            at = text.find("@", end)
+        else:
+            at = text.find("@", at + 1)
+    return found
 
 
 def keys_of(text, addresses=()):
@@ -249,7 +375,6 @@ def store(connection, source_id, item):
         return
     text, bsn_count = recognise.mask_bsn(item.text)
     meta["bsn_masked"] = bsn_count
-    meta["recognised"] = recognise.recognised(text)
     keys = keys_of(text, item.addresses)
     cursor = connection.execute(
         "INSERT INTO items (source, ref, signature, meta, body, keys, container) "
@@ -297,7 +422,7 @@ class Run:
     done: int = 0  # listed refs dealt with in this run, for its progress
 
 
-def update(source_id, listing, load, *, batch=50, on_batch=None):
+def update(source_id, listing, load, *, batch=500, on_batch=None):
     """Bring the index of one source up to date.
 
     `listing` is an iterable of (ref, signature); `load(refs)` yields an Item for each ref to

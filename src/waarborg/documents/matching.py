@@ -305,6 +305,9 @@ def find(source_ids, identities, *, limit=1000, snippets=3):
             if not places and not header:
                 continue
             places.sort(key=lambda p: -p[2])
+            # the identifiers an item holds are only shown with a hit: recognised here, on
+            # the hits' text, rather than for every item indexed
+            meta = {**meta, "recognised": recognise.recognised(body)}
             hit = Hit(
                 source_id=source,
                 ref=ref,

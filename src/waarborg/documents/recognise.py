@@ -9,7 +9,15 @@ import re
 
 BSN_MASK = "[BSN]"
 
-_BSN = re.compile(r"(?<![\w.-])(\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3}|\d{9})(?![\w-]|\.\d)")
+# The notations of a BSN, not preceded by a word character, a dot or a hyphen. Python's re tries
+# a leading look-behind at every position of a text; without it the search skips to the next
+# digit in C, so _BSN_NOTATION finds the candidates and bsn_spans checks the character before
+# each (the same matches as with the look-behind in the pattern).
+_BSN_NOTATION = re.compile(r"(\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3}|\d{9})(?![\w-]|\.\d)")
+_NOT_BEFORE_BSN = re.compile(r"[\w.-]")
+# where a notation can begin: a digit with eight digits, dots or spaces after it (a class, which
+# re scans for quickly, where the alternatives of the notation are slow to try at each digit)
+_BSN_START = re.compile(r"\d[\d. ]{8}")
 _IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b")
 _POSTCODE_AFTER = re.compile(r"\b(\d{1,5}) ?([a-zA-Z])?\s*,?\s*([1-9]\d{3}) ?([A-Z]{2})\b")
 _POSTCODE_BEFORE = re.compile(r"\b([1-9]\d{3}) ?([A-Z]{2})\s*,?\s+(\d{1,5})(?: ?([a-zA-Z]))?\b")
@@ -33,6 +41,23 @@ _DOB = re.compile(
 )
 
 
+# Quick tests of whether a recogniser can find anything at all: the patterns above begin with a
+# word boundary or a group of alternatives, which Python's re tries at every position of a text;
+# these begin with a character class or are plain words, which it skips through in C.
+_IBAN_START = re.compile(r"[A-Z]{2}\d{2}")
+_POSTCODE = re.compile(r"[1-9]\d{3} ?[A-Z]{2}\b")
+_DOB_WORDS = ("geboren", "geboortedatum", "geb.", "date of birth", "born", "d.o.b.", "dob")
+_ODD_CASES = re.compile("[\u0130\u0131\u017f\u212a]")  # letters re.I folds to ASCII ones
+
+
+def _may_name(text, words):
+    """Whether a text can hold one of these (lower-case, ASCII) words as re.I matches them."""
+    if _ODD_CASES.search(text):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in words)
+
+
 def is_bsn(digits):
     """The 11-proef of a BSN: 9 digits, weights 9..2 and -1 (8-digit numbers are left alone:
     they are KvK numbers far more often than old BSNs)."""
@@ -44,7 +69,18 @@ def is_bsn(digits):
 
 
 def bsn_spans(text):
-    return [m.span() for m in _BSN.finditer(text) if is_bsn(m.group(1))]
+    """Where a BSN is written: a notation of nine digits that passes the 11-proef."""
+    spans, position = [], 0
+    while begin := _BSN_START.search(text, position):
+        start = begin.start()
+        match = _BSN_NOTATION.match(text, start)
+        if not match or (start and _NOT_BEFORE_BSN.match(text, start - 1)):
+            position = start + 1
+            continue
+        if is_bsn(match.group(1)):
+            spans.append(match.span())
+        position = match.end()
+    return spans
 
 
 def mask_bsn(text):
@@ -74,6 +110,8 @@ def is_iban(value):
 
 def ibans(text):
     found = []
+    if not _IBAN_START.search(text):
+        return found
     for match in _IBAN.finditer(text):
         value = match.group(1).replace(" ", "")
         # the regex is greedy over groups of four: try shorter tails as well
@@ -87,6 +125,8 @@ def ibans(text):
 def postcodes(text):
     """(postcode "1234AB", house number "12a") pairs, in either order."""
     found = []
+    if not _POSTCODE.search(text):
+        return found
     for m in _POSTCODE_AFTER.finditer(text):
         found.append((m.group(3) + m.group(4), m.group(1) + (m.group(2) or "").lower(), m.span()))
     for m in _POSTCODE_BEFORE.finditer(text):
@@ -97,6 +137,8 @@ def postcodes(text):
 def kvk_numbers(text):
     """8-digit numbers with a KvK context word within 40 characters before them."""
     found = []
+    if not _KVK_CONTEXT.search(text):
+        return found
     for m in _KVK.finditer(text):
         before = text[max(0, m.start() - 40) : m.start()]
         if _KVK_CONTEXT.search(before):
@@ -105,6 +147,8 @@ def kvk_numbers(text):
 
 
 def dates_of_birth(text):
+    if not _may_name(text, _DOB_WORDS):
+        return []
     return [(m.group(2), m.span(2)) for m in _DOB.finditer(text)]
 
 
