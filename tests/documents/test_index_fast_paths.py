@@ -152,3 +152,83 @@ def test_the_quick_name_scan_on_written_forms():
         quick = [(m.span(), c) for m, c in matching.name_scan(full).finditer(text)]
         assert quick == slow_names(full, text)
     assert len(slow_names("Jan de Vries", text)) >= 4
+
+
+# Dutch numbers as people write them, valid or not (a random national number is mostly not),
+# with what may stand beside them: the fast path of phones_in turns these into E.164 itself
+def dutch_written(national, style, separators, extra):
+    groups, rest = [], national
+    for size in separators:
+        if rest:
+            groups.append(rest[:size])
+            rest = rest[size:]
+    groups.append(rest)
+    sep = ["", " ", "-", "  ", ".", "/"][extra % 6]
+    body = sep.join(g for g in groups if g)
+    prefix = [
+        "0",
+        "+31 ",
+        "+31",
+        "0031 ",
+        "+31 (0)",
+        "0031-",
+        "+31 0",
+        "+31-",
+        "00 31 ",
+        "(0",
+    ][style % 10]
+    if prefix == "(0":
+        return f"(0{national[:2]}) {national[2:]}"
+    return prefix + body
+
+
+nationals = st.one_of(
+    st.sampled_from(["612345678", "205301234", "101234567", "704567890", "858765432",
+                     "800123456", "900123456", "880123456", "612", "6123456789", "20530123"]),
+    st.text(alphabet="0123456789", min_size=5, max_size=11),
+)  # fmt: skip
+dutch_numbers = st.builds(
+    dutch_written,
+    nationals,
+    st.integers(0, 9),
+    st.lists(st.integers(1, 4), max_size=5),
+    st.integers(0, 5),
+)
+beside = st.sampled_from(
+    ["", " ", "\t", "\n", "Tel: ", "tel.", "Mobiel ", "(", ")", "+", "x", " x ", "ext. 12", "#",
+     "a", "é", "€", "%", ",", ", ", ".", ". ", ";", ";ext=5", ":", "-", "K-", "/", " 12#",
+     "06", "1234", " 1234 AB", "12:30", "[", "]", "＋", "（", "int", "２", "\u00a0"]
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(beside, dutch_numbers), max_size=12).map("".join))
+def test_the_fast_path_gives_the_matchers_numbers_for_dutch_notations(text):
+    assert index.phones_in(text) == reference(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "06-12345678",
+        "06 1234 5678",
+        "+31 6 12345678",
+        "0031 6 12345678",
+        "(020) 530 1234",
+        "020-5301234",
+        "+31 (0)20 530 1234",
+        "Bel 06 12 34 56 78.",
+        "Factuur F2025-0488, bel 06-12345678 of 020 530 1234; dank",
+    ],
+)
+def test_dutch_notations_need_no_matcher(text, monkeypatch):
+    expected = reference(text)
+    assert expected
+    index.forget_lines()
+
+    def refused(*args):
+        raise AssertionError("the matcher was asked")
+
+    monkeypatch.setattr(index, "_line_matches", refused)
+    monkeypatch.setattr(index, "_token_matches", refused)
+    assert index.phones_in(text) == expected

@@ -1,6 +1,8 @@
 """Recognisers of Dutch identifiers, and the BSN never leaving the text unmasked."""
 
-from hypothesis import given
+import re
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from waarborg.documents import recognise
@@ -62,3 +64,55 @@ def test_date_of_birth_needs_a_context_word():
     assert [v for v, _ in recognise.dates_of_birth("geboren op 3 maart 1981")] == ["3 maart 1981"]
     assert [v for v, _ in recognise.dates_of_birth("Geboortedatum: 03-03-1981")] == ["03-03-1981"]
     assert recognise.dates_of_birth("factuur van 03-03-1981") == []
+
+
+# The definitions the quick versions keep to: each recogniser as one regex over the whole text.
+_BSN_DEFINITION = re.compile(
+    r"(?<![\w.-])(\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3}|\d{9})(?![\w-]|\.\d)"
+)
+identifier_text = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["111222333", "1112.22.333", "111 222 333", "111.222.333", "NL91ABNA0417164300",
+             "NL91 ABNA 0417 1643 00", "1234 AB 12", "12a, 1234AB", "KvK 12345678", "kvk:",
+             "geboren op 3 maart 1980", "Geb. 01-02-1990", "DOB 1990-02-01", "born on", " ",
+             ".", "-", "a", "\n", "İ", "ı", "ſ", "K", "@", "x@y.nl", "jan.de.vries@example.nl"]
+        ),
+        st.text(alphabet="0123456789 .-aZ@", max_size=14),
+    ),
+    max_size=20,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(identifier_text)
+def test_quick_recognisers_find_what_their_definitions_find(text):
+    bsn = [m.span() for m in _BSN_DEFINITION.finditer(text) if recognise.is_bsn(m.group(1))]
+    assert recognise.bsn_spans(text) == bsn
+    kvk = [
+        (m.group(1), m.span())
+        for m in recognise._KVK.finditer(text)
+        if recognise._KVK_CONTEXT.search(text[max(0, m.start() - 40) : m.start()])
+    ]
+    assert recognise.kvk_numbers(text) == kvk
+    dob = [(m.group(2), m.span(2)) for m in recognise._DOB.finditer(text)]
+    assert recognise.dates_of_birth(text) == dob
+    postcodes = [
+        (m.group(3) + m.group(4), m.group(1) + (m.group(2) or "").lower(), m.span())
+        for m in recognise._POSTCODE_AFTER.finditer(text)
+    ] + [
+        (m.group(1) + m.group(2), m.group(3) + (m.group(4) or "").lower(), m.span())
+        for m in recognise._POSTCODE_BEFORE.finditer(text)
+    ]
+    assert recognise.postcodes(text) == postcodes
+    if not recognise._IBAN.search(text):
+        assert recognise.ibans(text) == []
+
+
+@settings(max_examples=600, deadline=None)
+@given(identifier_text)
+def test_quick_address_scan_finds_what_the_regex_finds(text):
+    from waarborg.documents import index
+
+    expected = [(m.group(0).lower(), m.span()) for m in index._EMAIL.finditer(text)]
+    assert index.emails_in(text) == expected
