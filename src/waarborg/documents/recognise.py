@@ -109,10 +109,14 @@ def is_iban(value):
 
 
 def ibans(text):
-    found = []
-    if not _IBAN_START.search(text):
-        return found
-    for match in _IBAN.finditer(text):
+    found, position = [], 0
+    # an IBAN begins where _IBAN_START matches: tried there only (as _IBAN.finditer would find)
+    while start := _IBAN_START.search(text, position):
+        match = _IBAN.match(text, start.start())
+        if not match:
+            position = start.start() + 1
+            continue
+        position = match.end()
         value = match.group(1).replace(" ", "")
         # the regex is greedy over groups of four: try shorter tails as well
         for end in range(len(value), 14, -1):
