@@ -112,7 +112,13 @@ def phase_waarborg(corpus):
 
     def work():
         run = index.update(SOURCE, listing, loader(db))
-        return {"items": run.read, "bytes": index.path().stat().st_size}
+        # the preparing processes' memory counts too: the largest of them, once per process
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        return {
+            "items": run.read,
+            "bytes": index.path().stat().st_size,
+            "children_mb": child * min(index.POOL_SIZE, os.cpu_count() or 1),
+        }
 
     return timed(work)
 
@@ -350,9 +356,11 @@ def main():
     floor = in_process("floor", corpus)
     ours = in_process("waarborg", corpus)
     ratio = floor["seconds"] / ours["seconds"]
+    memory = ours["peak_mb"] + ours["children_mb"]
     print(
         f"indexing: waarborg {ours['seconds']:6.1f} s ({n / ours['seconds']:,.0f} msg/s, "
-        f"cpu {ours['cpu']:.1f} s, peak {ours['peak_mb']:.0f} MB, "
+        f"cpu {ours['cpu']:.1f} s in the writer, peak {ours['peak_mb']:.0f} MB + "
+        f"{ours['children_mb']:.0f} MB in the preparing processes, "
         f"index {ours['bytes'] / 1e6:,.0f} MB)\n"
         f"          bare FTS5 insert {floor['seconds']:6.1f} s ({n / floor['seconds']:,.0f} msg/s,"
         f" cpu {floor['cpu']:.1f} s, peak {floor['peak_mb']:.0f} MB)\n"
@@ -381,7 +389,7 @@ def main():
             else ""
         )
     )
-    met = ratio >= 0.5 and found["median"] < 0.1 and ours["peak_mb"] < 500
+    met = ratio >= 0.5 and found["median"] < 0.1 and memory < 500
     print(
         "targets (ratio >= 0.5x, median find < 100 ms, peak < 500 MB): "
         + ("met" if met else "NOT met")

@@ -174,3 +174,34 @@ def test_source_index_command(source, organisation):
     out = StringIO()
     call_command("source_index", "--org", organisation.slug, "--system", "gedeeld", stdout=out)
     assert "8 read, 0 unchanged, 0 removed, 0 unreadable" in out.getvalue()
+
+
+def indexed(source_id):
+    """Each item of a source as stored, decrypted: (ref, meta, text, key terms)."""
+    with index.connect() as connection:
+        rows = connection.execute(
+            "SELECT ref, meta, body, keys FROM items WHERE source = ? ORDER BY ref", (source_id,)
+        ).fetchall()
+    return [
+        (ref, index._open(meta), body and index._open(body), keys and index._open(keys))
+        for ref, meta, body, keys in rows
+    ]
+
+
+def test_a_pool_of_processes_indexes_as_this_process_does(
+    source, organisation, owner, monkeypatch
+):
+    actions.index_source(source, actor=owner)
+    alone = indexed(source.pk)
+    found = refs(actions.find_person(organisation, {"name": "Jan de Vries"}, actor=owner))
+    index.drop_source(source.pk)
+    monkeypatch.setattr(index, "POOL_FROM", 1)  # started for these few items
+    run = actions.index_source(source, actor=owner)
+    assert run.read == 8
+    assert indexed(source.pk) == alone
+    assert "111222333" not in str(alone)  # the BSN was removed in the pool as well
+    assert refs(actions.find_person(organisation, {"name": "Jan de Vries"}, actor=owner)) == found
+    assert refs(actions.find_person(organisation, {"phone": "0612345678"}, actor=owner)) == [
+        "klanten.xlsx",
+        "offertes/offerte-2026.pdf",
+    ]

@@ -61,14 +61,28 @@ _GCM = b"\x01"  # a Fernet token begins with 0x80, or "g" in its base64 form
 
 @lru_cache(maxsize=32)
 def _gcm(purpose, secret, fallbacks):
-    return [AESGCM(_derive(key, "gcm:" + purpose)) for key in (secret, *fallbacks)]
+    return [_aes_gcm(_derive(key, "gcm:" + purpose)) for key in (secret, *fallbacks)]
+
+
+@lru_cache(maxsize=32)
+def _aes_gcm(key):
+    return AESGCM(key)
+
+
+def gcm_key(purpose):
+    """The key seal_bytes seals with now, for seal_with in a process without settings."""
+    return _derive(settings.SECRET_KEY, "gcm:" + purpose)
+
+
+def seal_with(key, data, purpose):
+    """seal_bytes with a key from gcm_key."""
+    nonce = os.urandom(12)
+    return _GCM + nonce + _aes_gcm(key).encrypt(nonce, data, purpose.encode())
 
 
 def seal_bytes(data, purpose):
     """AES-256-GCM with a random 96-bit nonce; the purpose is bound in as associated data."""
-    nonce = os.urandom(12)
-    cipher = _gcm(purpose, settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))[0]
-    return _GCM + nonce + cipher.encrypt(nonce, data, purpose.encode())
+    return seal_with(gcm_key(purpose), data, purpose)
 
 
 def open_bytes(token, purpose):
@@ -96,6 +110,11 @@ def decrypt_text(token, purpose):
 def _keyed(secret, purpose):
     # keyed once: each hash copies this state instead of deriving and keying again
     return hmac.new(_derive(secret, "hash:" + purpose), digestmod=hashlib.sha256)
+
+
+def hash_key(purpose):
+    """The key of keyed_hash, for a process without settings (the same HMAC with it)."""
+    return _derive(settings.SECRET_KEY, "hash:" + purpose)
 
 
 def keyed_hash(value, purpose):

@@ -23,11 +23,15 @@ The index has its own retention (documents.actions.apply_index_retention, nightl
 are plain, so what it no longer needs goes.
 """
 
+import hashlib
+import hmac
 import json
+import multiprocessing
 import os
 import re
 import sqlite3
-from contextlib import closing
+from collections import deque
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,6 +39,7 @@ import phonenumbers
 from django.conf import settings
 from phonenumbers import phonenumberutil
 
+from waarborg.core import crypto
 from waarborg.core.crypto import keyed_hash, open_bytes, seal_bytes
 from waarborg.documents import recognise
 
@@ -139,6 +144,15 @@ def normal_phone(text, region="NL"):
 _DIGIT_RUN = re.compile(
     r"\d(?:[" + phonenumberutil._VALID_PUNCTUATION + r"+\uFF0B(\[\uFF08\uFF3B]{0,4}\d)*"
 )
+
+
+@lru_cache(maxsize=8)
+def _long_runs(least):
+    """_DIGIT_RUN for runs of at least `least` digits only (the same runs: a shorter one can hold
+    no number, and no longer one begins inside it)."""
+    return re.compile(_DIGIT_RUN.pattern.removesuffix("*") + "{" + str(least - 1) + ",}")
+
+
 # the matcher gives up after this many candidates; a shorter text cannot reach it
 _MAX_TRIES = 65535
 
@@ -272,12 +286,10 @@ def phones_in(text, region="NL"):
     """(E.164, span) of each phone number written in the text, in any common notation."""
     if len(text) >= _MAX_TRIES:
         return _matches(text, region)
-    least = min_digits(region)
     found, done = [], -1
     line_end, pending = -1, []
-    for run in _DIGIT_RUN.finditer(text):
-        digits = run.group()
-        if run.start() < done or len(digits) < least or sum(map(str.isdigit, digits)) < least:
+    for run in _long_runs(min_digits(region)).finditer(text):
+        if run.start() < done:
             continue
         if run.start() > line_end:
             found += pending
@@ -321,12 +333,14 @@ def emails_in(text):
     return found
 
 
-def keys_of(text, addresses=()):
-    keys = {email_key(a) for a in addresses}
-    keys |= {email_key(a) for a, _ in emails_in(text)}
-    keys |= {phone_key(p) for p, _ in phones_in(text)}
-    keys |= {iban_key(i) for i, _ in recognise.ibans(text)}
-    return " ".join(sorted(keys))
+def keys_of(text, addresses=(), token=None):
+    """The key terms of a text: its addresses, phone numbers and IBANs as keyed hashes."""
+    token = token or key_token
+    found = {("e", a.strip().lower()) for a in addresses}
+    found |= {("e", a) for a, _ in emails_in(text)}
+    found |= {("p", p) for p, _ in phones_in(text)}
+    found |= {("i", i.replace(" ", "").upper()) for i, _ in recognise.ibans(text)}
+    return " ".join(sorted({token(kind, value) for kind, value in found}))
 
 
 @dataclass
@@ -357,41 +371,120 @@ def _remove(connection, row_id):
     connection.execute("DELETE FROM items WHERE id = ?", (row_id,))
 
 
-def store(connection, source_id, item):
-    """Put one item in the index (replacing an older version); the caller commits."""
+class Preparer:
+    """What an item becomes in the index, worked out apart from the index file: the text with
+    its BSNs removed (UAVG art. 46), its key terms, and the sealed meta, text and keys. It holds
+    the keys it needs rather than reading settings, so that a pool of processes can prepare
+    the items of a large run while one writer puts them in the file."""
+
+    def __init__(self, seal_key, hash_key):
+        self.seal_key, self.hash_key = seal_key, hash_key
+        self.tokens = {}  # an address or number comes back in many items: hashed once
+
+    @classmethod
+    def of_installation(cls):
+        return cls(crypto.gcm_key(PURPOSE), crypto.hash_key(KEY_PURPOSE))
+
+    def seal(self, value):
+        return crypto.seal_with(
+            self.seal_key, json.dumps(value, ensure_ascii=False).encode(), PURPOSE
+        )
+
+    def token(self, kind, value):
+        found = self.tokens.get((kind, value))
+        if found is None:
+            if len(self.tokens) > 65536:
+                self.tokens.clear()
+            found = kind + hmac.new(self.hash_key, value.encode(), hashlib.sha256).hexdigest()[:24]
+            self.tokens[kind, value] = found
+        return found
+
+    def __call__(self, item):
+        """(ref, signature, container, meta, body, keys, text, key terms) for the items table
+        and the terms; body, keys, text and key terms None for an item that could not be read."""
+        meta = dict(item.meta)
+        container = item.container or None
+        if item.text is None:
+            meta["error"] = item.error
+            return (item.ref, item.signature, container, self.seal(meta), None, None, None, None)
+        text, bsn_count = recognise.mask_bsn(item.text)
+        meta["bsn_masked"] = bsn_count
+        keys = keys_of(text, item.addresses, self.token)
+        sealed = (self.seal(meta), self.seal(text), self.seal(keys))
+        return (item.ref, item.signature, container, *sealed, text, keys)
+
+
+def _put(connection, source_id, prepared):
+    ref, signature, container, meta, body, keys, text, terms = prepared
     old = connection.execute(
-        "SELECT id FROM items WHERE source = ? AND ref = ?", (source_id, item.ref)
+        "SELECT id FROM items WHERE source = ? AND ref = ?", (source_id, ref)
     ).fetchone()
     if old:
         _remove(connection, old[0])
-    meta = dict(item.meta)
-    if item.text is None:
-        meta["error"] = item.error
-        connection.execute(
-            "INSERT INTO items (source, ref, signature, meta, failed, container) "
-            "VALUES (?, ?, ?, ?, 1, ?)",
-            (source_id, item.ref, item.signature, _seal(meta), item.container or None),
-        )
-        return
-    text, bsn_count = recognise.mask_bsn(item.text)
-    meta["bsn_masked"] = bsn_count
-    keys = keys_of(text, item.addresses)
     cursor = connection.execute(
-        "INSERT INTO items (source, ref, signature, meta, body, keys, container) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            source_id,
-            item.ref,
-            item.signature,
-            _seal(meta),
-            _seal(text),
-            _seal(keys),
-            item.container or None,
-        ),
+        "INSERT INTO items (source, ref, signature, meta, body, keys, failed, container) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (source_id, ref, signature, meta, body, keys, int(body is None), container),
     )
-    connection.execute(
-        "INSERT INTO terms(rowid, body, keys) VALUES (?, ?, ?)", (cursor.lastrowid, text, keys)
-    )
+    if body is not None:
+        connection.execute(
+            "INSERT INTO terms(rowid, body, keys) VALUES (?, ?, ?)",
+            (cursor.lastrowid, text, terms),
+        )
+
+
+def store(connection, source_id, item):
+    """Put one item in the index (replacing an older version); the caller commits."""
+    _put(connection, source_id, Preparer.of_installation()(item))
+
+
+# A run with at least this many items to read has them prepared by a pool of processes (one
+# per core, at most POOL_SIZE) while this process reads the source and writes the index file;
+# a smaller one is quicker without starting the pool.
+POOL_FROM = 2000
+POOL_SIZE = 2
+_PREPARER = None
+
+
+def _start_preparer(seal_key, hash_key):
+    global _PREPARER
+    _PREPARER = Preparer(seal_key, hash_key)
+
+
+def _prepare_part(items):
+    return [_PREPARER(item) for item in items]
+
+
+@contextmanager
+def _preparing(count):
+    """A function from the items a source yields to what goes in the index, in their order."""
+    preparer = Preparer.of_installation()
+    cores = min(POOL_SIZE, os.cpu_count() or 1)
+    if count < POOL_FROM or cores < 2:
+        yield lambda items: map(preparer, items)
+        return
+    context = multiprocessing.get_context("spawn")  # a worker's threads are not forked
+    keys = (preparer.seal_key, preparer.hash_key)
+    with context.Pool(cores, _start_preparer, keys) as pool:
+        yield lambda items: _pooled(pool, items)
+
+
+def _pooled(pool, items, part=64, ahead=4):
+    """The pool's results in order, with at most `ahead` parts waiting: the source is read no
+    further ahead than that, so a large mailbox is never held in memory."""
+    waiting = deque()
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == part:
+            waiting.append(pool.apply_async(_prepare_part, (chunk,)))
+            chunk = []
+            if len(waiting) > ahead:
+                yield from waiting.popleft().get()
+    if chunk:
+        waiting.append(pool.apply_async(_prepare_part, (chunk,)))
+    while waiting:
+        yield from waiting.popleft().get()
 
 
 def signatures(connection, source_id):
@@ -441,20 +534,21 @@ def update(source_id, listing, load, *, batch=500, on_batch=None):
                 for row_id in known[ref][1]:
                     _remove(connection, row_id)
         run.removed = len(gone)
-        for start in range(0, len(todo), batch):
-            refs = todo[start : start + batch]
-            with connection:
-                # what a changed file held before goes (an MBOX whose messages changed)
-                for ref in refs:
-                    for row_id in known.get(ref, (None, []))[1]:
-                        _remove(connection, row_id)
-                for item in load(refs):
-                    store(connection, source_id, item)
-                    run.read += 1
-                    run.failed += item.text is None
-            run.done += len(refs)
-            if on_batch:
-                on_batch(run, len(todo))
+        with _preparing(len(todo)) as prepare:
+            for start in range(0, len(todo), batch):
+                refs = todo[start : start + batch]
+                with connection:
+                    # what a changed file held before goes (an MBOX whose messages changed)
+                    for ref in refs:
+                        for row_id in known.get(ref, (None, []))[1]:
+                            _remove(connection, row_id)
+                    for prepared in prepare(load(refs)):
+                        _put(connection, source_id, prepared)
+                        run.read += 1
+                        run.failed += prepared[4] is None
+                run.done += len(refs)
+                if on_batch:
+                    on_batch(run, len(todo))
     forget_lines()
     return run
 
