@@ -8,8 +8,9 @@ customers, 10% with a PDF, DOCX, XLSX, CSV or TXT attachment) is read back throu
 documents.extract once and kept in bench/.data/. Each measurement then runs in a fresh process
 (its peak memory is its own) on the same extracted text:
 
-- Waarborg: documents.index.update (BSN removal, recognisers, keyed hashes of addresses, phone
-  numbers and IBANs, three Fernet tokens per item, a commit per batch of 50) into the FTS5 file;
+- Waarborg: documents.index.update (BSN removal, keyed hashes of addresses, phone numbers and
+  IBANs, three AES-GCM tokens per item, a commit per batch of 500; the items prepared by a pool
+  of two processes, one writer) into the FTS5 file; its memory is its own peak and the pool's;
 - the floor: the same text inserted into the same FTS5 table in one transaction
   (executemany), nothing else; the ratio is Waarborg's throughput over the floor's
   (target >= 0.5x); peak memory of Waarborg's run (target < 500 MB);
@@ -20,10 +21,13 @@ documents.extract once and kept in bench/.data/. Each measurement then runs in a
   median < 100 ms), with the recall of the messages known to name them; and the candidate
   query alone on FTS5 and on Tantivy.
 
-Figures at 100,000 messages on 2 shared cores (docs/mail-and-documents.md, "Speed"): Waarborg
-129 s (775 msg/s, peak 95 MB), the floor 6.4 s: 0.05x, the 0.5x target not met (the
-recognisers, phone numbers and Fernet tokens cost some 25 times the FTS5 insert); Tantivy 5.3 s
-bare, 119 s on Waarborg's path; look-up median 53 ms, p95 632 ms, recall 100%.
+Figures at 100,000 messages on 2 cores shared with other work, two runs
+(docs/mail-and-documents.md, "Speed"): Waarborg 21.7 s and 24.5 s (4,600 and 4,100 msg/s;
+10-12.5 s of CPU in the writer; peak 97 MB in the writer and 2 x 90 MB in the pool), the
+floor 3.2 s and 2.5 s: 0.15x and 0.10x, the 0.5x target not met (129 s and 0.05x before
+identifiers were recognised at look-up time, phone numbers and BSNs scanned quickly, AES-GCM
+and the pool); Tantivy 2.3-2.7 s bare, 19-28 s on Waarborg's path (in one process); look-up
+median 22-33 ms, p95 313-454 ms, recall 100%.
 """
 
 import argparse

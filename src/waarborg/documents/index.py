@@ -3,21 +3,24 @@
 
 FTS5 was chosen over Tantivy: it ships with Python's sqlite3 (no native dependency, one file)
 and on bench/mail_index.py's 100,000 mails the term index is not where the time goes. A bare
-insert of their text takes 6.4 s in FTS5 and 5.3 s in Tantivy, Waarborg's own work per item
-(BSN removal, recognisers, phone numbers, keyed hashes, three Fernet tokens) about 120 s with
-either (129 s and 119 s), and reading the mail through documents.extract longer still; a
-look-up's candidate query takes 1.5 ms in FTS5 and 0.4 ms in Tantivy, of 53 ms (median) for
-the whole look-up. The FTS table
-is contentless: it holds the terms a search needs and nothing else. What is needed to show a hit
-(the text with BSNs removed, the title, the folder, the message id) is stored beside it as
-Fernet tokens. E-mail addresses, phone numbers and IBANs found in an item are indexed as keyed
-hashes (core.crypto.keyed_hash), so the index file alone does not list them.
+insert of their text takes 2.5-3.2 s in FTS5 and 2.3-2.7 s in Tantivy; Waarborg's own work per
+item (BSN removal, phone numbers, addresses and IBANs as keyed hashes, sealing, the items
+table) takes 22-25 s with FTS5 and about as long with Tantivy, and reading the mail through
+documents.extract ten times as long; a look-up's candidate query takes 0.7-1.0 ms in FTS5 and
+0.3-0.4 ms in Tantivy, of 22-33 ms (median) for the whole look-up. The FTS table is
+contentless: it holds the terms a search needs and nothing else. What is needed to show a hit
+(the text with BSNs removed, the title, the folder, the message id) is stored beside it sealed
+with AES-256-GCM (core.crypto.seal_bytes; an older index's Fernet tokens still open). E-mail
+addresses, phone numbers and IBANs found in an item are indexed as keyed hashes
+(core.crypto.keyed_hash), so the index file alone does not list them.
 
 Indexing is incremental: a source lists (ref, signature) pairs; only refs that are new or whose
 signature changed are read again, and refs no longer listed are removed. A listed ref may hold
 several items (an MBOX file, one item per message, each with the file as its `container`):
 they are read, replaced and removed together, by the file's signature. Each batch is committed
-with its progress, so an interrupted run resumes where it stopped and reads nothing twice.
+with its progress, so an interrupted run resumes where it stopped and reads nothing twice. A
+large run has its items prepared by a pool of processes (Preparer) while this process reads the
+source and is the index file's one writer.
 
 The index has its own retention (documents.actions.apply_index_retention, nightly): its terms
 are plain, so what it no longer needs goes.
