@@ -188,9 +188,7 @@ def indexed(source_id):
     ]
 
 
-def test_a_pool_of_processes_indexes_as_this_process_does(
-    source, organisation, owner, monkeypatch
-):
+def test_a_pool_of_processes_indexes_as_this_process_does(source, organisation, owner, monkeypatch):
     actions.index_source(source, actor=owner)
     alone = indexed(source.pk)
     found = refs(actions.find_person(organisation, {"name": "Jan de Vries"}, actor=owner))
