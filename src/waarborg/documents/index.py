@@ -34,6 +34,7 @@ import os
 import re
 import sqlite3
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -466,10 +467,18 @@ def _preparing(count):
     if count < POOL_FROM or cores < 2:
         yield lambda items: map(preparer, items)
         return
-    context = multiprocessing.get_context("spawn")  # a worker's threads are not forked
-    keys = (preparer.seal_key, preparer.hash_key)
-    with context.Pool(cores, _start_preparer, keys) as pool:
+    # spawned, not forked: a worker runs threads; a process that dies fails the run (which
+    # resumes where it stopped) instead of leaving it waiting
+    pool = ProcessPoolExecutor(
+        cores,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_preparer,
+        initargs=(preparer.seal_key, preparer.hash_key),
+    )
+    try:
         yield lambda items: _pooled(pool, items)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _pooled(pool, items, part=64, ahead=4):
@@ -480,14 +489,14 @@ def _pooled(pool, items, part=64, ahead=4):
     for item in items:
         chunk.append(item)
         if len(chunk) == part:
-            waiting.append(pool.apply_async(_prepare_part, (chunk,)))
+            waiting.append(pool.submit(_prepare_part, chunk))
             chunk = []
             if len(waiting) > ahead:
-                yield from waiting.popleft().get()
+                yield from waiting.popleft().result()
     if chunk:
-        waiting.append(pool.apply_async(_prepare_part, (chunk,)))
+        waiting.append(pool.submit(_prepare_part, chunk))
     while waiting:
-        yield from waiting.popleft().get()
+        yield from waiting.popleft().result()
 
 
 def signatures(connection, source_id):
