@@ -48,9 +48,11 @@ from waarborg.requests.actions.document_erasure import (  # noqa: F401
     delete_listed_messages,
     erasure_plan,
     erasure_state,
+    interrupted_deletions,
     listed_messages,
     listing_token,
     mark_deleted_by_hand,
+    recover_deletion,
     set_hold,
     task_source,
 )
