@@ -467,3 +467,26 @@ def test_claimed_phone_counts_only_once_confirmed_and_a_redacted_pdf_is_made_ane
     shown = _pdf_text(files[offer[0]])
     assert "[weggelaten]" in shown and "de heer" not in shown.casefold()
     assert "de heer" not in _decompressed(files[offer[0]]).decode("latin-1").casefold()
+
+
+def test_an_item_with_a_masked_bsn_never_goes_as_its_original(
+    source, organisation, owner, system, folder
+):
+    # the review showed the number masked: whose it is, no one saw, so the original stays in
+    (folder / "bsn.txt").write_text(f"{JAN} BSN 111222333 klant", encoding="utf-8")
+    document_actions.index_source(source, actor=owner)
+    subject_request = _request(organisation, owner)
+    task = _task(subject_request, system)
+    for hit in actions.find_documents(task, actor=owner):
+        decision = HitDecision.INCLUDED if hit.ref == "bsn.txt" else HitDecision.EXCLUDED
+        actions.review_hit(hit, actor=owner, decision=decision)
+    actions.update_task(task, actor=owner, status=TaskStatus.DONE)
+    _close_other_tasks(subject_request, task, owner)
+    files = _package(subject_request, owner)
+    documents = sorted(n.rpartition("-")[2] for n in files if "/documenten/" in n)
+    assert documents == ["txt.pdf", "txt.txt"]
+    assert "burgerservicenummer (BSN) erin afgeschermd" in files["documenten.csv"].decode()
+    files["export.txt"] = _pdf_text(next(d for n, d in files.items() if n.endswith("txt.pdf")))
+    files["export.txt"] = files["export.txt"].encode()
+    assert JAN in files["export.txt"].decode()
+    assert all(b"111222333" not in data for data in files.values())

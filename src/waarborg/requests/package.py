@@ -150,6 +150,7 @@ def _file_stem(title):
 # the rights of others).
 ORIGINAL = "original"  # unredacted and still the one reviewed: the message (.eml) or the file
 REDACTED = "redacted"  # a PDF and a text of the reviewed text, the redactions burnt in
+MASKED = "masked"  # the same for a BSN the review showed masked (whose it is, no one saw)
 CHANGED = "changed"  # the original changed or is gone since the review: the reviewed text
 UNCHECKED = "unchecked"  # indexed before originals were hashed: the reviewed text
 
@@ -158,6 +159,7 @@ def form_label(form):
     return {
         ORIGINAL: _("Included as the original"),
         REDACTED: _("Included as PDF and text, other people's data redacted"),
+        MASKED: _("Included as PDF and text, a citizen service number (BSN) in it masked"),
         CHANGED: _(
             "Included as the reviewed text: the original changed or is gone since the review"
         ),
@@ -227,10 +229,11 @@ def _pack_document(item, originals, language):
     from waarborg.documents import originals as originals_module
 
     text_name = f"{item['stem']}{_file_stem(item['title'])}.txt"
-    if item["redacted"]:
-        # never the original: it holds what was redacted
+    if item["redacted"] or item["bsn_masked"]:
+        # never the original: it holds what was redacted, or a BSN the reviewer saw masked
         pdf_name = f"{item['stem']}{_file_stem(item['title'])}.pdf"
-        return [(pdf_name, _pdf(_export_html(item, language))), (text_name, item["text"])], REDACTED
+        files = [(pdf_name, _pdf(_export_html(item, language))), (text_name, item["text"])]
+        return files, REDACTED if item["redacted"] else MASKED
     if not item["digest"]:
         return [(text_name, item["text"])], UNCHECKED
     source = item["source"]

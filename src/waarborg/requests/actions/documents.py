@@ -125,6 +125,8 @@ def find_documents(task, *, actor):
                 "text_hash": text_hash(text[1]) if text else "",
                 # the original as indexed: checked again before the original goes out
                 "digest": str(hit.meta.get("sha256") or ""),
+                # BSNs the review showed masked: the original would show them in full
+                "bsn_masked": int(hit.meta.get("bsn_masked") or 0),
             }
             if hit.meta.get("path"):
                 found["path"] = hit.meta["path"]
@@ -301,6 +303,7 @@ def included_items(task, language):
                 "ref": hit.ref,
                 "meta": {"path": found.get("path", ""), "message": found.get("message")},
                 "digest": found.get("digest", ""),
+                "bsn_masked": bool(found.get("bsn_masked")),
             }
         )
     return items
