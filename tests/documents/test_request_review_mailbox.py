@@ -187,3 +187,36 @@ def test_a_mailbox_that_cannot_be_reached_makes_no_package(
 
     with translation.override("en"), pytest.raises(actions.RequestError, match="cannot be reached"):
         actions.build_package(subject_request, actor=owner)
+
+
+def test_the_worker_says_on_the_request_that_a_mailbox_could_not_be_reached(
+    server,  # noqa: F811
+    mailbox,  # noqa: F811
+    organisation,
+    owner,
+    system,
+    client_for,
+    monkeypatch,
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from waarborg.audit.models import AuditEntry
+    from waarborg.requests.actions import files as request_files
+    from waarborg.requests.models import FileKind
+    from waarborg.requests.tasks import make_package
+
+    subject_request, _hits = _reviewed(server, mailbox, organisation, owner, system)
+    # three included messages are many here: the worker makes the package
+    monkeypatch.setattr(request_files, "LARGE_PACKAGE_DOCUMENTS", 2)
+    assert actions.package_is_large(subject_request)
+    server.stop()
+    queued_at = timezone.now().isoformat()
+    assert make_package.call(subject_request.pk, owner.pk, queued_at) is None
+    assert not RequestFile.objects.filter(request=subject_request, kind=FileKind.PACKAGE).exists()
+    entry = AuditEntry.objects.get(action="request.package_failed")
+    assert entry.new == {"mailbox": "Info"} and entry.object_id == str(subject_request.pk)
+    page = client_for(owner).get(reverse("requests:detail", args=[subject_request.pk]))
+    text = page.content.decode()
+    assert "het postvak Info was niet bereikbaar" in text
+    assert "could not be reached" not in text

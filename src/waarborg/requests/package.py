@@ -146,6 +146,20 @@ def _file_stem(title):
     return slugify(title.replace(".", " "))[:60] or "item"
 
 
+class MailboxUnreachable(RequestError):
+    """A mailbox could not be read while the package was made: no package, nothing kept."""
+
+    def __init__(self, source_name):
+        super().__init__(
+            _(
+                "The mailbox %(source)s cannot be reached, so the package is not made (nothing "
+                "of it is kept): try again when the mailbox can be reached."
+            )
+            % {"source": source_name}
+        )
+        self.source_name = source_name
+
+
 # How an included message or file is in the package (Art. 15(3)-(4) GDPR: a copy, without
 # the rights of others).
 ORIGINAL = "original"  # unredacted and still the one reviewed: the message (.eml) or the file
@@ -240,13 +254,7 @@ def _pack_document(item, originals, language):
     try:
         data = originals.fetch(source, item["ref"], item["meta"])
     except originals_module.Unreachable:
-        raise RequestError(
-            _(
-                "The mailbox %(source)s cannot be reached, so the package is not made (nothing "
-                "of it is kept): try again when the mailbox can be reached."
-            )
-            % {"source": source.name}
-        ) from None
+        raise MailboxUnreachable(source.name) from None
     if data is None or extract.digest(data) != item["digest"]:
         return [(text_name, item["text"])], CHANGED
     suffix = originals_module.suffix_of(source, item["ref"], item["meta"])
