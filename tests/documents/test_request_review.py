@@ -490,3 +490,23 @@ def test_an_item_with_a_masked_bsn_never_goes_as_its_original(
     files["export.txt"] = files["export.txt"].encode()
     assert JAN in files["export.txt"].decode()
     assert all(b"111222333" not in data for data in files.values())
+
+
+def test_an_outlook_message_goes_as_the_original_msg(source, organisation, owner, system, folder):
+    from tests.documents.msgfile import msg_bytes
+
+    data = msg_bytes(
+        "Terugbelverzoek", ("Jan de Vries", JAN), [("Info", "info@firma.example")], "Bel me terug"
+    )
+    (folder / "terugbellen.msg").write_bytes(data)
+    document_actions.index_source(source, actor=owner)
+    subject_request = _request(organisation, owner)
+    task = _task(subject_request, system)
+    for hit in actions.find_documents(task, actor=owner):
+        decision = HitDecision.INCLUDED if hit.ref == "terugbellen.msg" else HitDecision.EXCLUDED
+        actions.review_hit(hit, actor=owner, decision=decision)
+    actions.update_task(task, actor=owner, status=TaskStatus.DONE)
+    _close_other_tasks(subject_request, task, owner)
+    files = _package(subject_request, owner)
+    (name,) = [n for n in files if "/documenten/" in n]
+    assert name.endswith("-terugbelverzoek.msg") and files[name] == data
