@@ -26,6 +26,8 @@ def test_handler_searches_sees_snippets_and_reviews(task, handler, client_for):
     page = client.get(reverse("requests:detail", args=[task.request.pk])).content.decode()
     assert "gesprek.txt" in page and f"<mark>{JAN}</mark>" in page
     assert "111222333" not in page
+    # the handler is told what including means: the original, unless something is redacted
+    assert "zonder weglakkingen opneemt, gaat als origineel mee" in page
     hit = DocumentHit.objects.get(task=task, ref="gesprek.txt")
     url = reverse("requests:hit_review", args=[task.request.pk, task.pk, hit.pk])
     client.post(url, {"decision": "included", "redactions": "Piet Jansen\r\nJan"})
