@@ -95,6 +95,7 @@ LABELS = {
     "request.letter_reset": _("Letter text restored"),
     "request.letter_save": _("Letter text changed"),
     "request.package": _("Package made"),
+    "request.package_failed": _("Package not made: a mailbox could not be reached"),
     "request.purge_files": _("Request files deleted"),
     "request.recipient_notified": _("Recipient told"),
     "request.recipient_letter_written": _("Letter to a recipient written for the post"),

@@ -177,7 +177,12 @@ def loader(source):
                     continue
                 message = extract.parse_message(raw)
                 fields = extract.message_fields(message)
-                meta.update(fields, title=fields["subject"] or _("(no subject)"), size=len(raw))
+                meta.update(
+                    fields,
+                    title=fields["subject"] or _("(no subject)"),
+                    size=len(raw),
+                    sha256=extract.digest(raw),
+                )
                 yield Item(
                     value, "1", meta, extract.message_text(message), addresses=fields["addresses"]
                 )

@@ -605,8 +605,10 @@ class HitErasure(models.TextChoices):
 class DocumentHit(models.Model):
     """A message or file of a system's mail or document source in which the person's verified
     identifiers were found, for a handler to review: nothing of it leaves before a handler
-    included it, and then only its text with the redactions burnt in. What was found (title,
-    where, snippets) and the strings to redact are stored encrypted."""
+    included it, and then as its original only when nothing was redacted in it and it is still
+    the one reviewed (its hash), else as its text with the redactions burnt in. What was found
+    (title, where, snippets, the original's hash) and the strings to redact are stored
+    encrypted."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     task = models.ForeignKey(RequestTask, on_delete=models.CASCADE, related_name="document_hits")

@@ -71,12 +71,14 @@ from waarborg.requests.actions.files import (  # noqa: F401
     build_package,
     download_link,
     open_file,
+    package_failure,
     package_from_token,
     package_is_large,
     prune_links,
     purge_files,
     queue_package,
     record_download,
+    record_package_failure,
 )
 from waarborg.requests.actions.identifiers import (  # noqa: F401
     check_claimed,
