@@ -154,3 +154,23 @@ def test_forged_hit_ids_never_reach_the_package(
         text = data.decode("utf-8", "replace")
         assert "concurrent" not in text and "jan.txt" not in text, name
         assert ANNA not in text and "Bel me" not in text and "Gesprek met" not in text, name
+
+
+def test_each_hit_shows_its_date(task, source, handler, client_for):  # noqa: F811
+    """A file's last change (a message's Date header likewise), as people write dates."""
+    import os
+    from datetime import datetime
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from waarborg.documents import actions as document_actions
+
+    moment = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam")).timestamp()
+    os.utime(Path(source.path) / "gesprek.txt", (moment, moment))
+    document_actions.index_source(source, actor=handler)
+    client = client_for(handler)
+    _search(client, task)
+    page = client.get(reverse("requests:detail", args=[task.request.pk])).content.decode()
+    assert "gesprek.txt</strong>" in page and " · 2 maart 2026 · " in page
+    hit = DocumentHit.objects.get(task=task, ref="gesprek.txt")
+    assert hit.found_date.isoformat() == "2026-03-02"

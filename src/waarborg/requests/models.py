@@ -656,6 +656,16 @@ class DocumentHit(models.Model):
         return json.loads(decrypt_text(self.found_encrypted, HIT_PURPOSE))
 
     @property
+    def found_date(self):
+        """The item's date as found (a message's date, a file's last change), or None."""
+        from datetime import date
+
+        try:
+            return date.fromisoformat(self.found.get("date") or "")
+        except ValueError:
+            return None
+
+    @property
     def redactions(self):
         import json
 

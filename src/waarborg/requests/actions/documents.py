@@ -19,6 +19,7 @@ from waarborg.audit.actions import actor_label, record_entry
 from waarborg.core.crypto import encrypt_text, keyed_hash
 from waarborg.requests.actions.common import RequestError
 from waarborg.requests.actions.identifiers import claimed_identities, verified_identities
+from waarborg.requests.document_holds import item_date
 from waarborg.requests.models import (
     HIT_PURPOSE,
     ClaimedDecision,
@@ -130,6 +131,9 @@ def find_documents(task, *, actor):
             }
             if hit.meta.get("path"):
                 found["path"] = hit.meta["path"]
+            day = item_date(hit.meta)  # a message's date, a file's last change
+            if day is not None:
+                found["date"] = day.isoformat()
             if hit.meta.get("message"):  # one message of an MBOX file: the file and its number
                 found.update(path=hit.meta.get("path", ""), message=hit.meta["message"])
             sealed = encrypt_text(json.dumps(found, ensure_ascii=False), HIT_PURPOSE)
