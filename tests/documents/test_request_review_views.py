@@ -174,3 +174,55 @@ def test_each_hit_shows_its_date(task, source, handler, client_for):  # noqa: F8
     assert "gesprek.txt</strong>" in page and " · 2 maart 2026 · " in page
     hit = DocumentHit.objects.get(task=task, ref="gesprek.txt")
     assert hit.found_date.isoformat() == "2026-03-02"
+
+
+def test_the_handler_reads_the_whole_item_as_its_copy_would_be(task, handler, client_for):
+    """The whole text before deciding, BSN masked; after redactions the copy as it goes into
+    the package, the redacted strings in none of it; the reading is audited."""
+    from tests.documents.test_request_review import COLLEAGUE
+
+    client = client_for(handler)
+    _search(client, task)
+    hit = DocumentHit.objects.get(task=task, ref="gesprek.txt")
+    url = reverse("requests:hit_copy", args=[task.request.pk, task.pk, hit.pk])
+    detail = client.get(reverse("requests:detail", args=[task.request.pk])).content.decode()
+    assert f'href="{url}"' in detail
+    page = client.get(url).content.decode()
+    assert "Gesprek met Jan de Vries" in page and "belt terug" in page and COLLEAGUE in page
+    assert "111222333" not in page and "BSN [BSN]" in page
+    assert "als pdf" in page  # a BSN the reader saw masked: never the original
+    other = DocumentHit.objects.get(task=task, ref="bericht.eml")
+    page = client.get(reverse("requests:hit_copy", args=[task.request.pk, task.pk, other.pk]))
+    assert "als origineel" in page.content.decode()  # no redactions, no BSN: the original
+    reads = AuditEntry.objects.filter(action="request.document_read").order_by("pk")
+    assert [entry.new for entry in reads] == [
+        {"task": task.pk, "hit": hit.pk},
+        {"task": task.pk, "hit": other.pk},
+    ]
+    review = reverse("requests:hit_review", args=[task.request.pk, task.pk, hit.pk])
+    client.post(review, {"decision": "included", "redactions": f"{COLLEAGUE}\r\nPiet Jansen"})
+    page = client.get(url).content.decode()
+    assert COLLEAGUE not in page and "Piet" not in page and "Jansen" not in page
+    assert page.count('<span class="redacted">[weggelaten]</span>') == 2
+    assert "als pdf" in page.lower()
+
+
+def test_reading_an_item_is_refused_to_a_viewer_another_organisation_and_a_post(
+    task, owner, viewer, other_owner, other_organisation, client_for
+):
+    from waarborg.requests import actions
+
+    hit = actions.find_documents(task, actor=owner)[0]
+    url = reverse("requests:hit_copy", args=[task.request.pk, task.pk, hit.pk])
+    assert client_for(viewer).get(url).status_code == 403
+    assert client_for(other_owner).get(url).status_code == 404
+    assert client_for(owner).post(url).status_code == 405
+    System.objects.create(organisation=other_organisation, key="crm", name={})
+    theirs = _request(other_organisation, other_owner)
+    their_task = theirs.tasks.get(kind=TaskKind.SYSTEM)
+    forged = reverse("requests:hit_copy", args=[theirs.pk, their_task.pk, hit.pk])
+    assert client_for(other_owner).get(forged).status_code == 404
+    # our request, another task's pk with our hit: not found
+    forged = reverse("requests:hit_copy", args=[task.request.pk, their_task.pk, hit.pk])
+    assert client_for(owner).get(forged).status_code == 404
+    assert not AuditEntry.objects.filter(action="request.document_read").exists()

@@ -35,6 +35,7 @@ LABELS = {
     "request.document_deleted_by_hand": _("Erasure: message or file ticked off as deleted by hand"),
     "request.documents_deleted": _("Erasure: messages deleted from a mailbox"),
     "request.documents_delete_started": _("Erasure: deletion from a mailbox started"),
+    "request.document_read": _("A found message or file read for its review"),
     "request.documents_found": _("Request: mail and documents searched"),
     "api.key_add": _("API key added"),
     "api.key_revoke": _("API key revoked"),

@@ -61,6 +61,7 @@ from waarborg.requests.actions.documents import (  # noqa: F401
     check_documents_reviewed,
     document_sources,
     find_documents,
+    hit_copy,
     included_items,
     redact,
     review_hit,

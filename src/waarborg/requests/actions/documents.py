@@ -263,6 +263,49 @@ def redact(text, strings, mark):
     return text
 
 
+def redacted_html(text, mark):
+    """The redacted text as safe HTML, each redaction a `<span class="redacted">` holding the
+    mark: made from the redacted text only, so what was redacted is in none of it."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    bar = f'<span class="redacted">{escape(mark)}</span>'
+    return mark_safe(bar.join(escape(part) for part in text.split(mark)))  # noqa: S308
+
+
+def hit_copy(hit, *, actor, language):
+    """What a handler reads before deciding: the item's whole text as indexed (BSNs masked)
+    with the redactions given so far burnt in, as the copy in the package would hold it, and
+    how it would go ("original", "pdf" or "text"). The reading is audited. None when the item
+    is gone from the index (search again)."""
+    from waarborg.documents import index
+
+    stored = index.item_text(hit.source_id, hit.ref)
+    if stored is None:
+        return None
+    mark = redaction_mark(language)
+    found, strings = hit.found, hit.redactions
+    if strings or found.get("bsn_masked"):
+        goes_as = "pdf"
+    else:
+        goes_as = "original" if found.get("digest") else "text"
+    with transaction.atomic():
+        record_entry(
+            hit.organisation,
+            actor=actor,
+            action="request.document_read",
+            obj=hit.task.request,
+            new={"task": hit.task_id, "hit": hit.pk},
+        )
+    return {
+        "title": redact(str(found.get("title", "")), strings, mark),
+        "where": redact(str(found.get("where", "")), strings, mark),
+        "body": redacted_html(redact(stored[1], strings, mark), mark),
+        "redactions": len(strings),
+        "goes_as": goes_as,
+    }
+
+
 def redaction_mark(language):
     with translation.override(language):
         return _("[redacted]")
