@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "waarborg.core.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "waarborg.core.access.ActiveOrganisationMiddleware",
     "waarborg.signin.middleware.RequireMultiFactor",

@@ -1,10 +1,12 @@
 from django.urls import include, path
 
 from waarborg.checks.views import todo
+from waarborg.core.views import set_language
 from waarborg.signin.urls import allauth_urlpatterns
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # the language switch: Django's, and kept with a signed-in person's account
+    path("i18n/setlang/", set_language, name="set_language"),
     path("audit/", include("waarborg.audit.urls")),
     path("register/", include("waarborg.register.urls")),
     path("api/", include("waarborg.api.urls")),

@@ -101,3 +101,50 @@ def test_a_form_label_starts_with_a_capital_in_either_language():
     with translation.override("en"):
         html = render_to_string("core/form_fields.html", {"form": Form()})
     assert ">Note about it *</label>" in html
+
+
+def test_a_signed_in_persons_choice_follows_them_to_another_browser(
+    client_for, owner, organisation
+):
+    """Chosen once with the switch while signed in, English on every browser they sign in
+    on, whatever that browser's cookie says; a switch back is kept too."""
+    first = client_for(owner)
+    first.post(reverse("set_language"), {"language": "en", "next": reverse("core:members")})
+    owner.refresh_from_db()
+    assert owner.language == "en"
+    other = client_for(owner)  # another browser: no cookie
+    response = other.get(reverse("core:members"))
+    assert response.status_code == 200, response.headers
+    page = response.content.decode()
+    assert 'lang="en"' in page and "Invite someone" in page
+    other.cookies["waarborg_language"] = "nl"  # an old cookie of that browser does not win
+    assert "Invite someone" in other.get(reverse("core:members")).content.decode()
+    other.post(reverse("set_language"), {"language": "nl"})
+    owner.refresh_from_db()
+    assert owner.language == "nl"
+    page = client_for(owner).get(reverse("core:members")).content.decode()
+    assert "Iemand uitnodigen" in page
+
+
+def test_a_switch_signed_out_keeps_no_account_and_an_unknown_language_changes_nothing(
+    client, client_for, owner
+):
+    client.post(reverse("set_language"), {"language": "en"})
+    owner.refresh_from_db()
+    assert owner.language == ""
+    signed_in = client_for(owner)
+    signed_in.post(reverse("set_language"), {"language": "fr"})
+    owner.refresh_from_db()
+    assert owner.language == ""
+    assert signed_in.get(reverse("set_language")).status_code == 405
+
+
+def test_staff_mail_goes_in_the_readers_language(owner, organisation):
+    from waarborg.core.models import language_of
+
+    assert owner.language_in(organisation) == "nl"
+    owner.language = "en"
+    owner.save(update_fields=["language"])
+    assert owner.language_in(organisation) == "en"
+    assert language_of(owner.email.upper(), organisation) == "en"
+    assert language_of("nobody@firma.example", organisation) == "nl"

@@ -150,3 +150,45 @@ def test_no_redacted_string_is_in_the_api_answer(title, snippets, redactions):
     assert out["redactions"] == len(strings)
     if not strings:
         assert out["title"] == title and out["snippets"] == [list(s) for s in snippets]
+
+
+NAME_WORDS = st.text(alphabet="abcdefghij", min_size=2, max_size=8)
+
+
+@given(
+    name=st.lists(NAME_WORDS, min_size=1, max_size=3).map(" ".join),
+    filler=st.text(alphabet="0123456789 ", min_size=0, max_size=200),
+    where=st.integers(min_value=0, max_value=200),
+    match_at=st.integers(min_value=0, max_value=400),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_snippet_cut_through_a_redacted_name_shows_none_of_it(name, filler, where, match_at):
+    """Wherever the snippet's cut falls (through the name, or the name split between the
+    text before the match and the match), what the API gives leaves no three letters of the
+    redacted name together: the filler has no letters, so any left would be the name's."""
+    import re
+
+    from waarborg.documents.matching import EDGE, redact_snippet, snippet
+
+    where = min(where, len(filler))
+    text = filler[:where] + name + filler[where:] + " 0612345678 " + filler
+    start = min(match_at, len(text) - 1)
+    end = min(len(text), start + 10)
+    parts = redact_snippet(snippet(text, (start, end)), [name], "#")
+    leftover = re.findall(r"[a-j]+(?:\s+[a-j]+)*", " ".join(parts))
+    assert all(len(run.replace(" ", "")) < EDGE for run in leftover), (name, parts)
+
+
+def test_a_name_cut_by_the_snippet_edge_is_redacted():
+    from waarborg.documents.matching import redact_snippet
+
+    parts = ("ter Bakker belde over", "jan@devries.example", "en Pieter Ba")
+    assert redact_snippet(parts, ["Pieter Bakker"], "[weggelakt]") == [
+        "[weggelakt] belde over",
+        "jan@devries.example",
+        "en [weggelakt]",
+    ]
+    # a string split between the text before the match and the match
+    assert redact_snippet(("mail van Anna", "Smit", "over"), ["Anna Smit"], "#") == [
+        "mail van #", "#", "over",
+    ]  # fmt: skip

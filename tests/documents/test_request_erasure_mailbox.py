@@ -420,3 +420,128 @@ def test_an_unreachable_mailbox_deletes_nothing_and_says_why(
     assert not DocumentHit.objects.filter(task=task, erasure=HitErasure.DELETED).exists()
     task.refresh_from_db()
     assert "deleted_messages" not in task.result
+
+
+def test_a_crash_between_mailbox_and_database_loses_no_evidence(
+    server,  # noqa: F811
+    organisation,
+    owner,
+    handler,
+    system,
+    client_for,
+    monkeypatch,
+):
+    """The mailbox deleted the messages, then the web process died before the database
+    write: the intent committed first is on the task, the page says the deletion was cut off,
+    and the next look at the list asks the mailbox and records what is gone, with the
+    Message-IDs the intent kept, under the person who confirmed it."""
+    from django.utils import translation
+
+    from waarborg.requests.actions import document_erasure
+
+    source = _connect(server, organisation, owner, system)
+    subject_request = _erasure(organisation, owner)
+    task = _task(subject_request, system)
+    _include_all(task, owner)
+    listed = actions.listed_messages(task, source)
+    refs = {hit.ref for hit in listed}
+    assert len(listed) == 3
+
+    def crash(*args, **kwargs):
+        raise SystemExit("the web process died")
+
+    monkeypatch.setattr(document_erasure, "_record_deletion", crash)
+    with pytest.raises(SystemExit):
+        _confirm(task, source, owner)
+    monkeypatch.undo()
+
+    # gone from the mailbox, not yet on the task: the intent says what was under way
+    assert _subjects(server, "INBOX") == ["Offerte"]
+    task.refresh_from_db()
+    assert "deleted_messages" not in task.result
+    (intent,) = task.result["deleting_messages"].values()
+    assert set(intent["messages"]) == refs
+    assert all(m["message_id"].endswith("@test.example>") for m in intent["messages"].values())
+    assert AuditEntry.objects.filter(action="request.documents_delete_started").count() == 1
+    # the task's page says so, and closing it is refused: the hits still wait
+    page = client_for(handler).get(reverse("requests:detail", args=[subject_request.pk]))
+    assert "voordat het bewijs ervan was vastgelegd" in page.content.decode()
+    translation.activate("en")
+    with pytest.raises(RequestError, match="still listed"):
+        actions.update_task(task, actor=owner, status=TaskStatus.DONE)
+    # a second confirmation of the same list deletes nothing more and records the first
+    with pytest.raises(RequestError, match="had been cut off"):
+        _confirm(task, source, owner, count=3)
+    task.refresh_from_db()
+    assert "deleting_messages" not in task.result
+    (record,) = task.result["deleted_messages"]
+    assert record["count"] == 3 and record["still_listed"] == 0
+    assert record["by"].startswith("owner@firma.example")
+    assert {m["message_id"] for m in record["messages"]} == {
+        m["message_id"] for m in intent["messages"].values()
+    }
+    assert set(DocumentHit.objects.filter(pk__in=[h.pk for h in listed]).values_list(
+        "erasure", flat=True)) == {HitErasure.DELETED}  # fmt: skip
+    assert refs.isdisjoint(index.refs_of(source.pk))
+    assert AuditEntry.objects.filter(action="documents.deletion_recovered").count() == 1
+    assert not actions.listed_messages(task, source)
+    page = client_for(handler).get(reverse("requests:detail", args=[subject_request.pk]))
+    assert "voordat het bewijs ervan was vastgelegd" not in page.content.decode()
+    assert "niet meer in de mailbox gevonden toen" in page.content.decode()
+
+
+def test_a_crash_before_the_mailbox_changed_records_nothing_deleted(
+    server,  # noqa: F811
+    organisation,
+    owner,
+    handler,
+    system,
+    client_for,
+    monkeypatch,
+):
+    """Cut off after the intent but before the mailbox was touched: the check finds every
+    message still there, records no deletion, and the list can be confirmed again."""
+    source = _connect(server, organisation, owner, system)
+    before = _subjects(server, "INBOX"), _subjects(server, "Archief")
+    subject_request = _erasure(organisation, owner)
+    task = _task(subject_request, system)
+    _include_all(task, owner)
+
+    def crash(*args, **kwargs):
+        raise SystemExit("the web process died")
+
+    monkeypatch.setattr(document_actions, "delete_messages", crash)
+    with pytest.raises(SystemExit):
+        _confirm(task, source, owner)
+    monkeypatch.undo()
+    task.refresh_from_db()
+    assert "deleting_messages" in task.result
+    url = reverse("requests:delete_messages", args=[subject_request.pk, task.pk, source.pk])
+    response = client_for(handler).get(url)
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert "deleting_messages" not in task.result and "deleted_messages" not in task.result
+    assert len(actions.listed_messages(task, source)) == 3
+    assert (_subjects(server, "INBOX"), _subjects(server, "Archief")) == before
+    record = _confirm(task, source, owner)
+    assert record["count"] == 3
+
+
+def test_a_deletion_under_way_refuses_a_second_one(server, organisation, owner, system):  # noqa: F811
+    """Two confirmations of the same list at once: the second finds the first's intent and
+    deletes nothing (and logs no empty deletion)."""
+    from waarborg.requests.actions import document_erasure
+
+    source = _connect(server, organisation, owner, system)
+    subject_request = _erasure(organisation, owner)
+    task = _task(subject_request, system)
+    _include_all(task, owner)
+    hits = actions.listed_messages(task, source)
+    document_erasure._start_deletion(
+        task, source, hits, actor=owner, listing=actions.listing_token(hits)
+    )
+    with pytest.raises(RequestError, match="already under way"):
+        document_erasure._start_deletion(
+            task, source, hits, actor=owner, listing=actions.listing_token(hits)
+        )
+    assert AuditEntry.objects.filter(action="request.documents_delete_started").count() == 1

@@ -5,6 +5,7 @@ Jan de Vries (jan@devries.example, 06-12345678) asks; Anna Smit (anna@smit.examp
 colleague Piet Jansen must never leave in his package."""
 
 import io
+import json
 import string
 import zipfile
 
@@ -218,32 +219,122 @@ def _reviewed_package(source, organisation, owner, system, language="nl"):
     return subject_request
 
 
-def test_package_holds_included_items_redacted_and_a_list(source, organisation, owner, system):
+def _pdf_text(data):
+    from waarborg.documents.extract import pdf_text
+
+    return pdf_text(data)
+
+
+def _decompressed(data):
+    """The PDF's bytes with every stream inflated, to look for text in them."""
+    import re
+    import zlib
+
+    parts = [data]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            parts.append(stream)
+    return b"\n".join(parts)
+
+
+def test_package_holds_originals_redacted_exports_and_a_list(
+    source, organisation, owner, system, folder
+):
     subject_request = _reviewed_package(source, organisation, owner, system)
     files = _package(subject_request, owner)
-    documents = {n.rpartition("-")[2]: n for n in files if "/documenten/" in n}
-    assert sorted(documents) == ["eml.txt", "txt.txt"]
-    assert all(n.startswith("gedeeld/documenten/0") for n in documents.values())
-    talk = files[documents["txt.txt"]].decode()
+    documents = sorted(n for n in files if "/documenten/" in n)
+    assert all(n.startswith("gedeeld/documenten/0") for n in documents)
+    # the unredacted message as its original file, byte for byte
+    (eml,) = [n for n in documents if n.endswith("-bericht.eml")]
+    assert files[eml] == (folder / "bericht.eml").read_bytes()
+    # the redacted text file as a PDF and a text, never as itself
+    (pdf,) = [n for n in documents if n.endswith("-gesprek-txt.pdf")]
+    (talk_name,) = [n for n in documents if n.endswith("-gesprek-txt.txt")]
+    assert len(documents) == 3
+    talk = files[talk_name].decode()
     assert "Gesprek met Jan de Vries" in talk and "Collega [weggelaten] nam op" in talk
     assert "[weggelaten] belt terug" in talk  # across a line break too
     assert "111222333" not in talk
-    assert "Vraag over mijn bestelling" in files[documents["eml.txt"]].decode()
+    assert files[pdf].startswith(b"%PDF")
+    shown = _pdf_text(files[pdf])
+    assert "Gesprek met Jan de Vries" in shown and "[weggelaten]" in shown
+    for text in (shown.casefold(), _decompressed(files[pdf]).decode("latin-1").casefold()):
+        assert "piet" not in text and "jansen" not in text and "111222333" not in text
     listing = files["documenten.csv"].decode()
     assert listing.splitlines()[0] == "Bestand,Naam,Systeem,Gevonden in,Status"
-    assert "Opgenomen, gegevens van anderen weggelaten" in listing
+    assert f"{eml},bericht.eml,Schijf,Gedeelde schijf: bericht.eml,Opgenomen als origineel" in (
+        listing
+    )
+    assert f"{pdf} + {talk_name}" in listing
+    assert "Opgenomen als pdf en tekst, gegevens van anderen weggelaten" in listing
     assert "oud.mbox" not in listing
+    data = json.loads(files["data.json"])
+    forms = {d["name"]: (d["form"], d["files"]) for d in data["systems"]["gedeeld"]["documents"]}
+    assert forms == {
+        "bericht.eml": ("original", [eml]),
+        "gesprek.txt": ("redacted", [pdf, talk_name]),
+    }
     # the colleague's name is nowhere in the package: not in any file, in any case (the PDF
     # report read as text, its streams being compressed)
-    from waarborg.documents.extract import pdf_text
-
-    assert "bericht.eml" in pdf_text(files["rapport.pdf"])
-    files["rapport.pdf.txt"] = pdf_text(files["rapport.pdf"]).encode()
+    report = _pdf_text(files["rapport.pdf"])
+    assert "bericht.eml" in report and "Opgenomen als origineel" in report
+    files["rapport.pdf.txt"] = report.encode()
+    files["export.pdf.txt"] = shown.encode()
     for name, data in files.items():
         text = data.decode("utf-8", errors="replace").casefold()
         assert "piet jansen" not in text and "piet\njansen" not in text, name
         # the excluded mailbox file (Anna's message) is nowhere either
         assert ANNA not in text and "bel me" not in text, name
+
+
+def test_an_original_swapped_or_gone_after_review_goes_as_the_reviewed_text(
+    source, organisation, owner, system, folder
+):
+    subject_request = _reviewed_package(source, organisation, owner, system)
+    reviewed = (folder / "bericht.eml").read_bytes()
+    # swapped on disk after the review (not indexed again): the same name, other content
+    swapped = reviewed.replace(b"ik heb een vraag", b"ik heb geen vraag, Karel Appel")
+    (folder / "bericht.eml").write_bytes(swapped)
+    files = _package(subject_request, owner)
+    documents = sorted(n for n in files if "/documenten/" in n)
+    assert not any(n.endswith(".eml") for n in documents)
+    (text_name,) = [n for n in documents if n.endswith("-bericht-eml.txt")]
+    assert "Hallo, ik heb een vraag" in files[text_name].decode()
+    assert all(b"Karel Appel" not in d for d in files.values())
+    listing = files["documenten.csv"].decode()
+    assert "het origineel is sinds de beoordeling veranderd of verdwenen" in listing
+    listed = json.loads(files["data.json"])["systems"]["gedeeld"]["documents"]
+    assert {d["name"]: d["form"] for d in listed} == {
+        "bericht.eml": "changed",
+        "gesprek.txt": "redacted",
+    }
+    # and gone altogether
+    (folder / "bericht.eml").unlink()
+    files = _package(subject_request, owner)
+    assert any(n.endswith("-bericht-eml.txt") for n in files)
+    assert not any(n.endswith(".eml") for n in files)
+
+
+def test_an_mbox_message_goes_as_its_own_eml(source, organisation, owner, system, folder):
+    import email
+
+    subject_request = _request(organisation, owner)
+    task = _task(subject_request, system)
+    hits = {h.found["title"]: h for h in actions.find_documents(task, actor=owner)}
+    for title, hit in hits.items():
+        decision = HitDecision.INCLUDED if title == "Antwoord" else HitDecision.EXCLUDED
+        actions.review_hit(hit, actor=owner, decision=decision)
+    actions.update_task(task, actor=owner, status=TaskStatus.DONE)
+    _close_other_tasks(subject_request, task, owner)
+    files = _package(subject_request, owner)
+    (name,) = [n for n in files if "/documenten/" in n]
+    assert name.endswith("-antwoord.eml")
+    message = email.message_from_bytes(files[name])
+    assert message["Subject"] == "Antwoord" and "Beste Jan" in message.get_payload()
+    # only the second message of the file: not Anna's first one
+    assert ANNA.encode() not in files[name] and b"Bel me" not in files[name]
 
 
 def test_package_in_english_says_redacted(source, organisation, owner, system):
@@ -350,8 +441,8 @@ def test_rectification_does_not_search_documents(source, organisation, owner, sy
     actions.update_task(task, actor=owner, status=TaskStatus.DONE)  # no review asked
 
 
-def test_claimed_phone_counts_only_once_confirmed_and_a_pdf_leaves_as_text(
-    source, organisation, owner, system
+def test_claimed_phone_counts_only_once_confirmed_and_a_redacted_pdf_is_made_anew(
+    source, organisation, owner, system, folder
 ):
     subject_request = _request(organisation, owner, phone="06-12345678", verified=("email",))
     task = _task(subject_request, system)
@@ -367,8 +458,55 @@ def test_claimed_phone_counts_only_once_confirmed_and_a_pdf_leaves_as_text(
     actions.update_task(task, actor=owner, status=TaskStatus.DONE)
     _close_other_tasks(subject_request, task, owner)
     files = _package(subject_request, owner)
-    (offer,) = [n for n in files if "/documenten/" in n]
-    assert offer.endswith("offerte-2026-pdf.txt")
-    assert "Offerte voor [weggelaten] J. de Vries" in files[offer].decode()
-    # no original PDF of a found item: the only PDF in the package is the report
-    assert [n for n, d in files.items() if d.startswith(b"%PDF")] == ["rapport.pdf"]
+    offer = sorted(n for n in files if "/documenten/" in n)
+    assert [n.rpartition("-")[2] for n in offer] == ["pdf.pdf", "pdf.txt"]
+    assert "Offerte voor [weggelaten] J. de Vries" in files[offer[1]].decode()
+    # the PDF is made from the redacted text, not the original with a bar laid over it
+    original = (folder / "offertes" / "offerte-2026.pdf").read_bytes()
+    assert files[offer[0]] != original
+    shown = _pdf_text(files[offer[0]])
+    assert "[weggelaten]" in shown and "de heer" not in shown.casefold()
+    assert "de heer" not in _decompressed(files[offer[0]]).decode("latin-1").casefold()
+
+
+def test_an_item_with_a_masked_bsn_never_goes_as_its_original(
+    source, organisation, owner, system, folder
+):
+    # the review showed the number masked: whose it is, no one saw, so the original stays in
+    (folder / "bsn.txt").write_text(f"{JAN} BSN 111222333 klant", encoding="utf-8")
+    document_actions.index_source(source, actor=owner)
+    subject_request = _request(organisation, owner)
+    task = _task(subject_request, system)
+    for hit in actions.find_documents(task, actor=owner):
+        decision = HitDecision.INCLUDED if hit.ref == "bsn.txt" else HitDecision.EXCLUDED
+        actions.review_hit(hit, actor=owner, decision=decision)
+    actions.update_task(task, actor=owner, status=TaskStatus.DONE)
+    _close_other_tasks(subject_request, task, owner)
+    files = _package(subject_request, owner)
+    documents = sorted(n.rpartition("-")[2] for n in files if "/documenten/" in n)
+    assert documents == ["txt.pdf", "txt.txt"]
+    assert "burgerservicenummer (BSN) erin afgeschermd" in files["documenten.csv"].decode()
+    files["export.txt"] = _pdf_text(next(d for n, d in files.items() if n.endswith("txt.pdf")))
+    files["export.txt"] = files["export.txt"].encode()
+    assert JAN in files["export.txt"].decode()
+    assert all(b"111222333" not in data for data in files.values())
+
+
+def test_an_outlook_message_goes_as_the_original_msg(source, organisation, owner, system, folder):
+    from tests.documents.msgfile import msg_bytes
+
+    data = msg_bytes(
+        "Terugbelverzoek", ("Jan de Vries", JAN), [("Info", "info@firma.example")], "Bel me terug"
+    )
+    (folder / "terugbellen.msg").write_bytes(data)
+    document_actions.index_source(source, actor=owner)
+    subject_request = _request(organisation, owner)
+    task = _task(subject_request, system)
+    for hit in actions.find_documents(task, actor=owner):
+        decision = HitDecision.INCLUDED if hit.ref == "terugbellen.msg" else HitDecision.EXCLUDED
+        actions.review_hit(hit, actor=owner, decision=decision)
+    actions.update_task(task, actor=owner, status=TaskStatus.DONE)
+    _close_other_tasks(subject_request, task, owner)
+    files = _package(subject_request, owner)
+    (name,) = [n for n in files if "/documenten/" in n]
+    assert name.endswith("-terugbelverzoek.msg") and files[name] == data

@@ -4,7 +4,9 @@ real dovecot with the demo mailbox and the demo's shared folder, connected to th
 searches them for Jan de Jong's access request (his e-mail address and phone number, verified
 by a call back): his three mails and the offer that names him by phone number. The handler
 excludes one mail, redacts the colleague's name in another, and the package that Jan
-downloads holds the rest, the colleague's name nowhere."""
+downloads holds the rest: the unredacted mail and the offer as their originals (.eml, the PDF
+itself), the redacted mail as a PDF and a text made from the redacted text, the colleague's
+name nowhere."""
 
 import io
 import shutil
@@ -16,6 +18,7 @@ import pytest
 from tests.e2e.conftest import sign_in
 from waarborg import demo
 from waarborg.documents import demo_files, dovecot
+from waarborg.documents.extract import pdf_text
 from waarborg.requests import actions
 from waarborg.requests.models import TaskStatus
 
@@ -43,6 +46,23 @@ def _login(browser, base, user):
     page.set_default_timeout(20000)
     sign_in(page, base, user)
     return context, page
+
+
+def _on_server(server, subject):
+    """The bytes of the demo mail with this subject as the server holds it (read-only)."""
+    import email
+
+    client = server.login(demo_files.MAILBOX_USER)
+    try:
+        client.select("INBOX", readonly=True)
+        _, data = client.uid("SEARCH", "ALL")
+        for uid in data[0].split():
+            _, fetched = client.uid("FETCH", uid, "(BODY.PEEK[])")
+            if email.message_from_bytes(fetched[0][1])["Subject"] == subject:
+                return fetched[0][1]
+    finally:
+        client.logout()
+    raise AssertionError(subject)
 
 
 def _hit(page, task, title):
@@ -138,18 +158,36 @@ def test_access_request_finds_mails_and_offer_and_the_package_holds_what_was_kep
     content = download_info.value.path().read_bytes()
     context.close()
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        texts = {
-            name: archive.read(name).decode("utf-8", errors="replace")
-            for name in archive.namelist()
-            if not name.endswith(".pdf")
-        }
-    documents = [name for name in texts if "/documenten/" in name]
-    assert len(documents) == 3, sorted(texts)
-    joined = "\n".join(texts[name] for name in documents)
-    assert "storing E133" in joined and "EUR 4.850,00" in joined
-    assert "[weggelaten]" in joined
+        files = {name: archive.read(name) for name in archive.namelist()}
+    texts = {
+        name: data.decode("utf-8", errors="replace")
+        for name, data in files.items()
+        if not name.endswith(".pdf")
+    }
+    documents = sorted(name for name in files if "/documenten/" in name)
+    kinds = sorted(name.partition("/documenten/")[2].partition("-")[2] for name in documents)
+    # the two unredacted ones as their originals, the redacted one as PDF and text
+    assert kinds == [
+        "afspraak-monteur.pdf", "afspraak-monteur.txt", "offerte-2026-014.pdf",
+        "storing-cv-ketel.eml",
+    ], documents  # fmt: skip
+    (offer,) = [name for name in documents if name.endswith("-offerte-2026-014.pdf")]
+    folder = demo_files.shared_folder(settings.DATA_DIR)
+    assert files[offer] == (folder / "offertes" / OFFER).read_bytes()
+    (mail,) = [name for name in documents if name.endswith(".eml")]
+    assert files[mail] == _on_server(mail_server, "Storing cv-ketel")
+    (redacted_pdf,) = [name for name in documents if name.endswith("-afspraak-monteur.pdf")]
+    shown = pdf_text(files[redacted_pdf])
+    assert "[weggelaten]" in shown and "monteur" in shown
+    texts["export"] = shown
+    texts["rapport"] = pdf_text(files["rapport.pdf"])
+    joined = "\n".join(texts.get(name, "") for name in documents)
+    assert "storing E133" in joined and "[weggelaten]" in joined
     assert "F-2026-311" not in joined  # the excluded mail
     every = "\n".join(texts.values())
     assert demo_files.COLLEAGUE not in every and "Bos belt" not in every
+    assert "pieter" not in shown.casefold() and "bos " not in shown.casefold()
     listing = next(name for name in texts if name.endswith("documenten.csv"))
     assert "Afspraak monteur" in texts[listing] and "Vraag over de factuur" not in every
+    assert texts[listing].count("Opgenomen als origineel") == 2
+    assert f"{offer},{OFFER}," in texts[listing]

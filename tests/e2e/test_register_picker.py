@@ -35,6 +35,12 @@ def test_filter_data_categories_and_see_the_chosen_first(
     assert count.inner_text() == f"{len(chosen)} gekozen"
     first = _visible_values(page)[: len(chosen)]
     assert set(first) == chosen  # chosen items first
+    # the long list scrolls in its own box: the section stays short
+    box = page.eval_on_selector(
+        CATEGORIES, "l => [l.getBoundingClientRect().height, l.scrollHeight, l.clientHeight]"
+    )
+    assert box[0] <= 300 and box[1] > box[2], box
+    assert page.evaluate("document.documentElement.scrollHeight") < 2000
 
     # Case- and accent-insensitive: "FINANCIELE" finds "Financiële gegevens".
     filter_box.fill("FINANCIELE")

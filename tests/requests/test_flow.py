@@ -582,6 +582,25 @@ def test_reminders_once_a_day(firm, committed, outbox, privacy_officer, handler)
     assert "2026-0001" in outbox[0].body
 
 
+def test_a_reminder_is_in_the_language_its_reader_chose(
+    firm, committed, outbox, privacy_officer, handler
+):
+    handler.language = "en"
+    handler.save(update_fields=["language"])
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=AMSTERDAM), tick=False):
+        subject_request = _new(firm, committed)
+        actions.assign_request(subject_request, actor=privacy_officer, assignee=handler)
+    outbox.clear()
+    with time_machine.travel(datetime(2026, 3, 30, 8, 0, tzinfo=AMSTERDAM), tick=False):
+        assert actions.send_reminders() == 2
+    by_address = {m.to[0]: m for m in outbox}
+    english, dutch = by_address["handler@firma.example"], by_address["po@firma.example"]
+    assert english.subject != dutch.subject
+    assert "request" in (english.subject + english.body).lower()
+    assert "verzoek" in (dutch.subject + dutch.body).lower()
+    assert "verzoek" not in (english.subject + english.body).lower()
+
+
 def test_rate_limit_counts_per_key(db):
     assert all(actions.allow("t", "1.2.3.4", limit=3, minutes=60) for _ in range(3))
     assert not actions.allow("t", "1.2.3.4", limit=3, minutes=60)

@@ -71,7 +71,7 @@ def _send_reminder(breach, hours, now):
             send_templated(
                 "breaches/emails/reminder",
                 to=user.email,
-                language=breach.organisation.default_language,
+                language=user.language_in(breach.organisation),
                 context={
                     "breach": breach,
                     "hours": hours,

@@ -1,15 +1,16 @@
-"""The daily digest of new errors, in the organisation's language."""
+"""The daily digest of new errors, in each reader's language (else the organisation's)."""
 
 from django.urls import reverse
 from django.utils import translation
 
 from waarborg.core.emails import absolute_url, send_templated
+from waarborg.core.models import language_of
 
 
 def send_digest(organisation, address, findings):
-    language = organisation.default_language
+    language = language_of(address, organisation)
     with translation.override(language):
-        # Titles are lazy: they come out in the organisation's language here.
+        # Titles are lazy: they come out in the reader's language here.
         items = [
             {
                 "title": str(f.rule.title),

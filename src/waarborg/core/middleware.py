@@ -18,6 +18,22 @@ class LanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+class UserLanguageMiddleware:
+    """After authentication: a signed-in person reads the language they chose with the switch,
+    on every browser and device (User.language); otherwise the cookie's, as above."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user and user.is_authenticated else ""
+        if language in dict(settings.LANGUAGES) and language != request.LANGUAGE_CODE:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
 # Everything a page uses comes from Waarborg itself: no CDN, no inline script or style.
 CONTENT_SECURITY_POLICY = "; ".join(
     [

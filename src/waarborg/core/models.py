@@ -33,6 +33,10 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
+    # chosen with the language switch while signed in: every page and staff e-mail then
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -43,6 +47,12 @@ class User(AbstractUser):
 
     def get_full_name(self):
         return self.name
+
+    def language_in(self, organisation=None):
+        """The language this person reads: their own choice, else the organisation's."""
+        if self.language:
+            return self.language
+        return getattr(organisation, "default_language", "") or settings.LANGUAGE_CODE
 
     def get_short_name(self):
         return self.name or self.email
@@ -264,3 +274,10 @@ class OpaqueToken(models.Model):
 
     def is_expired(self, now=None):
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+
+def language_of(address, organisation):
+    """The language of a staff member by their e-mail address (the organisation's when the
+    address is nobody's account, or they chose none)."""
+    user = User.objects.filter(email__iexact=address).only("language").first()
+    return user.language_in(organisation) if user else organisation.default_language

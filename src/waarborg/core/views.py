@@ -228,6 +228,20 @@ def _invite_context(invitation, form, needs_login=False):
     return {"invitation": invitation, "form": form, "needs_login": needs_login}
 
 
+@require_POST
+def set_language(request):
+    """The language switch: Django's (the cookie, back to the page), and for a signed-in
+    person also their own choice, kept with their account (User.language)."""
+    from django.conf import settings
+    from django.views.i18n import set_language as set_cookie
+
+    response = set_cookie(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
+
+
 def favicon(request):
     """`/favicon.ico`, which browsers ask for on every site whatever the page links to."""
     response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")

@@ -259,6 +259,32 @@ def delete_messages(source, refs, *, actor, confirmed_count, reason=""):
     return evidence
 
 
+def recover_deletion(source, refs, message_ids, *, actor, reason=""):
+    """After a deletion of these messages was cut off (a crash between the mailbox and the
+    database): which of them are gone from the mailbox. Their copies are expunged from the
+    trash, the index forgets them, and the audit trail says so. Read-only but for the trash."""
+    from waarborg.documents import imap
+
+    refs = sorted(set(refs))
+    try:
+        present = imap.present_refs(source, refs)
+        gone = [value for value in refs if value not in present]
+        imap.finish_in_trash(source, [message_ids.get(value, "") for value in gone])
+    except imap.MailboxError as error:
+        raise DocumentSourceError(str(error)) from None
+    index.forget(source.pk, gone)
+    with transaction.atomic():
+        record_entry(
+            source.organisation,
+            actor=actor,
+            action="documents.deletion_recovered",
+            obj=source,
+            new={"gone": len(gone), "still_there": len(refs) - len(gone),
+                 "reason": str(reason)[:200]},
+        )  # fmt: skip
+    return gone
+
+
 def apply_index_retention(*, now=None):
     """The index's own retention, run at night (its terms are necessarily plain): items of
     sources no longer connected go (a system deleted with its sources); the index of a source

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from waarborg.api.api import ErrorOut, require
 from waarborg.core.access import scoped
 from waarborg.core.models import Role
-from waarborg.documents import actions
+from waarborg.documents import actions, matching
 from waarborg.documents.models import DocumentSource
 
 router = Router(tags=["mail and documents"])
@@ -171,7 +171,7 @@ def hit_out(hit, mark):
         "where": clean(found.get("where", "")),
         "kind": found.get("kind", "file"),
         "matched": found.get("matched", []),
-        "snippets": [[clean(part) for part in s] for s in found.get("snippets", [])],
+        "snippets": [matching.redact_snippet(s, strings, mark) for s in found.get("snippets", [])],
         "confidence": hit.confidence,
         "decision": hit.decision,
         "redactions": len(strings),

@@ -132,14 +132,29 @@ def eml_text(data, depth=0):
     return message_text(parse_message(data), depth)
 
 
-def mbox_messages(path):
-    """(number, message) of each message of an MBOX file, counted from 1 in file order."""
+def mbox_raw(path):
+    """(number, bytes) of each message of an MBOX file, counted from 1 in file order: the
+    message as written (RFC 822, without the mbox "From " line), as an .eml holds it."""
     box = mailbox.mbox(path, create=False)
     try:
-        for number, message in enumerate(box.itervalues(), start=1):
-            yield number, parse_message(message.as_bytes())
+        for number, key in enumerate(box.iterkeys(), start=1):
+            yield number, box.get_bytes(key)
     finally:
         box.close()
+
+
+def mbox_messages(path):
+    """(number, message) of each message of an MBOX file, counted from 1 in file order."""
+    for number, raw in mbox_raw(path):
+        yield number, parse_message(raw)
+
+
+def digest(data):
+    """The hash of an original as read when indexed, to know at package time that the file or
+    message is still the one whose text was reviewed."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def mbox_text(path):

@@ -54,10 +54,12 @@ def _message_meta(meta, fields):
 
 
 def _mbox_items(full, relative, signature, meta):
-    for number, message in extract.mbox_messages(full):
+    for number, raw in extract.mbox_raw(full):
+        message = extract.parse_message(raw)
         fields = extract.message_fields(message)
         item_meta = _message_meta(meta, fields)
         item_meta["message"] = number
+        item_meta["sha256"] = extract.digest(raw)
         yield Item(
             message_ref(relative, number),
             signature,
@@ -78,18 +80,21 @@ def _read(full, relative, signature, meta):
             raise extract.ExtractionError(f"{type(error).__name__}: {error}") from error
         # an empty file is kept as an empty item, so it is not read again until it changes
         return items or [Item(relative, signature, meta, "")]
+    with open(full, "rb") as handle:
+        data = handle.read(extract.MAX_BYTES + 1)
+    if len(data) > extract.MAX_BYTES:
+        raise extract.ExtractionError("file too large")
+    # the text is read from these very bytes: their hash says at package time whether the
+    # file is still the one reviewed
+    meta = dict(meta, sha256=extract.digest(data))
     if suffix == ".msg":
-        with open(full, "rb") as handle:
-            data = handle.read(extract.MAX_BYTES + 1)
-        if len(data) > extract.MAX_BYTES:
-            raise extract.ExtractionError("file too large")
         try:
             fields, text = extract.msg_message(data)
         except Exception as error:  # noqa: BLE001
             raise extract.ExtractionError(f"{type(error).__name__}: {error}") from error
         meta = _message_meta(meta, fields)
         return [Item(relative, signature, meta, text, addresses=fields["addresses"])]
-    return [Item(relative, signature, meta, extract.path_text(full))]
+    return [Item(relative, signature, meta, extract.file_text(relative, data))]
 
 
 def loader(source):

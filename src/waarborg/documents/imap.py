@@ -177,7 +177,12 @@ def loader(source):
                     continue
                 message = extract.parse_message(raw)
                 fields = extract.message_fields(message)
-                meta.update(fields, title=fields["subject"] or _("(no subject)"), size=len(raw))
+                meta.update(
+                    fields,
+                    title=fields["subject"] or _("(no subject)"),
+                    size=len(raw),
+                    sha256=extract.digest(raw),
+                )
                 yield Item(
                     value, "1", meta, extract.message_text(message), addresses=fields["addresses"]
                 )
@@ -284,15 +289,7 @@ def delete_messages(source, refs):
                 client.uid("EXPUNGE", ",".join(str(uid) for uid in flagged))
             else:
                 client.expunge()  # checked above: only these are marked for deletion
-        # and gone from the trash as well
-        _select(client, source.trash_folder, readonly=False)
-        for message_id in ids:
-            if not message_id:
-                continue
-            _status, data = client.uid("SEARCH", "HEADER", "Message-ID", _quote(message_id))
-            for uid in (data[0] or b"").split():
-                client.uid("STORE", uid.decode(), "+FLAGS.SILENT", r"(\Deleted)")
-        client.expunge()
+        _empty_trash(client, source, ids)  # and gone from the trash as well
     except (OSError, imaplib.IMAP4.error) as error:
         raise failed(error) from None
     finally:
@@ -300,3 +297,59 @@ def delete_messages(source, refs):
             client.logout()
     evidence["count"] = len(evidence["deleted"])
     return evidence
+
+
+def _empty_trash(client, source, message_ids):
+    """Expunge the copies of these messages (by Message-ID) from the trash folder."""
+    _select(client, source.trash_folder, readonly=False)
+    for message_id in message_ids:
+        if not message_id:
+            continue
+        _status, data = client.uid("SEARCH", "HEADER", "Message-ID", _quote(message_id))
+        for uid in (data and data[0] or b"").split():
+            client.uid("STORE", uid.decode(), "+FLAGS.SILENT", r"(\Deleted)")
+    client.expunge()
+
+
+def present_refs(source, refs):
+    """Which of these messages are still in their folders (read-only: EXAMINE and UID SEARCH;
+    a folder renumbered since, UIDVALIDITY, holds none of them)."""
+    by_folder = {}
+    for value in refs:
+        folder, validity, uid = parse_ref(value)
+        by_folder.setdefault((folder, validity), []).append((uid, value))
+    client = _source_client(source)
+    present = set()
+    try:
+        for (folder, validity), items in by_folder.items():
+            try:
+                if _select(client, folder) != validity:
+                    continue
+            except MailboxError:
+                continue  # the folder is gone, and its messages with it
+            uids = ",".join(str(uid) for uid, _value in items)
+            _status, data = client.uid("SEARCH", "UID", uids)
+            found = {int(uid) for uid in (data and data[0] or b"").split()}
+            present |= {value for uid, value in items if uid in found}
+    except (OSError, imaplib.IMAP4.error) as error:
+        raise failed(error) from None
+    finally:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
+            client.logout()
+    return present
+
+
+def finish_in_trash(source, message_ids):
+    """After a deletion that was cut off: expunge what it left in the trash folder."""
+    if not source.write_access or not message_ids:
+        return
+    client = _source_client(source)
+    try:
+        _empty_trash(client, source, message_ids)
+    except MailboxError:
+        return  # no trash folder to empty: the messages' copies are not there either
+    except (OSError, imaplib.IMAP4.error) as error:
+        raise failed(error) from None
+    finally:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
+            client.logout()

@@ -170,6 +170,59 @@ def snippet(text, span):
                  (before, text[start:end], after))  # fmt: skip
 
 
+EDGE = 3  # a redacted string cut by a snippet's edge: this many of its characters go too
+
+
+def _flexible(value):
+    """A pattern for the string in a joined snippet: the words as redact() takes them, and a
+    space allowed inside a word, where the join of two parts put one."""
+    return r"\s+".join(r"\s?".join(re.escape(char) for char in word) for word in value.split())
+
+
+def redact_snippet(parts, strings, mark):
+    """A snippet's (before, match, after) with each string redacted as in redact(), but over
+    the snippet as one text: a string split between two parts goes, and so does what the
+    snippet's cut left of one at its edges ("…ter Bakker" of "Pieter Bakker", EDGE
+    characters or more). Redacting a little too much at an edge is harmless; less is not."""
+    parts = [str(part) for part in parts]
+    joined = " ".join(parts)
+    spans = []
+    for value in strings:
+        value = " ".join(value.split())
+        if not value:
+            continue
+        spans += [m.span() for m in re.finditer(_flexible(value), joined, re.IGNORECASE)]
+        for size in range(len(value) - 1, EDGE - 1, -1):
+            tail = value[-size:].strip()
+            if tail and (found := re.match(_flexible(tail), joined, re.IGNORECASE)):
+                spans.append((0, found.end()))
+                break
+        for size in range(len(value) - 1, EDGE - 1, -1):
+            head = value[:size].strip()
+            if head and (found := re.search(_flexible(head) + r"\Z", joined, re.IGNORECASE)):
+                spans.append((found.start(), len(joined)))
+                break
+    if not spans:
+        return parts
+    hidden = [False] * len(joined)
+    for start, end in spans:
+        hidden[start:end] = [True] * (end - start)
+    out, offset = [], 0
+    for part in parts:
+        pieces, previous = [], False
+        for position, char in enumerate(part, offset):
+            if hidden[position]:
+                if not previous:
+                    pieces.append(mark)
+                previous = True
+            else:
+                pieces.append(char)
+                previous = False
+        out.append("".join(pieces))
+        offset += len(part) + 1
+    return out
+
+
 @dataclass
 class Wanted:
     """The identities of a look-up, prepared once for all its candidates."""

@@ -112,6 +112,25 @@ def delete_messages(request, pk, task_pk, source_pk):
     except RequestError:
         raise Http404 from None
     error = ""
+    if request.method == "GET" and task.is_open and subject_request.is_open:
+        # a deletion cut off (its intent still on the task): the mailbox says what went
+        try:
+            recovered = actions.recover_deletion(task, source, actor=request.user)
+        except RequestError as refused:
+            error = str(refused)
+        else:
+            if recovered and recovered["count"]:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "A deletion from %(source)s had been cut off: %(count)s message is gone "
+                        "from the mailbox and recorded as deleted.",
+                        "A deletion from %(source)s had been cut off: %(count)s messages are "
+                        "gone from the mailbox and recorded as deleted.",
+                        recovered["count"],
+                    )
+                    % {"count": recovered["count"], "source": source.name},
+                )
     if request.method == "POST":
         try:
             record = actions.delete_listed_messages(

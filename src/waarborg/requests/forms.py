@@ -193,6 +193,14 @@ class StaffIntakeForm(BusinessFields, forms.Form):
     )
     transmit_email = forms.EmailField(label=_("That controller's e-mail address"), required=False)
 
+    KIND_FIELDS = {
+        "restriction_ground": [Kind.RESTRICTION],
+        "direct_marketing": [Kind.OBJECTION],
+        "activities": [Kind.OBJECTION],
+        "transmit_to": [Kind.PORTABILITY],
+        "transmit_email": [Kind.PORTABILITY],
+    }
+
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject_groups"].queryset = terms_for(organisation, TermKind.DATA_SUBJECT)
@@ -201,6 +209,10 @@ class StaffIntakeForm(BusinessFields, forms.Form):
         ).order_by("key")
         self.fields["activities"].label_from_instance = _activity_label
         self.fields["language"].initial = organisation.default_language
+
+    def kind_fields(self):
+        """For kinds.js: the fields shown for some kinds only, "name:kind,kind name:kind"."""
+        return " ".join(f"{name}:{','.join(kinds)}" for name, kinds in self.KIND_FIELDS.items())
 
 
 def _activity_label(activity):

@@ -605,8 +605,10 @@ class HitErasure(models.TextChoices):
 class DocumentHit(models.Model):
     """A message or file of a system's mail or document source in which the person's verified
     identifiers were found, for a handler to review: nothing of it leaves before a handler
-    included it, and then only its text with the redactions burnt in. What was found (title,
-    where, snippets) and the strings to redact are stored encrypted."""
+    included it, and then as its original only when nothing was redacted in it and it is still
+    the one reviewed (its hash), else as its text with the redactions burnt in. What was found
+    (title, where, snippets, the original's hash) and the strings to redact are stored
+    encrypted."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     task = models.ForeignKey(RequestTask, on_delete=models.CASCADE, related_name="document_hits")
@@ -652,6 +654,16 @@ class DocumentHit(models.Model):
         from waarborg.core.crypto import decrypt_text
 
         return json.loads(decrypt_text(self.found_encrypted, HIT_PURPOSE))
+
+    @property
+    def found_date(self):
+        """The item's date as found (a message's date, a file's last change), or None."""
+        from datetime import date
+
+        try:
+            return date.fromisoformat(self.found.get("date") or "")
+        except ValueError:
+            return None
 
     @property
     def redactions(self):

@@ -1,8 +1,11 @@
 """The answer package of an access (Art. 15) or portability (Art. 20) request.
 
 Access: a readable report (HTML and PDF, in the person's language) with the Art. 15(1)-(2)
-information from the register and the data found per system, plus JSON and CSV per table and
-the files handlers uploaded. Portability: only the machine-readable part (JSON and CSV).
+information from the register and the data found per system, plus JSON and CSV per table, the
+files handlers uploaded, and the messages and files of the mail and document sources that a
+handler included: unredacted as the original (.eml, the file itself) once it is shown to be the
+one reviewed, redacted as a PDF and a text of the reviewed text, with a list of them all.
+Portability: only the machine-readable part (JSON and CSV).
 """
 
 import csv
@@ -21,6 +24,7 @@ from waarborg.core.taxonomy import TermIndex
 from waarborg.jobs.worker import checkpoint, progress
 from waarborg.notices.statement import named_with_role, role_of
 from waarborg.register.ropa import legal_basis_label, transfer_text
+from waarborg.requests.actions.common import RequestError
 from waarborg.requests.actions.documents import included_items
 from waarborg.requests.models import FileKind, Kind, TaskKind, TaskStatus
 
@@ -92,7 +96,8 @@ def _system_data(subject_request, language):
         documents = included_items(task, language)
         folder = "documenten" if language == "nl" else "documents"
         for number, item in enumerate(documents, start=1):
-            item["file"] = f"{key}/{folder}/{number:02d}-{_file_stem(item['title'])}.txt"
+            item["stem"] = f"{key}/{folder}/{number:02d}-"
+            item["files"] = []  # the files of the package that hold it, once packed
         note = task.notes.strip() if task.notes_for_person else ""
         result.append(
             {
@@ -141,26 +146,114 @@ def _file_stem(title):
     return slugify(title.replace(".", " "))[:60] or "item"
 
 
+class MailboxUnreachable(RequestError):
+    """A mailbox could not be read while the package was made: no package, nothing kept."""
+
+    def __init__(self, source_name):
+        super().__init__(
+            _(
+                "The mailbox %(source)s cannot be reached, so the package is not made (nothing "
+                "of it is kept): try again when the mailbox can be reached."
+            )
+            % {"source": source_name}
+        )
+        self.source_name = source_name
+
+
+# How an included message or file is in the package (Art. 15(3)-(4) GDPR: a copy, without
+# the rights of others).
+ORIGINAL = "original"  # unredacted and still the one reviewed: the message (.eml) or the file
+REDACTED = "redacted"  # a PDF and a text of the reviewed text, the redactions burnt in
+MASKED = "masked"  # the same for a BSN the review showed masked (whose it is, no one saw)
+CHANGED = "changed"  # the original changed or is gone since the review: the reviewed text
+UNCHECKED = "unchecked"  # indexed before originals were hashed: the reviewed text
+
+
+def form_label(form):
+    return {
+        ORIGINAL: _("Included as the original"),
+        REDACTED: _("Included as PDF and text, other people's data redacted"),
+        MASKED: _("Included as PDF and text, a citizen service number (BSN) in it masked"),
+        CHANGED: _(
+            "Included as the reviewed text: the original changed or is gone since the review"
+        ),
+        UNCHECKED: _(
+            "Included as the reviewed text: the original could not be checked against the review"
+        ),
+    }[form]
+
+
 def _document_list(systems, language):
     """The list of the messages and files in the package, in the request's language."""
     with translation.override(language):
         header = [_("File"), _("Name"), _("System"), _("Where found"), _("Status")]
-        included, redacted = _("Included"), _("Included, other people's data redacted")
-    output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow(header)
-    for system in systems:
-        for item in system["documents"]:
-            writer.writerow(
-                [
-                    item["file"],
-                    item["title"],
-                    system["name"],
-                    item["where"],
-                    redacted if item["redacted"] else included,
-                ]
-            )
+        output = io.StringIO()
+        writer = csv.writer(output)
+        writer.writerow(header)
+        for system in systems:
+            for item in system["documents"]:
+                writer.writerow(
+                    [
+                        " + ".join(item["files"]),
+                        item["title"],
+                        system["name"],
+                        item["where"],
+                        form_label(item["form"]),
+                    ]
+                )
     return output.getvalue()
+
+
+def _original_name(item, suffix):
+    """ "offerte-2026.pdf" -> "offerte-2026.pdf", a mail "Afspraak monteur" ->
+    "afspraak-monteur.eml": the original under its own kind."""
+    title = item["title"]
+    if title.lower().endswith(suffix):
+        title = title[: -len(suffix)]
+    return f"{item['stem']}{_file_stem(title)}{suffix}"
+
+
+def _export_html(item, language):
+    """The reviewed text as a page, each redaction a black bar with the mark in it: made from
+    the redacted text only, so what was redacted is in no byte of the PDF."""
+    from waarborg.requests.actions.documents import redacted_html, redaction_mark
+
+    body = redacted_html(item["text"], redaction_mark(language))
+    with translation.override(language):
+        return render_to_string(
+            "requests/document_export.html",
+            {"item": item, "body": body, "language": language},
+        )
+
+
+def _pdf(html):
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def _pack_document(item, originals, language):
+    """[(name, bytes)] of one included item, and how it is packed (ORIGINAL, ...)."""
+    from waarborg.documents import extract
+    from waarborg.documents import originals as originals_module
+
+    text_name = f"{item['stem']}{_file_stem(item['title'])}.txt"
+    if item["redacted"] or item["bsn_masked"]:
+        # never the original: it holds what was redacted, or a BSN the reviewer saw masked
+        pdf_name = f"{item['stem']}{_file_stem(item['title'])}.pdf"
+        files = [(pdf_name, _pdf(_export_html(item, language))), (text_name, item["text"])]
+        return files, REDACTED if item["redacted"] else MASKED
+    if not item["digest"]:
+        return [(text_name, item["text"])], UNCHECKED
+    source = item["source"]
+    try:
+        data = originals.fetch(source, item["ref"], item["meta"])
+    except originals_module.Unreachable:
+        raise MailboxUnreachable(source.name) from None
+    if data is None or extract.digest(data) != item["digest"]:
+        return [(text_name, item["text"])], CHANGED
+    suffix = originals_module.suffix_of(source, item["ref"], item["meta"])
+    return [(_original_name(item, suffix), data)], ORIGINAL
 
 
 def _csv(item):
@@ -175,8 +268,10 @@ def build(subject_request):
     """The package as ZIP bytes.
 
     Built in memory and kept in one commit by the caller, so work cut off leaves nothing
-    behind; in a worker it may stop at a checkpoint between two items (tables and files), and
-    the job builds it again from the start (see tasks.make_package)."""
+    behind; in a worker it may stop at a checkpoint between two items (messages and files
+    fetched from their source, tables, uploaded files), and the job builds it again from the
+    start (see tasks.make_package). A mailbox that cannot be reached stops it with a
+    RequestError before anything is kept."""
     language = subject_request.language
     buffer = io.BytesIO()
     combined = {"reference": subject_request.reference, "systems": {}}
@@ -193,6 +288,19 @@ def build(subject_request):
         progress(done, total)
         checkpoint()
 
+    from waarborg.documents.originals import Originals
+
+    packed = {}  # id(item) -> [(name, bytes)]
+    with Originals() as originals:
+        # the originals first (a mailbox may be slow or unreachable): the report says how
+        # each item is in the package
+        for system in systems:
+            for item in system["documents"]:
+                packed[id(item)], item["form"] = _pack_document(item, originals, language)
+                item["files"] = [name for name, _data in packed[id(item)]]
+                with translation.override(language):
+                    item["form_label"] = str(form_label(item["form"]))
+                item_done()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         if subject_request.kind == Kind.ACCESS:
             html = render_report(subject_request, systems)
@@ -220,15 +328,15 @@ def build(subject_request):
                 archive.writestr(f"{system['key']}/{stored.name}", stored.content())
                 item_done()
             for item in system["documents"]:
-                archive.writestr(item["file"], item["text"])
-                item_done()
+                for name, data in packed[id(item)]:
+                    archive.writestr(name, data)
             combined["systems"][system["key"]] = {
                 "name": system["name"],
                 "tables": tables,
                 "files": [f.name for f in system["files"]],
                 "documents": [
-                    {"file": i["file"], "name": i["title"], "where": i["where"],
-                     "redacted": i["redacted"]}
+                    {"files": i["files"], "name": i["title"], "where": i["where"],
+                     "redacted": i["redacted"], "form": i["form"]}
                     for i in system["documents"]
                 ],
             }  # fmt: skip

@@ -58,5 +58,14 @@ def make_package(request_id, actor_id=None, queued_at=None):
         )
         if made.exists():
             return made.first().pk
+    from waarborg.requests.package import MailboxUnreachable
+
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    return actions.build_package(subject_request, actor=actor).pk
+    try:
+        return actions.build_package(subject_request, actor=actor).pk
+    except MailboxUnreachable as error:
+        # nothing of the package was kept: the request's page says why, and it is made again
+        # by hand once the mailbox can be reached (not retried here: a server that is down
+        # for the day would keep a worker busy)
+        actions.record_package_failure(subject_request, actor=actor, mailbox=error.source_name)
+        return None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waarborg.requests import erasure_views, exports, views
+from waarborg.requests import erasure_views, exports, hit_views, views
 
 app_name = "requests"
 
@@ -44,6 +44,11 @@ urlpatterns = [
         "<int:pk>/tasks/<int:task_pk>/documents/<int:hit_pk>/",
         views.hit_review,
         name="hit_review",
+    ),
+    path(
+        "<int:pk>/tasks/<int:task_pk>/documents/<int:hit_pk>/copy/",
+        hit_views.hit_copy,
+        name="hit_copy",
     ),
     path(
         "<int:pk>/tasks/<int:task_pk>/documents/<int:hit_pk>/hold/",

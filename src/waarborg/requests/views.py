@@ -184,6 +184,7 @@ def detail(request, pk):
         "tasks": tasks,
         "files": files,
         "package": next((f for f in files if f.kind == FileKind.PACKAGE), None),
+        "package_failure": actions.package_failure(subject_request),
         "id_copy": next((f for f in files if f.kind in IDENTITY_DOCUMENTS), None),
         "documents": [f for f in files if f.kind in IDENTITY_DOCUMENTS],
         "open_tasks": [t for t in tasks if t.is_open],

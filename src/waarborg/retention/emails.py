@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from waarborg.core.emails import absolute_url, send_templated
-from waarborg.core.models import Membership, Role
+from waarborg.core.models import Membership, Role, language_of
 
 
 def privacy_officers(organisation):
@@ -26,8 +26,12 @@ def send_skipped(run, skipped):
         "link": absolute_url(reverse("retention:run_detail", args=[run.pk])),
         "overview": absolute_url(reverse("retention:overview")),
     }
-    language = run.organisation.default_language
     return [
-        send_templated("retention/email/skipped", to=address, language=language, context=context)
+        send_templated(
+            "retention/email/skipped",
+            to=address,
+            language=language_of(address, run.organisation),
+            context=context,
+        )
         for address in privacy_officers(run.organisation)
     ]

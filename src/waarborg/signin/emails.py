@@ -18,9 +18,10 @@ CHANGES = {
 
 
 def send_sign_in_change(user, *, change, ip):
-    """Tell `user`, in the language of their first organisation, after the change is saved."""
+    """Tell `user`, in their own language (else their first organisation's), after the change
+    is saved."""
     membership = user.memberships.select_related("organisation").order_by("pk").first()
-    language = membership.organisation.default_language if membership else "nl"
+    language = user.language_in(membership.organisation if membership else None)
     context = {
         "change": CHANGES[change],
         "ip": ip,

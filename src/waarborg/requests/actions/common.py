@@ -142,6 +142,7 @@ def _email_in(text):
 
 def lasting_result(task):
     """The parts of a task's result that outlive a new result: the handler's notes and the
-    evidence of messages deleted for an erasure."""
+    evidence of messages deleted for an erasure (and of a deletion under way)."""
     result = task.result if isinstance(task.result, dict) else {}
-    return {key: result[key] for key in ("notes", "deleted_messages") if key in result}
+    keys = ("notes", "deleted_messages", "deleting_messages")
+    return {key: result[key] for key in keys if key in result}

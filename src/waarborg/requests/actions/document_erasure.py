@@ -8,6 +8,7 @@ the audit trail. Everything else (files on shares, messages of a read-only mailb
 for a person, ticked off by hand: Waarborg never deletes files on shares.
 """
 
+import contextlib
 from datetime import datetime
 
 from django.db import transaction
@@ -33,6 +34,7 @@ BY_HAND = "by_hand"  # to be deleted by a person (a file, a read-only mailbox)
 DELETED = "deleted"
 DONE_BY_HAND = "done_by_hand"
 SETTLED = (LEFT, KEPT, DELETED, DONE_BY_HAND)
+INTENT = "deleting_messages"  # on task.result: {source id: the deletion under way}
 
 
 def is_erasure(task):
@@ -205,7 +207,12 @@ def delete_listed_messages(task, source, *, actor, confirmed, listing):
     their number: moved to the trash folder, then expunged there (documents.actions). The
     messages come from the task's own hits, never from the form: `listing` only proves that
     the list confirmed is the list shown. The evidence (Message-IDs, folders, count, who,
-    when) goes on the task and in the audit trail; the index forgets the messages."""
+    when) goes on the task and in the audit trail; the index forgets the messages.
+
+    Before the mailbox is touched, the intent (which messages, who, when) is committed on the
+    task: a crash between the mailbox and the database leaves it, and the next look at the
+    list checks the mailbox and records what is gone (recover_deletion). It also keeps a
+    second confirmation of the same list from running while the first one does."""
     from waarborg.documents import actions as document_actions
 
     _check_open(task)
@@ -214,6 +221,14 @@ def delete_listed_messages(task, source, *, actor, confirmed, listing):
     if source.kind != "imap" or not source.write_access:
         raise RequestError(
             _("This mailbox is connected read-only: delete the messages by hand and tick them off.")
+        )
+    recovered = recover_deletion(task, source, actor=actor)
+    if recovered is not None and recovered["count"]:
+        raise RequestError(
+            _(
+                "A deletion from this mailbox had been cut off; what it deleted is now recorded. "
+                "Nothing else was deleted: look at the list again."
+            )
         )
     hits = listed_messages(task, source)
     if not hits:
@@ -232,6 +247,7 @@ def delete_listed_messages(task, source, *, actor, confirmed, listing):
             )
             % {"count": len(hits)}
         )
+    _start_deletion(task, source, hits, actor=actor, listing=listing)
     refs = [hit.ref for hit in hits]
     try:
         evidence = document_actions.delete_messages(
@@ -242,7 +258,73 @@ def delete_listed_messages(task, source, *, actor, confirmed, listing):
             reason=task.request.reference,
         )
     except document_actions.DocumentSourceError as error:
+        # it may have stopped half-way: what is gone is recorded now, or at the next look
+        with contextlib.suppress(RequestError):
+            recover_deletion(task, source, actor=actor)
         raise RequestError(str(error)) from None
+    return _record_deletion(task, source, hits, evidence, actor=actor)
+
+
+def _intents(task):
+    return dict((task.result or {}).get(INTENT) or {})
+
+
+def _without_intent(result, source):
+    intents = dict(result.get(INTENT) or {})
+    intents.pop(str(source.pk), None)
+    if intents:
+        result[INTENT] = intents
+    else:
+        result.pop(INTENT, None)
+    return result
+
+
+def _start_deletion(task, source, hits, *, actor, listing):
+    """Commit the intent to delete these hits' messages, under the task's lock: refused if a
+    deletion of this mailbox for this task is already under way (or was cut off)."""
+    from waarborg.documents import index
+    from waarborg.requests.models import RequestTask
+
+    messages = {}
+    for hit in hits:
+        stored = index.item_text(hit.source_id, hit.ref)
+        meta = stored[0] if stored else {}
+        messages[hit.ref] = {
+            "folder": meta.get("folder", ""),
+            "message_id": meta.get("message_id", ""),
+        }
+    with transaction.atomic():
+        locked = RequestTask.objects.select_for_update().get(pk=task.pk)
+        intents = _intents(locked)
+        if str(source.pk) in intents:
+            raise RequestError(
+                _("A deletion from this mailbox is already under way; nothing more was deleted.")
+            )
+        if listing != listing_token(listed_messages(locked, source)):
+            raise RequestError(
+                _("The list changed since it was shown; nothing was deleted. Look at it again.")
+            )
+        intents[str(source.pk)] = {
+            "hits": [hit.pk for hit in hits],
+            "messages": messages,
+            "by": actor_label(actor),
+            "at": timezone.now().isoformat(),
+        }
+        locked.result = {**(locked.result or {}), INTENT: intents}
+        locked.save(update_fields=["result"])
+        record_entry(
+            task.organisation,
+            actor=actor,
+            action="request.documents_delete_started",
+            obj=task.request,
+            new={"task": task.pk, "source": source.pk, "count": len(hits)},
+        )
+
+
+def _record_deletion(task, source, hits, evidence, *, actor, intent=None):
+    """The evidence on the task, the hits marked deleted and the intent gone, in one commit."""
+    from waarborg.requests.models import RequestTask
+
     not_found = set(evidence["not_found"])
     now = timezone.now()
     who = actor_label(actor)
@@ -255,15 +337,19 @@ def delete_listed_messages(task, source, *, actor, confirmed, listing):
         "by": who,
         "at": now.isoformat(),
     }
+    if intent is not None:  # checked after a cut-off: confirmed then by whom the intent says
+        record.update(by=intent.get("by", who), started_at=intent.get("at", ""), checked_by=who)
+        record["still_listed"] = record.pop("not_found")
     with transaction.atomic():
+        locked = RequestTask.objects.select_for_update().get(pk=task.pk)
         DocumentHit.objects.filter(pk__in=[hit.pk for hit in done]).update(
             erasure=HitErasure.DELETED, erased_by=who, erased_at=now
         )
-        task.refresh_from_db(fields=["result"])
-        result = dict(task.result or {})
+        result = dict(locked.result or {})
         result["deleted_messages"] = [*result.get("deleted_messages", []), record]
-        task.result = result
-        task.save(update_fields=["result"])
+        locked.result = _without_intent(result, source)
+        locked.save(update_fields=["result"])
+        task.result = locked.result
         record_entry(
             task.organisation,
             actor=actor,
@@ -272,6 +358,60 @@ def delete_listed_messages(task, source, *, actor, confirmed, listing):
             new={"task": task.pk, "source": source.pk, **record},
         )
     return record
+
+
+def interrupted_deletions(task):
+    """The mailboxes (their ids) whose deletion for this task was cut off and not yet checked."""
+    return [int(key) for key in _intents(task)]
+
+
+def recover_deletion(task, source, *, actor):
+    """A deletion of this mailbox's messages that was cut off (its intent is still on the
+    task): ask the mailbox which of them are gone, record those as deleted with the evidence
+    the intent kept, and leave the rest listed. None when there was nothing to recover; a
+    mailbox that cannot be reached raises RequestError and leaves the intent for later."""
+    from waarborg.documents import actions as document_actions
+
+    intent = _intents(task).get(str(source.pk))
+    if intent is None:
+        return None
+    hits = list(
+        task.document_hits.filter(pk__in=intent["hits"], source=source).select_related("source")
+    )
+    messages = intent.get("messages", {})
+    refs = [hit.ref for hit in hits if hit.ref]
+    try:
+        gone = set(
+            document_actions.recover_deletion(
+                source,
+                refs,
+                {ref: messages.get(ref, {}).get("message_id", "") for ref in refs},
+                actor=actor,
+                reason=task.request.reference,
+            )
+        )
+    except document_actions.DocumentSourceError as error:
+        raise RequestError(str(error)) from None
+    evidence = {
+        "deleted": [messages.get(ref, {"folder": "", "message_id": ""}) for ref in sorted(gone)],
+        "not_found": [ref for ref in refs if ref not in gone],
+        "count": len(gone),
+    }
+    if not gone:  # cut off before anything went: nothing to record but the check
+        _clear_intent(task, source)
+        return {"count": 0, "still_listed": len(refs)}
+    # "not found" here means still in the mailbox: those stay listed, nothing is marked
+    return _record_deletion(task, source, hits, evidence, actor=actor, intent=intent)
+
+
+def _clear_intent(task, source):
+    from waarborg.requests.models import RequestTask
+
+    with transaction.atomic():
+        locked = RequestTask.objects.select_for_update().get(pk=task.pk)
+        locked.result = _without_intent(dict(locked.result or {}), source)
+        locked.save(update_fields=["result"])
+        task.result = locked.result
 
 
 def check_erasure_settled(task):
@@ -332,6 +472,10 @@ def erasure_plan(task):
         except (TypeError, ValueError):
             at = None
         plan["evidence"].append({**record, "at": at})
+    intents = set(interrupted_deletions(task))
+    plan["interrupted"] = [
+        source for source in document_sources(task).order_by("pk") if source.pk in intents
+    ]
     plan["mailboxes"] = []
     for source, hits in sorted(by_source.items(), key=lambda pair: pair[0].pk):
         hits = sorted(hits, key=lambda hit: hit.pk)  # the order listed_messages gives

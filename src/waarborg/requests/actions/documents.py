@@ -2,8 +2,10 @@
 identifiers only, each hit reviewed by a handler (included or excluded, other people's data
 redacted) before anything of it goes into a package (Art. 15(4) GDPR: the rights of others).
 
-The package holds the text of an included item with the redactions burnt in, never the
-original file or message: a redaction laid over a PDF can be lifted, a text export cannot.
+An included item without redactions goes into the package as its original (the message as
+.eml, the file as it is), once its hash shows it is still the one reviewed; one with redactions
+never as its original (a redaction laid over a PDF can be lifted), but as a PDF and a text
+made from the reviewed text with the redactions burnt in (see requests.package).
 """
 
 import json
@@ -17,6 +19,7 @@ from waarborg.audit.actions import actor_label, record_entry
 from waarborg.core.crypto import encrypt_text, keyed_hash
 from waarborg.requests.actions.common import RequestError
 from waarborg.requests.actions.identifiers import claimed_identities, verified_identities
+from waarborg.requests.document_holds import item_date
 from waarborg.requests.models import (
     HIT_PURPOSE,
     ClaimedDecision,
@@ -121,7 +124,16 @@ def find_documents(task, *, actor):
                 "matched": hit.matched,
                 "snippets": [list(s) for s in hit.snippets],
                 "text_hash": text_hash(text[1]) if text else "",
+                # the original as indexed: checked again before the original goes out
+                "digest": str(hit.meta.get("sha256") or ""),
+                # BSNs the review showed masked: the original would show them in full
+                "bsn_masked": int(hit.meta.get("bsn_masked") or 0),
             }
+            if hit.meta.get("path"):
+                found["path"] = hit.meta["path"]
+            day = item_date(hit.meta)  # a message's date, a file's last change
+            if day is not None:
+                found["date"] = day.isoformat()
             if hit.meta.get("message"):  # one message of an MBOX file: the file and its number
                 found.update(path=hit.meta.get("path", ""), message=hit.meta["message"])
             sealed = encrypt_text(json.dumps(found, ensure_ascii=False), HIT_PURPOSE)
@@ -135,7 +147,7 @@ def find_documents(task, *, actor):
                     found_encrypted=sealed,
                     confidence=hit.confidence,
                 )
-            elif not old.is_reviewed or old.found.get("text_hash") != found["text_hash"]:
+            elif not old.is_reviewed or _changed(old.found, found):
                 # changed since it was decided: to be reviewed again (its redactions shown)
                 old.found_encrypted = sealed
                 old.confidence = hit.confidence
@@ -159,6 +171,16 @@ def find_documents(task, *, actor):
             },
         )
     return list(task.document_hits.all())
+
+
+def _changed(reviewed, found):
+    """Whether an item differs from the one reviewed: its text, or (when both were hashed)
+    its original."""
+    if reviewed.get("text_hash") != found["text_hash"]:
+        return True
+    return bool(reviewed.get("digest") and found["digest"]) and (
+        reviewed["digest"] != found["digest"]
+    )
 
 
 def clean_redactions(redactions):
@@ -241,20 +263,71 @@ def redact(text, strings, mark):
     return text
 
 
+def redacted_html(text, mark):
+    """The redacted text as safe HTML, each redaction a `<span class="redacted">` holding the
+    mark: made from the redacted text only, so what was redacted is in none of it."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    bar = f'<span class="redacted">{escape(mark)}</span>'
+    return mark_safe(bar.join(escape(part) for part in text.split(mark)))  # noqa: S308
+
+
+def hit_copy(hit, *, actor, language):
+    """What a handler reads before deciding: the item's whole text as indexed (BSNs masked)
+    with the redactions given so far burnt in, as the copy in the package would hold it, and
+    how it would go ("original", "pdf" or "text"). The reading is audited. None when the item
+    is gone from the index (search again)."""
+    from waarborg.documents import index
+
+    stored = index.item_text(hit.source_id, hit.ref)
+    if stored is None:
+        return None
+    mark = redaction_mark(language)
+    found, strings = hit.found, hit.redactions
+    if strings or found.get("bsn_masked"):
+        goes_as = "pdf"
+    else:
+        goes_as = "original" if found.get("digest") else "text"
+    with transaction.atomic():
+        record_entry(
+            hit.organisation,
+            actor=actor,
+            action="request.document_read",
+            obj=hit.task.request,
+            new={"task": hit.task_id, "hit": hit.pk},
+        )
+    return {
+        "title": redact(str(found.get("title", "")), strings, mark),
+        "where": redact(str(found.get("where", "")), strings, mark),
+        "body": redacted_html(redact(stored[1], strings, mark), mark),
+        "redactions": len(strings),
+        "goes_as": goes_as,
+    }
+
+
 def redaction_mark(language):
     with translation.override(language):
         return _("[redacted]")
 
 
 def included_items(task, language):
-    """[{"title", "where", "text", "redacted"}] of the task's included hits, redactions burnt
-    in (also in the title and where it was found). Raises when an item changed in its source
-    since it was reviewed, or is gone from the index: it is then reviewed again."""
+    """[{"title", "where", "text", "redacted", ...}] of the task's included hits, redactions
+    burnt in (also in the title and where it was found), with what is needed to fetch the
+    original of an unredacted one ("source", "ref", "meta", "digest"). Only hits of the task's
+    own organisation and system. Raises when an item changed in the index since it was
+    reviewed, or is gone from it: it is then reviewed again."""
     from waarborg.documents import index
 
     mark = redaction_mark(language)
     items = []
-    for hit in task.document_hits.filter(decision=HitDecision.INCLUDED).order_by("pk"):
+    hits = task.document_hits.filter(
+        decision=HitDecision.INCLUDED,
+        organisation=task.organisation,
+        source__organisation=task.organisation,
+        source__system=task.system_id,
+    ).select_related("source")
+    for hit in hits.order_by("pk"):
         found = hit.found
         stored = index.item_text(hit.source_id, hit.ref)
         if stored is None or text_hash(stored[1]) != found.get("text_hash"):
@@ -273,6 +346,11 @@ def included_items(task, language):
                 "kind": found.get("kind", "file"),
                 "text": redact(stored[1], strings, mark),
                 "redacted": bool(strings),
+                "source": hit.source,
+                "ref": hit.ref,
+                "meta": {"path": found.get("path", ""), "message": found.get("message")},
+                "digest": found.get("digest", ""),
+                "bsn_masked": bool(found.get("bsn_masked")),
             }
         )
     return items

@@ -158,18 +158,52 @@ def build_package(subject_request, *, actor):
 
 
 LARGE_PACKAGE_ROWS = 20_000  # rows found over every system: the worker builds the package
+# included messages and files: their originals are fetched from the mailbox or folder
+LARGE_PACKAGE_DOCUMENTS = 25
 
 
 def package_is_large(subject_request):
     """Whether the package would take long to build: then it is built by the worker."""
-    from waarborg.requests.models import TaskKind, TaskStatus
+    from waarborg.requests.models import DocumentHit, HitDecision, TaskKind, TaskStatus
 
     rows = 0
     tasks = subject_request.tasks.filter(kind=TaskKind.SYSTEM, status=TaskStatus.DONE)
     for result in tasks.values_list("result", flat=True):
         for item in ((result or {}).get("found") or {}).values():
             rows += len(item.get("rows") or [])
-    return rows > LARGE_PACKAGE_ROWS
+    documents = DocumentHit.objects.filter(task__in=tasks, decision=HitDecision.INCLUDED)
+    return rows > LARGE_PACKAGE_ROWS or documents.count() > LARGE_PACKAGE_DOCUMENTS
+
+
+def record_package_failure(subject_request, *, actor, mailbox):
+    """The worker could not make the package because a mailbox could not be reached: said on
+    the request's page (in the reader's language) until a package is made."""
+    with transaction.atomic():
+        record_entry(
+            subject_request.organisation,
+            actor=actor,
+            action="request.package_failed",
+            obj=subject_request,
+            new={"mailbox": mailbox},
+        )
+
+
+def package_failure(subject_request):
+    """The audit entry of the last package the worker could not make, when no package was
+    made since; else None."""
+    from waarborg.audit.models import AuditEntry
+
+    last = (
+        AuditEntry.objects.filter(
+            organisation=subject_request.organisation,
+            object_type=subject_request._meta.label_lower,
+            object_id=str(subject_request.pk),
+            action__in=["request.package", "request.package_failed"],
+        )
+        .order_by("-seq")
+        .first()
+    )
+    return last if last is not None and last.action == "request.package_failed" else None
 
 
 def queue_package(subject_request, *, actor):

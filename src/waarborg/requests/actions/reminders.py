@@ -55,7 +55,7 @@ def send_reminders(today=None):
             if subject_request.assignee and subject_request.assignee not in per_person:
                 per_person.setdefault(subject_request.assignee, []).append(subject_request)
         for user, items in per_person.items():
-            language = organisation.default_language
+            language = user.language_in(organisation)
             context = {
                 "items": [
                     {

@@ -69,6 +69,7 @@
       if (event.key === "Enter") { event.preventDefault(); } // filtering, not saving
     });
     list.addEventListener("change", recount);
+    list.classList.add("picker-enhanced");
     recount();
   }
 
