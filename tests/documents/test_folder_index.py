@@ -194,8 +194,17 @@ def test_a_pool_of_processes_indexes_as_this_process_does(source, organisation, 
     found = refs(actions.find_person(organisation, {"name": "Jan de Vries"}, actor=owner))
     index.drop_source(source.pk)
     monkeypatch.setattr(index, "POOL_FROM", 1)  # started for these few items
+    monkeypatch.setattr(index.os, "cpu_count", lambda: 4)  # with cores to spare
+    started = []
+
+    class Pool(index.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(index, "ProcessPoolExecutor", Pool)
     run = actions.index_source(source, actor=owner)
-    assert run.read == 8
+    assert run.read == 8 and started == [(index.POOL_SIZE,)]
     assert indexed(source.pk) == alone
     assert "111222333" not in str(alone)  # the BSN was removed in the pool as well
     assert refs(actions.find_person(organisation, {"name": "Jan de Vries"}, actor=owner)) == found
@@ -203,3 +212,15 @@ def test_a_pool_of_processes_indexes_as_this_process_does(source, organisation, 
         "klanten.xlsx",
         "offertes/offerte-2026.pdf",
     ]
+
+
+def test_two_cores_index_in_one_process(source, owner, monkeypatch):
+    """Two cores are no core to spare: the run prepares its items itself."""
+    monkeypatch.setattr(index, "POOL_FROM", 1)
+    monkeypatch.setattr(index.os, "cpu_count", lambda: 2)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("no pool on two cores")
+
+    monkeypatch.setattr(index, "ProcessPoolExecutor", refused)
+    assert actions.index_source(source, actor=owner).read == 8

@@ -442,9 +442,10 @@ def store(connection, source_id, item):
     _put(connection, source_id, Preparer.of_installation()(item))
 
 
-# A run with at least this many items to read has them prepared by a pool of processes (one
-# per core, at most POOL_SIZE) while this process reads the source and writes the index file;
-# a smaller one is quicker without starting the pool.
+# A run with at least this many items to read has them prepared by a pool of POOL_SIZE
+# processes while this process reads the source and writes the index file, where the machine
+# has a core for each and one for the writer: on two shared cores the pool gained nothing
+# (bench/mail_index.py) and cost some 180 MB. A smaller run is quicker without the pool.
 POOL_FROM = 2000
 POOL_SIZE = 2
 _PREPARER = None
@@ -463,14 +464,13 @@ def _prepare_part(items):
 def _preparing(count):
     """A function from the items a source yields to what goes in the index, in their order."""
     preparer = Preparer.of_installation()
-    cores = min(POOL_SIZE, os.cpu_count() or 1)
-    if count < POOL_FROM or cores < 2:
+    if count < POOL_FROM or (os.cpu_count() or 1) < POOL_SIZE + 1:
         yield lambda items: map(preparer, items)
         return
     # spawned, not forked: a worker runs threads; a process that dies fails the run (which
     # resumes where it stopped) instead of leaving it waiting
     pool = ProcessPoolExecutor(
-        cores,
+        POOL_SIZE,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_preparer,
         initargs=(preparer.seal_key, preparer.hash_key),
