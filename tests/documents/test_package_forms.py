@@ -1,7 +1,8 @@
 """The rule of what goes out for an included message or file, stated once and checked on random
-files: the original only when nothing in it was redacted or masked and its bytes are those the
-review hashed; otherwise never the original, but the reviewed text (and a PDF of it when
-redacted). Real files in a real folder, read through the same guard as the index."""
+files: the original only when nothing in it was redacted or masked, every attachment of it was
+read, and its bytes are those the review hashed; otherwise never the original, but the reviewed
+text (and a PDF of it when redacted). Real files in a real folder, read through the same guard
+as the index."""
 
 import tempfile
 from pathlib import Path
@@ -24,11 +25,12 @@ contents = st.binary(min_size=1, max_size=200)
     same=st.booleans(),
     redacted=st.booleans(),
     masked=st.booleans(),
+    unread=st.booleans(),
     hashed=st.booleans(),
     suffix=st.sampled_from([".txt", ".pdf", ".csv", ".eml"]),
 )
 def test_only_the_reviewed_unredacted_original_goes_out(
-    reviewed, now, same, redacted, masked, hashed, suffix
+    reviewed, now, same, redacted, masked, unread, hashed, suffix
 ):
     with tempfile.TemporaryDirectory() as folder:
         name = f"stuk{suffix}"
@@ -39,7 +41,8 @@ def test_only_the_reviewed_unredacted_original_goes_out(
         text = "de beoordeelde tekst [weggelaten]" if redacted else "de beoordeelde tekst"
         item = {
             "title": name, "where": f"Schijf: {name}", "text": text, "redacted": redacted,
-            "bsn_masked": masked, "source": source, "ref": name,
+            "bsn_masked": masked, "unread": ["foto.jpg"] if unread else [],
+            "source": source, "ref": name,
             "meta": {"path": name, "message": None},
             "digest": extract.digest(reviewed) if hashed else "", "stem": "x/documenten/01-",
         }  # fmt: skip
@@ -48,8 +51,9 @@ def test_only_the_reviewed_unredacted_original_goes_out(
     names = [n for n, _data in files]
     texts = [d for n, d in files if n.endswith(".txt")]
     out = [data.encode() if isinstance(data, str) else data for _n, data in files]
-    if redacted or masked:
-        assert form == (package.REDACTED if redacted else package.MASKED)
+    if redacted or masked or unread:
+        expected = package.REDACTED if redacted else package.MASKED if masked else package.UNREAD
+        assert form == expected
         assert [n.rpartition(".")[2] for n in names] == ["pdf", "txt"]
         assert texts == [text]
         assert current not in out

@@ -220,3 +220,41 @@ def test_the_worker_says_on_the_request_that_a_mailbox_could_not_be_reached(
     text = page.content.decode()
     assert "het postvak Info was niet bereikbaar" in text
     assert "could not be reached" not in text
+
+
+def test_a_mail_with_an_attachment_no_one_could_read_never_goes_as_its_original(
+    server,  # noqa: F811
+    mailbox,  # noqa: F811
+    organisation,
+    owner,
+    system,
+    client_for,
+):
+    """A photo attached to Jan's mail: no text of it, so no reviewer saw it. The mail goes as
+    PDF and text of what was read, the photo's bytes nowhere in the package; the page that
+    shows the mail whole, and the list in the package, say so."""
+    from django.urls import reverse
+
+    photo = b"\xff\xd8\xff\xe0" + b"JFIF-foto-van-een-paspoort" * 20
+    subject_request, _hits = _reviewed(server, mailbox, organisation, owner, system)
+    message = make_message(
+        JAN, USER, "Foto", "Hierbij de foto.", ("paspoort.jpg", photo, "image", "jpeg")
+    )
+    server.append(USER, "INBOX", message)
+    document_actions.index_source(mailbox, actor=owner)
+    task = subject_request.tasks.get(kind=TaskKind.SYSTEM, system=system)
+    actions.update_task(task, actor=owner, status=TaskStatus.OPEN)
+    found = {h.found["title"]: h for h in actions.find_documents(task, actor=owner)}
+    mail = found["Foto"]
+    assert mail.found["unread"] == ["paspoort.jpg"]
+    url = reverse("requests:hit_copy", args=[subject_request.pk, task.pk, mail.pk])
+    page = client_for(owner).get(url).content.decode()
+    assert "paspoort.jpg" in page and "niet in het pakket" in page
+    actions.review_hit(mail, actor=owner, decision=HitDecision.INCLUDED)
+    actions.update_task(task, actor=owner, status=TaskStatus.DONE)
+    files = _package(subject_request, owner)
+    names = sorted(n.partition("-")[2] for n in files if "/documents/" in n)
+    assert "foto.pdf" in names and "foto.txt" in names and "foto.eml" not in names
+    assert all(b"JFIF-foto-van-een-paspoort" not in data for data in files.values())
+    listing = files["documents.csv"].decode()
+    assert "without the attachments that could not be read" in listing

@@ -7,11 +7,13 @@ Each function returns plain text; a file that cannot be read raises ExtractionEr
 index records for the file so it is not read again until it changes.
 """
 
+import contextvars
 import csv
 import email
 import email.policy
 import io
 import mailbox
+from contextlib import contextmanager
 from email.utils import getaddresses
 from pathlib import PurePath
 
@@ -89,6 +91,29 @@ def message_fields(message):
     }
 
 
+_unread = contextvars.ContextVar("unread_attachments", default=None)
+
+
+@contextmanager
+def noting_unread():
+    """The names of the attachments whose content could not be read while the text of a
+    message is made in this block: no reviewer saw them, so an access package never sends
+    them unseen (requests.package)."""
+    names = []
+    token = _unread.set(names)
+    try:
+        yield names
+    finally:
+        _unread.reset(token)
+
+
+def _unread_part(name):
+    names = _unread.get()
+    if names is not None:
+        names.append(name or "?")
+    return f"[{name}]"
+
+
 def message_text(message, depth=0):
     """Headers, body and the text of attachments of one email.message.EmailMessage."""
     fields = message_fields(message)
@@ -107,11 +132,13 @@ def message_text(message, depth=0):
             try:
                 parts.append(f"[{filename}]\n" + file_text(filename, payload, depth + 1))
             except ExtractionError:
-                parts.append(f"[{filename}]")
+                parts.append(_unread_part(filename))
         elif part.get_content_type() == "text/plain":
             parts.append(decode(payload))
         elif part.get_content_type() == "text/html":
             parts.append(_html_text(decode(payload)))
+        else:  # an inline image and the like: not read, so no reviewer saw it
+            _unread_part(part.get_content_type())
     return "\n".join(parts)
 
 
@@ -213,13 +240,13 @@ def _msg_text(message, depth):
         try:
             data = attachment.data
         except Exception:  # noqa: BLE001 - an unreadable attachment leaves the message readable
-            parts.append(f"[{name}]")
+            parts.append(_unread_part(name))
             continue
         if isinstance(data, bytes) and name:
             try:
                 parts.append(f"[{name}]\n" + file_text(name, data, depth + 1))
             except ExtractionError:
-                parts.append(f"[{name}]")
+                parts.append(_unread_part(name))
         elif data is not None and hasattr(data, "attachments") and depth < MAX_DEPTH:
             # a message attached as a message (not as a file)
             parts.append(f"[{name or data.subject or ''}]\n" + _msg_text(data, depth + 1))

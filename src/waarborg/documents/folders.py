@@ -60,11 +60,15 @@ def _mbox_items(full, relative, signature, meta):
         item_meta = _message_meta(meta, fields)
         item_meta["message"] = number
         item_meta["sha256"] = extract.digest(raw)
+        with extract.noting_unread() as unread:
+            text = extract.message_text(message)
+        if unread:
+            item_meta["unread"] = unread[:50]
         yield Item(
             message_ref(relative, number),
             signature,
             item_meta,
-            extract.message_text(message),
+            text,
             addresses=fields["addresses"],
             container=relative,
         )
@@ -87,14 +91,19 @@ def _read(full, relative, signature, meta):
     # the text is read from these very bytes: their hash says at package time whether the
     # file is still the one reviewed
     meta = dict(meta, sha256=extract.digest(data))
-    if suffix == ".msg":
-        try:
-            fields, text = extract.msg_message(data)
-        except Exception as error:  # noqa: BLE001
-            raise extract.ExtractionError(f"{type(error).__name__}: {error}") from error
-        meta = _message_meta(meta, fields)
-        return [Item(relative, signature, meta, text, addresses=fields["addresses"])]
-    return [Item(relative, signature, meta, extract.file_text(relative, data))]
+    with extract.noting_unread() as unread:  # attachments of an EML or MSG file
+        if suffix == ".msg":
+            try:
+                fields, text = extract.msg_message(data)
+            except Exception as error:  # noqa: BLE001
+                raise extract.ExtractionError(f"{type(error).__name__}: {error}") from error
+            meta = _message_meta(meta, fields)
+            addresses = fields["addresses"]
+        else:
+            text, addresses = extract.file_text(relative, data), []
+    if unread:
+        meta["unread"] = unread[:50]
+    return [Item(relative, signature, meta, text, addresses=addresses)]
 
 
 def loader(source):

@@ -183,9 +183,11 @@ def loader(source):
                     size=len(raw),
                     sha256=extract.digest(raw),
                 )
-                yield Item(
-                    value, "1", meta, extract.message_text(message), addresses=fields["addresses"]
-                )
+                with extract.noting_unread() as unread:
+                    text = extract.message_text(message)
+                if unread:
+                    meta["unread"] = unread[:50]
+                yield Item(value, "1", meta, text, addresses=fields["addresses"])
         finally:
             client.logout()
 

@@ -165,6 +165,7 @@ class MailboxUnreachable(RequestError):
 ORIGINAL = "original"  # unredacted and still the one reviewed: the message (.eml) or the file
 REDACTED = "redacted"  # a PDF and a text of the reviewed text, the redactions burnt in
 MASKED = "masked"  # the same for a BSN the review showed masked (whose it is, no one saw)
+UNREAD = "unread"  # the same for a message with attachments no one could read (not sent)
 CHANGED = "changed"  # the original changed or is gone since the review: the reviewed text
 UNCHECKED = "unchecked"  # indexed before originals were hashed: the reviewed text
 
@@ -174,6 +175,10 @@ def form_label(form):
         ORIGINAL: _("Included as the original"),
         REDACTED: _("Included as PDF and text, other people's data redacted"),
         MASKED: _("Included as PDF and text, a citizen service number (BSN) in it masked"),
+        UNREAD: _(
+            "Included as PDF and text, without the attachments that could not be read for "
+            "the review"
+        ),
         CHANGED: _(
             "Included as the reviewed text: the original changed or is gone since the review"
         ),
@@ -238,11 +243,13 @@ def _pack_document(item, originals, language):
     from waarborg.documents import originals as originals_module
 
     text_name = f"{item['stem']}{_file_stem(item['title'])}.txt"
-    if item["redacted"] or item["bsn_masked"]:
-        # never the original: it holds what was redacted, or a BSN the reviewer saw masked
+    if item["redacted"] or item["bsn_masked"] or item["unread"]:
+        # never the original: it holds what was redacted, a BSN the reviewer saw masked, or
+        # attachments no one could read (an image, say) and so no one reviewed
         pdf_name = f"{item['stem']}{_file_stem(item['title'])}.pdf"
         files = [(pdf_name, _pdf(_export_html(item, language))), (text_name, item["text"])]
-        return files, REDACTED if item["redacted"] else MASKED
+        form = REDACTED if item["redacted"] else MASKED if item["bsn_masked"] else UNREAD
+        return files, form
     if not item["digest"]:
         return [(text_name, item["text"])], UNCHECKED
     source = item["source"]

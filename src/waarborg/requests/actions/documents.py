@@ -128,6 +128,8 @@ def find_documents(task, *, actor):
                 "digest": str(hit.meta.get("sha256") or ""),
                 # BSNs the review showed masked: the original would show them in full
                 "bsn_masked": int(hit.meta.get("bsn_masked") or 0),
+                # attachments no one could read: the original would send them unseen
+                "unread": [str(name) for name in hit.meta.get("unread") or []][:50],
             }
             if hit.meta.get("path"):
                 found["path"] = hit.meta["path"]
@@ -285,7 +287,7 @@ def hit_copy(hit, *, actor, language):
         return None
     mark = redaction_mark(language)
     found, strings = hit.found, hit.redactions
-    if strings or found.get("bsn_masked"):
+    if strings or found.get("bsn_masked") or found.get("unread"):
         goes_as = "pdf"
     else:
         goes_as = "original" if found.get("digest") else "text"
@@ -303,6 +305,7 @@ def hit_copy(hit, *, actor, language):
         "body": redacted_html(redact(stored[1], strings, mark), mark),
         "redactions": len(strings),
         "goes_as": goes_as,
+        "unread": found.get("unread") or [],
     }
 
 
@@ -351,6 +354,7 @@ def included_items(task, language):
                 "meta": {"path": found.get("path", ""), "message": found.get("message")},
                 "digest": found.get("digest", ""),
                 "bsn_masked": bool(found.get("bsn_masked")),
+                "unread": list(found.get("unread") or []),
             }
         )
     return items
