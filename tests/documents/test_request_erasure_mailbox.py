@@ -545,3 +545,99 @@ def test_a_deletion_under_way_refuses_a_second_one(server, organisation, owner, 
             task, source, hits, actor=owner, listing=actions.listing_token(hits)
         )
     assert AuditEntry.objects.filter(action="request.documents_delete_started").count() == 1
+
+
+# What dovecot says after a sign-in, less UIDPLUS (it still understands UID EXPUNGE, but a
+# client must not use what the server did not offer: Waarborg then takes the plain EXPUNGE)
+NO_UIDPLUS = [
+    "IMAP4rev1",
+    "SASL-IR",
+    "LOGIN-REFERRALS",
+    "ID",
+    "ENABLE",
+    "IDLE",
+    "SORT",
+    "SORT=DISPLAY",
+    "THREAD=REFERENCES",
+    "THREAD=REFS",
+    "THREAD=ORDEREDSUBJECT",
+    "MULTIAPPEND",
+    "URL-PARTIAL",
+    "CATENATE",
+    "UNSELECT",
+    "CHILDREN",
+    "NAMESPACE",
+    "URLAUTH-BINARY",
+    "ESEARCH",
+    "ESORT",
+    "SEARCHRES",
+    "WITHIN",
+    "CONTEXT=SEARCH",
+    "LIST-STATUS",
+    "BINARY",
+    "MOVE",
+    "SNIPPET=FUZZY",
+    "PREVIEW=FUZZY",
+    "SPECIAL-USE",
+]
+
+
+@pytest.fixture
+def plain_server(settings):
+    running = dovecot.start(
+        tempfile.mkdtemp(prefix="waarborg-dovecot-"), {USER: PASSWORD}, capabilities=NO_UIDPLUS
+    )
+    settings.IMAP_CAFILE = str(running.cafile)
+    for subject in ("Vraag", "Nog een vraag"):
+        running.append(USER, "INBOX", make_message(JAN, USER, subject, "Groet, Jan"))
+    running.append(USER, "INBOX", make_message(ANNA, USER, "Offerte", "Groet, Anna"))
+    yield running
+    running.stop()
+    shutil.rmtree(running.root, ignore_errors=True)
+
+
+def _flag_deleted(running, subject):
+    """Another mail client marked a message for deletion and has not expunged it yet."""
+    client = running.login(USER)
+    try:
+        client.select("INBOX")
+        _, data = client.uid("SEARCH", "SUBJECT", subject)
+        client.uid("STORE", data[0].split()[0].decode(), "+FLAGS", r"(\Deleted)")
+    finally:
+        client.logout()
+
+
+def test_a_server_without_uidplus_deletes_only_the_persons_messages(
+    plain_server, organisation, owner, system
+):
+    """Against a real server that offers no UIDPLUS: with another message marked for deletion
+    in the folder, a plain EXPUNGE would take it too, so nothing is deleted and the reason is
+    given; once that is cleared, only Jan's messages go."""
+    from waarborg.documents import imap
+
+    client = plain_server.login(USER)
+    try:
+        assert "UIDPLUS" not in imap._capabilities(client)
+    finally:
+        client.logout()
+    source = _connect(plain_server, organisation, owner, system, folders=("INBOX",))
+    subject_request = _erasure(organisation, owner)
+    task = _task(subject_request, system)
+    _include_all(task, owner)
+    _flag_deleted(plain_server, "Offerte")
+    with pytest.raises(RequestError, match="other messages marked for deletion"):
+        _confirm(task, source, owner)
+    assert _subjects(plain_server, "INBOX") == ["Nog een vraag", "Offerte", "Vraag"]
+    task.refresh_from_db()
+    assert "deleted_messages" not in task.result and "deleting_messages" not in task.result
+    # Anna's message is no longer marked: now only Jan's go
+    client = plain_server.login(USER)
+    try:
+        client.select("INBOX")
+        client.uid("STORE", "1:*", "-FLAGS", r"(\Deleted)")
+    finally:
+        client.logout()
+    record = _confirm(task, source, owner)
+    assert record["count"] == 2
+    assert _subjects(plain_server, "INBOX") == ["Offerte"]
+    assert _subjects(plain_server, "Trash") == []

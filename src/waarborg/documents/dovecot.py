@@ -188,10 +188,19 @@ class Dovecot:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start(root, users, *, certificate_dir=None, remove_root=False, introspection_url=None):
+def start(
+    root,
+    users,
+    *,
+    certificate_dir=None,
+    remove_root=False,
+    introspection_url=None,
+    capabilities=None,
+):
     """Start dovecot with its files in `root` (readable for dovecot's own users when run as
     root) and the certificate made in `certificate_dir` (default: root). `remove_root`: the
-    folder is removed when the server stops."""
+    folder is removed when the server stops. `capabilities`: what it says it can do after a
+    sign-in, instead of its own list (a test of a server without UIDPLUS, say)."""
     root = Path(root)
     for sub in ("run", "state", "mail", "home"):
         (root / sub).mkdir(parents=True, exist_ok=True)
@@ -229,6 +238,7 @@ def start(root, users, *, certificate_dir=None, remove_root=False, introspection
             mechanisms=" xoauth2 oauthbearer" if introspection_url else "",
             oauth2=oauth2,
         )
+        + (f"imap_capability = {' '.join(capabilities)}\n" if capabilities else "")
     )
     process = subprocess.Popen(  # noqa: S603 - our own binary and config
         [DOVECOT, "-F", "-c", str(config)],

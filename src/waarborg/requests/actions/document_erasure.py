@@ -312,6 +312,7 @@ def _start_deletion(task, source, hits, *, actor, listing):
         }
         locked.result = {**(locked.result or {}), INTENT: intents}
         locked.save(update_fields=["result"])
+        task.result = locked.result
         record_entry(
             task.organisation,
             actor=actor,
@@ -372,6 +373,7 @@ def recover_deletion(task, source, *, actor):
     mailbox that cannot be reached raises RequestError and leaves the intent for later."""
     from waarborg.documents import actions as document_actions
 
+    task.refresh_from_db(fields=["result"])  # the intent as committed, not as this copy saw it
     intent = _intents(task).get(str(source.pk))
     if intent is None:
         return None
