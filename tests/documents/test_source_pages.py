@@ -294,3 +294,79 @@ def test_a_missing_mail_folder_is_the_last_error_in_words(
     assert 'id="last-error"' in page and "kan niet worden geopend" in page
     source.refresh_from_db()
     assert source.indexed_at is None
+
+
+def test_a_folders_settings_change_without_connecting_it_anew(indexed, owner, client_for):
+    """Leave out a subfolder and keep the index longer: audited old and new; the next run
+    leaves the subfolder's files out of the index, the rest stays as it was."""
+    from waarborg.documents import index
+
+    assert "archief/oud.txt" in index.refs_of(indexed.pk)
+    client = client_for(owner)
+    page = client.get(_url("detail", indexed)).content.decode()
+    assert f'href="{_url("settings", indexed)}"' in page
+    form = client.get(_url("settings", indexed)).content.decode()
+    assert 'name="mail_folders"' not in form and 'name="password"' not in form
+    response = client.post(
+        _url("settings", indexed), {"name": "Schijf", "exclude": "archief/*", "index_days": 60}
+    )
+    assert response.status_code == 302
+    indexed.refresh_from_db()
+    assert (indexed.name, indexed.exclude, indexed.index_days) == ("Schijf", "archief/*", 60)
+    entry = AuditEntry.objects.get(action="documents.settings")
+    assert entry.old == {"name": "Gedeelde schijf", "exclude": "", "index_days": 30}
+    assert entry.new == {"name": "Schijf", "exclude": "archief/*", "index_days": 60}
+    run = actions.index_source(indexed, actor=owner)
+    assert run.removed == 1 and run.read == 0
+    assert "archief/oud.txt" not in index.refs_of(indexed.pk)
+    # out of range: the form again, nothing changed
+    response = client.post(_url("settings", indexed), {"name": "X", "index_days": 0})
+    assert response.status_code == 200
+    indexed.refresh_from_db()
+    assert indexed.name == "Schijf"
+
+
+def test_a_mailboxs_settings_and_a_new_password_tested_first(
+    server,
+    organisation,
+    system,
+    owner,
+    handler,
+    other_owner,
+    other_organisation,
+    client_for,
+    settings,
+):
+    settings.LANGUAGE_CODE = "nl"
+    source = actions.connect_mailbox(
+        organisation, system, actor=owner, name="Postvak", host=server.host, port=server.port,
+        username=MAILBOX, password=SECRET, mail_folders=["INBOX"],
+    )  # fmt: skip
+    url = _url("settings", source)
+    assert client_for(handler).get(url).status_code == 403
+    assert client_for(other_owner).get(url).status_code == 404
+    client = client_for(owner)
+    form = {
+        "name": "Postvak",
+        "mail_folders": "INBOX\r\nSent",
+        "write_access": "on",
+        "trash_folder": "",
+        "index_days": 30,
+    }
+    # a wrong new password: refused with the one reason, nothing saved
+    response = client.post(url, {**form, "password": "fout-wachtwoord"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Kan geen verbinding" in page
+    assert "fout-wachtwoord" not in page
+    source.refresh_from_db()
+    assert source.password == SECRET and not source.write_access
+    assert source.mail_folders == ["INBOX"]
+    assert not AuditEntry.objects.filter(action="documents.settings").exists()
+    # the same without a password: saved, the stored password kept
+    assert client.post(url, form).status_code == 302
+    source.refresh_from_db()
+    assert source.write_access and source.mail_folders == ["INBOX", "Sent"]
+    assert source.trash_folder == "Trash" and source.password == SECRET
+    entry = AuditEntry.objects.get(action="documents.settings")
+    assert entry.new == {"mail_folders": ["INBOX", "Sent"], "write_access": True}
+    assert SECRET not in str(entry.old) + str(entry.new)

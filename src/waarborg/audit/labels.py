@@ -14,6 +14,7 @@ LABELS = {
     "documents.disconnect": _("Mail or document source disconnected"),
     "documents.delete_messages": _("Messages deleted from a mailbox"),
     "documents.deletion_recovered": _("A cut-off deletion from a mailbox checked"),
+    "documents.settings": _("Settings of a mail or document source changed"),
     "documents.find": _("Person looked up in mail and documents"),
     "documents.index": _("Mail and documents indexed"),
     "documents.index_retention": _("Old index of mail and documents cleared"),

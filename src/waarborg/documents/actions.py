@@ -124,6 +124,49 @@ def connect_mailbox(
     return source
 
 
+SETTINGS = ("name", "include", "exclude", "mail_folders", "write_access", "trash_folder",
+            "index_days")  # fmt: skip
+
+
+def update_source(source, *, actor, password="", **changes):
+    """Change a connected source's settings (SettingsForm's): audited with what was and what
+    is (never the password, only that it changed). A new mailbox password is tested first; a
+    changed list of folders or patterns takes effect at the next indexing run, which reads
+    what is new and leaves out of the index what is no longer listed."""
+    from waarborg.documents import imap
+
+    unknown = set(changes) - set(SETTINGS)
+    if unknown:
+        raise DocumentSourceError(_("These settings cannot be changed here."))
+    old = {name: getattr(source, name) for name in changes}
+    for name, value in changes.items():
+        setattr(source, name, list(value) if name == "mail_folders" else value)
+    if password:
+        if source.kind != Kind.IMAP or source.auth != Auth.PASSWORD:
+            raise DocumentSourceError(_("This source signs in without a password."))
+        source.password_encrypted = encrypt_text(password, PASSWORD_PURPOSE)
+        imap.test_source_login(source)  # refuses, and nothing is saved
+    new = {name: getattr(source, name) for name in changes}
+    changed_old = {k: v for k, v in old.items() if v != new[k]}
+    changed_new = {k: new[k] for k in changed_old}
+    if password:
+        changed_new["password_changed"] = True
+    if not changed_new:
+        return source
+    with transaction.atomic():
+        fields = [*changed_old, *(["password_encrypted"] if password else [])]
+        source.save(update_fields=fields)
+        record_entry(
+            source.organisation,
+            actor=actor,
+            action="documents.settings",
+            obj=source,
+            old=changed_old,
+            new=changed_new,
+        )
+    return source
+
+
 def test_source(source):
     """None when the source can be read, else the one message why not."""
     try:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from waarborg.documents.models import Auth
+from waarborg.documents.models import INDEX_DAYS, Auth, Kind
 
 MAX_PATTERNS = 10_000
 
@@ -155,3 +155,93 @@ class PersonForm(forms.Form):
         if not any(data.get(name) for name in self.FIELDS):
             raise forms.ValidationError(_("Fill in at least one of the fields."))
         return data
+
+
+class SettingsForm(forms.Form):
+    """The settings of a connected source that can change without connecting it anew: its
+    name, what of it is read, whether messages may be deleted, the index's retention, and a
+    mailbox's new password. Another folder, server or user is another source."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    include = forms.CharField(
+        label=_("Only these files"),
+        required=False,
+        max_length=MAX_PATTERNS,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=_("Patterns, one a line, such as *.pdf or offertes/*. Empty: every file."),
+    )
+    exclude = forms.CharField(
+        label=_("Leave out"),
+        required=False,
+        max_length=MAX_PATTERNS,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=_("Patterns, one a line, such as archief/*."),
+    )
+    mail_folders = forms.CharField(
+        label=_("Mail folders"),
+        required=False,
+        max_length=MAX_PATTERNS,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=_("One a line, such as INBOX and Sent. Empty: INBOX."),
+    )
+    write_access = forms.BooleanField(
+        label=_("May delete messages"),
+        required=False,
+        help_text=_(
+            "Only for erasure requests, after an explicit confirmation. Otherwise Waarborg only "
+            "reads (not even the read flag changes)."
+        ),
+    )
+    trash_folder = forms.CharField(
+        label=_("Trash folder"),
+        max_length=200,
+        required=False,
+        help_text=_("Where deleted messages go first. Empty: Trash."),
+    )
+    password = forms.CharField(
+        label=_("New password"),
+        required=False,
+        max_length=1000,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Empty: the stored one stays. A new one is tested before it is saved."),
+    )
+    index_days = forms.IntegerField(
+        label=_("Days the index is kept without being brought up to date"),
+        min_value=1,
+        max_value=3650,
+        initial=INDEX_DAYS,
+    )
+
+    FOLDER = ("name", "include", "exclude", "index_days")
+    MAILBOX = ("name", "mail_folders", "write_access", "trash_folder", "password", "index_days")
+
+    def __init__(self, *args, source, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": source.name,
+                "include": source.include,
+                "exclude": source.exclude,
+                "mail_folders": "\n".join(source.mail_folders or []),
+                "write_access": source.write_access,
+                "trash_folder": source.trash_folder,
+                "index_days": source.index_days,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        kept = self.FOLDER if source.kind == Kind.FOLDER else self.MAILBOX
+        if source.kind == Kind.IMAP and source.auth != Auth.PASSWORD:
+            kept = tuple(name for name in kept if name != "password")
+        for name in list(self.fields):
+            if name not in kept:
+                del self.fields[name]
+
+    def clean_mail_folders(self):
+        folders = _lines(self.cleaned_data["mail_folders"])
+        if len(folders) > 100:
+            raise forms.ValidationError(_("Give at most 100 mail folders."))
+        return folders or ["INBOX"]
+
+    def clean_trash_folder(self):
+        return self.cleaned_data["trash_folder"].strip() or "Trash"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/<str:key>/folder/", views.connect_folder, name="connect_folder"),
     path("new/<str:key>/mailbox/", views.connect_mailbox, name="connect_mailbox"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/settings/", views.settings, name="settings"),
     path("<int:pk>/test/", views.test, name="test"),
     path("<int:pk>/index/", views.index, name="index"),
     path("<int:pk>/disconnect/", views.disconnect, name="disconnect"),

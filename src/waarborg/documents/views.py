@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from waarborg.core.access import get_for_org, role_required
 from waarborg.core.models import Role
 from waarborg.documents import actions
-from waarborg.documents.forms import FolderForm, MailboxForm, PersonForm
+from waarborg.documents.forms import FolderForm, MailboxForm, PersonForm, SettingsForm
 from waarborg.documents.models import DocumentSource, Kind
 from waarborg.register.models import System
 
@@ -66,6 +66,26 @@ def detail(request, pk):
         "form": PersonForm(),
     }
     return render(request, "documents/detail.html", context)
+
+
+@role_required(Role.PRIVACY_OFFICER)
+def settings(request, pk):
+    """Change a connected source's settings without connecting it anew (its index stays)."""
+    source = _source(request, pk)
+    form = SettingsForm(request.POST or None, source=source)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        password = data.pop("password", "")
+        try:
+            actions.update_source(source, actor=request.user, password=password, **data)
+        except actions.DocumentSourceError as error:
+            form.add_error(None, str(error))
+            source.refresh_from_db()
+        else:
+            messages.success(request, _("The settings are saved."))
+            return redirect("documents:detail", pk=pk)
+    context = {"source": source, "system": source.system, "form": form}
+    return render(request, "documents/settings.html", context)
 
 
 @require_POST
