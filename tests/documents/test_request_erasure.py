@@ -358,3 +358,63 @@ def test_an_invoice_without_an_administration_rule_is_listed_with_a_hint(
     assert "geen wettelijke bewaartermijn die telt vanaf het einde van het boekjaar" in (
         page.content.decode()
     )
+
+
+def test_a_folder_kept_whole_keeps_what_is_found_in_it(
+    organisation, owner, system, invoice_folder, administration
+):
+    """An "administratie" folder kept under the administration duty: a letter there that names
+    Jan but is no invoice is kept too, with the rule, the place and until when; the same file
+    elsewhere is listed for deletion; a source's rule of another system is refused."""
+    from waarborg.documents import actions as document_actions
+
+    place = invoice_folder / "administratie"
+    place.mkdir()
+    letter = place / "brief-jan.txt"
+    letter.write_text(f"Brief aan Jan de Vries ({JAN}) over zijn abonnement.", encoding="utf-8")
+    moment = 1772442000  # 2 March 2026
+    os.utime(letter, (moment, moment))
+    (invoice_folder / "brief-jan.txt").write_text(letter.read_text(), encoding="utf-8")
+    shared = document_actions.connect_folder(
+        organisation, system, actor=owner, name="Schijf", path=str(invoice_folder),
+        exclude="archief/*",
+    )  # fmt: skip
+    other = System.objects.create(organisation=organisation, key="crm", name={})
+    foreign = RetentionRule.objects.create(
+        organisation=organisation, key="crm-min", name={"nl": "CRM"}, duration="P1Y",
+        trigger=RetentionRule.Trigger.COLLECTED, bound=RetentionRule.Bound.MINIMUM,
+    )  # fmt: skip
+    other.retention_rules.add(foreign)
+    with pytest.raises(document_actions.DocumentSourceError, match="statutory minimum"):
+        document_actions.update_source(
+            shared, actor=owner, kept_patterns="administratie/*", kept_rule=foreign
+        )
+    document_actions.update_source(
+        shared, actor=owner, kept_patterns="administratie/*", kept_rule=administration
+    )
+    document_actions.index_source(shared, actor=owner)
+    task = _task(_request(organisation, owner, kind=Kind.ERASURE), system)
+    hits = _found(task, owner)
+    kept = hits["administratie/brief-jan.txt"]
+    assert kept.hold == HitHold.RECOGNISED and kept.hold_rule == administration
+    assert kept.hold_until == date(2033, 12, 31)
+    assert "administratie/*" in kept.hold_note
+    assert actions.erasure_state(kept) == "kept"
+    assert actions.erasure_state(hits["brief-jan.txt"]) == "by_hand"
+    entry = AuditEntry.objects.get(action="documents.settings")
+    assert entry.new == {"kept_patterns": "administratie/*", "kept_rule": "administratie"}
+
+
+def test_the_kept_place_of_a_file_and_of_a_mail_folder(administration):
+    from waarborg.documents.models import DocumentSource, Kind
+
+    shared = DocumentSource(kind=Kind.FOLDER, kept_patterns="administratie/*\n*.factuur.pdf")
+    assert shared.kept_place({"path": "administratie/a.txt"}) == ""  # no rule chosen: nothing
+    shared.kept_rule = administration
+    assert shared.kept_place({"path": "administratie/a.txt"}) == "administratie/*"
+    assert shared.kept_place({"path": "x/mei.factuur.pdf"}) == "*.factuur.pdf"
+    assert shared.kept_place({"path": "klanten/a.txt"}) == ""
+    assert shared.kept_place({}) == ""  # an unknown place keeps nothing by itself
+    mailbox = DocumentSource(kind=Kind.IMAP, kept_patterns="Facturen", kept_rule=administration)
+    assert mailbox.kept_place({"folder": "Facturen", "path": "x"}) == "Facturen"
+    assert mailbox.kept_place({"folder": "INBOX"}) == ""

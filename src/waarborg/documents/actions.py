@@ -125,7 +125,11 @@ def connect_mailbox(
 
 
 SETTINGS = ("name", "include", "exclude", "mail_folders", "write_access", "trash_folder",
-            "index_days")  # fmt: skip
+            "index_days", "kept_patterns", "kept_rule")  # fmt: skip
+
+
+def _audited(value):
+    return getattr(value, "key", value)  # a retention rule by its key
 
 
 def update_source(source, *, actor, password="", **changes):
@@ -134,11 +138,15 @@ def update_source(source, *, actor, password="", **changes):
     changed list of folders or patterns takes effect at the next indexing run, which reads
     what is new and leaves out of the index what is no longer listed."""
     from waarborg.documents import imap
+    from waarborg.requests.document_holds import minimum_rules
 
     unknown = set(changes) - set(SETTINGS)
     if unknown:
         raise DocumentSourceError(_("These settings cannot be changed here."))
-    old = {name: getattr(source, name) for name in changes}
+    rule = changes.get("kept_rule")
+    if rule is not None and rule.pk not in {r.pk for r in minimum_rules(source.system)}:
+        raise DocumentSourceError(_("Choose a statutory minimum of this system."))
+    old = {name: _audited(getattr(source, name)) for name in changes}
     for name, value in changes.items():
         setattr(source, name, list(value) if name == "mail_folders" else value)
     if password:
@@ -146,7 +154,7 @@ def update_source(source, *, actor, password="", **changes):
             raise DocumentSourceError(_("This source signs in without a password."))
         source.password_encrypted = encrypt_text(password, PASSWORD_PURPOSE)
         imap.test_source_login(source)  # refuses, and nothing is saved
-    new = {name: getattr(source, name) for name in changes}
+    new = {name: _audited(getattr(source, name)) for name in changes}
     changed_old = {k: v for k, v in old.items() if v != new[k]}
     changed_new = {k: new[k] for k in changed_old}
     if password:
@@ -155,6 +163,7 @@ def update_source(source, *, actor, password="", **changes):
         return source
     with transaction.atomic():
         fields = [*changed_old, *(["password_encrypted"] if password else [])]
+        fields = ["kept_rule_id" if name == "kept_rule" else name for name in fields]
         source.save(update_fields=fields)
         record_entry(
             source.organisation,

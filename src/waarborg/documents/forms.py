@@ -212,9 +212,29 @@ class SettingsForm(forms.Form):
         max_value=3650,
         initial=INDEX_DAYS,
     )
+    kept_patterns = forms.CharField(
+        label=_("Kept under a statutory minimum"),
+        required=False,
+        max_length=MAX_PATTERNS,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text=_(
+            "Files (patterns such as administratie/*) or mail folders (such as Facturen), one a "
+            "line, that the law keeps: an erasure request lists what it finds there as kept."
+        ),
+    )
+    kept_rule = forms.ModelChoiceField(
+        label=_("Statutory minimum that keeps them"),
+        queryset=None,
+        required=False,
+        empty_label="—",
+        help_text=_('A retention rule of the system of the kind "at least (required by law)".'),
+    )
 
-    FOLDER = ("name", "include", "exclude", "index_days")
-    MAILBOX = ("name", "mail_folders", "write_access", "trash_folder", "password", "index_days")
+    FOLDER = ("name", "include", "exclude", "kept_patterns", "kept_rule", "index_days")
+    MAILBOX = (
+        "name", "mail_folders", "write_access", "trash_folder", "password", "kept_patterns",
+        "kept_rule", "index_days",
+    )  # fmt: skip
 
     def __init__(self, *args, source, **kwargs):
         kwargs.setdefault(
@@ -227,9 +247,16 @@ class SettingsForm(forms.Form):
                 "write_access": source.write_access,
                 "trash_folder": source.trash_folder,
                 "index_days": source.index_days,
+                "kept_patterns": source.kept_patterns,
+                "kept_rule": source.kept_rule_id,
             },
         )
         super().__init__(*args, **kwargs)
+        from waarborg.register.models import RetentionRule
+        from waarborg.requests.document_holds import minimum_rules
+
+        rules = [rule.pk for rule in minimum_rules(source.system)]
+        self.fields["kept_rule"].queryset = RetentionRule.objects.filter(pk__in=rules)
         kept = self.FOLDER if source.kind == Kind.FOLDER else self.MAILBOX
         if source.kind == Kind.IMAP and source.auth != Auth.PASSWORD:
             kept = tuple(name for name in kept if name != "password")
@@ -245,3 +272,9 @@ class SettingsForm(forms.Form):
 
     def clean_trash_folder(self):
         return self.cleaned_data["trash_folder"].strip() or "Trash"
+
+    def clean(self):
+        data = super().clean()
+        if _lines(data.get("kept_patterns") or "") and not data.get("kept_rule"):
+            self.add_error("kept_rule", _("Choose the statutory minimum that keeps these."))
+        return data

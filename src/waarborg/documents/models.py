@@ -70,6 +70,24 @@ class DocumentSource(models.Model):
             "the next search then asks to index it first."
         ),
     )
+    # a place kept whole under a statutory minimum (an "Administratie" folder): its items are
+    # listed as kept in an erasure request, with the rule and until when
+    kept_patterns = models.TextField(
+        _("kept under a statutory minimum"),
+        blank=True,
+        help_text=_(
+            "Files (patterns such as administratie/*) or mail folders (such as Facturen), one a "
+            "line, that the law keeps: an erasure request lists what it finds there as kept."
+        ),
+    )
+    kept_rule = models.ForeignKey(
+        "register.RetentionRule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("statutory minimum"),
+    )
     index_counts = models.JSONField(default=dict, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -105,6 +123,23 @@ class DocumentSource(models.Model):
 
         since = self.indexed_at or self.created_at
         return since is not None and since <= now - timedelta(days=self.index_days)
+
+    def kept_place(self, meta):
+        """The pattern that keeps this item's place (a file's path, a message's mail folder),
+        or "" when none does or no statutory minimum is chosen."""
+        import fnmatch
+        from pathlib import PurePosixPath
+
+        if self.kept_rule_id is None:
+            return ""
+        place = (meta or {}).get("folder") if self.kind == Kind.IMAP else (meta or {}).get("path")
+        if not place:
+            return ""
+        name = PurePosixPath(place).name
+        for pattern in self.patterns("kept_patterns"):
+            if fnmatch.fnmatch(place, pattern) or fnmatch.fnmatch(name, pattern):
+                return pattern
+        return ""
 
     def patterns(self, field):
         return [line.strip() for line in getattr(self, field).splitlines() if line.strip()]

@@ -134,6 +134,23 @@ def recognised_hold(rules, meta, text, now=None):
     return rule, until, note
 
 
+def place_hold(source, rules, meta, now=None):
+    """(rule, until, note) when the item lies where the source keeps everything under one of
+    the system's statutory minimums (an "Administratie" folder), and the rule still keeps it;
+    else None. An unknown date keeps it."""
+    pattern = source.kept_place(meta)
+    rule = next((r for r in rules if r.pk == source.kept_rule_id), None)
+    if not pattern or rule is None:
+        return None
+    day = item_date(meta)
+    if not still_kept(rule, day, now):
+        return None
+    note = _("in %(place)s, which is kept under this minimum") % {"place": pattern}
+    if day is None:
+        note += "; " + _("its date is not known")
+    return rule, kept_until(rule, day), note
+
+
 def rule_text(rule, language):
     """'Administratie: 7 jaar na het einde van het boekjaar (AWR art. 52)' in `language`."""
     with translation.override(language):

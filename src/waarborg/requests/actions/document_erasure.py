@@ -72,7 +72,10 @@ def apply_holds(task, now=None):
         if hit.erasure or hit.hold in (HitHold.HANDLER, HitHold.RELEASED):
             continue
         stored = index.item_text(hit.source_id, hit.ref)
-        found = document_holds.recognised_hold(rules, *stored, now=now) if stored else None
+        found = None
+        if stored:
+            found = document_holds.place_hold(hit.source, rules, stored[0], now=now)
+            found = found or document_holds.recognised_hold(rules, *stored, now=now)
         if found is None:
             # an invoice the register has no administration duty for: said, not kept
             hint = ""
