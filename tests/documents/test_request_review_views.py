@@ -226,3 +226,43 @@ def test_reading_an_item_is_refused_to_a_viewer_another_organisation_and_a_post(
     forged = reverse("requests:hit_copy", args=[task.request.pk, their_task.pk, hit.pk])
     assert client_for(owner).get(forged).status_code == 404
     assert not AuditEntry.objects.filter(action="request.document_read").exists()
+
+
+def test_the_report_preview_says_an_item_gone_since_review_and_keeps_its_style(
+    task,
+    source,  # noqa: F811
+    owner,
+    client_for,
+):
+    """The preview never fails with a server error: an included file deleted since its review
+    is said on the request's page; otherwise the report page comes with a policy that lets
+    only its own inline style apply (by hash), no other style and no script."""
+    import base64
+    import hashlib
+    import re
+    from pathlib import Path
+
+    from waarborg.documents import actions as document_actions
+    from waarborg.requests import actions
+    from waarborg.requests.models import TaskStatus
+
+    for hit in actions.find_documents(task, actor=owner):
+        actions.review_hit(hit, actor=owner, decision=HitDecision.EXCLUDED)
+    talk = DocumentHit.objects.get(task=task, ref="gesprek.txt")
+    actions.review_hit(talk, actor=owner, decision=HitDecision.INCLUDED)
+    actions.update_task(task, actor=owner, status=TaskStatus.DONE)
+    client = client_for(owner)
+    url = reverse("requests:report", args=[task.request.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    (style,) = re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = response["Content-Security-Policy"]
+    assert f"style-src 'sha256-{digest}'" in policy and "unsafe-inline" not in policy
+    assert "script-src" not in policy and "default-src 'none'" in policy
+    (Path(source.path) / "gesprek.txt").unlink()
+    document_actions.index_source(source, actor=owner)
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("requests:detail", args=[task.request.pk])
+    assert "gesprek.txt" in response.content.decode()

@@ -191,6 +191,9 @@ def test_access_request_end_to_end(firm, shop, committed, outbox, privacy_office
     assert "Autoriteit Persoonsgegevens" in report
     html = client.get(path_of(link) + "rapport.html")
     assert html.status_code == 200 and DEMO_CUSTOMER["email"] in html.content.decode()
+    # served with its own inline style allowed by hash, nothing else inline
+    assert "style-src 'sha256-" in html["Content-Security-Policy"]
+    assert "unsafe-inline" not in html["Content-Security-Policy"]
     package.refresh_from_db()
     assert package.downloads == 2
     assert AuditEntry.objects.filter(organisation=firm, action="request.download").count() == 2

@@ -234,6 +234,10 @@ def download(request, slug, token, member=None):
     )
     if not member.endswith(".html"):
         response["Content-Disposition"] = f'attachment; filename="{member}"'
+    else:  # the report: its own inline style only
+        from waarborg.requests.package import report_policy
+
+        response["Content-Security-Policy"] = report_policy(body.decode("utf-8", "replace"))
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from waarborg.core.access import get_for_org, role_required, scoped
@@ -56,6 +56,7 @@ from waarborg.requests.models import (
     SubjectRequest,
     TaskKind,
     TaskOutcome,
+    TaskStatus,
     Verification,
 )
 
@@ -536,7 +537,19 @@ def file_download(request, pk, file_pk):
 @role_required(Role.HANDLER)
 def report_preview(request, pk):
     subject_request = get_for_org(SubjectRequest, request.organisation, pk=pk)
-    return HttpResponse(package.render_report(subject_request))
+    try:
+        # an included message or file that changed or went since its review is said here, in
+        # the reader's language, before the report (in the person's) is made
+        done = subject_request.tasks.filter(kind=TaskKind.SYSTEM, status=TaskStatus.DONE)
+        for task in done.select_related("system"):
+            actions.included_items(task, get_language() or "nl")
+        html = package.render_report(subject_request)
+    except RequestError as error:
+        messages.error(request, str(error))
+        return redirect("requests:detail", pk=subject_request.pk)
+    response = HttpResponse(html)
+    response["Content-Security-Policy"] = package.report_policy(html)
+    return response
 
 
 @role_required(Role.HANDLER)
