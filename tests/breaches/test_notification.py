@@ -39,6 +39,8 @@ def test_page_and_pdf(breach, privacy_officer, client_for, viewer):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Over de melding" in text and "Vervolgacties" in text
+    assert "Gemaakt met het formulier van de AP van 1 januari 2026 door" in text
+    assert "ap_form_" not in text  # the data file's name is no words for a person
     assert "Record the submission" not in text and "submission_form" not in text
     pdf = client_for(viewer).get(f"/breaches/{breach.pk}/notifications/1/pdf/")
     assert pdf["Content-Type"] == "application/pdf"

@@ -13,6 +13,7 @@ from waarborg.core.citations import cite
         ("Art. 44-46, 13(1)(f) AVG", "art. 44-46, 13 lid 1 sub f AVG", "Art. 44-46, 13(1)(f) GDPR"),
         ("art. 30 lid 1 sub c AVG", "art. 30 lid 1 sub c AVG", "art. 30 lid 1 sub c GDPR"),
         ("UAVG art. 46", "UAVG art. 46", "UAVG art. 46"),
+        ("Art. 30(1)(c)-(g) AVG", "art. 30 lid 1 sub c-g AVG", "Art. 30(1)(c)-(g) GDPR"),
         ("", "", ""),
     ],
 )

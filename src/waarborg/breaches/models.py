@@ -344,6 +344,21 @@ class Notification(models.Model):
     def __str__(self):
         return f"{self.breach.reference} v{self.version}"
 
+    @property
+    def form_label(self):
+        """The form it was made with, as a person reads it: "the AP's form of 1 January 2026"."""
+        from datetime import date
+
+        from django.utils.translation import gettext
+
+        from waarborg.core.dates import format_day
+
+        try:
+            day = date.fromisoformat(self.form.removeprefix("ap_form_"))
+        except ValueError:
+            return self.form
+        return gettext("the AP's form of %(day)s") % {"day": format_day(day)}
+
 
 class Letter(models.Model):
     """A mailing of the Art. 34 letter to a list of people, sent by the worker."""

@@ -5,12 +5,16 @@ import re
 
 from django.utils.translation import get_language
 
-PARTS = re.compile(r"\b(\d+)\((\d+)\)(?:\(([a-z])\))?")
+# 30(1), 6(1)(f), and a range of points 30(1)(c)-(g)
+PARTS = re.compile(r"\b(\d+)\((\d+)\)(?:\(([a-z])\)(?:-\(([a-z])\))?)?")
 
 
 def _dutch_parts(match):
-    article, paragraph, point = match.groups()
-    return f"{article} lid {paragraph}" + (f" sub {point}" if point else "")
+    article, paragraph, point, last = match.groups()
+    text = f"{article} lid {paragraph}"
+    if point:
+        text += f" sub {point}" + (f"-{last}" if last else "")
+    return text
 
 
 def cite(text, language=None):
