@@ -154,7 +154,10 @@ def test_access_request_finds_mails_and_offer_and_the_package_holds_what_was_kep
     person = context.new_page()
     person.goto(link)
     with person.expect_download() as download_info:
-        person.click("text=Alles, met de gegevens als JSON en CSV (ZIP)")
+        person.click(
+            "text=Alles, met de gegevens als JSON en CSV en de berichten en bestanden waarin "
+            "wij u vonden (ZIP)"
+        )
     content = download_info.value.path().read_bytes()
     context.close()
     with zipfile.ZipFile(io.BytesIO(content)) as archive:

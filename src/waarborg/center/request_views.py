@@ -222,6 +222,7 @@ def download(request, slug, token, member=None):
                 package=package,
                 token=token,
                 reports=reports,
+                documents=any(n.endswith(("documenten.csv", "documents.csv")) for n in names),
                 subject_request=package.request,
             )
         if member != package.name and member not in names:
