@@ -192,3 +192,15 @@ def test_a_name_cut_by_the_snippet_edge_is_redacted():
     assert redact_snippet(("mail van Anna", "Smit", "over"), ["Anna Smit"], "#") == [
         "mail van #", "#", "over",
     ]  # fmt: skip
+
+
+def test_a_snippet_keeps_the_spaces_beside_the_match_as_written():
+    from waarborg.documents.matching import snippet
+
+    text = "Mail van Jan <jan@devries.example> graag"
+    start = text.index("jan@")
+    end = start + len("jan@devries.example")
+    assert snippet(text, (start, end)) == ("Mail van Jan <", "jan@devries.example", "> graag")
+    text = "Bel mij op\n06 1234 5678  morgen"
+    start = text.index("06")
+    assert snippet(text, (start, start + 12)) == ("Bel mij op ", "06 1234 5678", " morgen")

@@ -166,8 +166,15 @@ def snippet(text, span):
     start, end = span
     before = text[max(0, start - SNIPPET) : start]
     after = text[end : end + SNIPPET]
-    return tuple(" ".join(recognise.mask_bsn(part)[0].split()) for part in
-                 (before, text[start:end], after))  # fmt: skip
+    before, match, after = (" ".join(recognise.mask_bsn(part)[0].split()) for part in
+                            (before, text[start:end], after))  # fmt: skip
+    # a space where the text has one beside the match, and none where it has none, so that
+    # "<jan@example.nl>" reads as written
+    if before and text[start - 1 : start].isspace():
+        before += " "
+    if after and text[end : end + 1].isspace():
+        after = " " + after
+    return before, match, after
 
 
 EDGE = 3  # a redacted string cut by a snippet's edge: this many of its characters go too
