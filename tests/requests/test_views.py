@@ -126,6 +126,12 @@ def test_roles_and_other_organisation(
     )
     assert client_for(handler).get("/requests/settings/").status_code == 403
     assert Client().get("/requests/").status_code == 302
+    # the handler is told who answers, and may preview the report; the viewer neither
+    page = client_for(handler).get(f"/requests/{subject_request.pk}/").content.decode()
+    assert 'id="answer-role"' in page and "doet een privacyfunctionaris" in page
+    assert f'href="/requests/{subject_request.pk}/report/"' in page
+    page = client_for(viewer).get(f"/requests/{subject_request.pk}/").content.decode()
+    assert 'id="answer-role"' not in page
 
 
 def test_staff_entry_with_original(firm, client_for, handler, committed, outbox):
