@@ -28,6 +28,25 @@ def term(index, kind, code):
     return found.label() if found else code or ""
 
 
+_ISO = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+@register.filter
+def as_written(value):
+    """A value of a record as a person reads it: a date or date and time (a datetime, or text
+    that is one in ISO 8601, "2026-05-08", "2026-09-08 10:27:00") as people write it; any
+    other value as it is."""
+    if isinstance(value, str) and _ISO.fullmatch(value.strip()):
+        text = value.strip().replace("Z", "+00:00")
+        written = format_day(text) if len(text) == 10 else format_moment(text)
+        return written or value
+    if hasattr(value, "year"):
+        return format_moment(value)
+    return value
+
+
 @register.filter
 def day(value):
     """A date (or ISO text) as people write it: '1 december 2026' / '1 December 2026'."""
