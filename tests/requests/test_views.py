@@ -383,3 +383,31 @@ def test_staff_intake_and_the_action_check_the_kvk_number_alike(firm, client_for
     else:
         raise AssertionError("a KvK number of 3 digits was accepted")
     assert not SubjectRequest.objects.exists()
+
+
+def test_a_request_page_has_each_id_once(firm, client_for, privacy_officer):
+    """Every form of the page (one waive form a task, the answer's, the refusal's, ...) has
+    ids of its own, so each label points at its own field."""
+    import re
+    from collections import Counter
+
+    from waarborg.requests.models import Verification
+
+    subject_request = actions.verify_request(
+        _make(firm), actor=privacy_officer, method=Verification.EMAIL_LINK
+    )
+    assert subject_request.tasks.count() > 1
+    page = client_for(privacy_officer).get(f"/requests/{subject_request.pk}/").content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert ids and not [name for name, count in ids.items() if count > 1]
+    labels = re.findall(r'<label[^>]*\sfor="([^"]*)"', page)
+    assert all(label in ids for label in labels), set(labels) - set(ids)
+
+
+def test_no_label_points_at_nothing_on_the_intake_form(firm, client_for, handler):
+    import re
+
+    page = client_for(handler).get("/requests/new/").content.decode()
+    assert 'for=""' not in page
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    assert set(re.findall(r'<label[^>]*\sfor="([^"]*)"', page)) <= ids

@@ -169,6 +169,10 @@ def detail(request, pk):
     suggestions = _hold_reasons(tasks, subject_request.language)
     for task in tasks:
         task.hold_suggestions = suggestions.get(task.pk, [])
+        # a task's own forms, with ids of their own: a page has each id once
+        task.waive_form = WaiveForm(auto_id=f"id_waive_{task.pk}_%s")
+        task.lift_form = LiftForm(auto_id=f"id_lift_{task.pk}_%s")
+        task.rectify_form = RectifyForm(auto_id=f"id_rectify_{task.pk}_%s")
         task.has_documents = (
             subject_request.kind in actions.DOCUMENT_KINDS
             and actions.document_sources(task).exists()
@@ -195,26 +199,28 @@ def detail(request, pk):
         + int(subject_request.is_verified)
         + int(bool(subject_request.answered_at)),
         "today": actions.local_date(request.organisation, timezone.now()),
-        "verify_form": VerifyForm(),
-        "claimed_form": ClaimedForm(),
-        "identity_check_form": IdentityCheckForm(),
+        "verify_form": VerifyForm(auto_id="id_verify_%s"),
+        "claimed_form": ClaimedForm(auto_id="id_claimed_%s"),
+        "identity_check_form": IdentityCheckForm(auto_id="id_check_%s"),
         "verified": actions.verified_identities(subject_request),
         "claimed": actions.claimed_identities(subject_request),
         "pending_decision": actions.pending_decision(subject_request),
         "email_verified": actions.email_verified(subject_request),
         "request_settings": actions.settings_for(request.organisation),
-        "note_form": NoteForm(),
-        "extend_form": ExtendForm(),
-        "assign_form": AssignForm(users=users, initial={"assignee": subject_request.assignee}),
-        "answer_form": AnswerForm(),
-        "refuse_form": RefuseForm(),
-        "forward_form": ForwardForm(parties=_controllers(request.organisation)),
-        "rectify_form": RectifyForm(),
+        "note_form": NoteForm(auto_id="id_ask_%s"),
+        "extend_form": ExtendForm(auto_id="id_extend_%s"),
+        "assign_form": AssignForm(
+            users=users, initial={"assignee": subject_request.assignee}, auto_id="id_assign_%s"
+        ),
+        "answer_form": AnswerForm(auto_id="id_answer_%s"),
+        "refuse_form": RefuseForm(auto_id="id_refuse_%s"),
+        "forward_form": ForwardForm(
+            parties=_controllers(request.organisation), auto_id="id_forward_%s"
+        ),
         "workers": users,
         "task_outcomes": TaskOutcome.choices,
-        "waive_form": WaiveForm(),
-        "lift_form": LiftForm(),
-        "not_feasible_form": NotFeasibleForm(),
+        "waive_form": WaiveForm(auto_id="id_waive_all_%s"),
+        "not_feasible_form": NotFeasibleForm(auto_id="id_not_feasible_%s"),
         "liftable": {t.pk for t in actions.liftable(subject_request)},
         "has_controllers": _controllers(request.organisation).exists(),
         "Kind": Kind,
