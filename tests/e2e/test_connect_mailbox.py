@@ -25,6 +25,11 @@ def test_the_fields_of_the_other_sign_in_are_hidden(
     page.goto(live_server.url + "/sources/documents/new/mail/mailbox/")
     assert _shown(page, PASSWORD) == [True]
     assert _shown(page, APP) == [False] * 4
+    # the trash folder only while the mailbox may delete messages
+    assert _shown(page, ["#id_trash_folder"]) == [False]
+    page.locator("#id_write_access").check()
+    assert _shown(page, ["#id_trash_folder"]) == [True]
+    page.locator("#id_write_access").uncheck()
     page.locator('input[name="auth"][value="oauth2"]').check()
     assert _shown(page, PASSWORD) == [False]
     assert _shown(page, APP) == [True] * 4

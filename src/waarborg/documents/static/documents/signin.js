@@ -1,6 +1,7 @@
 // Connect a mailbox: show the fields of the sign-in chosen (a password, or a Microsoft 365
-// app's tenant, client id, secret and token endpoint) and hide the other's. Without script
-// every field shows and the server ignores the ones of the other sign-in.
+// app's tenant, client id, secret and token endpoint) and hide the other's; the trash folder
+// only while the mailbox may delete messages. Without script every field shows and the
+// server ignores the ones that do not apply.
 (function () {
   "use strict";
   var groups = {
@@ -25,4 +26,11 @@
     radio.addEventListener("change", show);
   });
   show();
+  var deleting = document.getElementById("id_write_access");
+  var trash = wrapper("id_trash_folder");
+  if (deleting && trash) {
+    var follow = function () { trash.hidden = !deleting.checked; };
+    deleting.addEventListener("change", follow);
+    follow();
+  }
 })();
