@@ -341,7 +341,7 @@ def test_security_section_without_measures_still_says_art_32(firm):
             "collected",
             [],
             "4 weken nadat wij ze hebben ontvangen",
-            "4 weeks after we receive them",
+            "4 weeks after we receive it",
         ),
         (
             "P4W",

@@ -181,7 +181,7 @@ def kept_for(duration, trigger, groups=()):
     if some and trigger == "last_contact":
         return _("%(period)s after your last contact with us") % {"period": period}
     if some and trigger == "collected":
-        return _("%(period)s after we receive them") % {"period": period}
+        return _("%(period)s after we receive it") % {"period": period}
     return period_in_words(duration, trigger)
 
 
