@@ -149,6 +149,11 @@ def test_access_request_finds_mails_and_offer_and_the_package_holds_what_was_kep
     answer = smtp_server.messages[-1]
     assert answer["To"] == email
     body = answer.get_body(("plain",)).get_content()
+    # the answer says what of the mail and documents is in the package: a recorded fact
+    assert (
+        "Mail en documenten: 3 berichten en bestanden waarin wij u vonden, zitten in het pakket."
+        in " ".join(body.split())
+    )
     link = next(word for word in body.split() if "/download/" in word)
     context = browser.new_context(locale="nl-NL", accept_downloads=True)
     person = context.new_page()

@@ -10,6 +10,7 @@ add how many messages were deleted and how many items were kept and why.
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from waarborg.core.fields import translated
 from waarborg.requests.models import Kind, TaskKind, TaskOutcome, TaskStatus
@@ -110,6 +111,16 @@ def statement(kind, task, language):
         if kind == Kind.ERASURE and task.status != TaskStatus.WAIVED:
             extra = _documents_text(task, language)
             text = f"{text} {extra}" if extra else text
+        if kind == Kind.ACCESS and task.status == TaskStatus.DONE:
+            included = task.document_hits.filter(decision="included").count()
+            if included:
+                text += " " + ngettext(
+                    "Mail and documents: %(count)s message or file in which we found you is in "
+                    "the package.",
+                    "Mail and documents: %(count)s messages and files in which we found you are "
+                    "in the package.",
+                    included,
+                ) % {"count": included}
     note = task.notes.strip() if task.notes_for_person and task.notes else ""
     return {"task": task.pk, "system": name, "outcome": str(outcome), "text": text, "note": note}
 
