@@ -36,7 +36,20 @@ class FolderForm(forms.Form):
     )
 
 
-class MailboxForm(forms.Form):
+class MailFolders:
+    """The cleaning of a mailbox's folders and trash folder, for the forms that have them."""
+
+    def clean_mail_folders(self):
+        folders = _lines(self.cleaned_data["mail_folders"])
+        if len(folders) > 100:
+            raise forms.ValidationError(_("Give at most 100 mail folders."))
+        return folders or ["INBOX"]
+
+    def clean_trash_folder(self):
+        return self.cleaned_data["trash_folder"].strip() or "Trash"
+
+
+class MailboxForm(MailFolders, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     host = forms.CharField(
         label=_("IMAP server"), max_length=253, help_text=_("For example imap.example.nl")
@@ -117,15 +130,6 @@ class MailboxForm(forms.Form):
         help_text=_("Where deleted messages go first. Empty: Trash."),
     )
 
-    def clean_mail_folders(self):
-        folders = _lines(self.cleaned_data["mail_folders"])
-        if len(folders) > 100:
-            raise forms.ValidationError(_("Give at most 100 mail folders."))
-        return folders or ["INBOX"]
-
-    def clean_trash_folder(self):
-        return self.cleaned_data["trash_folder"].strip() or "Trash"
-
     def clean(self):
         data = super().clean()
         data["auth"] = data.get("auth") or Auth.PASSWORD
@@ -157,47 +161,18 @@ class PersonForm(forms.Form):
         return data
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(MailFolders, forms.Form):
     """The settings of a connected source that can change without connecting it anew: its
     name, what of it is read, whether messages may be deleted, the index's retention, and a
     mailbox's new password. Another folder, server or user is another source."""
 
-    name = forms.CharField(label=_("Name"), max_length=200)
-    include = forms.CharField(
-        label=_("Only these files"),
-        required=False,
-        max_length=MAX_PATTERNS,
-        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
-        help_text=_("Patterns, one a line, such as *.pdf or offertes/*. Empty: every file."),
-    )
-    exclude = forms.CharField(
-        label=_("Leave out"),
-        required=False,
-        max_length=MAX_PATTERNS,
-        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
-        help_text=_("Patterns, one a line, such as archief/*."),
-    )
-    mail_folders = forms.CharField(
-        label=_("Mail folders"),
-        required=False,
-        max_length=MAX_PATTERNS,
-        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
-        help_text=_("One a line, such as INBOX and Sent. Empty: INBOX."),
-    )
-    write_access = forms.BooleanField(
-        label=_("May delete messages"),
-        required=False,
-        help_text=_(
-            "Only for erasure requests, after an explicit confirmation. Otherwise Waarborg only "
-            "reads (not even the read flag changes)."
-        ),
-    )
-    trash_folder = forms.CharField(
-        label=_("Trash folder"),
-        max_length=200,
-        required=False,
-        help_text=_("Where deleted messages go first. Empty: Trash."),
-    )
+    # the same fields as when it was connected (each form instance copies them)
+    name = FolderForm.base_fields["name"]
+    include = FolderForm.base_fields["include"]
+    exclude = FolderForm.base_fields["exclude"]
+    mail_folders = MailboxForm.base_fields["mail_folders"]
+    write_access = MailboxForm.base_fields["write_access"]
+    trash_folder = MailboxForm.base_fields["trash_folder"]
     password = forms.CharField(
         label=_("New password"),
         required=False,
@@ -263,15 +238,6 @@ class SettingsForm(forms.Form):
         for name in list(self.fields):
             if name not in kept:
                 del self.fields[name]
-
-    def clean_mail_folders(self):
-        folders = _lines(self.cleaned_data["mail_folders"])
-        if len(folders) > 100:
-            raise forms.ValidationError(_("Give at most 100 mail folders."))
-        return folders or ["INBOX"]
-
-    def clean_trash_folder(self):
-        return self.cleaned_data["trash_folder"].strip() or "Trash"
 
     def clean(self):
         data = super().clean()
