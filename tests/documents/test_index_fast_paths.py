@@ -232,3 +232,16 @@ def test_dutch_notations_need_no_matcher(text, monkeypatch):
     monkeypatch.setattr(index, "_line_matches", refused)
     monkeypatch.setattr(index, "_token_matches", refused)
     assert index.phones_in(text) == expected
+
+
+def test_the_key_term_of_this_process_and_of_a_preparer_is_the_keyed_hash(settings):
+    """An index written by a preparing process is found by this one's look-ups, and an index
+    written before (keyed_hash) by both: the same term for the same value."""
+    from waarborg.core.crypto import keyed_hash
+    from waarborg.documents import index
+
+    index.forget_lines()
+    preparer = index.Preparer.of_installation()
+    for kind, value in (("e", "jan@devries.example"), ("p", "+31612345678")):
+        expected = kind + keyed_hash(value, index.KEY_PURPOSE)[:24]
+        assert index.key_token(kind, value) == expected == preparer.token(kind, value)

@@ -44,7 +44,7 @@ from django.conf import settings
 from phonenumbers import phonenumberutil
 
 from waarborg.core import crypto
-from waarborg.core.crypto import keyed_hash, open_bytes, seal_bytes
+from waarborg.core.crypto import open_bytes, seal_bytes
 from waarborg.documents import recognise
 
 PURPOSE = "document-index"
@@ -114,7 +114,14 @@ def key_token(kind, value):
 # it, so no address stays in a worker's memory)
 @lru_cache(maxsize=65536)
 def _key_token(kind, value, secret):
-    return kind + keyed_hash(value, KEY_PURPOSE)[:24]
+    return token_with(crypto.hash_key(KEY_PURPOSE), kind, value)
+
+
+def token_with(key, kind, value):
+    """The key term of an address, number or IBAN: its kind and a keyed hash of it (with
+    crypto.hash_key(KEY_PURPOSE), as keyed_hash makes it), shortened: one formula for the
+    index and its look-ups, in this process or a preparing one."""
+    return kind + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def email_key(address):
@@ -399,7 +406,7 @@ class Preparer:
         if found is None:
             if len(self.tokens) > 65536:
                 self.tokens.clear()
-            found = kind + hmac.new(self.hash_key, value.encode(), hashlib.sha256).hexdigest()[:24]
+            found = token_with(self.hash_key, kind, value)
             self.tokens[kind, value] = found
         return found
 

@@ -25,7 +25,7 @@ from waarborg.jobs.worker import checkpoint, progress
 from waarborg.notices.statement import named_with_role, role_of
 from waarborg.register.ropa import legal_basis_label, transfer_text
 from waarborg.requests.actions.common import RequestError
-from waarborg.requests.actions.documents import included_items
+from waarborg.requests.actions.documents import included_items, never_the_original
 from waarborg.requests.models import FileKind, Kind, TaskKind, TaskStatus
 
 SHOWN_ROWS = 200  # per table in the readable report; the JSON and CSV hold every row
@@ -266,9 +266,9 @@ def _pack_document(item, originals, language):
     from waarborg.documents import originals as originals_module
 
     text_name = f"{item['stem']}{_file_stem(item['title'])}.txt"
-    if item["redacted"] or item["bsn_masked"] or item["unread"]:
-        # never the original: it holds what was redacted, a BSN the reviewer saw masked, or
-        # attachments no one could read (an image, say) and so no one reviewed
+    if never_the_original(
+        redacted=item["redacted"], bsn_masked=item["bsn_masked"], unread=item["unread"]
+    ):
         pdf_name = f"{item['stem']}{_file_stem(item['title'])}.pdf"
         files = [(pdf_name, _pdf(_export_html(item, language))), (text_name, item["text"])]
         form = REDACTED if item["redacted"] else MASKED if item["bsn_masked"] else UNREAD

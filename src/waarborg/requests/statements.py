@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from waarborg.core.fields import translated
-from waarborg.requests.models import Kind, TaskKind, TaskOutcome, TaskStatus
+from waarborg.requests.models import HitDecision, Kind, TaskKind, TaskOutcome, TaskStatus
 
 
 def task_name(task, language):
@@ -112,7 +112,7 @@ def statement(kind, task, language):
             extra = _documents_text(task, language)
             text = f"{text} {extra}" if extra else text
         if kind == Kind.ACCESS and task.status == TaskStatus.DONE:
-            included = task.document_hits.filter(decision="included").count()
+            included = task.document_hits.filter(decision=HitDecision.INCLUDED).count()
             if included:
                 text += " " + ngettext(
                     "Mail and documents: %(count)s message or file in which we found you is in "

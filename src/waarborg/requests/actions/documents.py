@@ -275,6 +275,13 @@ def redacted_html(text, mark):
     return mark_safe(bar.join(escape(part) for part in text.split(mark)))  # noqa: S308
 
 
+def never_the_original(*, redacted, bsn_masked, unread):
+    """Whether an included item goes into the package as a PDF and a text of its reviewed
+    copy, never as its original: something in it was redacted, a BSN was shown masked (whose
+    it is, no one saw), or a part could not be read (so no one reviewed it)."""
+    return bool(redacted or bsn_masked or unread)
+
+
 def hit_copy(hit, *, actor, language):
     """What a handler reads before deciding: the item's whole text as indexed (BSNs masked)
     with the redactions given so far burnt in, as the copy in the package would hold it, and
@@ -287,7 +294,9 @@ def hit_copy(hit, *, actor, language):
         return None
     mark = redaction_mark(language)
     found, strings = hit.found, hit.redactions
-    if strings or found.get("bsn_masked") or found.get("unread"):
+    if never_the_original(
+        redacted=strings, bsn_masked=found.get("bsn_masked"), unread=found.get("unread")
+    ):
         goes_as = "pdf"
     else:
         goes_as = "original" if found.get("digest") else "text"
