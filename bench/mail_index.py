@@ -141,6 +141,7 @@ def phase_floor(corpus):
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")  # as index.connect
         connection.executescript(index.SCHEMA)
+        index.configure(connection)  # the same table, with the same settings
         db, rows = corpus_rows(corpus, "uid, text")
         with connection:
             connection.executemany("INSERT INTO terms(rowid, body, keys) VALUES (?, ?, '')", rows)

@@ -1,5 +1,6 @@
 """A folder of real files indexed, found again by a person's identities, and kept up to date."""
 
+import json
 import os
 import stat
 
@@ -182,10 +183,7 @@ def indexed(source_id):
         rows = connection.execute(
             "SELECT ref, meta, body, keys FROM items WHERE source = ? ORDER BY ref", (source_id,)
         ).fetchall()
-    return [
-        (ref, index._open(meta), body and index._open(body), keys and index._open(keys))
-        for ref, meta, body, keys in rows
-    ]
+    return [(ref, *index._contents(meta, body, keys)) for ref, meta, body, keys in rows]
 
 
 def test_a_pool_of_processes_indexes_as_this_process_does(source, organisation, owner, monkeypatch):
@@ -224,3 +222,77 @@ def test_two_cores_index_in_one_process(source, owner, monkeypatch):
 
     monkeypatch.setattr(index, "ProcessPoolExecutor", refused)
     assert actions.index_source(source, actor=owner).read == 8
+
+
+def test_an_older_index_with_a_token_per_column_still_reads_and_is_replaced(settings, tmp_path):
+    """An index written before items were one token (meta, text and key terms each sealed, the
+    oldest with Fernet) is read, found and replaced without a rebuild; the replaced item's
+    terms leave the index with it."""
+    from waarborg.core import crypto
+    from waarborg.documents import matching
+
+    settings.DATA_DIR = tmp_path  # an index file of its own
+    meta = {"title": "Oude offerte", "addresses": []}
+    text = "Offerte voor jan@example.nl, zeldzaamwoord."
+    keys = index.keys_of(text)
+    with index.connect() as connection:
+        connection.execute(
+            "INSERT INTO items (id, source, ref, signature, meta, body, keys) "
+            "VALUES (7, 5, 'oud.txt', 'v1', ?, ?, ?)",
+            (
+                crypto.encrypt_bytes(json.dumps(meta).encode(), index.PURPOSE),
+                index._seal(text),
+                index._seal(keys),
+            ),
+        )
+        connection.execute("INSERT INTO terms(rowid, body, keys) VALUES (7, ?, ?)", (text, keys))
+    assert index.item_text(5, "oud.txt") == (meta, text)
+    assert refs(matching.find([5], {"email": ["jan@example.nl"]})) == ["oud.txt"]
+
+    def load(wanted):
+        for ref in wanted:
+            yield index.Item(ref, "v2", {"title": "Nieuwe offerte"}, "Offerte voor Piet.")
+
+    run = index.update(5, [("oud.txt", "v2")], load)
+    assert run.read == 1 and run.failed == 0
+    assert index.item_text(5, "oud.txt") == ({"title": "Nieuwe offerte", "bsn_masked": 0},
+                                             "Offerte voor Piet.")  # fmt: skip
+    with index.connect() as connection:
+        assert index.candidates(connection, [5], "zeldzaamwoord") == []
+        assert (
+            index.candidates(connection, [5], matching.queries({"email": ["jan@example.nl"]})) == []
+        )
+        assert len(index.candidates(connection, [5], "piet")) == 1
+        # the new item is one sealed token, its meta column empty
+        meta_column, keys_column = connection.execute(
+            "SELECT meta, keys FROM items WHERE source = 5"
+        ).fetchone()
+    assert meta_column == b"" and keys_column is None
+
+
+def test_a_ref_read_twice_in_a_run_is_stored_once(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+
+    def load(wanted):
+        yield index.Item("a.txt", "1", {}, "eerste lezing")
+        yield index.Item("a.txt", "1", {}, "tweede lezing")
+
+    index.update(5, [("a.txt", "1")], load)
+    assert index.status(5) == {"items": 1, "failed": 0}
+    assert index.item_text(5, "a.txt")[1] == "tweede lezing"
+    with index.connect() as connection:
+        assert index.candidates(connection, [5], "eerste") == []
+
+
+def test_the_terms_merge_sixteen_segments_at_a_time_set_once(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    with index.connect() as connection:
+        connection.execute("INSERT INTO terms(terms, rank) VALUES('automerge', 4)")
+        connection.commit()
+    with index.connect() as connection:  # an index file made before the setting
+        assert connection.execute(
+            "SELECT v FROM terms_config WHERE k = 'automerge'"
+        ).fetchone() == (index.AUTOMERGE,)
+        before = connection.total_changes
+        index.configure(connection)  # as it is: nothing written, a look-up stays a reader
+        assert connection.total_changes == before and not connection.in_transaction

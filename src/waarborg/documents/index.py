@@ -9,8 +9,9 @@ table) takes 22-25 s with FTS5 and about as long with Tantivy, and reading the m
 documents.extract ten times as long; a look-up's candidate query takes 0.7-1.0 ms in FTS5 and
 0.3-0.4 ms in Tantivy, of 22-33 ms (median) for the whole look-up. The FTS table is
 contentless: it holds the terms a search needs and nothing else. What is needed to show a hit
-(the text with BSNs removed, the title, the folder, the message id) is stored beside it sealed
-with AES-256-GCM (core.crypto.seal_bytes; an older index's Fernet tokens still open). E-mail
+(the text with BSNs removed, the title, the folder, the message id) is stored beside it, sealed
+with AES-256-GCM in one token with the item's key terms (core.crypto.seal_bytes; an older
+index's tokens, one for each and some Fernet, still open). E-mail
 addresses, phone numbers and IBANs found in an item are indexed as keyed hashes
 (core.crypto.keyed_hash), so the index file alone does not list them.
 
@@ -90,11 +91,29 @@ def connect():
     # batches a power cut loses are read again by the next run
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.executescript(SCHEMA)
+    configure(connection)
     columns = {row[1] for row in connection.execute("PRAGMA table_info(items)")}
     if "container" not in columns:  # an index made before items had containers
         with connection:
             connection.execute("ALTER TABLE items ADD COLUMN container TEXT")
     return connection
+
+
+# FTS5 writes the terms of each committed batch as a segment of its own and merges segments
+# as they come: by default four at a time, so that a term of a large run is written again at
+# each of some four levels. Sixteen at a time writes it about twice; a look-up then reads a few
+# more segments (bench/mail_index.py: a third less time indexing, the candidate query as quick).
+AUTOMERGE = 16
+
+
+def configure(connection):
+    """The FTS5 settings of the terms table (kept in the file; written only when they differ)."""
+    row = connection.execute("SELECT v FROM terms_config WHERE k = 'automerge'").fetchone()
+    if row is None or row[0] != AUTOMERGE:
+        with connection:
+            connection.execute(
+                "INSERT INTO terms(terms, rank) VALUES('automerge', ?)", (AUTOMERGE,)
+            )
 
 
 def _seal(value):
@@ -375,10 +394,25 @@ def _delete_terms(connection, row_id, body, keys):
     )
 
 
+def _contents(meta, body, keys=None):
+    """(meta, text, key terms) of an item's row; text and key terms None for an item that
+    could not be read. An item is one sealed token [meta, text, key terms] in `body` (its
+    `meta` column empty); an older index sealed each of the three on its own."""
+    if body is None:
+        return _open(meta), None, None
+    opened = _open(body)
+    if isinstance(opened, list):
+        return tuple(opened)
+    return _open(meta), opened, _open(keys) if keys is not None else None
+
+
 def _remove(connection, row_id):
-    row = connection.execute("SELECT body, keys FROM items WHERE id = ?", (row_id,)).fetchone()
-    if row and row[0] is not None:
-        _delete_terms(connection, row_id, _open(row[0]), _open(row[1]))
+    row = connection.execute(
+        "SELECT meta, body, keys FROM items WHERE id = ?", (row_id,)
+    ).fetchone()
+    if row and row[1] is not None:
+        _, text, keys = _contents(*row)
+        _delete_terms(connection, row_id, text, keys)
     connection.execute("DELETE FROM items WHERE id = ?", (row_id,))
 
 
@@ -411,42 +445,53 @@ class Preparer:
         return found
 
     def __call__(self, item):
-        """(ref, signature, container, meta, body, keys, text, key terms) for the items table
-        and the terms; body, keys, text and key terms None for an item that could not be read."""
+        """(ref, signature, container, meta, body, text, key terms) for the items table and
+        the terms. A read item is one sealed token (its meta, text and key terms) in body and
+        an empty meta; one that could not be read has its meta sealed, and body, text and key
+        terms None."""
         meta = dict(item.meta)
         container = item.container or None
         if item.text is None:
             meta["error"] = item.error
-            return (item.ref, item.signature, container, self.seal(meta), None, None, None, None)
+            return (item.ref, item.signature, container, self.seal(meta), None, None, None)
         text, bsn_count = recognise.mask_bsn(item.text)
         meta["bsn_masked"] = bsn_count
         keys = keys_of(text, item.addresses, self.token)
-        sealed = (self.seal(meta), self.seal(text), self.seal(keys))
-        return (item.ref, item.signature, container, *sealed, text, keys)
+        return (item.ref, item.signature, container, b"", self.seal([meta, text, keys]), text, keys)
 
 
 def _put(connection, source_id, prepared):
-    ref, signature, container, meta, body, keys, text, terms = prepared
-    old = connection.execute(
-        "SELECT id FROM items WHERE source = ? AND ref = ?", (source_id, ref)
-    ).fetchone()
-    if old:
-        _remove(connection, old[0])
-    cursor = connection.execute(
-        "INSERT INTO items (source, ref, signature, meta, body, keys, failed, container) "
+    """Put prepared items in the index, in the caller's transaction: their rows first (with
+    the next free ids, in one statement), then their terms (in another). Any older row of the
+    same refs goes first."""
+    # a ref yielded twice is stored once, as it was read last
+    prepared = list({p[0]: p for p in prepared}.values())
+    if not prepared:
+        return
+    refs = [p[0] for p in prepared]
+    for start in range(0, len(refs), 500):
+        part = refs[start : start + 500]
+        marks = ",".join("?" * len(part))
+        rows = connection.execute(
+            f"SELECT id FROM items WHERE source = ? AND ref IN ({marks})",  # noqa: S608
+            (source_id, *part),
+        ).fetchall()
+        for (row_id,) in rows:
+            _remove(connection, row_id)
+    (last,) = connection.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()
+    numbered = list(enumerate(prepared, start=last + 1))
+    connection.executemany(
+        "INSERT INTO items (id, source, ref, signature, meta, body, failed, container) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (source_id, ref, signature, meta, body, keys, int(body is None), container),
+        [
+            (row_id, source_id, ref, signature, meta, body, int(body is None), container)
+            for row_id, (ref, signature, container, meta, body, _, _) in numbered
+        ],
     )
-    if body is not None:
-        connection.execute(
-            "INSERT INTO terms(rowid, body, keys) VALUES (?, ?, ?)",
-            (cursor.lastrowid, text, terms),
-        )
-
-
-def store(connection, source_id, item):
-    """Put one item in the index (replacing an older version); the caller commits."""
-    _put(connection, source_id, Preparer.of_installation()(item))
+    connection.executemany(
+        "INSERT INTO terms(rowid, body, keys) VALUES (?, ?, ?)",
+        [(row_id, p[5], p[6]) for row_id, p in numbered if p[4] is not None],
+    )
 
 
 # A run with at least this many items to read has them prepared by a pool of POOL_SIZE
@@ -524,6 +569,20 @@ def listed_items(connection, source_id):
     return known
 
 
+def _parts(prepared, count=100, size=8_000_000):
+    """Prepared items in lists of `count`, or fewer where their text passes `size` characters
+    (a folder of large documents is not held in memory a batch at a time)."""
+    part, held = [], 0
+    for item in prepared:
+        part.append(item)
+        held += len(item[5] or "")
+        if len(part) >= count or held >= size:
+            yield part
+            part, held = [], 0
+    if part:
+        yield part
+
+
 @dataclass
 class Run:
     listed: int = 0  # refs listed by the source (files, messages of a mailbox)
@@ -557,14 +616,16 @@ def update(source_id, listing, load, *, batch=500, on_batch=None):
             for start in range(0, len(todo), batch):
                 refs = todo[start : start + batch]
                 with connection:
+                    # the ids _put takes stay free until the commit
+                    connection.execute("BEGIN IMMEDIATE")
                     # what a changed file held before goes (an MBOX whose messages changed)
                     for ref in refs:
                         for row_id in known.get(ref, (None, []))[1]:
                             _remove(connection, row_id)
-                    for prepared in prepare(load(refs)):
-                        _put(connection, source_id, prepared)
-                        run.read += 1
-                        run.failed += prepared[4] is None
+                    for part in _parts(prepare(load(refs))):
+                        _put(connection, source_id, part)
+                        run.read += len(part)
+                        run.failed += sum(p[4] is None for p in part)
                 run.done += len(refs)
                 if on_batch:
                     on_batch(run, len(todo))
@@ -631,7 +692,8 @@ def load_items(connection, row_ids):
         row_ids,
     )
     for row_id, source, ref, meta, body in rows:
-        yield row_id, source, ref, _open(meta), _open(body) if body is not None else ""
+        meta, text, _ = _contents(meta, body)
+        yield row_id, source, ref, meta, text if text is not None else ""
 
 
 def phrase(text):
@@ -648,4 +710,4 @@ def item_text(source_id, ref):
         ).fetchone()
     if row is None or row[1] is None:
         return None
-    return _open(row[0]), _open(row[1])
+    return _contents(*row)[:2]
