@@ -9,7 +9,7 @@ documents.extract once and kept in bench/.data/. Each measurement then runs in a
 (its peak memory is its own) on the same extracted text:
 
 - Waarborg: documents.index.update (BSN removal, keyed hashes of addresses, phone numbers and
-  IBANs, three AES-GCM tokens per item, a commit per batch of 500; on three or more cores the
+  IBANs, one AES-GCM token per item, a commit per batch of 500; on three or more cores the
   items prepared by a pool of two processes, one writer) into the FTS5 file; its memory is its
   own peak and the pool's;
 - the floor: the same text inserted into the same FTS5 table in one transaction
@@ -22,16 +22,14 @@ documents.extract once and kept in bench/.data/. Each measurement then runs in a
   median < 100 ms), with the recall of the messages known to name them; and the candidate
   query alone on FTS5 and on Tantivy.
 
-Figures at 100,000 messages on 2 cores shared with other work, two runs
-(docs/mail-and-documents.md, "Speed"): Waarborg 21.7 s and 24.5 s (4,600 and 4,100 msg/s;
-10-12.5 s of CPU in the writer; peak 97 MB in the writer and 2 x 90 MB in the pool), the
-floor 3.2 s and 2.5 s: 0.15x and 0.10x, the 0.5x target not met (129 s and 0.05x before
-identifiers were recognised at look-up time, phone numbers and BSNs scanned quickly, AES-GCM
-and the pool); Tantivy 2.3-2.7 s bare, 19-28 s on Waarborg's path (in one process); look-up
-median 22-33 ms, p95 313-454 ms, recall 100%. The pool gains only with a core to spare: back
-to back on the same shared cores, 19.0 and 20.1 s in one process, 19.6 and 27.6 s with it;
-so on two cores a run prepares its items itself: 22.7 s on the idle machine (4,400 msg/s,
-peak 106 MB), the floor 2.7 s, 0.12x; look-up median 22.5 ms, p95 322 ms.
+Figures at 100,000 messages on 2 idle cores, two runs (docs/mail-and-documents.md, "Speed"):
+Waarborg 11.0 s and 11.8 s (9,100 and 8,500 msg/s, in one process, peak 106 MB), the floor
+1.4 s and 1.7 s: 0.13x and 0.14x, the 0.5x target not met (13.0-13.4 s against a floor of
+1.9 s before a batch was written in two statements, an item sealed as one token and FTS5 set
+to merge 16 segments at a time, which sped up the floor as well; 129 s on shared cores before
+identifiers were recognised at look-up time). With the pool forced on two cores 9.8 s
+(writer 5.8 s of CPU, 2 x 90 MB more). Tantivy 2.0 s bare, 12.7 s on Waarborg's path; look-up
+median 16-19 ms, p95 215-242 ms, recall 100%.
 """
 
 import argparse

@@ -296,3 +296,47 @@ def test_the_terms_merge_sixteen_segments_at_a_time_set_once(settings, tmp_path)
         before = connection.total_changes
         index.configure(connection)  # as it is: nothing written, a look-up stays a reader
         assert connection.total_changes == before and not connection.in_transaction
+
+
+class Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("pooled", [False, True], ids=["in-process", "pool"])
+def test_batches_commit_in_order_and_a_stop_between_them_resumes(
+    settings, tmp_path, monkeypatch, pooled
+):
+    """The next batch is read and prepared while one is written; each batch is still its own
+    commit, in order, and a run stopped after one resumes with the rest, reading none twice."""
+    settings.DATA_DIR = tmp_path
+    if pooled:
+        monkeypatch.setattr(index, "POOL_FROM", 1)
+        monkeypatch.setattr(index.os, "cpu_count", lambda: 4)
+    listing = [(f"{n:02}.txt", "1") for n in range(7)]
+    read = []
+
+    def load(wanted):
+        for ref in wanted:
+            read.append(ref)
+            yield index.Item(ref, "1", {}, f"bestand nummer{ref[:2]}")
+
+    seen = []
+
+    def on_batch(run, total):
+        with index.connect() as connection:
+            stored = [r for (r,) in connection.execute("SELECT ref FROM items ORDER BY ref")]
+        seen.append((run.done, run.read, total, stored))
+        if len(seen) == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        index.update(5, listing, load, batch=3, on_batch=on_batch)
+    refs_of = [ref for ref, _ in listing]
+    assert seen == [(3, 3, 7, refs_of[:3]), (6, 6, 7, refs_of[:6])]
+    seen.clear()
+    read.clear()
+    run = index.update(5, listing, load, batch=3, on_batch=lambda run, total: None)
+    assert read == refs_of[6:] and run.read == 1 and run.unchanged == 6
+    assert sorted(index.refs_of(5)) == refs_of
+    with index.connect() as connection:
+        assert len(index.candidates(connection, [5], "nummer04")) == 1

@@ -3,11 +3,11 @@
 
 FTS5 was chosen over Tantivy: it ships with Python's sqlite3 (no native dependency, one file)
 and on bench/mail_index.py's 100,000 mails the term index is not where the time goes. A bare
-insert of their text takes 2.5-3.2 s in FTS5 and 2.3-2.7 s in Tantivy; Waarborg's own work per
+insert of their text takes 1.4-1.7 s in FTS5 and 2.0 s in Tantivy; Waarborg's own work per
 item (BSN removal, phone numbers, addresses and IBANs as keyed hashes, sealing, the items
-table) takes 22-25 s with FTS5 and about as long with Tantivy, and reading the mail through
-documents.extract ten times as long; a look-up's candidate query takes 0.7-1.0 ms in FTS5 and
-0.3-0.4 ms in Tantivy, of 22-33 ms (median) for the whole look-up. The FTS table is
+table) takes 11-12 s with FTS5 and about as long with Tantivy, and reading the mail through
+documents.extract eight times as long; a look-up's candidate query takes 0.8 ms in FTS5 and
+0.2 ms in Tantivy, of 16-19 ms (median) for the whole look-up. The FTS table is
 contentless: it holds the terms a search needs and nothing else. What is needed to show a hit
 (the text with BSNs removed, the title, the folder, the message id) is stored beside it, sealed
 with AES-256-GCM in one token with the item's key terms (core.crypto.seal_bytes; an older
@@ -496,8 +496,8 @@ def _put(connection, source_id, prepared):
 
 # A run with at least this many items to read has them prepared by a pool of POOL_SIZE
 # processes while this process reads the source and writes the index file, where the machine
-# has a core for each and one for the writer: on two shared cores the pool gained nothing
-# (bench/mail_index.py) and cost some 180 MB. A smaller run is quicker without the pool.
+# has a core for each and one for the writer: on two cores the pool gained a tenth
+# (bench/mail_index.py) for some 180 MB and both cores. A smaller run is quicker without it.
 POOL_FROM = 2000
 POOL_SIZE = 2
 _PREPARER = None
@@ -512,12 +512,18 @@ def _prepare_part(items):
     return [_PREPARER(item) for item in items]
 
 
+# Where a batch of the source ends, in the stream of items and of what they become: passed
+# through in its place, so that the pool works on across batches while one is being written.
+BATCH_END = object()
+
+
 @contextmanager
 def _preparing(count):
-    """A function from the items a source yields to what goes in the index, in their order."""
+    """A function from the items a source yields (and BATCH_END marks) to what goes in the
+    index, in their order."""
     preparer = Preparer.of_installation()
     if count < POOL_FROM or (os.cpu_count() or 1) < POOL_SIZE + 1:
-        yield lambda items: map(preparer, items)
+        yield lambda items: (item if item is BATCH_END else preparer(item) for item in items)
         return
     # spawned, not forked: a worker runs threads; a process that dies fails the run (which
     # resumes where it stopped) instead of leaving it waiting
@@ -535,20 +541,47 @@ def _preparing(count):
 
 def _pooled(pool, items, part=64, ahead=4):
     """The pool's results in order, with at most `ahead` parts waiting: the source is read no
-    further ahead than that, so a large mailbox is never held in memory."""
+    further ahead than that, so a large mailbox is never held in memory. A BATCH_END comes
+    out where it went in."""
     waiting = deque()
     chunk = []
+
+    def submit():
+        if chunk:
+            waiting.append(pool.submit(_prepare_part, list(chunk)))
+            chunk.clear()
+
     for item in items:
-        chunk.append(item)
-        if len(chunk) == part:
-            waiting.append(pool.submit(_prepare_part, chunk))
-            chunk = []
-            if len(waiting) > ahead:
-                yield from waiting.popleft().result()
-    if chunk:
-        waiting.append(pool.submit(_prepare_part, chunk))
+        if item is BATCH_END:
+            submit()
+            waiting.append(None)
+        else:
+            chunk.append(item)
+            if len(chunk) == part:
+                submit()
+        while len(waiting) > ahead:
+            yield from _results(waiting.popleft())
+    submit()
     while waiting:
-        yield from waiting.popleft().result()
+        yield from _results(waiting.popleft())
+
+
+def _results(future):
+    return [BATCH_END] if future is None else future.result()
+
+
+def _batched(load, todo, batch):
+    """The items of the refs to read, batch by batch, each batch followed by BATCH_END."""
+    for start in range(0, len(todo), batch):
+        yield from load(todo[start : start + batch])
+        yield BATCH_END
+
+
+def _until_batch_end(stream):
+    for prepared in stream:
+        if prepared is BATCH_END:
+            return
+        yield prepared
 
 
 def signatures(connection, source_id):
@@ -613,6 +646,9 @@ def update(source_id, listing, load, *, batch=500, on_batch=None):
                     _remove(connection, row_id)
         run.removed = len(gone)
         with _preparing(len(todo)) as prepare:
+            # one stream over the batches: the next batch is read and prepared while one is
+            # written (by a pool, where there is one), no further ahead than the pool's parts
+            stream = prepare(_batched(load, todo, batch))
             for start in range(0, len(todo), batch):
                 refs = todo[start : start + batch]
                 with connection:
@@ -622,7 +658,7 @@ def update(source_id, listing, load, *, batch=500, on_batch=None):
                     for ref in refs:
                         for row_id in known.get(ref, (None, []))[1]:
                             _remove(connection, row_id)
-                    for part in _parts(prepare(load(refs))):
+                    for part in _parts(_until_batch_end(stream)):
                         _put(connection, source_id, part)
                         run.read += len(part)
                         run.failed += sum(p[4] is None for p in part)
