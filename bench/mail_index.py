@@ -8,8 +8,8 @@ customers, 10% with a PDF, DOCX, XLSX, CSV or TXT attachment) is read back throu
 documents.extract once and kept in bench/.data/. Each measurement then runs in a fresh process
 (its peak memory is its own) on the same extracted text:
 
-- Waarborg: documents.index.update (BSN removal, keyed hashes of addresses, phone numbers and
-  IBANs, one AES-GCM token per item, a commit per batch of 500; on three or more cores the
+- Waarborg: documents.index.update (BSN removal, keyed hashes of addresses and phone numbers,
+  one AES-GCM token per item, a commit per batch of 500; on three or more cores the
   items prepared by a pool of two processes, one writer) into the FTS5 file; its memory is its
   own peak and the pool's;
 - the floor: the same text inserted into the same FTS5 table in one transaction
@@ -23,13 +23,13 @@ documents.extract once and kept in bench/.data/. Each measurement then runs in a
   query alone on FTS5 and on Tantivy.
 
 Figures at 100,000 messages on 2 idle cores, two runs (docs/mail-and-documents.md, "Speed"):
-Waarborg 11.0 s and 11.8 s (9,100 and 8,500 msg/s, in one process, peak 106 MB), the floor
-1.4 s and 1.7 s: 0.13x and 0.14x, the 0.5x target not met (13.0-13.4 s against a floor of
-1.9 s before a batch was written in two statements, an item sealed as one token and FTS5 set
-to merge 16 segments at a time, which sped up the floor as well; 129 s on shared cores before
-identifiers were recognised at look-up time). With the pool forced on two cores 9.8 s
-(writer 5.8 s of CPU, 2 x 90 MB more). Tantivy 2.0 s bare, 12.7 s on Waarborg's path; look-up
-median 16-19 ms, p95 215-242 ms, recall 100%.
+Waarborg 10.2 s and 10.4 s (9,800 and 9,600 msg/s, in one process, peak 102 MB), the floor
+1.5 s and 1.7 s: 0.15x and 0.16x, the 0.5x target not met (13.0-13.4 s against a floor of
+1.9 s before a batch was written in two statements, an item sealed as one token, IBANs found
+by their words at look-up rather than as key terms, and FTS5 set to merge 16 segments at a
+time, which sped up the floor as well; 129 s on shared cores before identifiers were
+recognised at look-up time). Tantivy 1.9-2.0 s bare, 10.9-11.6 s on Waarborg's path; look-up
+median 18-19 ms, p95 236-255 ms, recall 100%.
 """
 
 import argparse

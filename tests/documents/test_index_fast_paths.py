@@ -245,3 +245,74 @@ def test_the_key_term_of_this_process_and_of_a_preparer_is_the_keyed_hash(settin
     for kind, value in (("e", "jan@devries.example"), ("p", "+31612345678")):
         expected = kind + keyed_hash(value, index.KEY_PURPOSE)[:24]
         assert index.key_token(kind, value) == expected == preparer.token(kind, value)
+
+
+IBANS = [
+    "NL91ABNA0417164300",
+    "NL20INGB0001234567",
+    "BE68539007547034",
+    "DE89370400440532013000",
+    "GB82WEST12345698765432",
+    "FR1420041010050500013M02606",
+    "MT84MALT011000012345MTLCAST001S",
+]
+
+
+def iban_written(value, cuts):
+    """The IBAN in groups of four, a space after the groups `cuts` picks."""
+    groups = [value[start : start + 4] for start in range(0, len(value), 4)]
+    out = groups[0]
+    for number, group in enumerate(groups[1:]):
+        out += (" " if cuts >> number & 1 else "") + group
+    return out
+
+
+iban_pieces = st.one_of(
+    st.sampled_from([" ", "\n", "-", ".", "_", "/", "é", "NL", "00", "AB", "1", "x", "IBAN: ",
+                     "rekening ", "ABNA", "0417", "2024"]),
+    st.text(alphabet="ABNL0123456789 ._-é", min_size=1, max_size=8),
+    st.builds(iban_written, st.sampled_from(IBANS), st.integers(0, 255)),
+)  # fmt: skip
+
+
+def matches(text, query):
+    connection = index.sqlite3.connect(":memory:")
+    connection.executescript(index.SCHEMA)
+    connection.execute("INSERT INTO terms(rowid, body, keys) VALUES (1, ?, '')", (text,))
+    return bool(connection.execute("SELECT 1 FROM terms WHERE terms MATCH ?", (query,)).fetchall())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(iban_pieces, max_size=12).map("".join))
+def test_the_iban_query_finds_every_text_the_recogniser_finds_the_iban_in(text):
+    """An IBAN is no key term: the words of the text (as the index holds them, BSNs masked)
+    must find every item in which recognise.ibans then finds it, however it is written."""
+    text, _ = index.recognise.mask_bsn(text)
+    for value, _ in index.recognise.ibans(text):
+        assert matches(text, index.iban_query(value)), (value, text)
+
+
+def test_the_iban_query_on_written_forms():
+    value = "NL91ABNA0417164300"
+    for text in ["rek. NL91 ABNA 0417 1643 00.", "NL91ABNA0417164300", "IBAN:NL91 ABNA0417164300",
+                 "NL91ABNA04171643001234 (sic)", "nl91 abna 0417 1643 00"]:  # fmt: skip
+        assert matches(text, index.iban_query(value)), text
+    # another account, or the number without its country and check digits, is no candidate
+    for text in ["NL91 ABNA 0417 1643 01", "ABNA 0417 1643 00", "NL91 ABNA 0417 16 43 00"]:
+        assert not matches(text, index.iban_query(value)), text
+    assert index.iban_query("NL91 ABNA 0417 1643 00") == index.iban_query(value)
+    assert index.iban_query("geen iban") == "" and index.iban_query('NL91"ABNA0417164300') == ""
+
+
+def test_a_look_up_by_iban_finds_it_in_groups(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    texts = {"a.txt": "Graag op NL91 ABNA 0417 1643 00 t.n.v. J. Jansen.", "b.txt": "Iets anders."}
+
+    def load(refs):
+        for ref in refs:
+            yield index.Item(ref, "1", {}, texts[ref])
+
+    index.update(5, [(ref, "1") for ref in texts], load)
+    hits = matching.find([5], {"iban": ["NL91ABNA0417164300"]})
+    assert [(hit.ref, hit.matched) for hit in hits] == [("a.txt", ["iban"])]
+    assert matching.find([5], {"iban": ["NL20INGB0001234567"]}) == []

@@ -3,17 +3,20 @@
 
 FTS5 was chosen over Tantivy: it ships with Python's sqlite3 (no native dependency, one file)
 and on bench/mail_index.py's 100,000 mails the term index is not where the time goes. A bare
-insert of their text takes 1.4-1.7 s in FTS5 and 2.0 s in Tantivy; Waarborg's own work per
-item (BSN removal, phone numbers, addresses and IBANs as keyed hashes, sealing, the items
-table) takes 11-12 s with FTS5 and about as long with Tantivy, and reading the mail through
-documents.extract eight times as long; a look-up's candidate query takes 0.8 ms in FTS5 and
-0.2 ms in Tantivy, of 16-19 ms (median) for the whole look-up. The FTS table is
+insert of their text takes 1.5-1.7 s in FTS5 and 1.9-2.0 s in Tantivy; Waarborg's own work
+per item (BSN removal, phone numbers and addresses as keyed hashes, sealing, the items table)
+takes 10-10.5 s with FTS5 and about as long with Tantivy, and reading the mail through
+documents.extract eight times as long; a look-up's candidate query takes 0.9 ms in FTS5 and
+0.2 ms in Tantivy, of 18-19 ms (median) for the whole look-up. The FTS table is
 contentless: it holds the terms a search needs and nothing else. What is needed to show a hit
 (the text with BSNs removed, the title, the folder, the message id) is stored beside it, sealed
 with AES-256-GCM in one token with the item's key terms (core.crypto.seal_bytes; an older
 index's tokens, one for each and some Fernet, still open). E-mail
-addresses, phone numbers and IBANs found in an item are indexed as keyed hashes
-(core.crypto.keyed_hash), so the index file alone does not list them.
+addresses and phone numbers found in an item (and the addresses of a message's headers) are
+indexed as keyed hashes (core.crypto.keyed_hash) beside the text's words, so that a look-up
+finds them in any notation; an IBAN is found by its words (iban_query). The words are plain:
+what is written in an item can be read back from its terms, which is why the file is 0600 and
+has a retention of its own.
 
 Indexing is incremental: a source lists (ref, signature) pairs; only refs that are new or whose
 signature changed are read again, and refs no longer listed are removed. A listed ref may hold
@@ -29,6 +32,7 @@ are plain, so what it no longer needs goes.
 
 import hashlib
 import hmac
+import itertools
 import json
 import multiprocessing
 import os
@@ -151,8 +155,26 @@ def phone_key(number):
     return key_token("p", number)
 
 
-def iban_key(value):
-    return key_token("i", value.replace(" ", "").upper())
+def iban_query(value):
+    """An FTS5 query for the items whose words can hold this IBAN as recognise.ibans finds it,
+    or "". The recogniser takes an IBAN from its first letter on, written whole or in groups of
+    four with a space after any group, and takes the valid beginning of a longer run: so each
+    way of cutting the IBAN at the ends of its groups is a phrase, its last word a prefix.
+    (An IBAN is not a key term: it is in the text's words in any case, and this is as exact.)"""
+    compact = re.sub(r"\s", "", value).upper()
+    if not (14 < len(compact) <= 34 and compact.isascii() and compact.isalnum()):
+        return ""
+    groups = [compact[start : start + 4].lower() for start in range(0, len(compact), 4)]
+    phrases = []
+    for cuts in itertools.product((False, True), repeat=len(groups) - 1):
+        words = [groups[0]]
+        for group, cut in zip(groups[1:], cuts, strict=True):
+            if cut:
+                words.append(group)
+            else:
+                words[-1] += group
+        phrases.append('body:"' + " ".join(words) + '" *')
+    return " OR ".join(phrases)
 
 
 def normal_phone(text, region="NL"):
@@ -364,12 +386,13 @@ def emails_in(text):
 
 
 def keys_of(text, addresses=(), token=None):
-    """The key terms of a text: its addresses, phone numbers and IBANs as keyed hashes."""
+    """The key terms of a text: its addresses (those of its headers as well, which need not be
+    in the text) and phone numbers as keyed hashes, so that a look-up finds them however they
+    are written."""
     token = token or key_token
     found = {("e", a.strip().lower()) for a in addresses}
     found |= {("e", a) for a, _ in emails_in(text)}
     found |= {("p", p) for p, _ in phones_in(text)}
-    found |= {("i", i.replace(" ", "").upper()) for i, _ in recognise.ibans(text)}
     return " ".join(sorted({token(kind, value) for kind, value in found}))
 
 

@@ -1,7 +1,7 @@
 """Finding a person in the index from the identities of a request: e-mail addresses (also in
 headers), phone numbers in any notation, names with their Dutch variants and customer numbers.
 
-The index gives candidates (keyed hashes for addresses and numbers, words for names); each
+The index gives candidates (keyed hashes for addresses and numbers, words for names and IBANs); each
 candidate's decrypted text is then checked, so a hit is a place where the person is named, with
 a snippet (the match marked) and a confidence between 0 and 1.
 """
@@ -303,7 +303,7 @@ def queries(identities):
     parts += [index.email_key(e) for e in identities.get("email", []) if e.strip()]
     phones = {index.normal_phone(p) for p in identities.get("phone_number", [])} - {None}
     parts += [index.phone_key(p) for p in phones]
-    parts += [index.iban_key(i) for i in identities.get("iban", []) if i.strip()]
+    parts += [index.iban_query(i) for i in identities.get("iban", []) if index.iban_query(i)]
     for number in identities.get("customer_number", []):
         if index.phrase(number):
             parts.append("body:" + index.phrase(number))
@@ -322,7 +322,7 @@ def stages(identities):
     exact += [index.email_key(e) for e in identities.get("email", []) if e.strip()]
     phones = {index.normal_phone(p) for p in identities.get("phone_number", [])} - {None}
     exact += [index.phone_key(p) for p in phones]
-    exact += [index.iban_key(i) for i in identities.get("iban", []) if i.strip()]
+    exact += [index.iban_query(i) for i in identities.get("iban", []) if index.iban_query(i)]
     exact += [
         "body:" + index.phrase(n) for n in identities.get("customer_number", []) if index.phrase(n)
     ]
