@@ -123,7 +123,7 @@ def phase_waarborg(corpus):
         return {
             "items": run.read,
             "bytes": index.path().stat().st_size,
-            "children_mb": child * min(index.POOL_SIZE, os.cpu_count() or 1),
+            "children_mb": child * min(index.indexing.POOL_SIZE, os.cpu_count() or 1),
         }
 
     return timed(work)
@@ -190,7 +190,8 @@ def phase_tantivy(corpus):
 
 
 def store_tantivy(connection, writer, item):
-    """documents.index.store, with the terms going to Tantivy instead of FTS5."""
+    """An item put in the index as documents.index.update puts it, with the terms going to Tantivy
+    instead of FTS5 (sealed as the older index did, a token for each column)."""
     import tantivy
 
     meta = dict(item.meta)
@@ -199,7 +200,7 @@ def store_tantivy(connection, writer, item):
     keys = index.keys_of(text, item.addresses)
     cursor = connection.execute(
         "INSERT INTO items (source, ref, signature, meta, body, keys) VALUES (?, ?, ?, ?, ?, ?)",
-        (SOURCE, item.ref, item.signature, index._seal(meta), index._seal(text), index._seal(keys)),
+        (SOURCE, item.ref, item.signature, *map(index.store._seal, (meta, text, keys))),
     )
     writer.add_document(tantivy.Document(rowid=cursor.lastrowid, body=text, keys=keys))
 

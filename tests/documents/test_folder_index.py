@@ -183,7 +183,7 @@ def indexed(source_id):
         rows = connection.execute(
             "SELECT ref, meta, body, keys FROM items WHERE source = ? ORDER BY ref", (source_id,)
         ).fetchall()
-    return [(ref, *index._contents(meta, body, keys)) for ref, meta, body, keys in rows]
+    return [(ref, *index.store._contents(meta, body, keys)) for ref, meta, body, keys in rows]
 
 
 def test_a_pool_of_processes_indexes_as_this_process_does(source, organisation, owner, monkeypatch):
@@ -191,18 +191,18 @@ def test_a_pool_of_processes_indexes_as_this_process_does(source, organisation, 
     alone = indexed(source.pk)
     found = refs(actions.find_person(organisation, {"name": "Jan de Vries"}, actor=owner))
     index.drop_source(source.pk)
-    monkeypatch.setattr(index, "POOL_FROM", 1)  # started for these few items
-    monkeypatch.setattr(index.os, "cpu_count", lambda: 4)  # with cores to spare
+    monkeypatch.setattr(index.indexing, "POOL_FROM", 1)  # started for these few items
+    monkeypatch.setattr(index.indexing.os, "cpu_count", lambda: 4)  # with cores to spare
     started = []
 
-    class Pool(index.ProcessPoolExecutor):
+    class Pool(index.indexing.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             started.append(args)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(index, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(index.indexing, "ProcessPoolExecutor", Pool)
     run = actions.index_source(source, actor=owner)
-    assert run.read == 8 and started == [(index.POOL_SIZE,)]
+    assert run.read == 8 and started == [(index.indexing.POOL_SIZE,)]
     assert indexed(source.pk) == alone
     assert "111222333" not in str(alone)  # the BSN was removed in the pool as well
     assert refs(actions.find_person(organisation, {"name": "Jan de Vries"}, actor=owner)) == found
@@ -214,13 +214,13 @@ def test_a_pool_of_processes_indexes_as_this_process_does(source, organisation, 
 
 def test_two_cores_index_in_one_process(source, owner, monkeypatch):
     """Two cores are no core to spare: the run prepares its items itself."""
-    monkeypatch.setattr(index, "POOL_FROM", 1)
-    monkeypatch.setattr(index.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(index.indexing, "POOL_FROM", 1)
+    monkeypatch.setattr(index.indexing.os, "cpu_count", lambda: 2)
 
     def refused(*args, **kwargs):
         raise AssertionError("no pool on two cores")
 
-    monkeypatch.setattr(index, "ProcessPoolExecutor", refused)
+    monkeypatch.setattr(index.indexing, "ProcessPoolExecutor", refused)
     assert actions.index_source(source, actor=owner).read == 8
 
 
@@ -241,8 +241,8 @@ def test_an_older_index_with_a_token_per_column_still_reads_and_is_replaced(sett
             "VALUES (7, 5, 'oud.txt', 'v1', ?, ?, ?)",
             (
                 crypto.encrypt_bytes(json.dumps(meta).encode(), index.PURPOSE),
-                index._seal(text),
-                index._seal(keys),
+                index.store._seal(text),
+                index.store._seal(keys),
             ),
         )
         connection.execute("INSERT INTO terms(rowid, body, keys) VALUES (7, ?, ?)", (text, keys))
@@ -310,8 +310,8 @@ def test_batches_commit_in_order_and_a_stop_between_them_resumes(
     commit, in order, and a run stopped after one resumes with the rest, reading none twice."""
     settings.DATA_DIR = tmp_path
     if pooled:
-        monkeypatch.setattr(index, "POOL_FROM", 1)
-        monkeypatch.setattr(index.os, "cpu_count", lambda: 4)
+        monkeypatch.setattr(index.indexing, "POOL_FROM", 1)
+        monkeypatch.setattr(index.indexing.os, "cpu_count", lambda: 4)
     listing = [(f"{n:02}.txt", "1") for n in range(7)]
     read = []
 

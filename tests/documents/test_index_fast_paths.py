@@ -2,12 +2,14 @@
 line by line as phonenumbers finds them in the whole text, the digit test of a look-up never
 skipping a text that holds the number, and identifier hits found past a crowd of name hits."""
 
+import sqlite3
+
 import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from waarborg.documents import index, matching
+from waarborg.documents import index, matching, recognise
 
 NUMBERS = ["+31612345678", "+31205301234", "+441632960123", "+3215123456", "+4930123456"]
 
@@ -229,8 +231,8 @@ def test_dutch_notations_need_no_matcher(text, monkeypatch):
     def refused(*args):
         raise AssertionError("the matcher was asked")
 
-    monkeypatch.setattr(index, "_line_matches", refused)
-    monkeypatch.setattr(index, "_token_matches", refused)
+    monkeypatch.setattr(index.keyterms, "_line_matches", refused)
+    monkeypatch.setattr(index.keyterms, "_token_matches", refused)
     assert index.phones_in(text) == expected
 
 
@@ -276,7 +278,7 @@ iban_pieces = st.one_of(
 
 
 def matches(text, query):
-    connection = index.sqlite3.connect(":memory:")
+    connection = sqlite3.connect(":memory:")
     connection.executescript(index.SCHEMA)
     connection.execute("INSERT INTO terms(rowid, body, keys) VALUES (1, ?, '')", (text,))
     return bool(connection.execute("SELECT 1 FROM terms WHERE terms MATCH ?", (query,)).fetchall())
@@ -287,8 +289,8 @@ def matches(text, query):
 def test_the_iban_query_finds_every_text_the_recogniser_finds_the_iban_in(text):
     """An IBAN is no key term: the words of the text (as the index holds them, BSNs masked)
     must find every item in which recognise.ibans then finds it, however it is written."""
-    text, _ = index.recognise.mask_bsn(text)
-    for value, _ in index.recognise.ibans(text):
+    text, _ = recognise.mask_bsn(text)
+    for value, _ in recognise.ibans(text):
         assert matches(text, index.iban_query(value)), (value, text)
 
 

@@ -122,5 +122,5 @@ def test_quick_recognisers_find_what_their_definitions_find(text):
 def test_quick_address_scan_finds_what_the_regex_finds(text):
     from waarborg.documents import index
 
-    expected = [(m.group(0).lower(), m.span()) for m in index._EMAIL.finditer(text)]
+    expected = [(m.group(0).lower(), m.span()) for m in index.keyterms._EMAIL.finditer(text)]
     assert index.emails_in(text) == expected
