@@ -302,16 +302,22 @@ class Stop(Exception):
     pass
 
 
-@pytest.mark.parametrize("pooled", [False, True], ids=["in-process", "pool"])
+@pytest.mark.parametrize(
+    "pooled, apart", [(False, False), (True, False), (False, True), (True, True)],
+    ids=["in-process", "pool", "writer apart", "pool and writer apart"],
+)  # fmt: skip
 def test_batches_commit_in_order_and_a_stop_between_them_resumes(
-    settings, tmp_path, monkeypatch, pooled
+    settings, tmp_path, monkeypatch, pooled, apart
 ):
-    """The next batch is read and prepared while one is written; each batch is still its own
-    commit, in order, and a run stopped after one resumes with the rest, reading none twice."""
+    """The next batch is read and prepared while one is written (by a pool, by a writing
+    process); each batch is still its own commit, in order, and a run stopped after one
+    resumes with the rest, reading none twice."""
     settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(index.indexing.os, "cpu_count", lambda: 4 if pooled else 2)
     if pooled:
         monkeypatch.setattr(index.indexing, "POOL_FROM", 1)
-        monkeypatch.setattr(index.indexing.os, "cpu_count", lambda: 4)
+    if apart:
+        monkeypatch.setattr(index.writer, "WRITER_FROM", 1)
     listing = [(f"{n:02}.txt", "1") for n in range(7)]
     read = []
 
@@ -332,11 +338,16 @@ def test_batches_commit_in_order_and_a_stop_between_them_resumes(
     with pytest.raises(Stop):
         index.update(5, listing, load, batch=3, on_batch=on_batch)
     refs_of = [ref for ref, _ in listing]
-    assert seen == [(3, 3, 7, refs_of[:3]), (6, 6, 7, refs_of[:6])]
-    seen.clear()
+    assert [row[:3] for row in seen] == [(3, 3, 7), (6, 6, 7)]
+    # what is committed when a batch is told of: that batch and those before it, whole (and
+    # with a writing process, perhaps the next one, committed meanwhile)
+    for done, *_, stored in seen:
+        ends = [end for end in (3, 6, 7) if end == done or (apart and end > done)]
+        assert stored in [refs_of[:end] for end in ends]
+    stored = seen[-1][3]
     read.clear()
     run = index.update(5, listing, load, batch=3, on_batch=lambda run, total: None)
-    assert read == refs_of[6:] and run.read == 1 and run.unchanged == 6
+    assert read == refs_of[len(stored) :] and run.unchanged == len(stored)
     assert sorted(index.refs_of(5)) == refs_of
     with index.connect() as connection:
         assert len(index.candidates(connection, [5], "nummer04")) == 1

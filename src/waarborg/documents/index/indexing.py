@@ -1,82 +1,23 @@
 """An indexing run: what a source lists compared with what the index holds, the items to read
 prepared (in this process or by a pool) and written a batch at a time, each batch one commit."""
 
-import json
 import multiprocessing
 import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from waarborg.core import crypto
-from waarborg.documents import recognise
-from waarborg.documents.index.keyterms import KEY_PURPOSE, forget_lines, keys_of, token_with
-from waarborg.documents.index.store import PURPOSE, _put, _remove, connect, listed_items
-
-
-@dataclass
-class Item:
-    """What a source hands the index for one file or message."""
-
-    ref: str
-    signature: str
-    meta: dict
-    text: str | None = None
-    error: str = ""
-    addresses: list = field(default_factory=list)
-    # the listed ref this item was read from when that holds several (an MBOX file)
-    container: str = ""
-
-
-class Preparer:
-    """What an item becomes in the index, worked out apart from the index file: the text with
-    its BSNs removed (UAVG art. 46), its key terms, and the sealed meta, text and keys. It holds
-    the keys it needs rather than reading settings, so that a pool of processes can prepare
-    the items of a large run while one writer puts them in the file."""
-
-    def __init__(self, seal_key, hash_key):
-        self.seal_key, self.hash_key = seal_key, hash_key
-        self.tokens = {}  # an address or number comes back in many items: hashed once
-
-    @classmethod
-    def of_installation(cls):
-        return cls(crypto.gcm_key(PURPOSE), crypto.hash_key(KEY_PURPOSE))
-
-    def seal(self, value):
-        return crypto.seal_with(
-            self.seal_key, json.dumps(value, ensure_ascii=False).encode(), PURPOSE
-        )
-
-    def token(self, kind, value):
-        found = self.tokens.get((kind, value))
-        if found is None:
-            if len(self.tokens) > 65536:
-                self.tokens.clear()
-            found = token_with(self.hash_key, kind, value)
-            self.tokens[kind, value] = found
-        return found
-
-    def __call__(self, item):
-        """(ref, signature, container, meta, body, text, key terms) for the items table and
-        the terms. A read item is one sealed token (its meta, text and key terms) in body and
-        an empty meta; one that could not be read has its meta sealed, and body, text and key
-        terms None."""
-        meta = dict(item.meta)
-        container = item.container or None
-        if item.text is None:
-            meta["error"] = item.error
-            return (item.ref, item.signature, container, self.seal(meta), None, None, None)
-        text, bsn_count = recognise.mask_bsn(item.text)
-        meta["bsn_masked"] = bsn_count
-        keys = keys_of(text, item.addresses, self.token)
-        return (item.ref, item.signature, container, b"", self.seal([meta, text, keys]), text, keys)
-
+from waarborg.documents.index.keyterms import forget_lines
+from waarborg.documents.index.prepare import Item, Preparer
+from waarborg.documents.index.store import _remove, connect, listed_items
+from waarborg.documents.index.writer import writing
 
 # A run with at least this many items to read has them prepared by a pool of POOL_SIZE
-# processes while this process reads the source and writes the index file, where the machine
-# has a core for each and one for the writer: on two cores the pool gained a tenth
-# (bench/mail_index.py) for some 180 MB and both cores. A smaller run is quicker without it.
+# processes while this process reads the source, where the machine has a core for each, one
+# for this process and one for the index writer (documents.index.writer). On two cores
+# preparing in this process while the writer writes was the quicker (bench/mail_index.py), and
+# the pool would cost some 180 MB. A smaller run is quicker without it.
 POOL_FROM = 2000
 POOL_SIZE = 2
 _PREPARER = None
@@ -97,12 +38,13 @@ BATCH_END = object()
 
 
 @contextmanager
-def _preparing(count):
+def _preparing(count, share=0):
     """A function from the items a source yields (and BATCH_END marks) to what goes in the
-    index, in their order."""
+    index, in their order. Without a pool, every `share`-th item is left as it is, for a
+    writing process with time to spare to prepare (documents.index.writer)."""
     preparer = Preparer.of_installation()
-    if count < POOL_FROM or (os.cpu_count() or 1) < POOL_SIZE + 1:
-        yield lambda items: (item if item is BATCH_END else preparer(item) for item in items)
+    if count < POOL_FROM or (os.cpu_count() or 1) < POOL_SIZE + 2:
+        yield lambda items: _prepared_here(preparer, items, share)
         return
     # spawned, not forked: a worker runs threads; a process that dies fails the run (which
     # resumes where it stopped) instead of leaving it waiting
@@ -116,6 +58,14 @@ def _preparing(count):
         yield lambda items: _pooled(pool, items)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _prepared_here(preparer, items, share):
+    for number, item in enumerate(items):
+        if item is BATCH_END or (share and number % share == 0):
+            yield item
+        else:
+            yield preparer(item)
 
 
 def _pooled(pool, items, part=64, ahead=4):
@@ -156,6 +106,11 @@ def _batched(load, todo, batch):
         yield BATCH_END
 
 
+def _failed(prepared):
+    """Whether an item (prepared, or left for the writer) could not be read."""
+    return prepared.text is None if isinstance(prepared, Item) else prepared[4] is None
+
+
 def _until_batch_end(stream):
     for prepared in stream:
         if prepared is BATCH_END:
@@ -169,7 +124,7 @@ def _parts(prepared, count=100, size=8_000_000):
     part, held = [], 0
     for item in prepared:
         part.append(item)
-        held += len(item[5] or "")
+        held += len((item.text if isinstance(item, Item) else item[5]) or "")
         if len(part) >= count or held >= size:
             yield part
             part, held = [], 0
@@ -206,25 +161,37 @@ def update(source_id, listing, load, *, batch=500, on_batch=None):
                 for row_id in known[ref][1]:
                     _remove(connection, row_id)
         run.removed = len(gone)
-        with _preparing(len(todo)) as prepare:
+        with (
+            writing(connection, source_id, len(todo)) as writer,
+            _preparing(len(todo), writer.share) as prepare,
+        ):
             # one stream over the batches: the next batch is read and prepared while one is
             # written (by a pool, where there is one), no further ahead than the pool's parts
             stream = prepare(_batched(load, todo, batch))
+            sent = deque()  # (refs, items, failed) of each batch sent and not yet committed
+
+            def committed(batches):
+                for _ in batches:
+                    refs, read, failed = sent.popleft()
+                    run.done += refs
+                    run.read += read
+                    run.failed += failed
+                    if on_batch:
+                        on_batch(run, len(todo))
+
             for start in range(0, len(todo), batch):
                 refs = todo[start : start + batch]
-                with connection:
-                    # the ids _put takes stay free until the commit
-                    connection.execute("BEGIN IMMEDIATE")
-                    # what a changed file held before goes (an MBOX whose messages changed)
-                    for ref in refs:
-                        for row_id in known.get(ref, (None, []))[1]:
-                            _remove(connection, row_id)
-                    for part in _parts(_until_batch_end(stream)):
-                        _put(connection, source_id, part)
-                        run.read += len(part)
-                        run.failed += sum(p[4] is None for p in part)
-                run.done += len(refs)
-                if on_batch:
-                    on_batch(run, len(todo))
+                # what a changed file held before goes with it (an MBOX whose messages changed)
+                writer.begin([row_id for ref in refs for row_id in known.get(ref, (None, []))[1]])
+                read = failed = 0
+                for part in _parts(_until_batch_end(stream)):
+                    writer.put(part)
+                    read += len(part)
+                    failed += sum(_failed(p) for p in part)
+                    committed(writer.done())
+                sent.append((len(refs), read, failed))
+                writer.commit(start)
+                committed(writer.done())
+            committed(writer.done(wait=True))
     forget_lines()
     return run

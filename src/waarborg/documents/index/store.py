@@ -41,8 +41,10 @@ def path():
     return folder / "documents.sqlite3"
 
 
-def connect():
-    file = path()
+def connect(file=None):
+    """A connection to the index file (this installation's, or `file` for a process without
+    settings), made 0600 and brought up to the current schema."""
+    file = file or path()
     if not file.exists():
         # created 0600 before SQLite writes a byte into it
         os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
