@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from waarborg.audit.models import AuditEntry
 from waarborg.processors import actions, datapro
@@ -71,7 +72,7 @@ def test_announcement_to_200_clients_is_sent_once_and_objections_are_recorded(
     backup = _party(
         organisation, "backup", Party.Kind.SUB_PROCESSOR, country="DE", locations=["DE"]
     )
-    effective = datetime.date.today() + datetime.timedelta(days=20)
+    effective = timezone.localdate() + datetime.timedelta(days=20)
     change = actions.plan_change(
         organisation, actor=owner, services=[service], party=backup, effective_on=effective
     )
@@ -147,7 +148,7 @@ def test_specific_consent_waits_for_the_yes(organisation, owner):
         sub_processing=Agreement.SubProcessing.SPECIFIC,
     )
     new = _party(organisation, "cdn", Party.Kind.SUB_PROCESSOR, country="US", locations=["US"])
-    today = datetime.date.today()
+    today = timezone.localdate()
     change = actions.plan_change(
         organisation, actor=owner, services=[service], party=new, effective_on=today
     )
@@ -210,7 +211,7 @@ def test_another_organisations_rows_are_not_found(
     agreement = Agreement.objects.get(party=parties[0])
     new = _party(organisation, "cdn", Party.Kind.SUB_PROCESSOR, country="NL")
     change = actions.plan_change(
-        organisation, actor=owner, services=[service], party=new, effective_on=datetime.date.today()
+        organisation, actor=owner, services=[service], party=new, effective_on=timezone.localdate()
     )
     outsider = client_for(other_owner)
     for path in (
@@ -230,7 +231,7 @@ def test_another_organisations_rows_are_not_found(
             actor=other_owner,
             services=[service],
             party=new,
-            effective_on=datetime.date.today(),
+            effective_on=timezone.localdate(),
         )
 
 

@@ -4,6 +4,7 @@ read routes, scoped to the key's organisation."""
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.processors.test_changes import _firm, _party
@@ -122,7 +123,7 @@ def test_register_and_api_follow_the_change_per_client(organisation, owner, clie
     objector = change.clients.get(client=parties[0])
     actions.answer_change(objector, actor=owner, answer="objected")
     actions.apply_due_changes(
-        organisation, actor=None, today=datetime.date.today() + datetime.timedelta(days=15)
+        organisation, actor=None, today=timezone.localdate() + datetime.timedelta(days=15)
     )
 
     def transfers(party):

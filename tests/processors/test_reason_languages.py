@@ -7,14 +7,14 @@ import importlib
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.processors.test_changes import _firm, _party
 from waarborg.processors import actions
 from waarborg.processors.models import ChangeClient, SubProcessorChange
 from waarborg.register.models import Party
 
-EFFECTIVE = datetime.date.today() + datetime.timedelta(days=20)
+EFFECTIVE = timezone.localdate() + datetime.timedelta(days=20)
 
 
 def _backup(organisation):

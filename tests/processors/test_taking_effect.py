@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.processors.test_changes import _firm, _party
 from waarborg.audit.models import AuditEntry
@@ -13,7 +14,7 @@ from waarborg.processors import actions, datapro
 from waarborg.processors.models import Agreement, ChangeClient, SubProcessorChange
 from waarborg.register.models import Party
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def _announced(organisation, owner, service, party, *, effective_on=TODAY, replaces=None):
