@@ -151,9 +151,10 @@ def _write(pipe, source_id, file, secret, fallbacks):
         settings.configure(SECRET_KEY=secret, SECRET_KEY_FALLBACKS=fallbacks)
     inbox = queue.Queue(maxsize=INBOX)
     threading.Thread(target=_receive, args=(pipe, inbox), daemon=True).start()
-    connection = connect(Path(file))
-    writer = Here(connection, source_id)
+    connection = None
     try:
+        connection = connect(Path(file))
+        writer = Here(connection, source_id)
         while True:
             kind, value = inbox.get()
             if kind in ("end", "gone"):  # gone: the run stopped or failed
@@ -170,8 +171,9 @@ def _write(pipe, source_id, file, secret, fallbacks):
         with suppress(OSError):
             pipe.send(("error", detail))
     finally:
-        writer.abort()
-        connection.close()
+        if connection is not None:  # an index file it could not open has nothing to undo
+            Here(connection, source_id).abort()
+            connection.close()
 
 
 INBOX = 64
