@@ -1,13 +1,13 @@
 """Sample data for the preview of a letter's wording: every declared variable has a value."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 
 def sample_context(key, language):
-    today = date.today()
+    today = timezone.localdate()
     with translation.override(language):
         statements = [
             {

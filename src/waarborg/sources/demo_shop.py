@@ -6,8 +6,10 @@ customers. Table and column names are Dutch, as in the firms that use Waarborg.
 
 import random
 import sqlite3
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+
+from django.utils import timezone
 
 ANNOTATION = Path(__file__).parent / "data" / "demo_shop.yaml"
 
@@ -96,7 +98,8 @@ def build(path, customers=40, today=None):
     path = Path(path)
     path.unlink(missing_ok=True)
     rng = random.Random(1001)
-    today = today or date.today()
+    # the firm's date (Amsterdam), not the machine's: between 23:00 and 24:00 UTC they differ
+    today = today or timezone.localdate()
     conn = sqlite3.connect(path)
     with conn:
         conn.executescript(SCHEMA)
