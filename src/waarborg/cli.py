@@ -6,6 +6,7 @@ Exit codes: 0 done; 1 the work failed (a check found problems, the server could 
 
 import argparse
 import getpass
+import json
 import os
 import shutil
 import subprocess
@@ -21,9 +22,26 @@ class UsageError(Exception):
     """Wrong input on the command line; printed as one line, exit code 2."""
 
 
+# What `waarborg demo` set for itself (its database, shared folder, mailbox certificate), kept
+# in its data directory so that any other command given that directory works on the demo too.
+DEMO_ENVIRONMENT = "demo-environment.json"
+DEMO_VARIABLES = (
+    "WAARBORG_DATABASE_URL", "WAARBORG_EMAIL_URL", "WAARBORG_BASE_URL",
+    "WAARBORG_SOURCE_SQLITE_DIRS", "WAARBORG_DEMO_SITE_URL", "WAARBORG_SCAN_HOSTS",
+    "WAARBORG_DOCUMENT_DIRS", "WAARBORG_IMAP_CAFILE",
+)  # fmt: skip
+
+
 def setup_django(data_dir=None):
     if data_dir is not None:
         os.environ["WAARBORG_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
+    from waarborg import config
+
+    demo = config.data_dir() / DEMO_ENVIRONMENT
+    if demo.is_file():  # what the environment sets itself comes first
+        for name, value in json.loads(demo.read_text(encoding="utf-8")).items():
+            if name in DEMO_VARIABLES:
+                os.environ.setdefault(name, value)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waarborg.settings")
     import django
 
@@ -173,6 +191,10 @@ def cmd_demo(args):
     os.environ["WAARBORG_DEMO_SITE_URL"] = site_url
     os.environ.setdefault("WAARBORG_SCAN_HOSTS", args.host)
     mail_server = _demo_mail(demo_dir)
+    environment = demo_dir / DEMO_ENVIRONMENT
+    environment.unlink(missing_ok=True)
+    with os.fdopen(os.open(environment, os.O_CREAT | os.O_WRONLY, 0o600), "w") as file:
+        json.dump({name: os.environ[name] for name in DEMO_VARIABLES if name in os.environ}, file)
     setup_django(demo_dir)
     from waarborg import demo
 
@@ -431,7 +453,8 @@ GROUPS = {
         "annotate": "Draft a dataset annotation from a live database, for review.",
         "check": "Check an annotation against the live database (tables, reach, indexes).",
         "connect": "Connect a system of the register to its database with an annotation.",
-        "find": "Find a person's rows in a system's database (read-only), as JSON.",
+        "find": "Find a person in a system's database and its mail and documents (read-only), "
+        "as JSON.",
         "index": "Index a system's mail and document sources (only new and changed items).",
         "erase": "Erase a person's data in a system's database (dry run unless --commit).",
         "rectify": "Set corrected values on a person's rows.",
@@ -456,6 +479,7 @@ def cmd_group(args):
     """`waarborg GROUP SUB ARGS...`: the management command GROUP_SUB with its own options,
     in one language for the whole run."""
     setup_django(args.data_dir)
+    from django.conf import settings
     from django.core.management import get_commands, load_command_class
     from django.utils import translation
 
@@ -466,6 +490,17 @@ def cmd_group(args):
     if args.language and _takes_language(command):
         rest = ["--language", args.language, *rest]
     translation.activate(language)
+    if not ({"-h", "--help"} & set(rest)) and _pending_migrations():
+        print(
+            "waarborg: "
+            + translation.gettext(
+                "the database in %(folder)s is not set up or not up to date: run `waarborg "
+                "init`, or give --data-dir the folder of an installation or demo"
+            )
+            % {"folder": settings.DATA_DIR},
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     # the command's own parser, named as it is typed: `waarborg register import --help`
     try:
         command.run_from_argv(["waarborg", f"{args.command} {args.subcommand}", *rest])

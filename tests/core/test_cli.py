@@ -121,6 +121,12 @@ def test_serve_refuses_an_uninitialised_database(tmp_path):
     assert "waarborg init" in result.stderr
 
 
+def test_a_command_on_an_uninitialised_database_says_so(tmp_path):
+    result = run(["source", "index", "--system", "mailbox"], tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "is niet ingericht" in result.stderr and "waarborg init" in result.stderr
+
+
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -149,6 +155,24 @@ def test_demo_builds_and_serves(tmp_path):
         assert 'lang="nl"' in body
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/waarborg/style.css") as css:
             assert b"--accent" in css.read()
+        # another command given the demo's data directory works on the demo: its database,
+        # its shared folder and its mailbox (whose certificate only the demo trusts)
+        demo = str(tmp_path / "demo")
+        command = [
+            "source",
+            "index",
+            "--data-dir",
+            demo,
+            "--org",
+            "van-dijk",
+            "--system",
+            "mailbox",
+        ]
+        indexed = run(command, tmp_path)
+        assert indexed.returncode == 0, indexed.stderr
+        lines = indexed.stdout.splitlines()
+        assert len(lines) == 2 and all("0 gelezen" in line for line in lines), lines
+        assert "Mailbox info@vandijk-installatie.example" in indexed.stdout
     finally:
         process.terminate()
         output = process.communicate(timeout=90)[0]

@@ -105,7 +105,7 @@ def test_a_source_whose_folder_went_shows_the_error(client, key_for, source, fol
     with pytest.raises(document_actions.DocumentSourceError):
         document_actions.index_source(source, actor=None)
     item = call(client, "get", f"{BASE}/{source.pk}", key_for("viewer")).json()
-    assert "WAARBORG_DOCUMENT_DIRS" in item["last_error"]
+    assert "Deze map bestaat niet" in item["last_error"]  # in the reader's language
 
 
 def _pattern(value):

@@ -171,10 +171,42 @@ def test_source_index_command(source, organisation):
     from io import StringIO
 
     from django.core.management import call_command
+    from django.utils import translation
 
     out = StringIO()
-    call_command("source_index", "--org", organisation.slug, "--system", "gedeeld", stdout=out)
+    with translation.override("en"):
+        call_command("source_index", "--org", organisation.slug, "--system", "gedeeld", stdout=out)
     assert "8 read, 0 unchanged, 0 removed, 0 unreadable" in out.getvalue()
+    out = StringIO()
+    with translation.override("nl"):
+        call_command("source_index", "--org", organisation.slug, "--system", "gedeeld", stdout=out)
+    assert "0 gelezen, 7 ongewijzigd, 0 verwijderd, 0 onleesbaar" in out.getvalue()  # 7 files
+
+
+def test_source_index_command_indexes_the_others_when_one_fails(
+    source, organisation, owner, system, tmp_path
+):
+    """A source that cannot be read is named, the others are indexed all the same, and the
+    run ends failed (exit 1)."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+    from django.utils import translation
+
+    gone = tmp_path / "weg"
+    gone.mkdir()
+    first = actions.connect_folder(organisation, system, actor=owner, name="Aaa weg", path=gone)
+    gone.rmdir()
+    out, err = StringIO(), StringIO()
+    with translation.override("nl"), pytest.raises(CommandError, match="1 bron kon niet"):
+        call_command(
+            "source_index", "--org", organisation.slug, "--system", "gedeeld",
+            stdout=out, stderr=err,
+        )  # fmt: skip
+    assert "Aaa weg: Deze map bestaat niet" in err.getvalue()
+    assert "Gedeelde schijf: 8 gelezen" in out.getvalue()
+    first.refresh_from_db()
+    assert first.last_error == "This folder does not exist: check the path."
 
 
 def indexed(source_id):

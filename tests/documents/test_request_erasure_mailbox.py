@@ -295,6 +295,7 @@ def test_delete_page_confirms_by_number(
     client_for,
     other_owner,  # noqa: F811
     other_organisation,
+    documents_folder,
 ):
     source = _connect(server, organisation, owner, system)
     subject_request = _erasure(organisation, owner)
@@ -320,6 +321,12 @@ def test_delete_page_confirms_by_number(
     assert forged.status_code == 400 and "lijst is veranderd" in forged.content.decode()
     missing = reverse("requests:delete_messages", args=[subject_request.pk, task.pk, 999999])
     assert client.get(missing).status_code == 404
+    # a folder of the same system is no mailbox: Waarborg does not delete files on shares
+    folder = document_actions.connect_folder(
+        organisation, system, actor=owner, name="Schijf", path=str(documents_folder)
+    )
+    share = reverse("requests:delete_messages", args=[subject_request.pk, task.pk, folder.pk])
+    assert client.get(share).status_code == 404
     assert _subjects(server, "INBOX") == ["Nog een vraag", "Offerte", "Vraag"]
     done = client.post(url, {"count": "3", "listing": listing})
     assert done.status_code == 302 and done["Location"].endswith(f"#task-{task.pk}")

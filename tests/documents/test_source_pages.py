@@ -56,10 +56,17 @@ def test_refused_folder_re_renders_with_the_reason(system, settings, privacy_off
     settings.LANGUAGE_CODE = "nl"
     client = client_for(privacy_officer)
     url = reverse("documents:connect_folder", args=[system.key])
-    for path in ("/etc", str(settings.DATA_DIR), "relative/../x", "/bestaat/niet"):
+    for path in ("/etc", str(settings.DATA_DIR), "/bestaat/niet"):
         response = client.post(url, {"name": "Schijf", "path": path})
         assert response.status_code == 200
         assert "WAARBORG_DOCUMENT_DIRS" in response.content.decode()
+    # told apart, beside the folder field: a path that is not whole, and a folder that is not
+    # there inside an allowed one (which says nothing of folders Waarborg may not read)
+    missing = f"{tempfile.gettempdir()}/waarborg-bestaat-niet/klanten"
+    for path, reason in (("relative/../x", "volledige pad"), (missing, "Deze map bestaat niet")):
+        page = client.post(url, {"name": "Schijf", "path": path}).content.decode()
+        field = page[page.index('id="id_path"') :]
+        assert '<p class="error" role="alert">' in field and reason in field.split("</div>")[0]
     assert client.post(url, {"name": "Schijf", "path": "/tmp\x00"}).status_code == 400
     response = client.post(url, {"name": "", "path": ""})
     assert response.status_code == 200 and "Dit veld is verplicht" in response.content.decode()
@@ -76,6 +83,7 @@ def test_lesser_roles_cannot_connect_index_test_or_disconnect(
     assert client.get(reverse("documents:connect_mailbox", args=[system.key])).status_code == 403
     for name in ("index", "test", "disconnect"):
         assert client.post(_url(name, indexed)).status_code == 403
+    assert client.get(_url("disconnect", indexed)).status_code == 403
     assert DocumentSource.objects.count() == 1 and not DBTaskResult.objects.exists()
     page = client.get(_url("detail", indexed)).content.decode()
     assert "Gedeelde schijf" in page and _url("index", indexed) not in page
@@ -89,9 +97,13 @@ def test_viewer_cannot_look_a_person_up(indexed, viewer, client_for):
 
 def test_get_is_refused_for_changes(indexed, owner, client_for):
     client = client_for(owner)
-    for name in ("index", "test", "disconnect"):
+    for name in ("index", "test"):
         assert client.get(_url(name, indexed)).status_code == 405
+    # disconnecting asks first: a GET shows what goes, and removes nothing
+    page = client.get(_url("disconnect", indexed)).content.decode()
+    assert "index van 9 items" in page and "De bestanden in de map blijven" in page
     assert DocumentSource.objects.filter(pk=indexed.pk).exists()
+    assert not AuditEntry.objects.filter(action="documents.disconnect").exists()
 
 
 def test_another_organisations_source_is_not_found(
@@ -102,6 +114,7 @@ def test_another_organisations_source_is_not_found(
     assert client.post(_url("find", indexed), {"email": "jan@devries.example"}).status_code == 404
     for name in ("index", "test", "disconnect"):
         assert client.post(_url(name, indexed)).status_code == 404
+    assert client.get(_url("disconnect", indexed)).status_code == 404
     # and our system's key from their organisation: not theirs either
     url = reverse("documents:connect_folder", args=[indexed.system.key])
     assert client.post(url, {"name": "X", "path": "/tmp"}).status_code == 404
@@ -155,9 +168,9 @@ def test_failed_indexing_shows_the_last_error(source, owner, client_for, documen
     with pytest.raises(actions.DocumentSourceError):
         actions.index_source(source, actor=owner)
     page = client.get(_url("detail", source)).content.decode()
-    assert 'id="last-error"' in page and "WAARBORG_DOCUMENT_DIRS" in page
+    assert 'id="last-error"' in page and "Deze map bestaat niet" in page
     response = client.post(_url("test", source), follow=True)
-    assert "WAARBORG_DOCUMENT_DIRS" in response.content.decode()
+    assert "Deze map bestaat niet" in response.content.decode()
 
 
 def test_handler_looks_a_person_up_with_snippets_and_bsn_masked(
@@ -204,6 +217,8 @@ def test_disconnect_removes_source_and_index(indexed, owner, client_for):
     from waarborg.documents import index
 
     client = client_for(owner)
+    detail = client.get(_url("detail", indexed)).content.decode()
+    assert f'href="{_url("disconnect", indexed)}"' in detail  # to the question, not a button
     response = client.post(_url("disconnect", indexed))
     assert response.status_code == 302 and indexed.system.key in response.url
     assert not DocumentSource.objects.exists() and not index.refs_of(indexed.pk)
@@ -279,6 +294,17 @@ def test_connect_a_mailbox_password_encrypted_never_shown(
     assert "Kan geen verbinding" in response.content.decode()
 
 
+def test_a_mailbox_without_the_given_mail_folder_is_not_connected(
+    server, organisation, system, owner
+):
+    with pytest.raises(actions.DocumentSourceError, match="geen mailmap Archief"):
+        actions.connect_mailbox(
+            organisation, system, actor=owner, name="Postvak", host=server.host,
+            port=server.port, username=MAILBOX, password=SECRET, mail_folders=["INBOX", "Archief"],
+        )  # fmt: skip
+    assert not DocumentSource.objects.exists()
+
+
 def test_a_missing_mail_folder_is_the_last_error_in_words(
     server, organisation, system, owner, client_for
 ):
@@ -286,14 +312,36 @@ def test_a_missing_mail_folder_is_the_last_error_in_words(
 
     source = actions.connect_mailbox(
         organisation, system, actor=owner, name="Postvak", host=server.host, port=server.port,
-        username=MAILBOX, password=SECRET, mail_folders=["INBOX", "Bestaat-niet"],
+        username=MAILBOX, password=SECRET, mail_folders=["INBOX"],
     )  # fmt: skip
+    # a folder removed from the server after it was connected
+    DocumentSource.objects.filter(pk=source.pk).update(mail_folders=["INBOX", "Bestaat-niet"])
     with pytest.raises(actions.DocumentSourceError):
         index_document_source.call(source.pk, owner.pk)
     page = client_for(owner).get(_url("detail", source)).content.decode()
     assert 'id="last-error"' in page and "kan niet worden geopend" in page
     source.refresh_from_db()
     assert source.indexed_at is None
+
+
+def test_the_last_error_reads_in_the_readers_language_not_the_runs(
+    source, owner, client_for, documents_folder
+):
+    """A run in English (the CLI with --language en) and a reader in Dutch, and the other way
+    round: each page is in one language."""
+    from django.utils import translation
+
+    shutil.rmtree(documents_folder)
+    with translation.override("en"), pytest.raises(actions.DocumentSourceError, match="exist"):
+        actions.index_source(source, actor=owner)
+    dutch = client_for(owner).get(_url("detail", source)).content.decode()
+    assert "Deze map bestaat niet" in dutch and "does not exist" not in dutch
+    with translation.override("nl"), pytest.raises(actions.DocumentSourceError, match="bestaat"):
+        actions.index_source(source, actor=owner)
+    owner.language = "en"
+    owner.save(update_fields=["language"])
+    english = client_for(owner).get(_url("detail", source)).content.decode()
+    assert "This folder does not exist" in english and "bestaat niet" not in english
 
 
 def test_a_folders_settings_change_without_connecting_it_anew(indexed, owner, client_for):
@@ -362,7 +410,14 @@ def test_a_mailboxs_settings_and_a_new_password_tested_first(
     assert source.password == SECRET and not source.write_access
     assert source.mail_folders == ["INBOX"]
     assert not AuditEntry.objects.filter(action="documents.settings").exists()
+    # a mail folder the mailbox does not have: named, nothing saved
+    response = client.post(url, {**form, "mail_folders": "INBOX\r\nVerzonden"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "geen mailmap Verzonden" in page
+    source.refresh_from_db()
+    assert source.mail_folders == ["INBOX"] and not source.write_access
     # the same without a password: saved, the stored password kept
+    server.append(MAILBOX, "Sent", make_message("jan@devries.example", MAILBOX, "Re", "Ok"))
     assert client.post(url, form).status_code == 302
     source.refresh_from_db()
     assert source.write_access and source.mail_folders == ["INBOX", "Sent"]

@@ -7,8 +7,9 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from waarborg.audit.actions import record_entry
 from waarborg.core.crypto import encrypt_text
@@ -27,7 +28,12 @@ log = logging.getLogger("waarborg.documents")
 
 
 class DocumentSourceError(Exception):
-    pass
+    """Why a source cannot be connected, changed or read; `field` names the form field it is
+    about, where there is one."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 def connect_folder(organisation, system, *, actor, name, path, include="", exclude=""):
@@ -35,7 +41,7 @@ def connect_folder(organisation, system, *, actor, name, path, include="", exclu
     try:
         real = guard.allowed_folder(path)
     except guard.FolderRefused as error:
-        raise DocumentSourceError(str(error)) from None
+        raise DocumentSourceError(str(error), field="path") from None
     with transaction.atomic():
         source = DocumentSource.objects.create(
             organisation=organisation,
@@ -153,6 +159,8 @@ def update_source(source, *, actor, password="", **changes):
         if source.kind != Kind.IMAP or source.auth != Auth.PASSWORD:
             raise DocumentSourceError(_("This source signs in without a password."))
         source.password_encrypted = encrypt_text(password, PASSWORD_PURPOSE)
+    folders_changed = "mail_folders" in changes and old["mail_folders"] != source.mail_folders
+    if password or (source.kind == Kind.IMAP and folders_changed):
         imap.test_source_login(source)  # refuses, and nothing is saved
     new = {name: _audited(getattr(source, name)) for name in changes}
     changed_old = {k: v for k, v in old.items() if v != new[k]}
@@ -220,16 +228,21 @@ def _mailbox_error():
 def index_source(source, *, actor=None, on_batch=None):
     """Bring the source's index up to date (new and changed items read, deletions removed)."""
     try:
-        listing, load = _parts(source)
-        run = index.update(source.pk, listing, load, on_batch=on_batch)
+        # the reason a run failed is kept as written in the source (English), and each reader
+        # sees it in their own language (last_error_text): never in the language of the run
+        with translation.override("en"):
+            listing, load = _parts(source)
+            run = index.update(source.pk, listing, load, on_batch=on_batch)
     except (guard.FolderRefused, DocumentSourceError, _mailbox_error()) as error:
         message = str(error)
         if isinstance(error, _mailbox_error()):
             log.warning("indexing mailbox %s failed: %s", source.pk, message[:300])
-            message = _("A mail folder of this mailbox cannot be opened: check its mail folders.")
+            message = gettext_noop(
+                "A mail folder of this mailbox cannot be opened: check its mail folders."
+            )
         source.last_error = message
         source.save(update_fields=["last_error"])
-        raise DocumentSourceError(message) from None
+        raise DocumentSourceError(source.last_error_text) from None
     counts = {
         "listed": run.listed,
         "read": run.read,

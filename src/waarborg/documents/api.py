@@ -83,7 +83,7 @@ def _out(source):
         "write_access": source.write_access,
         "indexed_at": source.indexed_at,
         "counts": {k: int(v) for k, v in (source.index_counts or {}).items()},
-        "last_error": source.last_error,
+        "last_error": source.last_error_text,
         "indexing": _progress(source),
     }
 

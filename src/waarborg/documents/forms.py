@@ -154,9 +154,20 @@ class PersonForm(forms.Form):
 
     FIELDS = ("email", "phone_number", "name", "customer_number")
 
+    def clean_phone_number(self):
+        from waarborg.documents.index.keyterms import normal_phone
+
+        value = self.cleaned_data["phone_number"].strip()
+        if value and normal_phone(value) is None:
+            raise forms.ValidationError(
+                _("This is not a phone number, such as 06 1234 5678 or +31 20 123 4567.")
+            )
+        return value
+
     def clean(self):
         data = super().clean()
-        if not any(data.get(name) for name in self.FIELDS):
+        # a field with an error of its own says what is wrong; "at least one" would contradict it
+        if not self.errors and not any(data.get(name) for name in self.FIELDS):
             raise forms.ValidationError(_("Fill in at least one of the fields."))
         return data
 

@@ -28,12 +28,29 @@ def _inside(base, real):
     return os.path.commonpath([base, real]) == base
 
 
+def _allowed_bases():
+    for folder in getattr(settings, "DOCUMENT_DIRS", []):
+        try:
+            yield os.path.realpath(folder, strict=True)
+        except OSError:
+            continue
+
+
 def allowed_folder(path):
-    """The real path of a folder a source may read, or FolderRefused."""
+    """The real path of a folder a source may read, or FolderRefused. A path that is not
+    absolute, and one below an allowed folder that is not there, are told apart from the
+    rest: that says nothing of folders Waarborg may not read."""
+    given = os.path.expanduser(str(path).strip())
+    if not os.path.isabs(given):
+        raise FolderRefused(_("Give the folder's full path, beginning with /."))
     try:
-        real = os.path.realpath(os.path.abspath(os.path.expanduser(str(path))), strict=True)
+        real = os.path.realpath(given, strict=True)
     except (OSError, ValueError) as error:
         log.info("document folder %r refused: %s", path, error)
+        written = os.path.normpath(given)
+        if any(_inside(base, written) for base in _allowed_bases()):
+            # one text for every such folder: it is kept as the reason an indexing run failed
+            raise FolderRefused(_("This folder does not exist: check the path.")) from None
         raise refused() from None
     if not os.path.isdir(real):
         log.info("document folder %r refused: not a folder", path)
@@ -42,11 +59,7 @@ def allowed_folder(path):
     if _inside(real, own) or _inside(own, real):
         log.warning("document folder %r refused: Waarborg's data directory", path)
         raise refused()
-    for folder in getattr(settings, "DOCUMENT_DIRS", []):
-        try:
-            base = os.path.realpath(folder, strict=True)
-        except OSError:
-            continue
+    for base in _allowed_bases():
         if _inside(base, real):
             return real
     log.info("document folder %r refused: not in WAARBORG_DOCUMENT_DIRS", path)

@@ -99,9 +99,28 @@ def test_login(host, port, username, password="", *, token=None):
 
 
 def test_source_login(source):
+    """Sign in and open each mail folder of the source (read-only), or DocumentSourceError:
+    a folder that is not there is named when the source is connected or changed, not at the
+    first indexing run."""
+    from waarborg.documents.actions import DocumentSourceError
+
     client = _source_client(source)
-    with contextlib.suppress(OSError, imaplib.IMAP4.error):
-        client.logout()
+    try:
+        for folder in _folders(source):
+            try:
+                _select(client, folder)
+            except (MailboxError, imaplib.IMAP4.error):
+                raise DocumentSourceError(
+                    _(
+                        "The mailbox has no mail folder %(folder)s, or Waarborg may not open "
+                        "it: check the name of the mail folder."
+                    )
+                    % {"folder": folder},
+                    field="mail_folders",
+                ) from None
+    finally:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
+            client.logout()
 
 
 def _quote(folder):

@@ -1,5 +1,6 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from waarborg.core.crypto import decrypt_text
@@ -115,6 +116,12 @@ class DocumentSource(models.Model):
             if self.oauth_secret_encrypted
             else ""
         )
+
+    @property
+    def last_error_text(self):
+        """Why the last indexing failed, in the reader's language: it is kept as written in the
+        source, in English (documents.actions.index_source)."""
+        return gettext(self.last_error) if self.last_error else ""
 
     def index_expired(self, now):
         """Whether the index is older than the source keeps it (never brought up to date

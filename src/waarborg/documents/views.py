@@ -18,6 +18,11 @@ from waarborg.documents.models import DocumentSource, Kind
 from waarborg.register.models import System
 
 
+def _form_error(form, error):
+    """A source's error beside the field it is about, or above the form."""
+    form.add_error(error.field if error.field in form.fields else None, str(error))
+
+
 def _source(request, pk):
     return get_for_org(DocumentSource.objects.select_related("system"), request.organisation, pk=pk)
 
@@ -29,7 +34,7 @@ def _connect(request, key, form_class, template, connect):
         try:
             source = connect(system, form.cleaned_data)
         except actions.DocumentSourceError as error:
-            form.add_error(None, str(error))
+            _form_error(form, error)
         else:
             messages.success(request, _("Connected. Index it now to find people in it."))
             return redirect("documents:detail", pk=source.pk)
@@ -79,7 +84,7 @@ def settings(request, pk):
         try:
             actions.update_source(source, actor=request.user, password=password, **data)
         except actions.DocumentSourceError as error:
-            form.add_error(None, str(error))
+            _form_error(form, error)
             source.refresh_from_db()
         else:
             messages.success(request, _("The settings are saved."))
@@ -115,10 +120,16 @@ def index(request, pk):
     return redirect("documents:detail", pk=pk)
 
 
-@require_POST
 @role_required(Role.PRIVACY_OFFICER)
 def disconnect(request, pk):
+    """What disconnecting removes, and a button that does it (a POST)."""
     source = _source(request, pk)
+    if request.method != "POST":
+        from waarborg.documents import index
+
+        context = {"source": source, "system": source.system}
+        context["items"] = index.status(source.pk)["items"]
+        return render(request, "documents/disconnect.html", context)
     key = source.system.key
     actions.disconnect_source(source, actor=request.user)
     messages.success(request, _("The source was disconnected and its index removed."))
@@ -165,5 +176,5 @@ def find(request, pk):
             )
             context["hits"] = [_shown(hit) for hit in hits]
         except actions.DocumentSourceError as error:
-            form.add_error(None, str(error))
+            _form_error(form, error)
     return render(request, "documents/find.html", context)

@@ -47,6 +47,9 @@ class PersonForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not any(data.get(name) for name in ("email", "phone_number", "customer_number")):
+        # a field with an error of its own says what is wrong; "at least one" would contradict it
+        if not self.errors and not any(
+            data.get(name) for name in ("email", "phone_number", "customer_number")
+        ):
             raise forms.ValidationError(_("Fill in at least one of the fields."))
         return data

@@ -189,11 +189,12 @@ def listing_token(hits):
 
 
 def task_source(task, source_pk):
-    """A mail source of the task's own system (of its organisation), or RequestError."""
-    from waarborg.documents.models import DocumentSource
+    """A mailbox source of the task's own system (of its organisation), or RequestError: a
+    folder is none (Waarborg does not delete files on shares)."""
+    from waarborg.documents.models import DocumentSource, Kind
 
     try:
-        return document_sources(task).get(pk=int(source_pk))
+        return document_sources(task).get(pk=int(source_pk), kind=Kind.IMAP)
     except (ValueError, TypeError, DocumentSource.DoesNotExist):
         raise RequestError(_("This mailbox is not a source of this task.")) from None
 

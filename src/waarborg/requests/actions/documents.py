@@ -314,6 +314,9 @@ def hit_copy(hit, *, actor, language):
         "body": redacted_html(redact(stored[1], strings, mark), mark),
         "redactions": len(strings),
         "goes_as": goes_as,
+        "bsn_masked": bool(found.get("bsn_masked")),
+        # an erasure request sends no package: its hits are deleted or kept
+        "erasure": hit.task.request.kind == "erasure",
         "unread": found.get("unread") or [],
     }
 
