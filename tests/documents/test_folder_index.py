@@ -383,3 +383,21 @@ def test_batches_commit_in_order_and_a_stop_between_them_resumes(
     assert sorted(index.refs_of(5)) == refs_of
     with index.connect() as connection:
         assert len(index.candidates(connection, [5], "nummer04")) == 1
+
+
+def test_places_close_together_are_one_snippet(organisation, owner, system, tmp_path):
+    """"Kees Bakker" and "K. Bakker" a line apart would show the same text twice: one
+    snippet; a place further on is a second one."""
+    folder = tmp_path / "map"
+    folder.mkdir()
+    far = " ".join(["verder"] * 40)
+    (folder / "brief.txt").write_text(
+        f"Van: Kees Bakker\nBeste K. Bakker, dank voor uw bericht. {far} Groet aan K. Bakker.",
+        encoding="utf-8",
+    )
+    source = actions.connect_folder(organisation, system, actor=owner, name="Map", path=folder)
+    actions.index_source(source, actor=owner)
+    (hit,) = actions.find_person(organisation, {"name": "Kees Bakker"}, actor=owner)
+    assert len(hit.snippets) == 2
+    first, second = ("".join(parts) for parts in hit.snippets)
+    assert "Van: Kees Bakker" in first and "Groet aan" in second

@@ -177,6 +177,19 @@ def snippet(text, span):
     return before, match, after
 
 
+def _apart(places, count):
+    """The spans of up to `count` places, most certain first, each outside the snippets of
+    those before it: "Kees Bakker", "K. Bakker" and "Bakker" at one place are one snippet."""
+    spans = []
+    for place in places:
+        start, end = place[1]
+        if all(end <= left - SNIPPET or start >= right + SNIPPET for left, right in spans):
+            spans.append((start, end))
+            if len(spans) == count:
+                break
+    return spans
+
+
 EDGE = 3  # a redacted string cut by a snippet's edge: this many of its characters go too
 
 
@@ -374,7 +387,7 @@ def find(source_ids, identities, *, limit=1000, snippets=3):
                 meta=meta,
                 confidence=combined([1.0] * bool(header) + [p[2] for p in places[:5]]),
                 matched=sorted({p[0] for p in places} | ({"email"} if header else set())),
-                snippets=[snippet(body, p[1]) for p in places[:snippets]],
+                snippets=[snippet(body, span) for span in _apart(places, snippets)],
             )
             hits.append(hit)
     index.forget_lines()
