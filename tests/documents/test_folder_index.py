@@ -386,7 +386,7 @@ def test_batches_commit_in_order_and_a_stop_between_them_resumes(
 
 
 def test_places_close_together_are_one_snippet(organisation, owner, system, tmp_path):
-    """"Kees Bakker" and "K. Bakker" a line apart would show the same text twice: one
+    """ "Kees Bakker" and "K. Bakker" a line apart would show the same text twice: one
     snippet; a place further on is a second one."""
     folder = tmp_path / "map"
     folder.mkdir()
