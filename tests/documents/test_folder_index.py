@@ -137,6 +137,29 @@ def test_folder_outside_the_allowed_folders_is_refused(organisation, owner, syst
         actions.connect_folder(organisation, system, actor=owner, name="x", path="/etc")
 
 
+def test_only_a_missing_folder_inside_an_allowed_one_is_called_missing(
+    organisation, owner, system, settings, tmp_path
+):
+    """Inside an allowed folder "does not exist"; outside it, or through a link out of it, the
+    one refusal for everything, which tells nothing of what is there."""
+    allowed, outside = tmp_path / "toegestaan", tmp_path / "buiten"
+    allowed.mkdir()
+    (outside / "echt").mkdir(parents=True)
+    (allowed / "link").symlink_to(outside)
+    settings.DOCUMENT_DIRS = [str(allowed)]
+    settings.LANGUAGE_CODE = "nl"
+    cases = [
+        (allowed / "weg" / "klanten", "bestaat niet"),
+        (allowed / "link" / "weg", "WAARBORG_DOCUMENT_DIRS"),
+        (outside / "weg", "WAARBORG_DOCUMENT_DIRS"),
+        (allowed / "link" / "echt", "WAARBORG_DOCUMENT_DIRS"),
+        ("toegestaan/weg", "volledige pad"),
+    ]
+    for path, reason in cases:
+        with pytest.raises(DocumentSourceError, match=reason):
+            actions.connect_folder(organisation, system, actor=owner, name="x", path=str(path))
+
+
 def test_own_data_directory_is_refused(organisation, owner, system, settings):
     settings.DOCUMENT_DIRS = [settings.DATA_DIR.parent]
     with pytest.raises(DocumentSourceError):

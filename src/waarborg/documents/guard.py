@@ -36,6 +36,16 @@ def _allowed_bases():
             continue
 
 
+def _missing_inside(written):
+    """Whether a path that is not there would be inside an allowed folder: its nearest parent
+    that is there lies inside one after symlinks (a link out of it says nothing of outside)."""
+    parent = written
+    while not os.path.exists(parent) and os.path.dirname(parent) != parent:
+        parent = os.path.dirname(parent)
+    real = os.path.realpath(parent)
+    return any(_inside(base, real) for base in _allowed_bases())
+
+
 def allowed_folder(path):
     """The real path of a folder a source may read, or FolderRefused. A path that is not
     absolute, and one below an allowed folder that is not there, are told apart from the
@@ -47,8 +57,7 @@ def allowed_folder(path):
         real = os.path.realpath(given, strict=True)
     except (OSError, ValueError) as error:
         log.info("document folder %r refused: %s", path, error)
-        written = os.path.normpath(given)
-        if any(_inside(base, written) for base in _allowed_bases()):
+        if _missing_inside(os.path.normpath(given)):
             # one text for every such folder: it is kept as the reason an indexing run failed
             raise FolderRefused(_("This folder does not exist: check the path.")) from None
         raise refused() from None
