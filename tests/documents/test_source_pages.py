@@ -416,6 +416,13 @@ def test_a_mailboxs_settings_and_a_new_password_tested_first(
     assert response.status_code == 200 and "geen mailmap Verzonden" in page
     source.refresh_from_db()
     assert source.mail_folders == ["INBOX"] and not source.write_access
+    # may delete, with a trash folder it does not have (Microsoft 365's): named at its field
+    response = client.post(url, {**form, "mail_folders": "INBOX", "trash_folder": "Deleted Items"})
+    page = response.content.decode()
+    field = page[page.index('id="id_trash_folder"') :].split("</div>")[0]
+    assert response.status_code == 200 and "geen prullenbak Deleted Items" in field
+    source.refresh_from_db()
+    assert not source.write_access and source.trash_folder == "Trash"
     # the same without a password: saved, the stored password kept
     server.append(MAILBOX, "Sent", make_message("jan@devries.example", MAILBOX, "Re", "Ok"))
     assert client.post(url, form).status_code == 302

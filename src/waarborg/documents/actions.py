@@ -159,8 +159,9 @@ def update_source(source, *, actor, password="", **changes):
         if source.kind != Kind.IMAP or source.auth != Auth.PASSWORD:
             raise DocumentSourceError(_("This source signs in without a password."))
         source.password_encrypted = encrypt_text(password, PASSWORD_PURPOSE)
-    folders_changed = "mail_folders" in changes and old["mail_folders"] != source.mail_folders
-    if password or (source.kind == Kind.IMAP and folders_changed):
+    opened = ("mail_folders", "write_access", "trash_folder")  # what a test sign-in opens
+    reopen = any(name in changes and old[name] != getattr(source, name) for name in opened)
+    if password or (source.kind == Kind.IMAP and reopen):
         imap.test_source_login(source)  # refuses, and nothing is saved
     new = {name: _audited(getattr(source, name)) for name in changes}
     changed_old = {k: v for k, v in old.items() if v != new[k]}

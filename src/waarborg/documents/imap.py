@@ -118,6 +118,19 @@ def test_source_login(source):
                     % {"folder": folder},
                     field="mail_folders",
                 ) from None
+        if source.write_access:  # deleted messages are moved there first
+            try:
+                _select(client, source.trash_folder or "Trash")
+            except (MailboxError, imaplib.IMAP4.error):
+                raise DocumentSourceError(
+                    _(
+                        "The mailbox has no trash folder %(folder)s, or Waarborg may not open "
+                        "it: give the name of its trash folder (in Microsoft 365 often "
+                        '"Deleted Items").'
+                    )
+                    % {"folder": source.trash_folder or "Trash"},
+                    field="trash_folder",
+                ) from None
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
             client.logout()
