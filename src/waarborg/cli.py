@@ -593,7 +593,8 @@ def build_parser():
     demo = command(
         "demo",
         cmd_demo,
-        "Build a fresh demo organisation on SQLite (in DATA_DIR/demo) and serve it.",
+        "Build a fresh demo organisation on SQLite (in DATA_DIR/demo, or in the folder "
+        "--data-dir names) and serve it.",
     )
     server_options(demo)
     demo.add_argument("--no-serve", action="store_true", help="build the demo, do not serve it")

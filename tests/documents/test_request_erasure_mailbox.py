@@ -327,6 +327,17 @@ def test_delete_page_confirms_by_number(
     )
     share = reverse("requests:delete_messages", args=[subject_request.pk, task.pk, folder.pk])
     assert client.get(share).status_code == 404
+    # an access request deletes nothing: it has no such page, not even one that lists
+    access = actions.verify_request(
+        actions.create_request(
+            organisation, actor=owner, kind=Kind.ACCESS, channel="email", name="Jan de Vries",
+            email=JAN, language="en",
+        ),
+        actor=owner, method=Verification.EMAIL_LINK,
+    )  # fmt: skip
+    access_task = _task(access, system)
+    view = reverse("requests:delete_messages", args=[access.pk, access_task.pk, source.pk])
+    assert client.get(view).status_code == 404 and client.post(view).status_code == 404
     assert _subjects(server, "INBOX") == ["Nog een vraag", "Offerte", "Vraag"]
     done = client.post(url, {"count": "3", "listing": listing})
     assert done.status_code == 302 and done["Location"].endswith(f"#task-{task.pk}")

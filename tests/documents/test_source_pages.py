@@ -432,3 +432,15 @@ def test_a_mailboxs_settings_and_a_new_password_tested_first(
     entry = AuditEntry.objects.get(action="documents.settings")
     assert entry.new == {"mail_folders": ["INBOX", "Sent"], "write_access": True}
     assert SECRET not in str(entry.old) + str(entry.new)
+
+
+def test_the_counts_of_one_item_read_in_the_singular(
+    organisation, system, owner, client_for, tmp_path
+):
+    folder = tmp_path / "een"
+    folder.mkdir()
+    (folder / "brief.txt").write_text("Beste Jan", encoding="utf-8")
+    source = actions.connect_folder(organisation, system, actor=owner, name="Een", path=folder)
+    actions.index_source(source, actor=owner)
+    page = client_for(owner).get(_url("detail", source)).content.decode()
+    assert "1 item: 1 gelezen, 0 ongewijzigd" in page and "1 items" not in page

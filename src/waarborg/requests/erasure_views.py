@@ -106,6 +106,8 @@ def delete_messages(request, pk, task_pk, source_pk):
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     subject_request = get_for_org(SubjectRequest, request.organisation, pk=pk)
+    if subject_request.kind != Kind.ERASURE:
+        raise Http404  # only an erasure request deletes messages
     task = _task(subject_request, task_pk)
     try:
         source = actions.task_source(task, source_pk)
