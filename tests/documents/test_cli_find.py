@@ -44,3 +44,9 @@ def test_another_organisations_documents_are_not_searched(indexed, other_organis
 def test_find_without_an_identity_says_so(indexed, organisation, capsys):
     with pytest.raises(CommandError):
         _find(capsys, organisation)
+
+
+def test_an_address_that_is_none_is_refused_not_an_empty_answer(indexed, organisation, capsys):
+    with pytest.raises(CommandError, match="'jan.devries' is geen e-mailadres") as refused:
+        _find(capsys, organisation, email=["jan.devries"])
+    assert refused.value.returncode == 2 and capsys.readouterr().out == ""

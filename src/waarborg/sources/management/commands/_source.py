@@ -3,7 +3,9 @@
 import json
 import sys
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -35,6 +37,13 @@ def person_options(parser):
 
 
 def identities(options):
+    for address in options["email"]:  # one that is none would find nothing, silently
+        try:
+            validate_email(address.strip())
+        except ValidationError:
+            raise CommandError(
+                _("--email %r is not an e-mail address") % address, returncode=2
+            ) from None
     found = {
         "email": options["email"],
         "phone_number": options["phone"],
