@@ -478,6 +478,11 @@ GROUPS = {
 def cmd_group(args):
     """`waarborg GROUP SUB ARGS...`: the management command GROUP_SUB with its own options,
     in one language for the whole run."""
+    if args.data_dir is not None:
+        os.environ["WAARBORG_DATA_DIR"] = str(Path(args.data_dir).expanduser().resolve())
+    from waarborg import config
+
+    not_there = _not_there(config.data_dir())
     setup_django(args.data_dir)
     from django.conf import settings
     from django.core.management import get_commands, load_command_class
@@ -500,6 +505,7 @@ def cmd_group(args):
             % {"folder": settings.DATA_DIR},
             file=sys.stderr,
         )
+        _remove_new(not_there)
         return EXIT_FAILED
     # the command's own parser, named as it is typed: `waarborg register import --help`
     try:
@@ -514,6 +520,37 @@ def cmd_group(args):
             )
         raise
     return EXIT_OK
+
+
+# what settings make in a data directory on first use
+_FIRST_FILES = ("secret_key", "waarborg.sqlite3")
+
+
+def _not_there(folder):
+    """The folders of a data directory's path that do not exist yet (deepest first), and the
+    files settings would make in it that are not there."""
+    files = [folder / name for name in _FIRST_FILES if not (folder / name).exists()]
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing, files
+
+
+def _remove_new(not_there):
+    """Undo what settings made in a data directory that had no installation (its key, an
+    empty database): a command refused for want of one leaves nothing behind."""
+    folders, files = not_there
+    from django.db import connections
+
+    connections.close_all()
+    for file in files:
+        file.unlink(missing_ok=True)
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # something else is in it now: it stays
+            return
 
 
 def _takes_language(command):

@@ -211,3 +211,17 @@ def test_worker_runs_and_stops(tmp_path):
     wrong = run(["worker", "--max-tasks", "0"], tmp_path)
     assert wrong.returncode == 2
     assert "Traceback" not in wrong.stderr
+
+
+def test_a_command_on_a_data_directory_that_is_not_there_leaves_none_behind(tmp_path):
+    missing = tmp_path / "typo" / "waarborg"
+    result = run(["source", "index", "--system", "mailbox", "--data-dir", str(missing)], tmp_path)
+    assert result.returncode == 1 and "is niet ingericht" in result.stderr
+    assert not (tmp_path / "typo").exists()
+    # a folder that was there keeps what it held; what settings made in it goes
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine")
+    result = run(["source", "index", "--system", "mailbox", "--data-dir", str(kept)], tmp_path)
+    assert result.returncode == 1
+    assert [p.name for p in kept.iterdir()] == ["notes.txt"]
