@@ -212,3 +212,16 @@ def test_an_object_is_named_in_the_readers_language_and_kept_as_recorded(
     client.cookies["waarborg_language"] = "nl"
     listing = client.get(reverse("audit:list")).content.decode()
     assert "Servicecontracten cv-ketels" in listing and "Boiler service" not in listing
+
+
+def test_what_waarborg_did_itself_is_named_in_the_pages_language(client_for, owner, organisation):
+    with transaction.atomic():
+        record_entry(organisation, actor=None, action="retention.item")
+    client = client_for(owner)
+    for language, name in (("nl", "Waarborg (automatisch)"), ("en", "Waarborg (automatically)")):
+        client.cookies["waarborg_language"] = language
+        page = client.get(reverse("audit:list")).content.decode()
+        assert f"<td>{name}</td>" in page
+        assert "<td>system</td>" not in page
+        found = client.get(reverse("audit:list"), {"actor": name.split()[1].strip("()")})
+        assert f"<td>{name}</td>" in found.content.decode()

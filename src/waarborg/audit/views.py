@@ -1,10 +1,12 @@
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from waarborg.audit.actions import SYSTEM_ACTOR
 from waarborg.audit.labels import action_label, current_names, in_words, readable
 from waarborg.audit.models import AuditEntry
 from waarborg.core.access import get_for_org, role_required, scoped
@@ -12,6 +14,7 @@ from waarborg.core.dates import format_moment
 from waarborg.core.masking import mask_text
 from waarborg.core.models import Role
 from waarborg.core.spreadsheets import export_response
+from waarborg.core.templatetags.waarborg import who
 
 
 class AuditFilterForm(forms.Form):
@@ -30,7 +33,10 @@ def filter_entries(entries, data):
     if data.get("action"):
         entries = entries.filter(action__startswith=data["action"])
     if data.get("actor"):
-        entries = entries.filter(actor_label__icontains=data["actor"])
+        wanted = Q(actor_label__icontains=data["actor"])
+        if data["actor"].strip().lower() in who(SYSTEM_ACTOR).lower():
+            wanted |= Q(actor_label=SYSTEM_ACTOR)  # as the pages name it: "Waarborg (automatisch)"
+        entries = entries.filter(wanted)
     if data.get("object_type"):
         entries = entries.filter(object_type=data["object_type"])
     if data.get("since"):
@@ -104,7 +110,8 @@ def export(request, fmt="csv"):
                 [
                     entry.seq,
                     format_moment(entry.created_at),
-                    entry.actor_label,
+                    # the trail's "system" in words; a person with the id that tells accounts apart
+                    who(SYSTEM_ACTOR) if entry.actor_label == SYSTEM_ACTOR else entry.actor_label,
                     action_label(entry.action),
                     entry.action,
                     mask_text(entry.object_repr),
