@@ -266,3 +266,23 @@ def test_the_report_preview_says_an_item_gone_since_review_and_keeps_its_style(
     response = client.get(url, follow=True)
     assert response.redirect_chain[-1][0] == reverse("requests:detail", args=[task.request.pk])
     assert "gesprek.txt" in response.content.decode()
+
+
+def test_a_decided_hit_offers_only_the_other_decision(task, handler, client_for):
+    client = client_for(handler)
+    _search(client, task)
+    hit = DocumentHit.objects.get(task=task, ref="gesprek.txt")
+    url = reverse("requests:hit_review", args=[task.request.pk, task.pk, hit.pk])
+    detail = reverse("requests:detail", args=[task.request.pk])
+
+    def buttons():
+        page = client.get(detail).content.decode()
+        block = page[page.index(f'id="hit-{hit.pk}"') :]
+        block = block[: block.index("</form>")]
+        return [part.split("</button>")[0] for part in block.split('">')[1:] if "</button>" in part]
+
+    assert buttons() == ["Opnemen", "Uitsluiten"]
+    client.post(url, {"decision": "included", "redactions": "Piet Jansen"})
+    assert buttons() == ["De weglakkingen bewaren", "Toch uitsluiten"]
+    client.post(url, {"decision": "excluded"})
+    assert buttons() == ["Toch opnemen"]

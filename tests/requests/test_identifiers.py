@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 
 from waarborg.audit.models import AuditEntry
 from waarborg.core import actions as core_actions
@@ -320,3 +321,28 @@ def test_copies_only_to_a_known_address(firm, shop, committed, outbox, handler, 
     _close_other_tasks(known, handler)
     with committed():
         actions.send_answer(known, actor=privacy_officer)
+
+
+def test_the_request_page_writes_phone_numbers_as_people_do(
+    firm, shop, committed, outbox, client_for, owner
+):
+    subject_request = _new(
+        firm, committed, "jan.dejong@example.nl", customer_number="K-1001", phone="+31612340001"
+    )
+    with committed():
+        _click(outbox)
+    page = client_for(owner).get(reverse("requests:detail", args=[subject_request.pk]))
+    page = page.content.decode()
+    assert "06 12340001" in page
+    assert "+31612340001" not in page
+    # claimed, not verified, in the same notation
+    assert page.count("06 12340001") >= 2
+
+
+def test_a_phone_number_of_another_country_keeps_its_code():
+    from waarborg.core.templatetags.waarborg import phone
+
+    assert phone("+3222345678") == "+32 2 234 56 78"
+    assert phone("0612340001") == "06 12340001"
+    assert phone("twelve") == "twelve"
+    assert phone("") == ""

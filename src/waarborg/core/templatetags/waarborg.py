@@ -1,7 +1,9 @@
 import re
 
 from django import template
+from django.utils.translation import gettext as _
 
+from waarborg.audit.actions import SYSTEM_ACTOR
 from waarborg.core.dates import format_day, format_moment, humanise_duration
 from waarborg.core.fields import translated
 from waarborg.core.masking import mask_text
@@ -66,8 +68,13 @@ _ACCOUNT_ID = re.compile(r"\s*\(#\d+\)")
 
 @register.filter
 def who(value):
-    """Who did something, for people: 'anna@firma.nl (#12)' -> 'anna@firma.nl'."""
-    return _ACCOUNT_ID.sub("", str(value)) if value else ""
+    """Who did something, for people: 'anna@firma.nl (#12)' -> 'anna@firma.nl'; what Waarborg
+    did by itself (the trail's "system") in the active language."""
+    if not value:
+        return ""
+    if str(value) == SYSTEM_ACTOR:
+        return _("Waarborg (automatically)")
+    return _ACCOUNT_ID.sub("", str(value))
 
 
 @register.filter
@@ -92,3 +99,34 @@ def cite(value):
     from waarborg.core.citations import cite as in_style
 
     return in_style(value)
+
+
+@register.filter
+def phone(value):
+    """A phone number as people write it: a Dutch one in its national form ("06 12345678"),
+    another country's with its code ("+32 2 123 45 67"); text that is no number as it is."""
+    import phonenumbers
+
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(str(value), "NL")
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_possible_number(number):
+        return value
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 31
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+@register.filter
+def identifiers(values):
+    """A request's identifiers ({name: value}) as people write them, joined by commas."""
+    return ", ".join(
+        phone(value) if name == "phone_number" else str(value) for name, value in values.items()
+    )
+
