@@ -129,4 +129,3 @@ def identifiers(values):
     return ", ".join(
         phone(value) if name == "phone_number" else str(value) for name, value in values.items()
     )
-
