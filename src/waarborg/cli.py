@@ -508,8 +508,10 @@ def cmd_group(args):
         _remove_new(not_there)
         return EXIT_FAILED
     # the command's own parser, named as it is typed: `waarborg register import --help`
+    command._called_from_command_line = True  # as run_from_argv: a bad line is a usage error
+    parser = command.create_parser("waarborg", f"{args.command} {args.subcommand}")
     try:
-        command.run_from_argv(["waarborg", f"{args.command} {args.subcommand}", *rest])
+        options = vars(parser.parse_args(rest))
     except SystemExit as done:
         if done.code == 0 and ({"-h", "--help"} & set(rest)):
             print(
@@ -519,6 +521,24 @@ def cmd_group(args):
                 "organisation's)"
             )
         raise
+    return _execute(command, options)
+
+
+def _execute(command, options):
+    """Run a management command as Django's run_from_argv does, but tell a refusal as every
+    other line of Waarborg's: "waarborg: ..." (Django would write "CommandError: ...")."""
+    from django.core.management.base import CommandError
+    from django.db import connections
+
+    try:
+        command.execute(*options.pop("args", ()), **options)
+    except CommandError as error:
+        if options.get("traceback"):
+            raise
+        print(f"waarborg: {error}", file=sys.stderr)
+        return error.returncode
+    finally:
+        connections.close_all()
     return EXIT_OK
 
 

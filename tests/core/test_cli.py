@@ -186,6 +186,13 @@ def test_demo_is_fresh_each_time(tmp_path):
         assert result.returncode == 0, result.stderr
     with sqlite3.connect(tmp_path / "d" / "demo.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM core_organisation").fetchone()[0] == 2
+    # a refusal of a command on it reads as every other line of Waarborg's
+    data = ["--data-dir", str(tmp_path / "d")]
+    refused = run(["source", "find", *data, "--org", "nobody", "--system", "x"], tmp_path)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.stderr == "waarborg: geen organisatie met korte naam 'nobody'\n"
+    usage = run(["source", "find", *data], tmp_path)
+    assert usage.returncode == 2 and "usage: waarborg source find" in usage.stderr
 
 
 def test_check_deploy_with_production_settings(tmp_path):
