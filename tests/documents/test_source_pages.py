@@ -444,3 +444,32 @@ def test_the_counts_of_one_item_read_in_the_singular(
     actions.index_source(source, actor=owner)
     page = client_for(owner).get(_url("detail", source)).content.decode()
     assert "1 item: 1 gelezen, 0 ongewijzigd" in page and "1 items" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_logs_a_source_that_cannot_be_read_in_one_line(
+    source, owner, documents_folder, caplog
+):
+    """The source's page tells what went wrong; the console of `waarborg demo` or the worker
+    gets no traceback for it. A task that fails for an unforeseen reason keeps its traceback."""
+    import logging
+
+    from waarborg.documents.tasks import index_document_source
+    from waarborg.jobs.worker import Worker, configure_logging
+
+    configure_logging()
+    shutil.rmtree(documents_folder)
+    result = index_document_source.enqueue(source.pk, owner.pk)
+    with caplog.at_level(logging.INFO, logger="django_tasks"):
+        assert Worker(worker_id="w-log", batch=True, lease=30).run() == 1
+    assert DBTaskResult.objects.get(pk=result.id).status == "FAILED"
+    assert not [r for r in caplog.records if r.exc_info], caplog.text
+    source.refresh_from_db()
+    assert source.last_error
+    # an error nobody is told of elsewhere: django-tasks' record with its traceback goes on
+    caplog.clear()
+    try:
+        raise RuntimeError("unforeseen")
+    except RuntimeError:
+        logging.getLogger("django_tasks").exception("Task id=x state=FAILED")
+    assert [r for r in caplog.records if r.exc_info]

@@ -31,6 +31,8 @@ class DocumentSourceError(Exception):
     """Why a source cannot be connected, changed or read; `field` names the form field it is
     about, where there is one."""
 
+    told = True  # the source's page tells it (last_error): no traceback in the worker's log
+
     def __init__(self, message, field=None):
         super().__init__(message)
         self.field = field

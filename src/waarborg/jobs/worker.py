@@ -363,9 +363,23 @@ class Worker:
             connections.close_all()
 
 
+class _ToldFailures(logging.Filter):
+    """Leaves out django-tasks' traceback of a task that failed for a reason staff are told
+    where it matters (an error with `told = True`, such as a source that cannot be reached,
+    shown on the source's page): the worker's own line says it."""
+
+    def filter(self, record):
+        error = record.exc_info[1] if record.exc_info else None
+        return not getattr(error, "told", False)
+
+
 def configure_logging(verbose=True):
     """The worker's lines (starts, take-overs, back-offs, restarts) on standard error."""
     import sys
+
+    tasks_log = logging.getLogger("django_tasks")
+    if not any(isinstance(f, _ToldFailures) for f in tasks_log.filters):
+        tasks_log.addFilter(_ToldFailures())
 
     log = logging.getLogger("waarborg.jobs")
     log.setLevel(logging.INFO if verbose else logging.ERROR)
