@@ -193,6 +193,7 @@ def test_handler_looks_a_person_up_with_snippets_and_bsn_masked(
     assert "notitie.txt" in response.content.decode()
     entry = AuditEntry.objects.filter(action="documents.find").latest("pk")
     assert entry.new["sources"] == 1 and "Anna" not in str(entry.new)
+    assert entry.object_id == str(indexed.pk) and entry.object_repr == str(indexed)
     # nothing filled in: a translated error, nothing looked up
     count = AuditEntry.objects.filter(action="documents.find").count()
     response = client.post(_url("find", indexed), {"email": "geen-adres"})

@@ -278,13 +278,16 @@ def find_person(organisation, identities, *, actor, sources=None, reason=""):
     own = DocumentSource.objects.filter(organisation=organisation)
     if sources is not None:
         own = own.filter(pk__in=[s.pk for s in sources])
-    ids = list(own.values_list("pk", flat=True))
+    searched = list(own)
+    ids = [source.pk for source in searched]
     hits = matching.find(ids, identities)
     with transaction.atomic():
         record_entry(
             organisation,
             actor=actor,
             action="documents.find",
+            # the source looked in, where it was one (the trail's Object column names it)
+            obj=searched[0] if len(searched) == 1 else None,
             new={"sources": len(ids), "hits": len(hits), "reason": str(reason)[:200]},
         )
     return hits
