@@ -104,33 +104,24 @@ def test_source_login(source):
     first indexing run."""
     from waarborg.documents.actions import DocumentSourceError
 
+    no_mail_folder = _(
+        "The mailbox has no mail folder %(folder)s, or Waarborg may not open it: check the "
+        "name of the mail folder."
+    )
+    no_trash_folder = _(
+        "The mailbox has no trash folder %(folder)s, or Waarborg may not open it: give the "
+        'name of its trash folder (in Microsoft 365 often "Deleted Items").'
+    )
+    to_open = [(folder, "mail_folders", no_mail_folder) for folder in _folders(source)]
+    if source.write_access:  # deleted messages are moved there first
+        to_open.append((source.trash_folder or "Trash", "trash_folder", no_trash_folder))
     client = _source_client(source)
     try:
-        for folder in _folders(source):
+        for folder, field, message in to_open:
             try:
                 _select(client, folder)
             except (MailboxError, imaplib.IMAP4.error):
-                raise DocumentSourceError(
-                    _(
-                        "The mailbox has no mail folder %(folder)s, or Waarborg may not open "
-                        "it: check the name of the mail folder."
-                    )
-                    % {"folder": folder},
-                    field="mail_folders",
-                ) from None
-        if source.write_access:  # deleted messages are moved there first
-            try:
-                _select(client, source.trash_folder or "Trash")
-            except (MailboxError, imaplib.IMAP4.error):
-                raise DocumentSourceError(
-                    _(
-                        "The mailbox has no trash folder %(folder)s, or Waarborg may not open "
-                        "it: give the name of its trash folder (in Microsoft 365 often "
-                        '"Deleted Items").'
-                    )
-                    % {"folder": source.trash_folder or "Trash"},
-                    field="trash_folder",
-                ) from None
+                raise DocumentSourceError(message % {"folder": folder}, field=field) from None
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
             client.logout()
