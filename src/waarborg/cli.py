@@ -495,7 +495,8 @@ def cmd_group(args):
     if args.language and _takes_language(command):
         rest = ["--language", args.language, *rest]
     translation.activate(language)
-    if not ({"-h", "--help"} & set(rest)) and _pending_migrations():
+    installed = not _pending_migrations()
+    if not installed and not ({"-h", "--help"} & set(rest)):
         print(
             "waarborg: "
             + translation.gettext(
@@ -521,6 +522,9 @@ def cmd_group(args):
                 "organisation's)"
             )
         raise
+    finally:
+        if not installed:  # only help was asked for: nothing stays behind
+            _remove_new(not_there)
     return _execute(command, options)
 
 

@@ -225,6 +225,10 @@ def test_a_command_on_a_data_directory_that_is_not_there_leaves_none_behind(tmp_
     result = run(["source", "index", "--system", "mailbox", "--data-dir", str(missing)], tmp_path)
     assert result.returncode == 1 and "is niet ingericht" in result.stderr
     assert not (tmp_path / "typo").exists()
+    for command in (["source", "find", "--help"], ["audit", "verify", "--help"]):
+        helped = run([*command, "--data-dir", str(missing)], tmp_path)
+        assert helped.returncode == 0 and "usage: waarborg" in helped.stdout
+        assert not (tmp_path / "typo").exists(), command
     # a folder that was there keeps what it held; what settings made in it goes
     kept = tmp_path / "kept"
     kept.mkdir()

@@ -40,6 +40,19 @@ def test_dates_as_people_write_them(settings, language, day, moment, plain_date,
     assert "p.m." not in rendered and "PM" not in rendered
 
 
+def test_a_moment_past_midnight_here_is_written_as_todays_day(settings):
+    """00:22 in Amsterdam is 23:22 UTC the day before: the day people read is Amsterdam's."""
+    settings.TIME_ZONE = "Europe/Amsterdam"
+    just_after = datetime.datetime(2026, 12, 6, 23, 22, tzinfo=datetime.UTC)
+    with translation.override("nl"):
+        assert format_day(just_after) == "7 december 2026"
+        assert format_day("2026-12-06T23:22:00+00:00") == "7 december 2026"
+        assert Template("{% load waarborg %}{{ d|day }}").render(Context({"d": just_after})) == (
+            "7 december 2026"
+        )
+        assert format_day(datetime.date(2026, 12, 6)) == "6 december 2026"
+
+
 def test_one_english_word_two_dutch_meanings():
     with translation.override("nl"):
         assert pgettext("the register of processing activities", "Register") == "Register"

@@ -10,6 +10,7 @@ import string
 import zipfile
 
 import pytest
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -510,3 +511,42 @@ def test_an_outlook_message_goes_as_the_original_msg(source, organisation, owner
     files = _package(subject_request, owner)
     (name,) = [n for n in files if "/documenten/" in n]
     assert name.endswith("-terugbelverzoek.msg") and files[name] == data
+
+
+def test_a_package_made_before_an_item_changed_is_never_sent(
+    source, organisation, owner, system, folder, mailoutbox, client_for
+):
+    """Made, then the reviewed file changed on the share (or another request's erasure
+    deleted a message in it): sending the answer refuses, and the page says why."""
+    subject_request = _reviewed_package(source, organisation, owner, system)
+    _package(subject_request, owner)
+    (folder / "gesprek.txt").write_text(f"{JAN} en nu ook Karel Appel", encoding="utf-8")
+    document_actions.index_source(source, actor=owner)
+    sent = len(mailoutbox)
+    with pytest.raises(RequestError, match="veranderd"):
+        actions.send_answer(subject_request, actor=owner)
+    assert len(mailoutbox) == sent
+    subject_request.refresh_from_db()
+    assert subject_request.is_open
+    page = client_for(owner).get(reverse("requests:detail", args=[subject_request.pk]))
+    assert 'id="package-out-of-date"' in page.content.decode()
+
+
+def test_a_package_made_before_a_hit_was_decided_again_is_made_anew_when_sent(
+    source, organisation, owner, system, mailoutbox
+):
+    subject_request = _reviewed_package(source, organisation, owner, system)
+    first = _package(subject_request, owner)
+    assert any(name.endswith("bericht.eml") for name in first)
+    task = _task(subject_request, system)
+    actions.update_task(task, actor=owner, outcome="")  # reopened
+    hit = next(h for h in task.document_hits.all() if h.found["title"] == "bericht.eml")
+    actions.review_hit(hit, actor=owner, decision=HitDecision.EXCLUDED)
+    actions.update_task(task, actor=owner, status=TaskStatus.DONE)
+    old = RequestFile.objects.get(request=subject_request, kind=FileKind.PACKAGE)
+    assert actions.package_out_of_date(subject_request, old)
+    actions.send_answer(subject_request, actor=owner)
+    sent = RequestFile.objects.get(request=subject_request, kind=FileKind.PACKAGE)
+    assert sent.pk != old.pk
+    with zipfile.ZipFile(io.BytesIO(sent.content())) as archive:
+        assert not any(name.endswith("bericht.eml") for name in archive.namelist())

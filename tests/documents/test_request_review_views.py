@@ -286,3 +286,8 @@ def test_a_decided_hit_offers_only_the_other_decision(task, handler, client_for)
     assert buttons() == ["De weglakkingen bewaren", "Toch uitsluiten"]
     client.post(url, {"decision": "excluded"})
     assert buttons() == ["Toch opnemen"]
+    # the redaction stays with it: including it again after all sends it redacted still
+    hit.refresh_from_db()
+    assert hit.decision == HitDecision.EXCLUDED and hit.redactions == ["Piet Jansen"]
+    page = client.get(detail).content.decode()
+    assert f'id="redactions-{hit.pk}" name="redactions" rows="2">Piet Jansen</textarea>' in page

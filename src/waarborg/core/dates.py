@@ -205,6 +205,11 @@ def format_day(value):
     moment = as_moment(value)
     if moment is None:
         return value if isinstance(value, str) else ""
+    if hasattr(moment, "hour"):
+        from django.utils import timezone
+
+        if timezone.is_aware(moment):  # the day it was here, not in UTC
+            moment = timezone.localtime(moment)
     return date_format(moment, "j F Y")
 
 

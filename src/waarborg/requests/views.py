@@ -184,11 +184,17 @@ def detail(request, pk):
             task.minimum_rules = document_holds.minimum_rules(task.system)
     users = _workers(request.organisation)
     files = list(subject_request.files.filter(task=None).defer("data"))
+    package = next((f for f in files if f.kind == FileKind.PACKAGE), None)
     context = {
         "r": subject_request,
         "tasks": tasks,
         "files": files,
-        "package": next((f for f in files if f.kind == FileKind.PACKAGE), None),
+        "package": package,
+        "package_out_of_date": (
+            actions.package_out_of_date(subject_request, package)
+            if package is not None and subject_request.is_open
+            else ""
+        ),
         "package_failure": actions.package_failure(subject_request),
         "id_copy": next((f for f in files if f.kind in IDENTITY_DOCUMENTS), None),
         "documents": [f for f in files if f.kind in IDENTITY_DOCUMENTS],

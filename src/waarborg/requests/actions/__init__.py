@@ -75,6 +75,7 @@ from waarborg.requests.actions.files import (  # noqa: F401
     package_failure,
     package_from_token,
     package_is_large,
+    package_out_of_date,
     prune_links,
     purge_files,
     queue_package,

@@ -15,7 +15,12 @@ from waarborg.requests.actions.common import (
     local_date,
     settings_for,
 )
-from waarborg.requests.actions.files import build_package, download_link, package_is_large
+from waarborg.requests.actions.files import (
+    build_package,
+    download_link,
+    package_is_large,
+    package_out_of_date,
+)
 from waarborg.requests.actions.identifiers import known_address, pending_decision
 from waarborg.requests.actions.intake import email_verified
 from waarborg.requests.actions.outcomes import unresolved_tasks
@@ -151,10 +156,17 @@ def send_answer(subject_request, *, actor, note="", partly=False):
                 )
             )
         package = RequestFile.objects.filter(request=subject_request, kind=FileKind.PACKAGE).first()
-        if package is None or package.is_expired():
+        # a package made before a task, a hit or an item it holds changed is never sent
+        stale = (
+            package_out_of_date(subject_request, package)
+            if package is not None and not package.is_expired()
+            else ""
+        )
+        if package is None or package.is_expired() or stale:
             if package_is_large(subject_request):
                 raise RequestError(
-                    _(
+                    stale
+                    or _(
                         "This package is large: make it first (the worker builds it in the "
                         "background), then send the answer."
                     )

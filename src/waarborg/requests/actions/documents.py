@@ -211,7 +211,11 @@ def review_hit(hit, *, actor, decision, redactions=()):
         raise RequestError(_("This task is no longer open."))
     if hit.erasure:
         raise RequestError(_("This item is already deleted."))
-    cleaned = clean_redactions(redactions) if decision == HitDecision.INCLUDED else []
+    # an item excluded keeps the redactions it had, so that including it again (after all)
+    # does not send it without them
+    cleaned = (
+        clean_redactions(redactions) if decision == HitDecision.INCLUDED else list(hit.redactions)
+    )
     with transaction.atomic():
         old = {"decision": hit.decision, "redactions": len(hit.redactions)}
         hit.decision = decision
@@ -326,33 +330,55 @@ def redaction_mark(language):
         return _("[redacted]")
 
 
+def _included_hits(task):
+    """The task's included hits, of its own organisation and system only."""
+    return (
+        task.document_hits.filter(
+            decision=HitDecision.INCLUDED,
+            organisation=task.organisation,
+            source__organisation=task.organisation,
+            source__system=task.system_id,
+        )
+        .select_related("source")
+        .order_by("pk")
+    )
+
+
+def _current_included(task, mark):
+    """(hit, (meta, text) as indexed) of each included hit; RequestError naming the first
+    that changed in the index since it was reviewed, or is gone from it (another request's
+    erasure, a file changed on the share)."""
+    from waarborg.documents import index
+
+    for hit in _included_hits(task):
+        stored = index.item_text(hit.source_id, hit.ref)
+        if stored is None or text_hash(stored[1]) != hit.found.get("text_hash"):
+            raise RequestError(
+                _(
+                    "%(item)s changed or is gone since it was reviewed: reopen the task, "
+                    "search again and review it."
+                )
+                % {"item": redact(hit.found["title"], hit.redactions, mark)}
+            )
+        yield hit, stored
+
+
+def check_included_current(task, language):
+    """Raise RequestError when an included item changed or is gone since it was reviewed."""
+    for _hit in _current_included(task, redaction_mark(language)):
+        pass
+
+
 def included_items(task, language):
     """[{"title", "where", "text", "redacted", ...}] of the task's included hits, redactions
     burnt in (also in the title and where it was found), with what is needed to fetch the
     original of an unredacted one ("source", "ref", "meta", "digest"). Only hits of the task's
     own organisation and system. Raises when an item changed in the index since it was
     reviewed, or is gone from it: it is then reviewed again."""
-    from waarborg.documents import index
-
     mark = redaction_mark(language)
     items = []
-    hits = task.document_hits.filter(
-        decision=HitDecision.INCLUDED,
-        organisation=task.organisation,
-        source__organisation=task.organisation,
-        source__system=task.system_id,
-    ).select_related("source")
-    for hit in hits.order_by("pk"):
+    for hit, stored in _current_included(task, mark):
         found = hit.found
-        stored = index.item_text(hit.source_id, hit.ref)
-        if stored is None or text_hash(stored[1]) != found.get("text_hash"):
-            raise RequestError(
-                _(
-                    "%(item)s changed or is gone since it was reviewed: reopen the task, "
-                    "search again and review it."
-                )
-                % {"item": redact(found["title"], hit.redactions, mark)}
-            )
         strings = hit.redactions
         items.append(
             {

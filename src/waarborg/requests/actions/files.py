@@ -19,7 +19,9 @@ from waarborg.core.models import Organisation
 from waarborg.requests.actions.common import DOWNLOAD_SALT, RequestError, settings_for
 from waarborg.requests.models import (
     FILE_PURPOSE,
+    DocumentHit,
     FileKind,
+    HitDecision,
     Kind,
     RequestFile,
     RequestLink,
@@ -155,6 +157,36 @@ def build_package(subject_request, *, actor):
             new={"size": stored.size, "expires_at": stored.expires_at},
         )
     return stored
+
+
+def package_out_of_date(subject_request, package):
+    """Why a package made earlier no longer holds what the request's tasks say now, or "": a
+    task finished again or a mail or document hit decided again after it was made, or an item
+    it holds changed or gone from the index since (another request's erasure deleted it)."""
+    from django.utils.translation import get_language
+
+    from waarborg.requests.actions.documents import check_included_current
+
+    made = package.created_at
+    redecided = DocumentHit.objects.filter(
+        organisation=subject_request.organisation,
+        task__request=subject_request,
+        decided_at__gt=made,
+    )
+    if subject_request.tasks.filter(completed_at__gt=made).exists() or redecided.exists():
+        return _(
+            "A task or a hit in the mail and documents was decided again after the package "
+            "was made: make the package again."
+        )
+    with_items = subject_request.tasks.filter(
+        document_hits__decision=HitDecision.INCLUDED
+    ).distinct()
+    for task in with_items:
+        try:
+            check_included_current(task, get_language() or subject_request.language)
+        except RequestError as error:
+            return str(error)
+    return ""
 
 
 LARGE_PACKAGE_ROWS = 20_000  # rows found over every system: the worker builds the package
