@@ -41,3 +41,17 @@ def test_the_embeddable_sign_up_form_may_be_framed(client, newsletter):  # noqa:
     )
     assert response.status_code == 200
     assert_strict(response, framed=True)
+
+
+def test_no_page_template_has_an_inline_style_the_policy_would_block():
+    """style-src 'self': a style="..." attribute is refused by the browser (and logged)."""
+    import re
+    from pathlib import Path
+
+    import waarborg
+
+    found = []
+    for path in Path(waarborg.__file__).parent.rglob("templates/**/*.html"):
+        if re.search(r"<[a-z][^>]*\sstyle=", path.read_text(encoding="utf-8")):
+            found.append(str(path))
+    assert not found, found

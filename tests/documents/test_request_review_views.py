@@ -291,3 +291,13 @@ def test_a_decided_hit_offers_only_the_other_decision(task, handler, client_for)
     assert hit.decision == HitDecision.EXCLUDED and hit.redactions == ["Piet Jansen"]
     page = client.get(detail).content.decode()
     assert f'id="redactions-{hit.pk}" name="redactions" rows="2">Piet Jansen</textarea>' in page
+
+
+def test_a_search_that_finds_nothing_says_so_in_words(source, organisation, owner, client_for):  # noqa: F811
+    task = _task(_request(organisation, owner, email="niemand@elders.example"), source.system)
+    client = client_for(owner)
+    page = client.post(
+        reverse("requests:task_documents", args=[task.request.pk, task.pk]), follow=True
+    ).content.decode()
+    assert "Niets gevonden in de e-mail en documenten." in page
+    assert "0 berichten" not in page

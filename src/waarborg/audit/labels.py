@@ -108,7 +108,8 @@ LABELS = {
     "request.task_failed": _("Task failed"),
     "request.task_update": _("Task updated"),
     "request.task_waived": _("Task waived"),
-    "request.verify": _("Identity confirmed by link"),
+    # by a link, an ID document or staff: the entry's values say how
+    "request.verify": _("Identity established"),
     "retention.confirm": _("Large deletion confirmed"),
     "retention.fail": _("Retention sweep failed"),
     "retention.item": _("Retention rule carried out"),

@@ -466,6 +466,8 @@ def task_run(request, subject_request, task_pk):
 @request_action(Role.HANDLER)
 def task_documents(request, subject_request, task_pk):
     hits = actions.find_documents(_task(subject_request, task_pk), actor=request.user)
+    if not hits:
+        return _("Nothing found in the mail and documents.")
     return ngettext(
         "%(count)s message or file found: review it.",
         "%(count)s messages and files found: review each.",
