@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from waarborg.audit.models import AuditEntry
 from waarborg.requests import actions
@@ -411,3 +412,17 @@ def test_no_label_points_at_nothing_on_the_intake_form(firm, client_for, handler
     assert 'for=""' not in page
     ids = set(re.findall(r'\sid="([^"]+)"', page))
     assert set(re.findall(r'<label[^>]*\sfor="([^"]*)"', page)) <= ids
+
+
+def test_received_on_is_picked_in_the_browsers_own_control(firm, client_for, handler, committed):
+    client = client_for(handler)
+    page = client.get("/requests/new/").content.decode()
+    assert 'type="datetime-local" name="received_at"' in page
+    with committed():
+        client.post(
+            "/requests/new/",
+            {"kind": "erasure", "channel": "letter", "name": "Els Brief", "language": "nl",
+             "postal_address": "Dorpsstraat 1\n3991 AB Houten", "received_at": "2026-11-30T14:05"},
+        )  # fmt: skip
+    received = timezone.localtime(SubjectRequest.objects.get().received_at)
+    assert (received.date().isoformat(), received.strftime("%H:%M")) == ("2026-11-30", "14:05")

@@ -9,17 +9,11 @@ from waarborg.breaches.models import (
     Notification,
     RiskDecision,
 )
+from waarborg.core.forms import MomentInput
 from waarborg.core.inputs import InputError, check_moment
 from waarborg.core.models import TermKind
 from waarborg.core.taxonomy import terms_for
 from waarborg.register.models import Party, ProcessingActivity, System
-
-
-class MomentInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self):
-        super().__init__(format="%Y-%m-%dT%H:%M")
 
 
 def _check_moments(form, names):

@@ -65,3 +65,13 @@ class AccountForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class MomentInput(forms.DateTimeInput):
+    """A date and time picked in the browser's own control (its value "2026-12-07T14:05" is
+    the same in every language), for every form with a moment in it."""
+
+    input_type = "datetime-local"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%dT%H:%M")

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from waarborg.core.fields import translated
+from waarborg.core.forms import MomentInput
 from waarborg.core.models import Term, TermKind
 from waarborg.core.taxonomy import terms_for
 from waarborg.register.models import ProcessingActivity
@@ -142,6 +143,7 @@ class StaffIntakeForm(BusinessFields, forms.Form):
     received_at = forms.DateTimeField(
         label=_("Received on"),
         required=False,
+        widget=MomentInput(),
         help_text=_("Empty: now. The deadline counts from here."),
     )
     name = forms.CharField(label=_("Name"), max_length=200)
