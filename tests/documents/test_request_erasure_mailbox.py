@@ -347,6 +347,11 @@ def test_delete_page_confirms_by_number(
     detail = client.get(reverse("requests:detail", args=[subject_request.pk])).content.decode()
     assert "Uit de mailbox gewist door" in detail
     assert "Bewijs: 3 berichten uit Info gewist door" in detail and "@test.example&gt;" in detail
+    # a deleted message can no longer be read whole: no link to a page that is not there
+    for hit in task.document_hits.exclude(erasure=""):
+        copy = reverse("requests:hit_copy", args=[subject_request.pk, task.pk, hit.pk])
+        assert f'href="{copy}"' not in detail
+    assert task.document_hits.exclude(erasure="").count() == 3
 
 
 @pytest.fixture

@@ -550,3 +550,16 @@ def test_a_package_made_before_a_hit_was_decided_again_is_made_anew_when_sent(
     assert sent.pk != old.pk
     with zipfile.ZipFile(io.BytesIO(sent.content())) as archive:
         assert not any(name.endswith("bericht.eml") for name in archive.namelist())
+
+
+def test_a_requests_search_names_the_request_in_the_audit_trail(
+    source, organisation, owner, system
+):
+    subject_request = _request(organisation, owner)
+    actions.find_documents(_task(subject_request, system), actor=owner)
+    entry = AuditEntry.objects.filter(action="documents.find").latest("pk")
+    assert (entry.object_type, entry.object_id) == (
+        "requests.subjectrequest",
+        str(subject_request.pk),
+    )
+    assert entry.new["reason"] == subject_request.reference

@@ -651,8 +651,13 @@ def test_no_package_while_a_systems_task_is_open(
     url = reverse("requests:build", args=[subject_request.pk])
     page = browser.post(url, follow=True).content.decode()
     assert "staat nog open" in page and str(waiting.system) in page
+    assert 'id="make-package"' not in page  # offered once every task is resolved
     assert not RequestFile.objects.filter(request=subject_request, kind=FileKind.PACKAGE).exists()
     actions.update_task(
         waiting, actor=privacy_officer, status=TaskStatus.NOT_APPLICABLE, reason="niet hier"
     )
+    page = browser.get(reverse("requests:detail", args=[subject_request.pk])).content.decode()
+    assert 'id="make-package"' in page and ">Pakket maken</button>" in page
     assert actions.build_package(subject_request, actor=privacy_officer).size > 0
+    page = browser.get(reverse("requests:detail", args=[subject_request.pk])).content.decode()
+    assert ">Pakket opnieuw maken</button>" in page

@@ -426,3 +426,13 @@ def test_received_on_is_picked_in_the_browsers_own_control(firm, client_for, han
         )  # fmt: skip
     received = timezone.localtime(SubjectRequest.objects.get().received_at)
     assert (received.date().isoformat(), received.strftime("%H:%M")) == ("2026-11-30", "14:05")
+
+
+def test_the_handler_choice_reads_a_dash_for_nobody(firm, client_for, owner, committed):
+    with committed():
+        subject_request = actions.create_request(
+            firm, actor=None, kind="access", channel="web", name="Iemand", email="a@b.example"
+        )
+    page = client_for(owner).get(f"/requests/{subject_request.pk}/").content.decode()
+    assert '<option value="" selected>—</option>' in page
+    assert "---------" not in page

@@ -269,9 +269,10 @@ def person_identities(identities):
     return {name: values for name, values in cleaned.items() if values}
 
 
-def find_person(organisation, identities, *, actor, sources=None, reason=""):
+def find_person(organisation, identities, *, actor, sources=None, reason="", about=None):
     """The hits of a person in the organisation's mail and document sources (Art. 15 GDPR),
-    audited with counts only. `sources` narrows to some of them (of this organisation only)."""
+    audited with counts only. `sources` narrows to some of them (of this organisation only);
+    `about` is what the look-up is for in the audit trail (a request), else the one source."""
     identities = person_identities(identities)
     if not identities:
         raise DocumentSourceError(_("Give at least one identity to look for"))
@@ -286,8 +287,8 @@ def find_person(organisation, identities, *, actor, sources=None, reason=""):
             organisation,
             actor=actor,
             action="documents.find",
-            # the source looked in, where it was one (the trail's Object column names it)
-            obj=searched[0] if len(searched) == 1 else None,
+            # what it was for, or the source looked in (the trail's Object column names it)
+            obj=about or (searched[0] if len(searched) == 1 else None),
             new={"sources": len(ids), "hits": len(hits), "reason": str(reason)[:200]},
         )
     return hits

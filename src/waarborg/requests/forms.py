@@ -283,7 +283,9 @@ class TaskForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed for a legal hold and for not applicable."),
     )
-    assignee = forms.ModelChoiceField(label=_("Handler"), queryset=None, required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("Handler"), queryset=None, required=False, empty_label="—"
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -371,7 +373,9 @@ class ForwardForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Handler"), queryset=None, required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("Handler"), queryset=None, required=False, empty_label="—"
+    )
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)

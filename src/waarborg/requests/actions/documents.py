@@ -105,6 +105,7 @@ def find_documents(task, *, actor):
         actor=actor,
         sources=sources,
         reason=subject_request.reference,
+        about=subject_request,
     )
     by_pk = {source.pk: source for source in sources}
     with transaction.atomic():
