@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from waarborg.audit.models import AuditEntry
@@ -563,3 +563,30 @@ def test_a_requests_search_names_the_request_in_the_audit_trail(
         str(subject_request.pk),
     )
     assert entry.new["reason"] == subject_request.reference
+
+
+NAMES = st.lists(st.sampled_from(["Piet Jansen", "Karel Appel", "Anna Smit"]), max_size=2)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=st.lists(st.tuples(st.booleans(), NAMES), min_size=1, max_size=6))
+def test_a_hit_keeps_the_redactions_of_its_last_inclusion(
+    source, organisation, owner, system, steps
+):
+    """Whatever the order of includes and excludes: an included hit holds the strings given
+    with its last inclusion, an excluded one those of the inclusion before it (none if it
+    never was), so that including it again never drops them."""
+    task = _task(_request(organisation, owner), system)
+    hit = next(h for h in actions.find_documents(task, actor=owner) if h.ref == "gesprek.txt")
+    expected = []
+    for include, names in steps:
+        decision = HitDecision.INCLUDED if include else HitDecision.EXCLUDED
+        # an exclusion is posted with the form's text box as it stands, or an empty one
+        actions.review_hit(hit, actor=owner, decision=decision, redactions="\n".join(names))
+        if include:
+            expected = list(dict.fromkeys(names))
+        hit.refresh_from_db()
+        assert hit.decision == decision
+        assert sorted(hit.redactions) == sorted(expected)
